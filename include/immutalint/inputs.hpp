@@ -1,0 +1,40 @@
+// Stage 1: turn the PATH arguments into an ordered list of files to lint.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "immutalint/result.hpp"
+
+namespace immutalint {
+
+/// One file to lint. `display_path` is how reports name it; standard input has no fs path.
+struct InputFile {
+  std::string display_path;
+  std::string fs_path;  ///< empty for standard input
+  bool is_stdin() const { return fs_path.empty(); }
+};
+
+/// A path that was found but cannot be walked (an unreadable directory, a dangling link).
+struct InputProblem {
+  std::string display_path;
+  std::string message;
+};
+
+/// Everything the PATH arguments name: files sorted by display path (the report order), with
+/// duplicates removed, and the problems met while walking directories.
+struct InputSet {
+  std::vector<InputFile> files;
+  std::vector<InputProblem> problems;
+};
+
+/// True for the file names a directory walk picks up: *.yaml, *.yml, *.json.
+bool is_manifest_file_name(std::string_view name);
+
+/// Expands PATH arguments: a file is taken as it is (whatever its extension), a directory is
+/// walked for manifest files (hidden directories skipped, links followed once, loops cut),
+/// and "-" is standard input, reported as `stdin_name`. A PATH that does not exist is an error.
+Result<InputSet> collect_inputs(const std::vector<std::string>& paths, std::string_view stdin_name);
+
+}  // namespace immutalint

@@ -1,0 +1,49 @@
+// Stage 3a: recognise Kubernetes objects in a parsed document (List items become objects).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "immutalint/location.hpp"
+#include "immutalint/yaml_tree.hpp"
+
+namespace immutalint {
+
+/// Identity of an object as reports name it.
+struct ObjectRef {
+  std::string api_version;
+  std::string kind;
+  std::string namespace_;  ///< empty when not set
+  std::string name;
+};
+
+/// One Kubernetes object inside a document.
+struct KubeObject {
+  ObjectRef ref;
+  NodeId root = kNoNode;  ///< the object's mapping
+  std::string pointer;    ///< where the object sits in its document: "" or "/items/3"
+  Span kind_span;         ///< the `kind` key and its value
+};
+
+/// A place where the document's shape is not what Kubernetes accepts.
+struct ShapeProblem {
+  std::string message;
+  Span span;
+  std::string pointer;  ///< JSON Pointer from the document root
+};
+
+/// The objects of one document, and why any part of it was not taken as an object.
+struct DocumentObjects {
+  std::vector<KubeObject> objects;
+  std::vector<ShapeProblem> problems;
+  bool kubernetes = false;  ///< false for YAML that is not a Kubernetes object (skipped silently)
+};
+
+/// The API group of an apiVersion ("apps/v1" -> "apps", "v1" -> "").
+std::string api_group(std::string_view api_version);
+
+/// Finds the objects of a document: the root mapping when it has `apiVersion` and `kind`, or
+/// the items of a `List` or any `*List` kind, each an object of its own.
+DocumentObjects find_objects(const YamlTree& tree);
+
+}  // namespace immutalint

@@ -1,0 +1,83 @@
+// The pipeline: read inputs -> parse documents -> find pod specs -> run checks -> apply
+// suppressions. Reporting is the caller's (see report.hpp).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "immutalint/catalogue.hpp"
+#include "immutalint/check.hpp"
+#include "immutalint/document_split.hpp"
+#include "immutalint/finding.hpp"
+#include "immutalint/inputs.hpp"
+#include "immutalint/result.hpp"
+#include "immutalint/yaml_parse.hpp"
+
+namespace immutalint {
+
+/// How to lint.
+struct LintOptions {
+  unsigned jobs = 0;  ///< worker threads; 0 means one per core
+  std::vector<std::string> only;      ///< run only these checks (empty: all)
+  std::vector<std::string> disabled;  ///< never run these checks
+  SplitLimits split;
+  ParseLimits parse;
+};
+
+/// Counts for the closing summary.
+struct Summary {
+  std::size_t files = 0;
+  std::size_t documents = 0;  ///< non-empty YAML documents
+  std::size_t objects = 0;    ///< Kubernetes objects, List items counted one by one
+  std::size_t workloads = 0;  ///< objects whose pod spec was checked
+  std::size_t skipped = 0;    ///< workloads not checked because they run only on Windows nodes
+  std::size_t suppressed = 0; ///< findings accepted by an ignore-check annotation
+  std::size_t errors = 0;
+  std::size_t warnings = 0;
+  std::size_t notes = 0;
+
+  void add(const Summary& other);
+  std::size_t count(Severity severity) const;
+};
+
+/// Findings in report order, and the summary.
+struct LintResult {
+  std::vector<Finding> findings;
+  Summary summary;
+};
+
+/// A configured pipeline: checks are instantiated once and shared, read-only, by the workers.
+class Linter {
+ public:
+  /// Fails when `options` name a check the catalogue does not know. invalid-input cannot be
+  /// turned off: broken input is always reported.
+  static Result<Linter> create(const Catalogue& catalogue, LintOptions options);
+
+  /// Lints every input. Documents are parsed and checked in parallel; the result does not
+  /// depend on the number of jobs.
+  LintResult lint(const InputSet& inputs) const;
+
+  /// Lints text held in memory as if it were the file `display_path`.
+  LintResult lint_text(std::string_view text, const std::string& display_path) const;
+
+  /// The ids of the checks that will run, sorted.
+  std::vector<std::string> enabled_checks() const;
+
+ private:
+  struct EnabledCheck {
+    const CheckInfo* info;
+    std::shared_ptr<const Check> check;
+  };
+  class Session;
+
+  Linter(const Catalogue& catalogue, LintOptions options) : catalogue_(&catalogue), options_(std::move(options)) {}
+
+  const Catalogue* catalogue_;
+  LintOptions options_;
+  std::vector<EnabledCheck> checks_;
+  bool duplicate_keys_ = true;
+};
+
+}  // namespace immutalint

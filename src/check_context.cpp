@@ -1,0 +1,94 @@
+// Helpers that checks share for locating and describing what they observe.
+#include "immutalint/check.hpp"
+
+#include <algorithm>
+#include <cassert>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "immutalint/yaml_parse.hpp"
+
+namespace immutalint {
+
+Observation observe_entry(const CheckContext& context, NodeId mapping, std::string_view key,
+                          const std::string& mapping_pointer, std::string message, std::string container) {
+  const MapEntry* entry = context.tree.find(mapping, key);
+  assert(entry != nullptr);
+  Observation observation;
+  observation.span = context.tree.span_of(*entry);
+  observation.field = mapping_pointer + "/" + json_pointer_token(key);
+  observation.message = std::move(message);
+  observation.container = std::move(container);
+  return observation;
+}
+
+bool is_true(const YamlTree& tree, NodeId mapping, std::string_view key) {
+  return tree.boolean(tree.get(mapping, key)).value_or(false);
+}
+
+std::string describe_object(const ObjectRef& ref) {
+  if (ref.namespace_.empty()) return fmt::format("{} {}", ref.kind, ref.name);
+  return fmt::format("{} {}/{}", ref.kind, ref.namespace_, ref.name);
+}
+
+std::vector<VolumeUse> uses_of_volume(const PodSpecView& pod, std::string_view volume) {
+  std::vector<VolumeUse> uses;
+  for (const auto& container : pod.containers) {
+    for (const auto& mount : container.mounts) {
+      if (mount.volume == volume) uses.push_back({&container, mount.read_only});
+    }
+  }
+  return uses;
+}
+
+std::string describe_container(const ContainerView& container) {
+  return fmt::format("{} \"{}\"", describe(container.kind), container.name);
+}
+
+std::string describe_uses(const std::vector<VolumeUse>& uses, std::string* single) {
+  if (uses.empty()) return "not mounted by any container";
+  std::vector<std::string> writable;
+  std::vector<std::string> read_only;
+  for (const auto& use : uses) {
+    auto& list = use.read_only ? read_only : writable;
+    std::string name = describe_container(*use.container);
+    if (std::find(list.begin(), list.end(), name) == list.end()) list.push_back(std::move(name));
+  }
+  if (single) {
+    const bool one = std::all_of(uses.begin(), uses.end(), [&](const VolumeUse& u) { return u.container == uses.front().container; });
+    *single = one ? uses.front().container->name : std::string();
+  }
+  std::string text;
+  if (!writable.empty()) text += fmt::format("writable in {}", fmt::join(writable, ", "));
+  if (!read_only.empty()) {
+    if (!text.empty()) text += "; ";
+    text += fmt::format("read-only in {}", fmt::join(read_only, ", "));
+  }
+  return text;
+}
+
+std::string normalize_host_path(std::string_view path) {
+  if (!path.starts_with("/")) return std::string(path);
+  std::vector<std::string_view> parts;
+  while (!path.empty()) {
+    const auto slash = path.find('/');
+    std::string_view part = path.substr(0, slash);
+    path = slash == std::string_view::npos ? std::string_view{} : path.substr(slash + 1);
+    if (part.empty() || part == ".") continue;
+    if (part == "..") {
+      if (!parts.empty()) parts.pop_back();
+      continue;
+    }
+    parts.push_back(part);
+  }
+  if (parts.empty()) return "/";
+  std::string out;
+  for (auto part : parts) {
+    out += '/';
+    out += part;
+  }
+  return out;
+}
+
+}  // namespace immutalint

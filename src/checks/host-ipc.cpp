@@ -1,0 +1,21 @@
+// host-ipc: the pod runs in the host's IPC namespace (hostIPC: true).
+#include "checks/checks.hpp"
+
+namespace immutalint::checks {
+
+namespace {
+
+class HostIpc final : public Check {
+ public:
+  void inspect(const CheckContext& context, std::vector<Observation>& out) const override {
+    if (!is_true(context.tree, context.pod.node, "hostIPC")) return;
+    out.push_back(observe_entry(context, context.pod.node, "hostIPC", context.pod.pointer,
+                                "the pod shares the host's IPC namespace: System V IPC and POSIX message queues are shared with the host"));
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Check> make_host_ipc() { return std::make_unique<HostIpc>(); }
+
+}  // namespace immutalint::checks

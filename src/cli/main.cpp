@@ -1,0 +1,110 @@
+// The immutalint command: parses options, runs the pipeline, writes the report, sets the exit code.
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "cli/options.hpp"
+#include "immutalint/catalogue.hpp"
+#include "immutalint/inputs.hpp"
+#include "immutalint/lint.hpp"
+#include "immutalint/report.hpp"
+
+namespace {
+
+constexpr int kExitClean = 0;
+constexpr int kExitFindings = 1;
+constexpr int kExitUsage = 2;
+constexpr int kExitInternal = 3;
+
+int usage_error(const std::string& message) {
+  std::cerr << "immutalint: error: " << message << "\nTry 'immutalint --help'.\n";
+  return kExitUsage;
+}
+
+bool color_wanted(const immutalint::cli::CliOptions& options) {
+  if (options.no_color || options.format != "text" || !options.output.empty()) return false;
+  const char* no_color = std::getenv("NO_COLOR");
+  if (no_color && *no_color) return false;
+  return ::isatty(STDOUT_FILENO) == 1;
+}
+
+int run(const immutalint::cli::CliOptions& options, const immutalint::Catalogue& catalogue, std::ostream& out) {
+  using namespace immutalint;
+  if (options.list_checks) {
+    if (options.format == "json") {
+      write_check_list_json(out, catalogue);
+    } else if (options.format == "markdown") {
+      write_check_list_markdown(out, catalogue);
+    } else {
+      write_check_list_text(out, catalogue);
+    }
+    return kExitClean;
+  }
+  if (!options.explain.empty()) {
+    const CheckInfo* check = catalogue.find(options.explain);
+    if (!check) return usage_error(fmt::format("unknown check id '{}' (see --list-checks)", options.explain));
+    write_explanation(out, *check);
+    return kExitClean;
+  }
+
+  LintOptions lint_options;
+  lint_options.jobs = options.jobs;
+  lint_options.only = options.only;
+  lint_options.disabled = options.disabled;
+  lint_options.split.max_document_bytes = static_cast<std::size_t>(options.max_document_mib) << 20;
+  auto linter = Linter::create(catalogue, lint_options);
+  if (!linter) return usage_error(linter.error().message);
+  auto inputs = collect_inputs(options.paths, options.stdin_filename);
+  if (!inputs) return usage_error(inputs.error().message);
+
+  const LintResult result = linter->lint(*inputs);
+  if (options.format == "json") {
+    write_json_report(out, result);
+  } else {
+    write_text_report(out, result, color_wanted(options));
+  }
+  out.flush();
+
+  if (options.fail_on == "never") return kExitClean;
+  const Severity threshold = *parse_severity(options.fail_on);
+  for (const auto& finding : result.findings) {
+    if (finding.severity >= threshold) return kExitFindings;
+  }
+  return kExitClean;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::ios::sync_with_stdio(false);
+  auto options = immutalint::cli::parse_command_line(argc, argv);
+  if (!options) return usage_error(options.error().message);
+  if (options->help) {
+    std::cout << immutalint::cli::help_text();
+    return kExitClean;
+  }
+  if (options->version) {
+    std::cout << immutalint::kToolName << ' ' << immutalint::kToolVersion << '\n';
+    return kExitClean;
+  }
+  const auto& catalogue = immutalint::Catalogue::builtin();
+  if (!catalogue) {
+    std::cerr << "immutalint: internal error: the built-in check catalogue is invalid: " << catalogue.error().message
+              << '\n';
+    return kExitInternal;
+  }
+  if (options->output.empty()) return run(*options, *catalogue, std::cout);
+  std::ofstream file(options->output, std::ios::binary);
+  if (!file) return usage_error(fmt::format("cannot write {}", options->output));
+  const int status = run(*options, *catalogue, file);
+  file.close();
+  if (!file) {
+    std::cerr << "immutalint: error: writing " << options->output << " failed\n";
+    return kExitUsage;
+  }
+  return status;
+}

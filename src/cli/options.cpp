@@ -1,0 +1,103 @@
+// Parses the command line with cxxopts and validates option values.
+#include "cli/options.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include <cxxopts.hpp>
+#include <fmt/format.h>
+
+namespace immutalint::cli {
+
+namespace {
+
+cxxopts::Options make_parser() {
+  cxxopts::Options options("immutalint",
+                           "Finds what in Kubernetes manifests will break on immutable node operating systems\n"
+                           "(read-only /usr, no package manager, SELinux, signed code only).\n");
+  options.custom_help("[OPTIONS]");
+  options.positional_help("[PATH...]");
+  // clang-format off
+  options.add_options()
+    ("f,format", "Report format: text, json (with --list-checks also markdown)", cxxopts::value<std::string>()->default_value("text"), "FORMAT")
+    ("o,output", "Write the report to FILE instead of standard output", cxxopts::value<std::string>(), "FILE")
+    ("fail-on", "Exit 1 when a finding is at least this severe: error, warning, note or never", cxxopts::value<std::string>()->default_value("warning"), "LEVEL")
+    ("j,jobs", "Parse and check with N threads (default: one per core)", cxxopts::value<unsigned>()->default_value("0"), "N")
+    ("only", "Run only these checks (comma-separated, repeatable)", cxxopts::value<std::vector<std::string>>(), "ID,...")
+    ("disable", "Do not run these checks (comma-separated, repeatable)", cxxopts::value<std::vector<std::string>>(), "ID,...")
+    ("stdin-filename", "Name standard input (PATH \"-\") this way in reports", cxxopts::value<std::string>()->default_value("<stdin>"), "NAME")
+    ("max-document-mib", "Skip, and report, documents larger than this many MiB", cxxopts::value<unsigned>()->default_value("32"), "N")
+    ("no-color", "Never colour the text report (NO_COLOR in the environment does the same)")
+    ("list-checks", "List the checks and exit")
+    ("explain", "Explain a check: why it matters and how to fix it", cxxopts::value<std::string>(), "ID")
+    ("version", "Print the version and exit")
+    ("h,help", "Print this help and exit")
+    ("paths", "Files, directories, or - for standard input", cxxopts::value<std::vector<std::string>>());
+  // clang-format on
+  options.parse_positional({"paths"});
+  return options;
+}
+
+std::vector<std::string> split_ids(const std::vector<std::string>& values) {
+  std::vector<std::string> ids;
+  for (const auto& value : values) {
+    std::size_t start = 0;
+    while (start <= value.size()) {
+      const auto comma = value.find(',', start);
+      std::string id = value.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      if (!id.empty()) ids.push_back(std::move(id));
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+  }
+  return ids;
+}
+
+}  // namespace
+
+std::string help_text() {
+  return make_parser().help() +
+         "\nPATH is a manifest file, a directory (searched for *.yaml, *.yml and *.json, hidden\n"
+         "directories skipped) or - for standard input. Without PATH the current directory is linted.\n"
+         "\nExit status: 0 no finding at or above --fail-on, 1 findings at or above it, 2 usage error.\n"
+         "\nAccept a finding for one object with the annotation\n"
+         "  ignore-check.immutalint.io/<check-id>: \"<reason>\"\n";
+}
+
+Result<CliOptions> parse_command_line(int argc, const char* const* argv) {
+  CliOptions options;
+  try {
+    auto parser = make_parser();
+    const auto parsed = parser.parse(argc, argv);
+    options.format = parsed["format"].as<std::string>();
+    if (parsed.count("output")) options.output = parsed["output"].as<std::string>();
+    options.fail_on = parsed["fail-on"].as<std::string>();
+    options.jobs = parsed["jobs"].as<unsigned>();
+    options.stdin_filename = parsed["stdin-filename"].as<std::string>();
+    options.max_document_mib = parsed["max-document-mib"].as<unsigned>();
+    if (parsed.count("only")) options.only = split_ids(parsed["only"].as<std::vector<std::string>>());
+    if (parsed.count("disable")) options.disabled = split_ids(parsed["disable"].as<std::vector<std::string>>());
+    if (parsed.count("explain")) options.explain = parsed["explain"].as<std::string>();
+    if (parsed.count("paths")) options.paths = parsed["paths"].as<std::vector<std::string>>();
+    options.list_checks = parsed.count("list-checks") > 0;
+    options.version = parsed.count("version") > 0;
+    options.help = parsed.count("help") > 0;
+    options.no_color = parsed.count("no-color") > 0;
+  } catch (const cxxopts::exceptions::exception& error) {
+    return Error{error.what()};
+  }
+
+  constexpr std::array<std::string_view, 4> kFailOn = {"error", "warning", "note", "never"};
+  if (std::find(kFailOn.begin(), kFailOn.end(), options.fail_on) == kFailOn.end()) {
+    return Error{fmt::format("--fail-on must be error, warning, note or never, not '{}'", options.fail_on)};
+  }
+  const bool markdown_ok = options.list_checks;
+  if (options.format != "text" && options.format != "json" && !(markdown_ok && options.format == "markdown")) {
+    return Error{fmt::format("--format must be text or json{}, not '{}'", markdown_ok ? " or markdown" : "",
+                             options.format)};
+  }
+  if (options.max_document_mib == 0) return Error{"--max-document-mib must be at least 1"};
+  return options;
+}
+
+}  // namespace immutalint::cli

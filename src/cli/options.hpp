@@ -1,0 +1,35 @@
+// Command-line options of the immutalint CLI.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "immutalint/result.hpp"
+
+namespace immutalint::cli {
+
+/// Everything the command line can say.
+struct CliOptions {
+  std::vector<std::string> paths;
+  std::string format = "text";
+  std::string output;
+  std::string fail_on = "warning";
+  unsigned jobs = 0;
+  std::string stdin_filename = "<stdin>";
+  std::vector<std::string> only;
+  std::vector<std::string> disabled;
+  std::string explain;
+  unsigned max_document_mib = 32;
+  bool list_checks = false;
+  bool version = false;
+  bool help = false;
+  bool no_color = false;
+};
+
+/// The --help text.
+std::string help_text();
+
+/// Parses argv; an unknown option or a bad value is an Error whose message is for the user.
+Result<CliOptions> parse_command_line(int argc, const char* const* argv);
+
+}  // namespace immutalint::cli

@@ -1,0 +1,62 @@
+// The JSON report and --list-checks --format json, built with nlohmann::json.
+#include <nlohmann/json.hpp>
+
+#include "immutalint/report.hpp"
+
+namespace immutalint {
+
+using Json = nlohmann::ordered_json;
+
+namespace {
+
+Json finding_json(const Finding& finding) {
+  Json j;
+  j["check"] = finding.check;
+  j["severity"] = to_string(finding.severity);
+  j["message"] = finding.message;
+  j["file"] = finding.file;
+  j["line"] = finding.span.begin.line;
+  j["column"] = finding.span.begin.column;
+  j["endLine"] = finding.span.end.line;
+  j["endColumn"] = finding.span.end.column;
+  if (finding.object) {
+    Json object;
+    object["apiVersion"] = finding.object->api_version;
+    object["kind"] = finding.object->kind;
+    if (!finding.object->namespace_.empty()) object["namespace"] = finding.object->namespace_;
+    object["name"] = finding.object->name;
+    j["object"] = std::move(object);
+  }
+  if (!finding.container.empty()) j["container"] = finding.container;
+  if (!finding.field.empty()) j["field"] = finding.field;
+  if (!finding.source.empty()) j["source"] = finding.source;
+  return j;
+}
+
+}  // namespace
+
+void write_json_report(std::ostream& out, const LintResult& result) {
+  Json report;
+  report["tool"] = {{"name", kToolName}, {"version", kToolVersion}};
+  report["findings"] = Json::array();
+  for (const auto& finding : result.findings) report["findings"].push_back(finding_json(finding));
+  const Summary& s = result.summary;
+  report["summary"] = {{"files", s.files},         {"documents", s.documents}, {"objects", s.objects},
+                       {"workloads", s.workloads}, {"skipped", s.skipped},     {"suppressed", s.suppressed},
+                       {"error", s.errors},        {"warning", s.warnings},    {"note", s.notes}};
+  out << report.dump(2) << '\n';
+}
+
+void write_check_list_json(std::ostream& out, const Catalogue& catalogue) {
+  Json list = Json::array();
+  for (const auto& check : catalogue.checks()) {
+    list.push_back({{"id", check.id},
+                    {"severity", to_string(check.severity)},
+                    {"summary", check.summary},
+                    {"rationale", check.rationale},
+                    {"remediation", check.remediation}});
+  }
+  out << list.dump(2) << '\n';
+}
+
+}  // namespace immutalint
