@@ -88,8 +88,12 @@ std::string_view YamlTree::describe(NodeId id) const {
     case NodeKind::Sequence: return "a list";
     case NodeKind::Scalar: break;
   }
+  const auto& n = nodes_[id];
+  if (n.style != ScalarStyle::Plain) return "a string";
   if (boolean(id).has_value()) return "a boolean";
-  return "a scalar";
+  const bool numeric = !n.scalar.empty() && n.scalar.find_first_not_of("+-.0123456789eE_xXoObB") == std::string::npos &&
+                       std::isdigit(static_cast<unsigned char>(n.scalar.back()));
+  return numeric ? "a number" : "a string";
 }
 
 }  // namespace immutalint

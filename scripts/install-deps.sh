@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs, from Debian 12's archive, whatever immutalint needs to build and test that is missing.
+set -euo pipefail
+
+packages=(
+  g++ cmake make pkg-config git python3
+  libyaml-dev libre2-dev libfmt-dev libcxxopts-dev nlohmann-json3-dev catch2
+  libyaml-cpp-dev      # the baseline parser that bench/ measures against
+  python3-jsonschema   # ../shared/sarif/validate-sarif
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "Installing: ${missing[*]}"
+sudo=()
+[ "$(id -u)" -eq 0 ] || sudo=(sudo)
+"${sudo[@]}" apt-get update -qq
+DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"

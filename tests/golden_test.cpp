@@ -1,0 +1,105 @@
+// Golden files: every testdata/<dir>/X.yaml (or .yml, .json) is linted with all checks and its
+// text report compared with X.expected. Set IMMUTALINT_UPDATE_GOLDEN=1 to rewrite them, then
+// review the diff.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <set>
+#include <sstream>
+
+#include "immutalint/inputs.hpp"
+#include "immutalint/report.hpp"
+#include "test_support.hpp"
+
+using namespace immutalint;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Fixture {
+  std::string relative;  // e.g. "host-network/flagged.yaml", also the display path
+  fs::path input;
+  fs::path expected;
+};
+
+std::vector<Fixture> fixtures() {
+  const fs::path root = fs::path(test::source_dir()) / "testdata";
+  std::vector<Fixture> found;
+  for (const auto& entry : fs::recursive_directory_iterator(root)) {
+    if (!entry.is_regular_file() || !is_manifest_file_name(entry.path().filename().string())) continue;
+    Fixture fixture;
+    fixture.input = entry.path();
+    fixture.relative = fs::relative(entry.path(), root).generic_string();
+    fixture.expected = fs::path(entry.path()).replace_extension(".expected");
+    found.push_back(std::move(fixture));
+  }
+  std::sort(found.begin(), found.end(), [](const Fixture& a, const Fixture& b) { return a.relative < b.relative; });
+  return found;
+}
+
+std::string golden_report(const Fixture& fixture) {
+  LintOptions options;
+  options.jobs = 1;
+  auto linter = Linter::create(*Catalogue::builtin(), options);
+  REQUIRE(linter);
+  InputSet inputs;
+  inputs.files.push_back({fixture.relative, fixture.input.string()});
+  std::ostringstream out;
+  write_text_report(out, linter->lint(inputs), false);
+  return out.str();
+}
+
+bool updating() {
+  const char* value = std::getenv("IMMUTALINT_UPDATE_GOLDEN");
+  return value && *value && std::string(value) != "0";
+}
+
+}  // namespace
+
+TEST_CASE("every testdata fixture produces exactly its expected report") {
+  const auto all = fixtures();
+  REQUIRE(all.size() > 20);
+  for (const auto& fixture : all) {
+    DYNAMIC_SECTION(fixture.relative) {
+      const std::string actual = golden_report(fixture);
+      if (updating()) {
+        test::write_file(fixture.expected.string(), actual);
+      } else {
+        REQUIRE(fs::exists(fixture.expected));
+        CHECK(test::read_file(fixture.expected.string()) == actual);
+      }
+    }
+  }
+}
+
+TEST_CASE("every expected file has its fixture, and no two fixtures share one") {
+  const fs::path root = fs::path(test::source_dir()) / "testdata";
+  std::set<std::string> claimed;
+  for (const auto& fixture : fixtures()) CHECK(claimed.insert(fixture.expected.string()).second);
+  for (const auto& entry : fs::recursive_directory_iterator(root)) {
+    if (entry.path().extension() == ".expected") {
+      INFO(entry.path().string());
+      CHECK(claimed.count(entry.path().string()) == 1);
+    }
+  }
+}
+
+TEST_CASE("every check has golden fixtures where it reports and where it stays silent") {
+  const fs::path root = fs::path(test::source_dir()) / "testdata";
+  for (const auto& info : Catalogue::builtin()->checks()) {
+    INFO(info.id);
+    const fs::path dir = root / info.id;
+    REQUIRE(fs::is_directory(dir));
+    bool reported = false;
+    bool silent = false;
+    for (const auto& fixture : fixtures()) {
+      if (fixture.input.parent_path() != dir || !fs::exists(fixture.expected)) continue;
+      const bool mentions = test::read_file(fixture.expected.string()).find("[" + info.id + "]") != std::string::npos;
+      (mentions ? reported : silent) = true;
+    }
+    CHECK(reported);
+    CHECK(silent);
+  }
+}

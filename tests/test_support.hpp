@@ -1,0 +1,40 @@
+// Helpers shared by the tests: paths, files, running the CLI, linting text.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "immutalint/lint.hpp"
+
+namespace immutalint::test {
+
+/// The repository root.
+std::string source_dir();
+/// `../shared` beside the repository, where the third-party corpus lives.
+std::string shared_dir();
+/// A file's whole content.
+std::string read_file(const std::string& path);
+/// Writes `text` to `path`, creating parent directories.
+void write_file(const std::string& path, const std::string& text);
+/// A new empty directory under the system's temporary directory.
+std::string make_temp_dir();
+
+/// Output of one run of the immutalint binary.
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+/// Runs the built immutalint binary with `args` (shell-quoted here), feeding `stdin_text`,
+/// from `working_dir` (default: the repository root). `env` is prepended, e.g. "NO_COLOR=1".
+CommandResult run_cli(const std::vector<std::string>& args, const std::string& stdin_text = {},
+                      const std::string& working_dir = {}, const std::string& env = {});
+
+/// Lints `text` in memory with all checks and the given number of jobs.
+LintResult lint_text(const std::string& text, const std::string& display_path = "test.yaml");
+
+/// The ids of the findings, in report order.
+std::vector<std::string> check_ids(const LintResult& result);
+
+}  // namespace immutalint::test
