@@ -196,7 +196,7 @@ Workload read_workload(const YamlTree& tree, const KubeObject& object) {
   std::string pointer;
   for (std::string_view key : workload.kind->path) {
     node = reader.mapping_at(node, key, pointer);
-    pointer += "/" + std::string(key);
+    (pointer += '/') += key;
     if (node == kNoNode) return workload;  // missing, null or malformed (already reported)
   }
   reader.read(node, pointer);

@@ -110,7 +110,7 @@ std::string YamlTreeBuilder::pointer_to_pending_key(const std::string& key) cons
     if (tree_.nodes_[frame.node].kind == NodeKind::Sequence) {
       pointer += fmt::format("/{}", frame.items.size());
     } else {
-      pointer += "/" + json_pointer_token(frame.pending.key);
+      (pointer += '/') += json_pointer_token(frame.pending.key);
     }
   }
   return pointer + "/" + json_pointer_token(key);

@@ -1,5 +1,5 @@
 // Golden files: every testdata/<dir>/X.yaml (or .yml, .json) is linted with all checks and its
-// text report compared with X.expected. Set IMMUTALINT_UPDATE_GOLDEN=1 to rewrite them, then
+// text report compared with X.expected; its SARIF must pass validate-sarif too. Set IMMUTALINT_UPDATE_GOLDEN=1 to rewrite them, then
 // review the diff.
 #include <catch2/catch.hpp>
 
@@ -27,13 +27,17 @@ struct Fixture {
 std::vector<Fixture> fixtures() {
   const fs::path root = fs::path(test::source_dir()) / "testdata";
   std::vector<Fixture> found;
-  for (const auto& entry : fs::recursive_directory_iterator(root)) {
+  // testdata/<dir>/X.yaml only: deeper folders hold inputs of other tests (a Helm chart).
+  for (const auto& dir : fs::directory_iterator(root)) {
+    if (!dir.is_directory()) continue;
+    for (const auto& entry : fs::directory_iterator(dir.path())) {
     if (!entry.is_regular_file() || !is_manifest_file_name(entry.path().filename().string())) continue;
     Fixture fixture;
     fixture.input = entry.path();
     fixture.relative = fs::relative(entry.path(), root).generic_string();
     fixture.expected = fs::path(entry.path()).replace_extension(".expected");
     found.push_back(std::move(fixture));
+    }
   }
   std::sort(found.begin(), found.end(), [](const Fixture& a, const Fixture& b) { return a.relative < b.relative; });
   return found;

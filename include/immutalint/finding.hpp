@@ -16,6 +16,12 @@ enum class Severity { Note, Warning, Error };
 std::string_view to_string(Severity severity);
 std::optional<Severity> parse_severity(std::string_view text);
 
+/// Where a finding sat in rendered Helm output before it was mapped onto its template.
+struct RenderedLocation {
+  std::string file;
+  Span span;
+};
+
 /// One reported problem.
 struct Finding {
   std::string check;  ///< check id, e.g. "host-network"
@@ -27,6 +33,7 @@ struct Finding {
   std::string container;  ///< set only when exactly one container is concerned
   std::string field;      ///< JSON Pointer from the object's root; empty when none applies
   std::string source;     ///< template named by a Helm `# Source:` comment, when present
+  std::optional<RenderedLocation> rendered;  ///< set when the finding was moved onto a chart template
 };
 
 /// The report order: file, line, column, check id, then the remaining fields so that the

@@ -1,8 +1,11 @@
 // Stage 6: render a lint result, or the catalogue, for people and for machines.
 #pragma once
 
+#include <optional>
 #include <ostream>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "immutalint/catalogue.hpp"
 #include "immutalint/lint.hpp"
@@ -12,6 +15,35 @@ namespace immutalint {
 /// Tool name and version as reports state them.
 inline constexpr std::string_view kToolName = "immutalint";
 inline constexpr std::string_view kToolVersion = IMMUTALINT_VERSION;
+
+/// The formats a lint result can be written in.
+enum class ReportFormat { Text, Json, Sarif, Github };
+
+/// "text", "json", "sarif" or "github"; nullopt for anything else.
+std::optional<ReportFormat> parse_report_format(std::string_view name);
+
+/// What the formats need beyond the result itself.
+struct ReportOptions {
+  bool color = false;                       ///< text only
+  std::string sarif_root;                   ///< absolute directory that SARIF URIs are relative to
+  std::string sarif_category;               ///< SARIF automationDetails category; may be empty
+  std::vector<std::string> enabled_checks;  ///< the rules SARIF describes
+};
+
+/// Writes `result` in `format`.
+void write_report(std::ostream& out, ReportFormat format, const LintResult& result, const Catalogue& catalogue,
+                  const ReportOptions& options);
+
+/// The SARIF 2.1.0 log for one run, ready for GitHub code scanning.
+void write_sarif_report(std::ostream& out, const LintResult& result, const Catalogue& catalogue,
+                        const ReportOptions& options);
+
+/// The path of `file` relative to `root` as a SARIF artifact URI (forward slashes,
+/// percent-encoded), or nullopt when the file lies outside `root`.
+std::optional<std::string> sarif_artifact_uri(const std::string& file, const std::string& root);
+
+/// GitHub Actions workflow commands (`::error file=...::message`), one per finding.
+void write_github_report(std::ostream& out, const LintResult& result);
 
 /// `file:line:col: severity: message [check-id]`, an indented context line (object, container,
 /// Helm source), and a closing summary. ANSI colour only when `color` is set.

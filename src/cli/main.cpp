@@ -4,11 +4,13 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <optional>
 
 #include <fmt/format.h>
 
 #include "cli/options.hpp"
 #include "immutalint/catalogue.hpp"
+#include "immutalint/helm_mapping.hpp"
 #include "immutalint/inputs.hpp"
 #include "immutalint/lint.hpp"
 #include "immutalint/report.hpp"
@@ -30,6 +32,24 @@ bool color_wanted(const immutalint::cli::CliOptions& options) {
   const char* no_color = std::getenv("NO_COLOR");
   if (no_color && *no_color) return false;
   return ::isatty(STDOUT_FILENO) == 1;
+}
+
+/// SARIF locations must lie inside the SARIF root (GitHub rejects `..` and absolute paths).
+std::optional<std::string> check_sarif_paths(const immutalint::cli::CliOptions& options,
+                                             const immutalint::InputSet& inputs) {
+  bool sarif = options.format == "sarif";
+  for (const auto& report : options.reports) sarif = sarif || report.first == "sarif";
+  if (!sarif) return std::nullopt;
+  const std::string root = options.sarif_root.empty() ? "." : options.sarif_root;
+  std::vector<std::string> paths = options.helm_charts;
+  for (const auto& file : inputs.files) paths.push_back(file.display_path);
+  for (const auto& path : paths) {
+    if (!immutalint::sarif_artifact_uri(path, root)) {
+      return fmt::format("{} is outside the SARIF root {}; run from the repository root or pass --sarif-root", path,
+                         root);
+    }
+  }
+  return std::nullopt;
 }
 
 int run(const immutalint::cli::CliOptions& options, const immutalint::Catalogue& catalogue, std::ostream& out) {
@@ -60,13 +80,24 @@ int run(const immutalint::cli::CliOptions& options, const immutalint::Catalogue&
   if (!linter) return usage_error(linter.error().message);
   auto inputs = collect_inputs(options.paths, options.stdin_filename);
   if (!inputs) return usage_error(inputs.error().message);
+  auto charts = load_helm_charts(options.helm_charts);
+  if (!charts) return usage_error(charts.error().message);
+  if (auto problem = check_sarif_paths(options, *inputs)) return usage_error(*problem);
 
-  const LintResult result = linter->lint(*inputs);
-  if (options.format == "json") {
-    write_json_report(out, result);
-  } else {
-    write_text_report(out, result, color_wanted(options));
+  LintResult result = linter->lint(*inputs);
+  if (!charts->empty()) map_findings_to_templates(result.findings, *charts);
+
+  ReportOptions report_options;
+  report_options.sarif_root = options.sarif_root;
+  report_options.sarif_category = options.sarif_category;
+  report_options.enabled_checks = linter->enabled_checks();
+  for (const auto& [format, file] : options.reports) {
+    std::ofstream extra(file, std::ios::binary);
+    if (extra) write_report(extra, *parse_report_format(format), result, catalogue, report_options);
+    if (!extra) return usage_error(fmt::format("cannot write {}", file));
   }
+  report_options.color = color_wanted(options);
+  write_report(out, *parse_report_format(options.format), result, catalogue, report_options);
   out.flush();
 
   if (options.fail_on == "never") return kExitClean;

@@ -1,6 +1,8 @@
 // Parses the command line with cxxopts and validates option values.
 #include "cli/options.hpp"
 
+#include "immutalint/report.hpp"
+
 #include <algorithm>
 #include <array>
 
@@ -19,8 +21,12 @@ cxxopts::Options make_parser() {
   options.positional_help("[PATH...]");
   // clang-format off
   options.add_options()
-    ("f,format", "Report format: text, json (with --list-checks also markdown)", cxxopts::value<std::string>()->default_value("text"), "FORMAT")
+    ("f,format", "Report format: text, json, sarif or github (with --list-checks: text, json or markdown)", cxxopts::value<std::string>()->default_value("text"), "FORMAT")
     ("o,output", "Write the report to FILE instead of standard output", cxxopts::value<std::string>(), "FILE")
+    ("report", "Also write a report in FORMAT to FILE (repeatable), e.g. sarif=results.sarif", cxxopts::value<std::vector<std::string>>(), "FORMAT=FILE")
+    ("sarif-root", "Make SARIF file locations relative to DIR (default: the working directory)", cxxopts::value<std::string>(), "DIR")
+    ("sarif-category", "SARIF run category, to tell apart several uploads for one commit", cxxopts::value<std::string>(), "NAME")
+    ("helm-chart", "Report findings in `helm template` output on the templates of the chart in DIR (repeatable)", cxxopts::value<std::vector<std::string>>(), "DIR")
     ("fail-on", "Exit 1 when a finding is at least this severe: error, warning, note or never", cxxopts::value<std::string>()->default_value("warning"), "LEVEL")
     ("j,jobs", "Parse and check with N threads (default: one per core)", cxxopts::value<unsigned>()->default_value("0"), "N")
     ("only", "Run only these checks (comma-separated, repeatable)", cxxopts::value<std::vector<std::string>>(), "ID,...")
@@ -78,6 +84,18 @@ Result<CliOptions> parse_command_line(int argc, const char* const* argv) {
     if (parsed.count("only")) options.only = split_ids(parsed["only"].as<std::vector<std::string>>());
     if (parsed.count("disable")) options.disabled = split_ids(parsed["disable"].as<std::vector<std::string>>());
     if (parsed.count("explain")) options.explain = parsed["explain"].as<std::string>();
+    if (parsed.count("sarif-root")) options.sarif_root = parsed["sarif-root"].as<std::string>();
+    if (parsed.count("sarif-category")) options.sarif_category = parsed["sarif-category"].as<std::string>();
+    if (parsed.count("helm-chart")) options.helm_charts = parsed["helm-chart"].as<std::vector<std::string>>();
+    if (parsed.count("report")) {
+      for (const auto& value : parsed["report"].as<std::vector<std::string>>()) {
+        const auto equals = value.find('=');
+        if (equals == std::string::npos || equals == 0 || equals + 1 == value.size()) {
+          return Error{fmt::format("--report takes FORMAT=FILE, not '{}'", value)};
+        }
+        options.reports.emplace_back(value.substr(0, equals), value.substr(equals + 1));
+      }
+    }
     if (parsed.count("paths")) options.paths = parsed["paths"].as<std::vector<std::string>>();
     options.list_checks = parsed.count("list-checks") > 0;
     options.version = parsed.count("version") > 0;
@@ -91,10 +109,17 @@ Result<CliOptions> parse_command_line(int argc, const char* const* argv) {
   if (std::find(kFailOn.begin(), kFailOn.end(), options.fail_on) == kFailOn.end()) {
     return Error{fmt::format("--fail-on must be error, warning, note or never, not '{}'", options.fail_on)};
   }
-  const bool markdown_ok = options.list_checks;
-  if (options.format != "text" && options.format != "json" && !(markdown_ok && options.format == "markdown")) {
-    return Error{fmt::format("--format must be text or json{}, not '{}'", markdown_ok ? " or markdown" : "",
-                             options.format)};
+  if (options.list_checks) {
+    if (options.format != "text" && options.format != "json" && options.format != "markdown") {
+      return Error{fmt::format("--list-checks --format must be text, json or markdown, not '{}'", options.format)};
+    }
+  } else if (!parse_report_format(options.format)) {
+    return Error{fmt::format("--format must be text, json, sarif or github, not '{}'", options.format)};
+  }
+  for (const auto& [format, file] : options.reports) {
+    if (!parse_report_format(format)) {
+      return Error{fmt::format("--report format must be text, json, sarif or github, not '{}'", format)};
+    }
   }
   if (options.max_document_mib == 0) return Error{"--max-document-mib must be at least 1"};
   return options;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "immutalint/result.hpp"
@@ -19,6 +20,11 @@ struct CliOptions {
   std::vector<std::string> only;
   std::vector<std::string> disabled;
   std::string explain;
+  /// Extra reports written in the same run: (format, file).
+  std::vector<std::pair<std::string, std::string>> reports;
+  std::string sarif_root;
+  std::string sarif_category;
+  std::vector<std::string> helm_charts;
   unsigned max_document_mib = 32;
   bool list_checks = false;
   bool version = false;

@@ -30,6 +30,11 @@ Json finding_json(const Finding& finding) {
   if (!finding.container.empty()) j["container"] = finding.container;
   if (!finding.field.empty()) j["field"] = finding.field;
   if (!finding.source.empty()) j["source"] = finding.source;
+  if (finding.rendered) {
+    j["rendered"] = {{"file", finding.rendered->file},
+                     {"line", finding.rendered->span.begin.line},
+                     {"column", finding.rendered->span.begin.column}};
+  }
   return j;
 }
 

@@ -63,6 +63,10 @@ void write_text_report(std::ostream& out, const LintResult& result, bool color) 
                color ? kDim : "", finding.check, color ? kReset : "");
     const std::string context = context_line(finding);
     if (!context.empty()) fmt::print(out, "    {}\n", context);
+    if (finding.rendered) {
+      fmt::print(out, "    rendered at {}:{}:{}\n", finding.rendered->file, finding.rendered->span.begin.line,
+                 finding.rendered->span.begin.column);
+    }
   }
   const Summary& s = result.summary;
   std::string findings = s.errors + s.warnings + s.notes == 0

@@ -1,0 +1,252 @@
+// SARIF 2.1.0 for GitHub code scanning: rules from the catalogue, results with regions,
+// logical locations and fingerprints that survive edits elsewhere in the file.
+#include <cstdint>
+#include <filesystem>
+#include <map>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "immutalint/check.hpp"
+#include "immutalint/report.hpp"
+
+namespace immutalint {
+
+using Json = nlohmann::ordered_json;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::string_view kSchemaUri = "https://json.schemastore.org/sarif-2.1.0.json";
+constexpr std::string_view kInformationUri = IMMUTALINT_HOMEPAGE;
+constexpr std::string_view kSourceRoot = "%SRCROOT%";
+// GitHub rejects runs with more results than this.
+constexpr std::size_t kMaxResults = 25000;
+
+/// Percent-encodes everything but RFC 3986 unreserved characters and '/'.
+std::string percent_encode(std::string_view path) {
+  std::string out;
+  for (unsigned char c : path) {
+    const bool unreserved = std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '/';
+    if (unreserved) {
+      out += static_cast<char>(c);
+    } else {
+      out += fmt::format("%{:02X}", c);
+    }
+  }
+  return out;
+}
+
+/// 64-bit FNV-1a: a stable, dependency-free hash for fingerprints (not for security).
+std::uint64_t fnv1a(std::string_view text) {
+  std::uint64_t hash = 14695981039346656037ULL;
+  for (unsigned char c : text) {
+    hash ^= c;
+    hash *= 1099511628211ULL;
+  }
+  return hash;
+}
+
+/// What identifies a finding independently of where in the file it is written: the check,
+/// the object, the container and the field. Findings without an object (syntax errors) fall
+/// back on the file and the message.
+std::string identity_of(const Finding& finding, const std::string& uri) {
+  if (!finding.object) return fmt::format("{}|{}|{}", finding.check, uri, finding.message);
+  const ObjectRef& ref = *finding.object;
+  return fmt::format("{}|{}|{}|{}|{}|{}|{}", finding.check, api_group(ref.api_version), ref.kind, ref.namespace_,
+                     ref.name, finding.container, finding.field);
+}
+
+std::string rule_name(std::string_view id) {
+  std::string name;
+  bool upper = true;
+  for (char c : id) {
+    if (c == '-') {
+      upper = true;
+      continue;
+    }
+    name += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
+    upper = false;
+  }
+  return name;
+}
+
+std::string_view level_of(Severity severity) {
+  switch (severity) {
+    case Severity::Error: return "error";
+    case Severity::Warning: return "warning";
+    case Severity::Note: return "note";
+  }
+  return "warning";
+}
+
+/// GitHub's bands: 7.0-8.9 high, 4.0-6.9 medium, 0.1-3.9 low.
+std::string_view security_severity_of(Severity severity) {
+  switch (severity) {
+    case Severity::Error: return "7.5";
+    case Severity::Warning: return "5.0";
+    case Severity::Note: return "2.0";
+  }
+  return "5.0";
+}
+
+/// The first paragraph of a text, for descriptions GitHub shows in lists.
+std::string first_paragraph(const std::string& text) {
+  const auto end = text.find("\n\n");
+  std::string paragraph = text.substr(0, end);
+  for (char& c : paragraph) {
+    if (c == '\n') c = ' ';
+  }
+  while (!paragraph.empty() && paragraph.back() == ' ') paragraph.pop_back();
+  if (paragraph.size() > 1000) paragraph = paragraph.substr(0, 997) + "...";
+  return paragraph;
+}
+
+Json rule_json(const CheckInfo& check) {
+  std::string markdown = fmt::format("{}\n\n## Why\n\n{}\n## Fix\n\n{}\n## Example\n\n```yaml\n{}```\n", check.summary,
+                                     check.rationale, check.remediation, check.example_flagged);
+  Json rule;
+  rule["id"] = check.id;
+  rule["name"] = rule_name(check.id);
+  rule["shortDescription"] = {{"text", check.summary}};
+  rule["fullDescription"] = {{"text", first_paragraph(check.rationale)}};
+  rule["help"] = {{"text", fmt::format("{}\n\nWhy: {}\nFix: {}", check.summary, check.rationale, check.remediation)},
+                  {"markdown", markdown}};
+  rule["defaultConfiguration"] = {{"level", level_of(check.severity)}};
+  rule["properties"] = {{"tags", {"security", "kubernetes", "immutable-os"}},
+                        {"precision", "high"},
+                        {"security-severity", security_severity_of(check.severity)}};
+  return rule;
+}
+
+Json region_json(const Span& span) {
+  Json region;
+  region["startLine"] = std::max<std::uint32_t>(span.begin.line, 1);
+  region["startColumn"] = std::max<std::uint32_t>(span.begin.column, 1);
+  if (span.end >= span.begin && span.end.line >= 1 && span.end.column >= 1) {
+    region["endLine"] = span.end.line;
+    region["endColumn"] = span.end.column;
+  }
+  return region;
+}
+
+Json physical_location(const std::string& uri, const Span& span) {
+  return {{"artifactLocation", {{"uri", uri}, {"uriBaseId", kSourceRoot}}}, {"region", region_json(span)}};
+}
+
+Json logical_locations(const Finding& finding) {
+  Json locations = Json::array();
+  if (!finding.object) return locations;
+  const ObjectRef& ref = *finding.object;
+  std::string qualified = ref.namespace_.empty() ? fmt::format("{}/{}", ref.kind, ref.name)
+                                                 : fmt::format("{}/{}/{}", ref.kind, ref.namespace_, ref.name);
+  locations.push_back({{"name", ref.name}, {"fullyQualifiedName", qualified}, {"kind", "resource"}});
+  if (!finding.container.empty()) {
+    locations.push_back({{"name", finding.container},
+                         {"fullyQualifiedName", qualified + "/" + finding.container},
+                         {"kind", "member"}});
+  }
+  return locations;
+}
+
+}  // namespace
+
+std::optional<std::string> sarif_artifact_uri(const std::string& file, const std::string& root) {
+  const fs::path absolute = fs::absolute(file).lexically_normal();
+  const fs::path base = fs::absolute(root.empty() ? "." : root).lexically_normal();
+  const fs::path relative = absolute.lexically_relative(base);
+  if (relative.empty() || *relative.begin() == "..") return std::nullopt;
+  return percent_encode(relative.generic_string());
+}
+
+void write_sarif_report(std::ostream& out, const LintResult& result, const Catalogue& catalogue,
+                        const ReportOptions& options) {
+  Json rules = Json::array();
+  std::map<std::string, std::size_t> rule_index;
+  for (const auto& id : options.enabled_checks) {
+    const CheckInfo* check = catalogue.find(id);
+    if (!check) continue;
+    rule_index[id] = rules.size();
+    rules.push_back(rule_json(*check));
+  }
+
+  auto uri_of = [&](const std::string& file) {
+    return sarif_artifact_uri(file, options.sarif_root).value_or(percent_encode(file));
+  };
+
+  Json results = Json::array();
+  Json notifications = Json::array();
+  std::map<std::string, int> occurrences;
+  for (const auto& finding : result.findings) {
+    const std::string uri = uri_of(finding.file);
+    if (finding.check == kInvalidInputCheck) {
+      notifications.push_back({{"level", "error"},
+                               {"message", {{"text", fmt::format("{}: {}", finding.file, finding.message)}}},
+                               {"locations", {{{"physicalLocation", physical_location(uri, finding.span)}}}},
+                               {"descriptor", {{"id", finding.check}}}});
+    }
+    if (results.size() == kMaxResults) continue;
+    const std::string identity = identity_of(finding, uri);
+    const std::string hash = fmt::format("{:016x}", fnv1a(identity));
+    Json entry;
+    entry["ruleId"] = finding.check;
+    if (auto it = rule_index.find(finding.check); it != rule_index.end()) entry["ruleIndex"] = it->second;
+    entry["level"] = level_of(finding.severity);
+    entry["message"] = {{"text", finding.message}};
+    entry["locations"] = Json::array({{{"physicalLocation", physical_location(uri, finding.span)}}});
+    if (auto logical = logical_locations(finding); !logical.empty()) entry["locations"][0]["logicalLocations"] = logical;
+    if (finding.rendered) {
+      entry["relatedLocations"] = Json::array(
+          {{{"id", 1},
+            {"physicalLocation", physical_location(uri_of(finding.rendered->file), finding.rendered->span)},
+            {"message", {{"text", "where the finding is in the rendered Helm output"}}}}});
+    }
+    entry["partialFingerprints"] = {{"primaryLocationLineHash", fmt::format("{}:{}", hash, ++occurrences[identity])},
+                                    {"immutalintFinding/v1", hash}};
+    Json properties;
+    if (finding.object) {
+      properties["kind"] = finding.object->kind;
+      properties["object"] = describe_object(*finding.object);
+    }
+    if (!finding.field.empty()) properties["field"] = finding.field;
+    if (!finding.source.empty()) properties["helmSource"] = finding.source;
+    if (!properties.empty()) entry["properties"] = std::move(properties);
+    results.push_back(std::move(entry));
+  }
+  if (result.findings.size() > kMaxResults) {
+    notifications.push_back(
+        {{"level", "warning"},
+         {"message", {{"text", fmt::format("{} findings; only the first {} are included, the most GitHub accepts",
+                                           result.findings.size(), kMaxResults)}}}});
+  }
+
+  Json run;
+  run["tool"]["driver"] = {{"name", kToolName},
+                           {"semanticVersion", kToolVersion},
+                           {"version", kToolVersion},
+                           {"informationUri", kInformationUri},
+                           {"rules", std::move(rules)}};
+  Json invocation = {{"executionSuccessful", true}};
+  if (!notifications.empty()) invocation["toolExecutionNotifications"] = std::move(notifications);
+  run["invocations"] = Json::array({std::move(invocation)});
+  std::string root_uri = "file://" + percent_encode(fs::absolute(options.sarif_root.empty() ? "." : options.sarif_root)
+                                                        .lexically_normal()
+                                                        .generic_string());
+  if (root_uri.back() != '/') root_uri += '/';
+  run["originalUriBaseIds"] = {{kSourceRoot, {{"uri", root_uri}}}};
+  if (!options.sarif_category.empty()) {
+    std::string id = options.sarif_category;
+    if (id.back() != '/') id += '/';
+    run["automationDetails"] = {{"id", id}};
+  }
+  run["columnKind"] = "unicodeCodePoints";
+  run["results"] = std::move(results);
+
+  Json log;
+  log["$schema"] = kSchemaUri;
+  log["version"] = "2.1.0";
+  log["runs"] = Json::array({std::move(run)});
+  out << log.dump(2) << '\n';
+}
+
+}  // namespace immutalint

@@ -1,0 +1,165 @@
+// SARIF output: valid for GitHub code scanning (validated with ../shared/sarif/validate-sarif
+// --strict), complete, and with fingerprints that do not move when the file is edited elsewhere.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "test_support.hpp"
+
+using namespace immutalint;
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+/// Runs the validator on SARIF files; returns its exit code and output.
+test::CommandResult validate(const std::vector<std::string>& files) {
+  std::string command = test::shared_dir() + "/sarif/validate-sarif --strict --quiet";
+  for (const auto& file : files) command += " '" + file + "'";
+  const std::string dir = test::make_temp_dir();
+  const int status = std::system((command + " >" + dir + "/out 2>&1").c_str());
+  test::CommandResult result;
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  result.out = test::read_file(dir + "/out");
+  fs::remove_all(dir);
+  return result;
+}
+
+/// The fingerprint of each result, keyed by rule and message.
+std::map<std::string, std::string> fingerprints(const json& log) {
+  std::map<std::string, std::string> out;
+  for (const auto& result : log["runs"][0]["results"]) {
+    out[result["ruleId"].get<std::string>() + " " + result["message"]["text"].get<std::string>()] =
+        result["partialFingerprints"]["primaryLocationLineHash"];
+  }
+  return out;
+}
+
+std::set<int> start_lines(const json& log) {
+  std::set<int> lines;
+  for (const auto& result : log["runs"][0]["results"]) {
+    lines.insert(result["locations"][0]["physicalLocation"]["region"]["startLine"].get<int>());
+  }
+  return lines;
+}
+
+}  // namespace
+
+TEST_CASE("the SARIF of every golden fixture passes validate-sarif --strict") {
+  const std::string dir = test::make_temp_dir();
+  std::vector<std::string> files;
+  for (const auto& folder : fs::directory_iterator(test::source_dir() + "/testdata")) {
+    if (!folder.is_directory()) continue;
+    const std::string name = folder.path().filename().string();
+    auto r = test::run_cli({"--format", "sarif", "--sarif-category", name, "--output", dir + "/" + name + ".sarif",
+                            "testdata/" + name},
+                           "");
+    INFO(r.err);
+    CHECK(r.exit_code <= 1);
+    files.push_back(dir + "/" + name + ".sarif");
+  }
+  REQUIRE(files.size() > 8);
+  auto v = validate(files);
+  INFO(v.out);
+  CHECK(v.exit_code == 0);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("the SARIF of the whole shared corpus passes validate-sarif --strict") {
+  // Every manifest, those in hidden fixture folders included.
+  const std::string corpus = test::shared_dir() + "/corpus";
+  std::vector<std::string> args = {"--format", "sarif", "--sarif-category", "corpus", "--fail-on", "never"};
+  for (const auto& entry : fs::recursive_directory_iterator(corpus)) {
+    const std::string name = entry.path().filename().string();
+    if (entry.is_regular_file() && (name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".json"))) {
+      args.push_back(fs::relative(entry.path(), corpus).generic_string());
+    }
+  }
+  REQUIRE(args.size() > 1000);
+  const std::string dir = test::make_temp_dir();
+  args.insert(args.begin(), {"--output", dir + "/corpus.sarif"});
+  auto r = test::run_cli(args, "", corpus);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  auto log = json::parse(test::read_file(dir + "/corpus.sarif"));
+  CHECK(log["runs"][0]["results"].size() > 1000);
+  auto v = validate({dir + "/corpus.sarif"});
+  INFO(v.out);
+  CHECK(v.exit_code == 0);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("SARIF describes every enabled check as a rule and indexes results into it") {
+  auto r = test::run_cli({"--format", "sarif", "--disable", "daemonset", "testdata/host-root-mount/flagged.yaml"});
+  auto log = json::parse(r.out);
+  const auto& run = log["runs"][0];
+  const auto& rules = run["tool"]["driver"]["rules"];
+  std::set<std::string> ids;
+  for (const auto& rule : rules) {
+    ids.insert(rule["id"].get<std::string>());
+    CHECK(rule["properties"]["tags"].size() >= 1);
+    CHECK_FALSE(rule["help"]["markdown"].get<std::string>().empty());
+  }
+  CHECK(ids.count("host-root-mount") == 1);
+  CHECK(ids.count("invalid-input") == 1);
+  CHECK(ids.count("daemonset") == 0);
+  CHECK(ids.size() == Catalogue::builtin()->checks().size() - 1);
+  for (const auto& result : run["results"]) {
+    CHECK(rules[result["ruleIndex"].get<std::size_t>()]["id"] == result["ruleId"]);
+    const auto& location = result["locations"][0];
+    CHECK(location["physicalLocation"]["artifactLocation"]["uri"] == "testdata/host-root-mount/flagged.yaml");
+    CHECK(location["logicalLocations"][0]["fullyQualifiedName"] == "Pod/ops/node-shell");
+    const auto& region = location["physicalLocation"]["region"];
+    CHECK(region["endColumn"].get<int>() > region["startColumn"].get<int>());
+  }
+  CHECK(run["tool"]["driver"]["semanticVersion"] == "0.1.0");
+  CHECK(run["invocations"][0]["executionSuccessful"] == true);
+}
+
+TEST_CASE("a clean run still has a results array and the category in automationDetails") {
+  auto r = test::run_cli({"--format", "sarif", "--sarif-category", "manifests", "testdata/host-network/silent.yaml"});
+  auto log = json::parse(r.out);
+  CHECK(log["runs"][0]["results"].is_array());
+  CHECK(log["runs"][0]["results"].empty());
+  CHECK(log["runs"][0]["automationDetails"]["id"] == "manifests/");
+}
+
+TEST_CASE("input errors appear as tool execution notifications too") {
+  auto r = test::run_cli({"--format", "sarif", "testdata/invalid-input/unclosed-quote.yaml"});
+  auto log = json::parse(r.out);
+  const auto& notes = log["runs"][0]["invocations"][0]["toolExecutionNotifications"];
+  REQUIRE(notes.size() == 1);
+  CHECK(notes[0]["level"] == "error");
+  CHECK_THAT(notes[0]["message"]["text"].get<std::string>(), Catch::Contains("unexpected end of stream"));
+}
+
+TEST_CASE("SARIF fingerprints survive inserted lines and reformatting") {
+  // flagged-reformatted.yaml is flagged.yaml with lines inserted above, another indentation
+  // style and keys reordered: every finding moves, no fingerprint may change.
+  auto before = json::parse(test::run_cli({"--format", "sarif", "testdata/host-path-volume/flagged.yaml"}).out);
+  auto after =
+      json::parse(test::run_cli({"--format", "sarif", "testdata/host-path-volume/flagged-reformatted.yaml"}).out);
+  REQUIRE(before["runs"][0]["results"].size() == 4);
+  CHECK(after["runs"][0]["results"].size() == 4);
+  CHECK(start_lines(before) != start_lines(after));
+  CHECK(fingerprints(before) == fingerprints(after));
+  // A different object gets different fingerprints.
+  auto other = json::parse(test::run_cli({"--format", "sarif", "testdata/host-root-mount/flagged.yaml"}).out);
+  for (const auto& [key, hash] : fingerprints(other)) {
+    for (const auto& [key2, hash2] : fingerprints(before)) CHECK(hash != hash2);
+  }
+}
+
+TEST_CASE("a file outside the SARIF root is a usage error") {
+  auto r = test::run_cli({"--format", "sarif", "--sarif-root", "testdata/host-pid", "testdata/host-ipc/flagged.yaml"});
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("outside the SARIF root"));
+  auto inside = test::run_cli({"--format", "sarif", "--sarif-root", "testdata", "testdata/host-ipc/flagged.yaml"});
+  CHECK(json::parse(inside.out)["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] ==
+        "host-ipc/flagged.yaml");
+}
