@@ -7,6 +7,7 @@ packages=(
   libyaml-dev libre2-dev libfmt-dev libcxxopts-dev nlohmann-json3-dev catch2
   libyaml-cpp-dev      # the baseline parser that bench/ measures against
   python3-jsonschema   # ../shared/sarif/validate-sarif
+  pre-commit           # the hook test runs pre-commit try-repo
 )
 
 missing=()
