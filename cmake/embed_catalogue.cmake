@@ -1,11 +1,12 @@
-# Writes a C++ source holding every checks/*.yaml file as a string, so that the catalogue is
-# compiled into the binary. Run as: cmake -DINPUT_DIR=... -DOUTPUT=... -P embed_catalogue.cmake
+# Writes a C++ source holding every *.yaml file of a folder as a string, so that data
+# catalogues (checks/, targets/) are compiled into the binary.
+# Run as: cmake -DINPUT_DIR=... -DOUTPUT=... -DFUNCTION=... -P embed_catalogue.cmake
 file(GLOB files RELATIVE ${INPUT_DIR} ${INPUT_DIR}/*.yaml)
 list(SORT files)
-set(body "// Generated from checks/*.yaml by cmake/embed_catalogue.cmake. Do not edit.\n")
+set(body "// Generated from ${INPUT_DIR} by cmake/embed_catalogue.cmake. Do not edit.\n")
 string(APPEND body "#include \"catalogue_data.hpp\"\n\nnamespace immutalint::detail {\n\n")
-string(APPEND body "const std::vector<EmbeddedCheckFile>& embedded_check_files() {\n")
-string(APPEND body "  static const std::vector<EmbeddedCheckFile> files = {\n")
+string(APPEND body "const std::vector<EmbeddedFile>& ${FUNCTION}() {\n")
+string(APPEND body "  static const std::vector<EmbeddedFile> files = {\n")
 foreach(name IN LISTS files)
   file(READ ${INPUT_DIR}/${name} content)
   string(FIND "${content}" ")catalogue\"" clash)

@@ -5,8 +5,10 @@
 #include <tuple>
 
 #include <fmt/format.h>
+#include <re2/re2.h>
 
 #include "catalogue_data.hpp"
+#include "immutalint/target.hpp"
 #include "immutalint/yaml_parse.hpp"
 
 namespace immutalint {
@@ -25,6 +27,52 @@ std::optional<Severity> parse_severity(std::string_view text) {
   if (text == "warning") return Severity::Warning;
   if (text == "error") return Severity::Error;
   return std::nullopt;
+}
+
+std::string_view to_string(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::Ready: return "ready";
+    case Verdict::Review: return "review";
+    case Verdict::LikelyBreaks: return "likely breaks";
+    case Verdict::Breaks: return "breaks";
+  }
+  return "review";
+}
+
+std::string_view to_key(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::Ready: return "ready";
+    case Verdict::Review: return "review";
+    case Verdict::LikelyBreaks: return "likely-breaks";
+    case Verdict::Breaks: return "breaks";
+  }
+  return "review";
+}
+
+std::optional<Verdict> parse_verdict(std::string_view key) {
+  for (auto verdict : {Verdict::Ready, Verdict::Review, Verdict::LikelyBreaks, Verdict::Breaks}) {
+    if (to_key(verdict) == key) return verdict;
+  }
+  return std::nullopt;
+}
+
+Severity severity_of(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::Breaks: return Severity::Error;
+    case Verdict::LikelyBreaks: return Severity::Warning;
+    case Verdict::Review:
+    case Verdict::Ready: return Severity::Note;
+  }
+  return Severity::Note;
+}
+
+Verdict verdict_of(Severity severity) {
+  switch (severity) {
+    case Severity::Error: return Verdict::Breaks;
+    case Severity::Warning: return Verdict::LikelyBreaks;
+    case Severity::Note: return Verdict::Review;
+  }
+  return Verdict::Review;
 }
 
 bool report_order(const Finding& a, const Finding& b) {
@@ -72,8 +120,27 @@ Result<CheckInfo> parse_check(const std::string& file_name, const std::string& t
   if (info.rationale.empty()) return fail("`rationale` is required");
   if (info.remediation.empty()) return fail("`remediation` is required");
   if (info.example_flagged.empty()) return fail("`example.flagged` is required");
+  for (const auto& entry : tree.entries(tree.get(tree.root(), "targets"))) {
+    if (entry.key == "rule") {
+      info.verdict_rule = text_of(tree.get(tree.root(), "targets"), "rule");
+      continue;
+    }
+    auto verdict = parse_verdict(text_of(entry.value, "verdict"));
+    if (!verdict) return fail(fmt::format("targets.{}: `verdict` must be ready, review, likely-breaks or breaks", entry.key));
+    info.verdicts[entry.key] = StaticVerdict{*verdict, text_of(entry.value, "why")};
+    if (info.verdicts[entry.key].why.empty()) return fail(fmt::format("targets.{}: `why` is required", entry.key));
+  }
+  for (NodeId item : tree.items(tree.get(tree.root(), "patterns"))) {
+    PatternInfo pattern{text_of(item, "name"), text_of(item, "regex")};
+    const re2::RE2 compiled(pattern.regex, re2::RE2::Quiet);
+    if (pattern.name.empty() || !compiled.ok()) {
+      return fail(fmt::format("pattern `{}`: {}", pattern.name, pattern.name.empty() ? "needs a name" : compiled.error()));
+    }
+    info.patterns.push_back(std::move(pattern));
+  }
   for (const auto& entry : tree.entries(tree.root())) {
-    static constexpr std::string_view kKnown[] = {"id", "severity", "summary", "rationale", "remediation", "example"};
+    static constexpr std::string_view kKnown[] = {"id",          "severity", "summary", "rationale",
+                                                  "remediation", "example",  "targets", "patterns"};
     if (std::find(std::begin(kKnown), std::end(kKnown), entry.key) == std::end(kKnown)) {
       return fail(fmt::format("unknown field `{}`", entry.key));
     }
@@ -102,6 +169,12 @@ const Result<Catalogue>& Catalogue::builtin() {
     return parse(files);
   }();
   return catalogue;
+}
+
+StaticVerdict CheckInfo::static_verdict(const Target& target) const {
+  if (auto it = verdicts.find(target.name()); it != verdicts.end()) return it->second;
+  if (auto it = verdicts.find("default"); it != verdicts.end()) return it->second;
+  return StaticVerdict{verdict_of(severity), std::string(summary)};
 }
 
 const CheckInfo* Catalogue::find(std::string_view id) const {

@@ -1,4 +1,5 @@
-// The raw check catalogue files, generated into the build tree by cmake/embed_catalogue.cmake.
+// The raw data files compiled into the binary (checks/*.yaml, targets/*.yaml), generated into
+// the build tree by cmake/embed_catalogue.cmake.
 #pragma once
 
 #include <string_view>
@@ -6,11 +7,12 @@
 
 namespace immutalint::detail {
 
-struct EmbeddedCheckFile {
+struct EmbeddedFile {
   std::string_view name;  ///< file name, e.g. "host-network.yaml"
   std::string_view text;
 };
 
-const std::vector<EmbeddedCheckFile>& embedded_check_files();
+const std::vector<EmbeddedFile>& embedded_check_files();
+const std::vector<EmbeddedFile>& embedded_target_files();
 
 }  // namespace immutalint::detail

@@ -27,6 +27,19 @@ bool is_true(const YamlTree& tree, NodeId mapping, std::string_view key) {
   return tree.boolean(tree.get(mapping, key)).value_or(false);
 }
 
+Verdict capped(Verdict verdict, Confidence confidence) {
+  return verdict == Verdict::Breaks && confidence == Confidence::Guess ? Verdict::LikelyBreaks : verdict;
+}
+
+void judge(Observation& observation, const Target& target, Verdict verdict, std::string why) {
+  if (verdict == Verdict::Ready) return;
+  observation.verdicts.push_back({target.name(), verdict, std::move(why)});
+}
+
+std::string cite(const Evidence& evidence) {
+  return fmt::format("[{}, {}]", evidence.source, to_string(evidence.confidence));
+}
+
 std::string describe_object(const ObjectRef& ref) {
   if (ref.namespace_.empty()) return fmt::format("{} {}", ref.kind, ref.name);
   return fmt::format("{} {}/{}", ref.kind, ref.namespace_, ref.name);
@@ -66,29 +79,6 @@ std::string describe_uses(const std::vector<VolumeUse>& uses, std::string* singl
     text += fmt::format("read-only in {}", fmt::join(read_only, ", "));
   }
   return text;
-}
-
-std::string normalize_host_path(std::string_view path) {
-  if (!path.starts_with("/")) return std::string(path);
-  std::vector<std::string_view> parts;
-  while (!path.empty()) {
-    const auto slash = path.find('/');
-    std::string_view part = path.substr(0, slash);
-    path = slash == std::string_view::npos ? std::string_view{} : path.substr(slash + 1);
-    if (part.empty() || part == ".") continue;
-    if (part == "..") {
-      if (!parts.empty()) parts.pop_back();
-      continue;
-    }
-    parts.push_back(part);
-  }
-  if (parts.empty()) return "/";
-  std::string out;
-  for (auto part : parts) {
-    out += '/';
-    out += part;
-  }
-  return out;
 }
 
 }  // namespace immutalint

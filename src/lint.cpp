@@ -11,10 +11,12 @@
 #include <condition_variable>
 #include <cstring>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <thread>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "immutalint/kube_object.hpp"
 #include "immutalint/pod_spec.hpp"
@@ -53,11 +55,18 @@ Result<Linter> Linter::create(const Catalogue& catalogue, LintOptions options) {
     if (std::find(options.disabled.begin(), options.disabled.end(), id) != options.disabled.end()) return false;
     return options.only.empty() || std::find(options.only.begin(), options.only.end(), id) != options.only.end();
   };
+  if (options.targets.empty()) {
+    const auto& builtin = TargetSet::builtin();
+    if (!builtin) return builtin.error();
+    const Target* generic = builtin->find("generic");
+    if (!generic) return Error{"the built-in target profiles have no `generic` profile"};
+    options.targets.push_back(generic);
+  }
   Linter linter(catalogue, options);
   for (const auto& factory : check_registry()) {
     const CheckInfo* info = catalogue.find(factory.id);
     if (!info) return Error{fmt::format("check '{}' has no entry in the catalogue", factory.id)};
-    if (wanted(factory.id)) linter.checks_.push_back({info, factory.make()});
+    if (wanted(factory.id)) linter.checks_.push_back({info, factory.make(*info)});
   }
   linter.duplicate_keys_ = wanted(kDuplicateKeyCheck);
   for (auto id : {kInvalidInputCheck, kDuplicateKeyCheck}) {
@@ -73,6 +82,57 @@ std::vector<std::string> Linter::enabled_checks() const {
   std::sort(ids.begin(), ids.end());
   return ids;
 }
+
+namespace {
+
+// The pod through which ConfigMap scripts are checked; the script becomes its `args`.
+constexpr std::string_view kScriptPodHeader =
+    "apiVersion: v1\nkind: Pod\nmetadata: {name: script}\nspec:\n  containers:\n  - name: script\n"
+    "    command: [/bin/sh, -c]\n    args:\n    - |-\n";
+constexpr std::uint32_t kScriptPodHeaderLines = 9;
+
+/// Cheap filter before a ConfigMap value is scanned as a script: it names a tool that reaches
+/// into the host.
+bool looks_like_host_script(std::string_view text) {
+  static constexpr std::string_view kWords[] = {"nsenter", "chroot",  "apt",    "yum",    "dnf",     "zypper",
+                                                "rpm",     "dpkg",    "apk",    "systemctl", "modprobe", "insmod",
+                                                "reboot",  "shutdown", "telinit"};
+  for (auto word : kWords) {
+    if (text.find(word) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
+/// A finding in a ConfigMap script, reported only if a workload of the input mounts it.
+struct ScriptFinding {
+  std::string namespace_;
+  std::string config_map;
+  Finding finding;
+};
+
+/// Workloads that mount a ConfigMap, by ConfigMap name: (namespace, "Kind namespace/name").
+using ConfigMapUsers = std::map<std::string, std::vector<std::pair<std::string, std::string>>>;
+
+/// Keeps the ConfigMap script findings whose ConfigMap a workload of the input mounts (in the
+/// same namespace, or where either leaves it unset), naming those workloads.
+void apply_config_map_mounts(LintResult& result, std::vector<ScriptFinding>& pending, const ConfigMapUsers& users) {
+  for (auto& script : pending) {
+    auto it = users.find(script.config_map);
+    if (it == users.end()) continue;
+    std::vector<std::string> names;
+    for (const auto& [ns, workload] : it->second) {
+      const bool same = ns == script.namespace_ || ns.empty() || script.namespace_.empty();
+      if (same && std::find(names.begin(), names.end(), workload) == names.end()) names.push_back(workload);
+    }
+    if (names.empty()) continue;
+    std::sort(names.begin(), names.end());  // workers add users in any order
+    script.finding.message += fmt::format(" (ConfigMap {} is mounted by {})", script.config_map, fmt::join(names, ", "));
+    result.findings.push_back(std::move(script.finding));
+  }
+  pending.clear();
+}
+
+}  // namespace
 
 /// The work of one lint run on one thread: turns documents into findings and counts.
 class Linter::Session {
@@ -112,24 +172,34 @@ class Linter::Session {
   }
 
  private:
+  /// A finding of a check that judges every target from its catalogue table.
   Finding make(std::string_view check, const std::string& file, Span span, std::string message) const {
     Finding finding;
     finding.check = std::string(check);
-    finding.severity = linter_.catalogue_->find(check)->severity;
     finding.file = file;
     finding.span = span;
     finding.message = std::move(message);
+    const CheckInfo& info = *linter_.catalogue_->find(check);
+    for (const Target* target : linter_.options_.targets) {
+      StaticVerdict verdict = info.static_verdict(*target);
+      if (verdict.verdict != Verdict::Ready) finding.targets.push_back({target->name(), verdict.verdict, std::move(verdict.why)});
+    }
+    set_severity(finding, info);
     return finding;
   }
 
-  void add(Finding finding) {
-    switch (finding.severity) {
-      case Severity::Error: ++result_.summary.errors; break;
-      case Severity::Warning: ++result_.summary.warnings; break;
-      case Severity::Note: ++result_.summary.notes; break;
+  /// The worst verdict over the selected targets sets the severity.
+  static void set_severity(Finding& finding, const CheckInfo& info) {
+    if (finding.targets.empty()) {
+      finding.severity = info.severity;
+      return;
     }
-    result_.findings.push_back(std::move(finding));
+    Verdict worst = Verdict::Ready;
+    for (const auto& target : finding.targets) worst = std::max(worst, target.verdict);
+    finding.severity = severity_of(worst);
   }
+
+  void add(Finding finding) { result_.findings.push_back(std::move(finding)); }
 
   /// Adds a finding about `object` unless its annotations accept the check.
   void add_for_object(const YamlTree& tree, const KubeObject* object, Finding finding) {
@@ -180,9 +250,10 @@ class Linter::Session {
       }
     }
 
-    std::vector<Observation> observations;
     for (const auto& object : objects.objects) {
       ++result_.summary.objects;
+      note_namespace(tree, object);
+      scan_config_map(tree, object, file, source);
       Workload workload = read_workload(tree, object);
       for (const auto& problem : workload.problems) {
         Finding finding = make(kInvalidInputCheck, file, problem.span, problem.message);
@@ -196,23 +267,125 @@ class Linter::Session {
         continue;
       }
       ++result_.summary.workloads;
-      const CheckContext context{tree, object, *workload.pod};
-      for (const auto& enabled : linter_.checks_) {
-        observations.clear();
-        enabled.check->inspect(context, observations);
-        for (auto& observation : observations) {
-          Finding finding = make(enabled.info->id, file, observation.span, std::move(observation.message));
-          finding.field = std::move(observation.field);
-          finding.container = std::move(observation.container);
-          finding.source = source;
-          add_for_object(tree, &object, std::move(finding));
-        }
+      result_.workloads.push_back({file, object.kind_span.begin.line, object.ref});
+      note_config_map_mounts(tree, object, *workload.pod);
+      for (auto& finding : run_checks(CheckContext{tree, object, *workload.pod, linter_.options_.targets}, file)) {
+        finding.source = source;
+        add_for_object(tree, &object, std::move(finding));
       }
     }
   }
 
+  /// Runs every enabled check on one workload; findings carry their verdicts and severity.
+  std::vector<Finding> run_checks(const CheckContext& context, const std::string& file) const {
+    std::vector<Finding> findings;
+    std::vector<Observation> observations;
+    for (const auto& enabled : linter_.checks_) {
+      observations.clear();
+      enabled.check->inspect(context, observations);
+      for (auto& observation : observations) {
+        Finding finding = make(enabled.info->id, file, observation.span, std::move(observation.message));
+        if (enabled.check->judges_targets()) {
+          finding.targets = std::move(observation.verdicts);
+          set_severity(finding, *enabled.info);
+        }
+        if (finding.targets.empty()) continue;  // ready on every selected target
+        finding.field = std::move(observation.field);
+        finding.container = std::move(observation.container);
+        findings.push_back(std::move(finding));
+      }
+    }
+    return findings;
+  }
+
+  /// Remembers which ConfigMaps a workload mounts, so that scripts found in them are reported.
+  void note_config_map_mounts(const YamlTree& tree, const KubeObject& object, const PodSpecView& pod) {
+    for (const auto& volume : pod.volumes) {
+      auto name = tree.scalar(tree.get(tree.get(volume.node, "configMap"), "name"));
+      if (!name || uses_of_volume(pod, volume.name).empty()) continue;
+      config_map_users_[std::string(*name)].push_back({object.ref.namespace_, describe_object(object.ref)});
+    }
+  }
+
+  /// Scripts in a ConfigMap's data are scanned like container commands: through a pod that
+  /// runs them, so that the same checks and patterns apply. Findings wait for the end of the
+  /// run, when it is known whether a workload mounts the ConfigMap.
+  void scan_config_map(const YamlTree& tree, const KubeObject& object, const std::string& file,
+                       const std::string& source) {
+    if (object.ref.kind != "ConfigMap" || !api_group(object.ref.api_version).empty()) return;
+    for (const auto& entry : tree.entries(tree.get(object.root, "data"))) {
+      auto text = tree.scalar(entry.value);
+      if (!text || !looks_like_host_script(*text)) continue;
+      std::string pod = std::string(kScriptPodHeader);
+      std::size_t start = 0;
+      while (start < text->size()) {
+        const auto end = text->find('\n', start);
+        pod += "        ";
+        pod.append(text->substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
+        pod += '\n';
+        if (end == std::string_view::npos) break;
+        start = end + 1;
+      }
+      auto documents = parse_yaml_documents(pod, 1, linter_.options_.parse);
+      if (documents.size() != 1 || documents[0].error) continue;
+      const YamlTree& script_tree = documents[0].tree;
+      const DocumentObjects script_objects = find_objects(script_tree);
+      if (script_objects.objects.size() != 1) continue;
+      const Workload script_pod = read_workload(script_tree, script_objects.objects[0]);
+      if (!script_pod.pod) continue;
+      const YamlNode& value = tree.node(entry.value);
+      for (auto& finding : run_checks(CheckContext{script_tree, script_objects.objects[0], *script_pod.pod,
+                                                   linter_.options_.targets},
+                                      file)) {
+        // Back from the synthetic pod to the script's own line in the ConfigMap.
+        const std::uint32_t script_line = finding.span.begin.line > kScriptPodHeaderLines
+                                              ? finding.span.begin.line - kScriptPodHeaderLines
+                                              : 1;
+        const std::uint32_t line = value.style == ScalarStyle::Block ? value.span.begin.line + script_line
+                                                                     : value.span.begin.line;
+        finding.span = Span{{line, 1}, {line, 1}};
+        if (value.style != ScalarStyle::Block) finding.span = tree.span_of(entry);
+        finding.field = "/data/" + json_pointer_token(entry.key);
+        finding.container.clear();
+        const std::string synthetic = "container \"script\"";
+        if (auto at = finding.message.find(synthetic); at != std::string::npos) {
+          finding.message.replace(at, synthetic.size(), fmt::format("the script \"{}\"", entry.key));
+        }
+        finding.source = source;
+        finding.object = object.ref;
+        if (is_suppressed(tree, object, finding.check)) {
+          ++result_.summary.suppressed;
+          continue;
+        }
+        script_findings_.push_back({object.ref.namespace_, object.ref.name, std::move(finding)});
+      }
+    }
+  }
+
+ public:
+  std::vector<ScriptFinding>& script_findings() { return script_findings_; }
+  ConfigMapUsers& config_map_users() { return config_map_users_; }
+
+ private:
+  std::vector<ScriptFinding> script_findings_;
+  ConfigMapUsers config_map_users_;
+
+  /// Records whether a Namespace allows privileged pods (Pod Security enforce label).
+  void note_namespace(const YamlTree& tree, const KubeObject& object) {
+    if (object.ref.kind != "Namespace" || object.ref.name.empty()) return;
+    const NodeId labels = tree.get(tree.get(object.root, "metadata"), "labels");
+    auto level = tree.scalar(tree.get(labels, "pod-security.kubernetes.io/enforce"));
+    namespaces_[object.ref.name] = level && *level == "privileged";
+  }
+
+ public:
+  /// Namespaces seen in the input, and whether each allows privileged pods.
+  std::map<std::string, bool>& namespaces() { return namespaces_; }
+
+ private:
   const Linter& linter_;
   LintResult result_;
+  std::map<std::string, bool> namespaces_;
 };
 
 namespace {
@@ -271,7 +444,40 @@ int open_input(const InputFile& file) {
   return ::open(file.fs_path.c_str(), O_RDONLY | O_CLOEXEC);
 }
 
-void sort_findings(LintResult& result) { std::sort(result.findings.begin(), result.findings.end(), report_order); }
+constexpr std::string_view kPodSecurityCheck = "talos-pod-security";
+
+/// Pod Security findings depend on the Namespace manifests of the whole input: a namespace
+/// labelled privileged accepts the pod; one present without the label certainly refuses it.
+void apply_namespace_labels(LintResult& result, const std::map<std::string, bool>& namespaces) {
+  std::erase_if(result.findings, [&](Finding& finding) {
+    if (finding.check != kPodSecurityCheck || !finding.object) return false;
+    const std::string ns = finding.object->namespace_.empty() ? "default" : finding.object->namespace_;
+    auto it = namespaces.find(ns);
+    if (it == namespaces.end()) return false;
+    if (it->second) return true;
+    for (auto& target : finding.targets) {
+      target.verdict = Verdict::Breaks;
+      target.why += fmt::format("; the Namespace \"{}\" in this input has no privileged enforce label", ns);
+    }
+    finding.severity = Severity::Error;
+    return false;
+  });
+}
+
+/// Puts findings and workloads in report order, counts severities and names the targets judged.
+void finish(LintResult& result, const std::vector<const Target*>& targets) {
+  result.summary.errors = result.summary.warnings = result.summary.notes = 0;
+  for (const auto& finding : result.findings) {
+    switch (finding.severity) {
+      case Severity::Error: ++result.summary.errors; break;
+      case Severity::Warning: ++result.summary.warnings; break;
+      case Severity::Note: ++result.summary.notes; break;
+    }
+  }
+  std::sort(result.findings.begin(), result.findings.end(), report_order);
+  std::sort(result.workloads.begin(), result.workloads.end());
+  for (const Target* target : targets) result.targets.push_back(target->name());
+}
 
 }  // namespace
 
@@ -322,7 +528,22 @@ LintResult Linter::lint(const InputSet& inputs) const {
     result.summary.add(part.summary);
     std::move(part.findings.begin(), part.findings.end(), std::back_inserter(result.findings));
   }
-  sort_findings(result);
+  std::map<std::string, bool> namespaces = std::move(reader.namespaces());
+  std::vector<ScriptFinding> scripts = std::move(reader.script_findings());
+  ConfigMapUsers users = std::move(reader.config_map_users());
+  for (auto& session : sessions) {
+    auto& part = session->result().workloads;
+    std::move(part.begin(), part.end(), std::back_inserter(result.workloads));
+    namespaces.merge(session->namespaces());
+    std::move(session->script_findings().begin(), session->script_findings().end(), std::back_inserter(scripts));
+    for (auto& [name, list] : session->config_map_users()) {
+      auto& into = users[name];
+      into.insert(into.end(), list.begin(), list.end());
+    }
+  }
+  apply_config_map_mounts(result, scripts, users);
+  apply_namespace_labels(result, namespaces);
+  finish(result, options_.targets);
   return result;
 }
 
@@ -332,7 +553,9 @@ LintResult Linter::lint_text(std::string_view text, const std::string& display_p
   auto problem = split_documents(text, options_.split, [&](RawDocument&& document) { session.process(document, display_path); });
   if (problem) session.file_problem(display_path, problem->message, problem->line);
   LintResult result = std::move(session.result());
-  sort_findings(result);
+  apply_config_map_mounts(result, session.script_findings(), session.config_map_users());
+  apply_namespace_labels(result, session.namespaces());
+  finish(result, options_.targets);
   return result;
 }
 

@@ -193,13 +193,19 @@ Workload read_workload(const YamlTree& tree, const KubeObject& object) {
   if (!workload.kind) return workload;
   PodSpecReader reader(tree, workload);
   NodeId node = object.root;
+  NodeId parent = kNoNode;
   std::string pointer;
+  std::string parent_pointer;
   for (std::string_view key : workload.kind->path) {
+    parent = node;
+    parent_pointer = pointer;
     node = reader.mapping_at(node, key, pointer);
     (pointer += '/') += key;
     if (node == kNoNode) return workload;  // missing, null or malformed (already reported)
   }
   reader.read(node, pointer);
+  workload.pod->metadata = tree.get(parent, "metadata");
+  workload.pod->metadata_pointer = parent_pointer + "/metadata";
   return workload;
 }
 

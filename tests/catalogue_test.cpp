@@ -7,6 +7,7 @@
 #include "immutalint/catalogue.hpp"
 #include "immutalint/check.hpp"
 #include "immutalint/report.hpp"
+#include "immutalint/target.hpp"
 #include "test_support.hpp"
 
 using namespace immutalint;
@@ -57,12 +58,44 @@ TEST_CASE("docs/checks.md matches the catalogue (regenerate with scripts/update-
 TEST_CASE("each check's flagged example is reported by that check and its clean example is not") {
   for (const auto& info : Catalogue::builtin()->checks()) {
     INFO(info.id);
-    auto flagged = test::check_ids(test::lint_text(info.example_flagged));
+    auto flagged = test::check_ids(test::lint_text(info.example_flagged, "example.yaml", "all"));
     CHECK(std::count(flagged.begin(), flagged.end(), info.id) >= 1);
     REQUIRE_FALSE(info.example_clean.empty());
-    auto clean = test::lint_text(info.example_clean);
+    auto clean = test::lint_text(info.example_clean, "example.yaml", "all");
     auto ids = test::check_ids(clean);
     CHECK(std::count(ids.begin(), ids.end(), info.id) == 0);
     CHECK(std::count(ids.begin(), ids.end(), std::string(kInvalidInputCheck)) == 0);
+  }
+}
+
+TEST_CASE("the per-target table that --explain shows matches what the check computes for its example") {
+  const auto& targets = *TargetSet::builtin();
+  for (const auto& info : Catalogue::builtin()->checks()) {
+    if (info.verdict_rule.empty()) continue;
+    INFO(info.id);
+    const LintResult result = test::lint_text(info.example_flagged, "example.yaml", "all");
+    for (const auto& target : targets.all()) {
+      auto listed = info.verdicts.find(target.name());
+      if (listed == info.verdicts.end()) continue;
+      Verdict computed = Verdict::Ready;
+      for (const auto& finding : result.findings) {
+        if (finding.check != info.id) continue;
+        for (const auto& verdict : finding.targets) {
+          if (verdict.target == target.name()) computed = std::max(computed, verdict.verdict);
+        }
+      }
+      INFO(target.name());
+      CHECK(to_key(computed) == to_key(listed->second.verdict));
+    }
+  }
+}
+
+TEST_CASE("every target a check's table names is a known target") {
+  const auto& targets = *TargetSet::builtin();
+  for (const auto& info : Catalogue::builtin()->checks()) {
+    for (const auto& [name, verdict] : info.verdicts) {
+      INFO(info.id << ": " << name);
+      CHECK((name == "default" || targets.find(name) != nullptr));
+    }
   }
 }

@@ -1,5 +1,6 @@
 // Golden files: every testdata/<dir>/X.yaml (or .yml, .json) is linted with all checks and its
-// text report compared with X.expected; its SARIF must pass validate-sarif too. Set IMMUTALINT_UPDATE_GOLDEN=1 to rewrite them, then
+// text report compared with X.expected; its SARIF must pass validate-sarif too. A first line
+// `# targets: NAME,...` (or `all`) judges the fixture for those target OSes. Set IMMUTALINT_UPDATE_GOLDEN=1 to rewrite them, then
 // review the diff.
 #include <catch2/catch.hpp>
 
@@ -43,9 +44,21 @@ std::vector<Fixture> fixtures() {
   return found;
 }
 
+/// The targets a fixture is judged for: a first line `# targets: talos,flatcar` (or `all`);
+/// without one, the default profile.
+std::string fixture_targets(const Fixture& fixture) {
+  const std::string text = test::read_file(fixture.input.string());
+  constexpr std::string_view kHeader = "# targets: ";
+  if (!text.starts_with(kHeader)) return "generic";
+  return text.substr(kHeader.size(), text.find('\n') - kHeader.size());
+}
+
 std::string golden_report(const Fixture& fixture) {
   LintOptions options;
   options.jobs = 1;
+  auto targets = TargetSet::builtin()->select(fixture_targets(fixture));
+  REQUIRE(targets);
+  options.targets = *targets;
   auto linter = Linter::create(*Catalogue::builtin(), options);
   REQUIRE(linter);
   InputSet inputs;

@@ -83,7 +83,8 @@ TEST_CASE("Helm mapping keeps the rendered location in text and SARIF") {
 
 TEST_CASE("findings whose chart is not given stay on the rendered file") {
   auto r = test::run_cli({"--format", "json", "testdata/helm/rendered.yaml"});
-  for (const auto& f : json::parse(r.out)["findings"]) {
+  const auto report = json::parse(r.out);
+  for (const auto& f : report["findings"]) {
     CHECK(f["file"] == "testdata/helm/rendered.yaml");
     CHECK_FALSE(f.contains("rendered"));
   }

@@ -144,8 +144,8 @@ TEST_CASE("SARIF fingerprints survive inserted lines and reformatting") {
   auto before = json::parse(test::run_cli({"--format", "sarif", "testdata/host-path-volume/flagged.yaml"}).out);
   auto after =
       json::parse(test::run_cli({"--format", "sarif", "testdata/host-path-volume/flagged-reformatted.yaml"}).out);
-  REQUIRE(before["runs"][0]["results"].size() == 4);
-  CHECK(after["runs"][0]["results"].size() == 4);
+  REQUIRE(before["runs"][0]["results"].size() >= 4);
+  CHECK(after["runs"][0]["results"].size() == before["runs"][0]["results"].size());
   CHECK(start_lines(before) != start_lines(after));
   CHECK(fingerprints(before) == fingerprints(after));
   // A different object gets different fingerprints.

@@ -74,8 +74,12 @@ CommandResult run_cli(const std::vector<std::string>& args, const std::string& s
   return result;
 }
 
-LintResult lint_text(const std::string& text, const std::string& display_path) {
-  auto linter = Linter::create(*Catalogue::builtin(), LintOptions{});
+LintResult lint_text(const std::string& text, const std::string& display_path, const std::string& targets) {
+  LintOptions options;
+  auto selected = TargetSet::builtin()->select(targets);
+  if (!selected) throw std::runtime_error(selected.error().message);
+  options.targets = *selected;
+  auto linter = Linter::create(*Catalogue::builtin(), options);
   if (!linter) throw std::runtime_error(linter.error().message);
   return linter->lint_text(text, display_path);
 }

@@ -31,8 +31,9 @@ struct CommandResult {
 CommandResult run_cli(const std::vector<std::string>& args, const std::string& stdin_text = {},
                       const std::string& working_dir = {}, const std::string& env = {});
 
-/// Lints `text` in memory with all checks and the given number of jobs.
-LintResult lint_text(const std::string& text, const std::string& display_path = "test.yaml");
+/// Lints `text` in memory with all checks, judged for `targets` (a --target value).
+LintResult lint_text(const std::string& text, const std::string& display_path = "test.yaml",
+                     const std::string& targets = "generic");
 
 /// The ids of the findings, in report order.
 std::vector<std::string> check_ids(const LintResult& result);

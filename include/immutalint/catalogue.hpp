@@ -1,6 +1,7 @@
 // The check catalogue: each check's metadata, read from checks/*.yaml compiled into the binary.
 #pragma once
 
+#include <map>
 #include <span>
 #include <string>
 #include <string_view>
@@ -12,6 +13,20 @@
 
 namespace immutalint {
 
+class Target;
+
+/// A check's verdict on a target from its fixed table, and why.
+struct StaticVerdict {
+  Verdict verdict = Verdict::Review;
+  std::string why;
+};
+
+/// A named regular expression (RE2 syntax) that a check scans text with.
+struct PatternInfo {
+  std::string name;
+  std::string regex;
+};
+
 /// Everything users are told about a check.
 struct CheckInfo {
   std::string id;  ///< kebab-case; also its file name, testdata folder and suppression key
@@ -21,6 +36,15 @@ struct CheckInfo {
   std::string remediation;  ///< how to fix it
   std::string example_flagged;  ///< a manifest the check reports
   std::string example_clean;    ///< the same manifest fixed
+  /// Fixed verdicts: "default" and per target name. Empty: every target gets the verdict that
+  /// the severity stands for.
+  std::map<std::string, StaticVerdict> verdicts;
+  /// For checks that judge each target from its facts: how, in words (for --explain).
+  std::string verdict_rule;
+  std::vector<PatternInfo> patterns;
+
+  /// The fixed verdict on `target`.
+  StaticVerdict static_verdict(const Target& target) const;
 };
 
 /// All checks' metadata, sorted by id.

@@ -1,6 +1,7 @@
 // Stage 3a: recognise Kubernetes objects in a parsed document (List items become objects).
 #pragma once
 
+#include <compare>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,7 @@ struct ObjectRef {
   std::string kind;
   std::string namespace_;  ///< empty when not set
   std::string name;
+  auto operator<=>(const ObjectRef&) const = default;
 };
 
 /// One Kubernetes object inside a document.

@@ -2,6 +2,8 @@
 // suppressions. Reporting is the caller's (see report.hpp).
 #pragma once
 
+#include <compare>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -13,6 +15,7 @@
 #include "immutalint/finding.hpp"
 #include "immutalint/inputs.hpp"
 #include "immutalint/result.hpp"
+#include "immutalint/target.hpp"
 #include "immutalint/yaml_parse.hpp"
 
 namespace immutalint {
@@ -22,6 +25,8 @@ struct LintOptions {
   unsigned jobs = 0;  ///< worker threads; 0 means one per core
   std::vector<std::string> only;      ///< run only these checks (empty: all)
   std::vector<std::string> disabled;  ///< never run these checks
+  /// Target OSes to judge workloads for, in profile order; empty means the `generic` profile.
+  std::vector<const Target*> targets;
   SplitLimits split;
   ParseLimits parse;
 };
@@ -42,9 +47,19 @@ struct Summary {
   std::size_t count(Severity severity) const;
 };
 
-/// Findings in report order, and the summary.
+/// A workload that was checked, for the readiness matrix.
+struct WorkloadRef {
+  std::string file;
+  std::uint32_t line = 0;
+  ObjectRef object;
+  auto operator<=>(const WorkloadRef&) const = default;
+};
+
+/// Findings in report order, the workloads checked, and the summary.
 struct LintResult {
   std::vector<Finding> findings;
+  std::vector<WorkloadRef> workloads;  ///< in file and line order
+  std::vector<std::string> targets;    ///< names of the targets judged, in profile order
   Summary summary;
 };
 
@@ -64,6 +79,8 @@ class Linter {
 
   /// The ids of the checks that will run, sorted.
   std::vector<std::string> enabled_checks() const;
+  /// The targets workloads are judged for.
+  const std::vector<const Target*>& targets() const { return options_.targets; }
 
  private:
   struct EnabledCheck {

@@ -58,6 +58,8 @@ struct VolumeView {
 struct PodSpecView {
   NodeId node = kNoNode;
   std::string pointer;  ///< from the object root, e.g. /spec/template/spec
+  NodeId metadata = kNoNode;  ///< the pod's metadata: the template's, or the Pod's own
+  std::string metadata_pointer;
   std::vector<ContainerView> containers;  ///< containers, then init, then ephemeral containers
   std::vector<VolumeView> volumes;
 };

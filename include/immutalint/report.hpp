@@ -9,6 +9,7 @@
 
 #include "immutalint/catalogue.hpp"
 #include "immutalint/lint.hpp"
+#include "immutalint/target.hpp"
 
 namespace immutalint {
 
@@ -17,9 +18,9 @@ inline constexpr std::string_view kToolName = "immutalint";
 inline constexpr std::string_view kToolVersion = IMMUTALINT_VERSION;
 
 /// The formats a lint result can be written in.
-enum class ReportFormat { Text, Json, Sarif, Github };
+enum class ReportFormat { Text, Json, Sarif, Github, Matrix, MatrixMarkdown };
 
-/// "text", "json", "sarif" or "github"; nullopt for anything else.
+/// "text", "json", "sarif", "github", "matrix" or "matrix-markdown"; nullopt for anything else.
 std::optional<ReportFormat> parse_report_format(std::string_view name);
 
 /// What the formats need beyond the result itself.
@@ -52,13 +53,21 @@ void write_text_report(std::ostream& out, const LintResult& result, bool color);
 /// The JSON report: {"tool": ..., "findings": [...], "summary": {...}}.
 void write_json_report(std::ostream& out, const LintResult& result);
 
+/// The readiness matrix: workloads x targets, worst verdict and check per cell.
+void write_matrix_report(std::ostream& out, const LintResult& result, bool markdown);
+
+/// `--list-targets`, as text, JSON and the Markdown kept in docs/targets.md.
+void write_target_list_text(std::ostream& out, const TargetSet& targets);
+void write_target_list_json(std::ostream& out, const TargetSet& targets);
+void write_target_list_markdown(std::ostream& out, const TargetSet& targets);
+
 /// `--list-checks` as an aligned table.
 void write_check_list_text(std::ostream& out, const Catalogue& catalogue);
 /// `--list-checks --format json`.
 void write_check_list_json(std::ostream& out, const Catalogue& catalogue);
 /// `--list-checks --format markdown`: the reference kept in docs/checks.md.
 void write_check_list_markdown(std::ostream& out, const Catalogue& catalogue);
-/// `--explain ID`.
-void write_explanation(std::ostream& out, const CheckInfo& check);
+/// `--explain ID`, with the check's verdict on each target and why.
+void write_explanation(std::ostream& out, const CheckInfo& check, const TargetSet& targets);
 
 }  // namespace immutalint

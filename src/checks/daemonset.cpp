@@ -22,6 +22,6 @@ class DaemonSetCheck final : public Check {
 
 }  // namespace
 
-std::unique_ptr<Check> make_daemonset() { return std::make_unique<DaemonSetCheck>(); }
+std::unique_ptr<Check> make_daemonset(const CheckInfo& /*info*/) { return std::make_unique<DaemonSetCheck>(); }
 
 }  // namespace immutalint::checks

@@ -16,6 +16,6 @@ class HostIpc final : public Check {
 
 }  // namespace
 
-std::unique_ptr<Check> make_host_ipc() { return std::make_unique<HostIpc>(); }
+std::unique_ptr<Check> make_host_ipc(const CheckInfo& /*info*/) { return std::make_unique<HostIpc>(); }
 
 }  // namespace immutalint::checks

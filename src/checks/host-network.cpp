@@ -16,6 +16,6 @@ class HostNetwork final : public Check {
 
 }  // namespace
 
-std::unique_ptr<Check> make_host_network() { return std::make_unique<HostNetwork>(); }
+std::unique_ptr<Check> make_host_network(const CheckInfo& /*info*/) { return std::make_unique<HostNetwork>(); }
 
 }  // namespace immutalint::checks

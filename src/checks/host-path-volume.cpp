@@ -31,6 +31,6 @@ class HostPathVolume final : public Check {
 
 }  // namespace
 
-std::unique_ptr<Check> make_host_path_volume() { return std::make_unique<HostPathVolume>(); }
+std::unique_ptr<Check> make_host_path_volume(const CheckInfo& /*info*/) { return std::make_unique<HostPathVolume>(); }
 
 }  // namespace immutalint::checks

@@ -16,6 +16,6 @@ class HostPid final : public Check {
 
 }  // namespace
 
-std::unique_ptr<Check> make_host_pid() { return std::make_unique<HostPid>(); }
+std::unique_ptr<Check> make_host_pid(const CheckInfo& /*info*/) { return std::make_unique<HostPid>(); }
 
 }  // namespace immutalint::checks

@@ -24,6 +24,6 @@ class PrivilegedContainer final : public Check {
 
 }  // namespace
 
-std::unique_ptr<Check> make_privileged_container() { return std::make_unique<PrivilegedContainer>(); }
+std::unique_ptr<Check> make_privileged_container(const CheckInfo& /*info*/) { return std::make_unique<PrivilegedContainer>(); }
 
 }  // namespace immutalint::checks

@@ -14,6 +14,7 @@
 #include "immutalint/inputs.hpp"
 #include "immutalint/lint.hpp"
 #include "immutalint/report.hpp"
+#include "immutalint/target.hpp"
 
 namespace {
 
@@ -52,8 +53,19 @@ std::optional<std::string> check_sarif_paths(const immutalint::cli::CliOptions& 
   return std::nullopt;
 }
 
-int run(const immutalint::cli::CliOptions& options, const immutalint::Catalogue& catalogue, std::ostream& out) {
+int run(const immutalint::cli::CliOptions& options, const immutalint::Catalogue& catalogue,
+        const immutalint::TargetSet& targets, std::ostream& out) {
   using namespace immutalint;
+  if (options.list_targets) {
+    if (options.format == "json") {
+      write_target_list_json(out, targets);
+    } else if (options.format == "markdown") {
+      write_target_list_markdown(out, targets);
+    } else {
+      write_target_list_text(out, targets);
+    }
+    return kExitClean;
+  }
   if (options.list_checks) {
     if (options.format == "json") {
       write_check_list_json(out, catalogue);
@@ -67,7 +79,7 @@ int run(const immutalint::cli::CliOptions& options, const immutalint::Catalogue&
   if (!options.explain.empty()) {
     const CheckInfo* check = catalogue.find(options.explain);
     if (!check) return usage_error(fmt::format("unknown check id '{}' (see --list-checks)", options.explain));
-    write_explanation(out, *check);
+    write_explanation(out, *check, targets);
     return kExitClean;
   }
 
@@ -76,6 +88,9 @@ int run(const immutalint::cli::CliOptions& options, const immutalint::Catalogue&
   lint_options.only = options.only;
   lint_options.disabled = options.disabled;
   lint_options.split.max_document_bytes = static_cast<std::size_t>(options.max_document_mib) << 20;
+  auto selected = targets.select(options.target);
+  if (!selected) return usage_error(selected.error().message);
+  lint_options.targets = *selected;
   auto linter = Linter::create(catalogue, lint_options);
   if (!linter) return usage_error(linter.error().message);
   auto inputs = collect_inputs(options.paths, options.stdin_filename);
@@ -123,15 +138,17 @@ int main(int argc, char** argv) {
     return kExitClean;
   }
   const auto& catalogue = immutalint::Catalogue::builtin();
-  if (!catalogue) {
-    std::cerr << "immutalint: internal error: the built-in check catalogue is invalid: " << catalogue.error().message
-              << '\n';
-    return kExitInternal;
+  const auto& targets = immutalint::TargetSet::builtin();
+  for (const auto* error : {catalogue ? nullptr : &catalogue.error(), targets ? nullptr : &targets.error()}) {
+    if (error) {
+      std::cerr << "immutalint: internal error: built-in data is invalid: " << error->message << '\n';
+      return kExitInternal;
+    }
   }
-  if (options->output.empty()) return run(*options, *catalogue, std::cout);
+  if (options->output.empty()) return run(*options, *catalogue, *targets, std::cout);
   std::ofstream file(options->output, std::ios::binary);
   if (!file) return usage_error(fmt::format("cannot write {}", options->output));
-  const int status = run(*options, *catalogue, file);
+  const int status = run(*options, *catalogue, *targets, file);
   file.close();
   if (!file) {
     std::cerr << "immutalint: error: writing " << options->output << " failed\n";

@@ -21,20 +21,22 @@ cxxopts::Options make_parser() {
   options.positional_help("[PATH...]");
   // clang-format off
   options.add_options()
-    ("f,format", "Report format: text, json, sarif or github (with --list-checks: text, json or markdown)", cxxopts::value<std::string>()->default_value("text"), "FORMAT")
+    ("f,format", "Report format: text, json, sarif, github, matrix or matrix-markdown (with --list-checks or --list-targets: text, json or markdown)", cxxopts::value<std::string>()->default_value("text"), "FORMAT")
+    ("t,target", "Judge workloads for these node OSes (comma-separated names, or all; default generic)", cxxopts::value<std::string>()->default_value("generic"), "NAME,...")
     ("o,output", "Write the report to FILE instead of standard output", cxxopts::value<std::string>(), "FILE")
     ("report", "Also write a report in FORMAT to FILE (repeatable), e.g. sarif=results.sarif", cxxopts::value<std::vector<std::string>>(), "FORMAT=FILE")
     ("sarif-root", "Make SARIF file locations relative to DIR (default: the working directory)", cxxopts::value<std::string>(), "DIR")
     ("sarif-category", "SARIF run category, to tell apart several uploads for one commit", cxxopts::value<std::string>(), "NAME")
     ("helm-chart", "Report findings in `helm template` output on the templates of the chart in DIR (repeatable)", cxxopts::value<std::vector<std::string>>(), "DIR")
     ("fail-on", "Exit 1 when a finding is at least this severe: error, warning, note or never", cxxopts::value<std::string>()->default_value("warning"), "LEVEL")
-    ("j,jobs", "Parse and check with N threads (default: one per core)", cxxopts::value<unsigned>()->default_value("0"), "N")
+    ("j,jobs", "Parse and check with N threads; 0 means one per core", cxxopts::value<unsigned>()->default_value("0"), "N")
     ("only", "Run only these checks (comma-separated, repeatable)", cxxopts::value<std::vector<std::string>>(), "ID,...")
     ("disable", "Do not run these checks (comma-separated, repeatable)", cxxopts::value<std::vector<std::string>>(), "ID,...")
     ("stdin-filename", "Name standard input (PATH \"-\") this way in reports", cxxopts::value<std::string>()->default_value("<stdin>"), "NAME")
     ("max-document-mib", "Skip, and report, documents larger than this many MiB", cxxopts::value<unsigned>()->default_value("32"), "N")
     ("no-color", "Never colour the text report (NO_COLOR in the environment does the same)")
     ("list-checks", "List the checks and exit")
+    ("list-targets", "List the target node OSes and exit")
     ("explain", "Explain a check: why it matters and how to fix it", cxxopts::value<std::string>(), "ID")
     ("version", "Print the version and exit")
     ("h,help", "Print this help and exit")
@@ -98,6 +100,8 @@ Result<CliOptions> parse_command_line(int argc, const char* const* argv) {
     }
     if (parsed.count("paths")) options.paths = parsed["paths"].as<std::vector<std::string>>();
     options.list_checks = parsed.count("list-checks") > 0;
+    options.list_targets = parsed.count("list-targets") > 0;
+    options.target = parsed["target"].as<std::string>();
     options.version = parsed.count("version") > 0;
     options.help = parsed.count("help") > 0;
     options.no_color = parsed.count("no-color") > 0;
@@ -109,16 +113,18 @@ Result<CliOptions> parse_command_line(int argc, const char* const* argv) {
   if (std::find(kFailOn.begin(), kFailOn.end(), options.fail_on) == kFailOn.end()) {
     return Error{fmt::format("--fail-on must be error, warning, note or never, not '{}'", options.fail_on)};
   }
-  if (options.list_checks) {
+  if (options.list_checks || options.list_targets) {
     if (options.format != "text" && options.format != "json" && options.format != "markdown") {
-      return Error{fmt::format("--list-checks --format must be text, json or markdown, not '{}'", options.format)};
+      return Error{fmt::format("--format must be text, json or markdown when listing, not '{}'", options.format)};
     }
   } else if (!parse_report_format(options.format)) {
-    return Error{fmt::format("--format must be text, json, sarif or github, not '{}'", options.format)};
+    return Error{fmt::format("--format must be text, json, sarif, github, matrix or matrix-markdown, not '{}'",
+                             options.format)};
   }
   for (const auto& [format, file] : options.reports) {
     if (!parse_report_format(format)) {
-      return Error{fmt::format("--report format must be text, json, sarif or github, not '{}'", format)};
+      return Error{fmt::format("--report format must be text, json, sarif, github, matrix or matrix-markdown, not '{}'",
+                               format)};
     }
   }
   if (options.max_document_mib == 0) return Error{"--max-document-mib must be at least 1"};

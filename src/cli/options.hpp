@@ -25,6 +25,8 @@ struct CliOptions {
   std::string sarif_root;
   std::string sarif_category;
   std::vector<std::string> helm_charts;
+  std::string target = "generic";
+  bool list_targets = false;
   unsigned max_document_mib = 32;
   bool list_checks = false;
   bool version = false;

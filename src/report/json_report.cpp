@@ -30,6 +30,10 @@ Json finding_json(const Finding& finding) {
   if (!finding.container.empty()) j["container"] = finding.container;
   if (!finding.field.empty()) j["field"] = finding.field;
   if (!finding.source.empty()) j["source"] = finding.source;
+  j["targets"] = Json::array();
+  for (const auto& target : finding.targets) {
+    j["targets"].push_back({{"target", target.target}, {"verdict", to_key(target.verdict)}, {"why", target.why}});
+  }
   if (finding.rendered) {
     j["rendered"] = {{"file", finding.rendered->file},
                      {"line", finding.rendered->span.begin.line},
@@ -43,6 +47,7 @@ Json finding_json(const Finding& finding) {
 void write_json_report(std::ostream& out, const LintResult& result) {
   Json report;
   report["tool"] = {{"name", kToolName}, {"version", kToolVersion}};
+  report["targets"] = result.targets;
   report["findings"] = Json::array();
   for (const auto& finding : result.findings) report["findings"].push_back(finding_json(finding));
   const Summary& s = result.summary;

@@ -8,6 +8,8 @@ std::optional<ReportFormat> parse_report_format(std::string_view name) {
   if (name == "json") return ReportFormat::Json;
   if (name == "sarif") return ReportFormat::Sarif;
   if (name == "github") return ReportFormat::Github;
+  if (name == "matrix") return ReportFormat::Matrix;
+  if (name == "matrix-markdown") return ReportFormat::MatrixMarkdown;
   return std::nullopt;
 }
 
@@ -18,6 +20,8 @@ void write_report(std::ostream& out, ReportFormat format, const LintResult& resu
     case ReportFormat::Json: write_json_report(out, result); return;
     case ReportFormat::Sarif: write_sarif_report(out, result, catalogue, options); return;
     case ReportFormat::Github: write_github_report(out, result); return;
+    case ReportFormat::Matrix: write_matrix_report(out, result, false); return;
+    case ReportFormat::MatrixMarkdown: write_matrix_report(out, result, true); return;
   }
 }
 

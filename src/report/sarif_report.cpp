@@ -210,6 +210,9 @@ void write_sarif_report(std::ostream& out, const LintResult& result, const Catal
     }
     if (!finding.field.empty()) properties["field"] = finding.field;
     if (!finding.source.empty()) properties["helmSource"] = finding.source;
+    for (const auto& target : finding.targets) {
+      properties["targets"].push_back({{"target", target.target}, {"verdict", to_key(target.verdict)}, {"why", target.why}});
+    }
     if (!properties.empty()) entry["properties"] = std::move(properties);
     results.push_back(std::move(entry));
   }

@@ -53,9 +53,24 @@ void write_indented(std::ostream& out, std::string_view text, std::string_view i
   }
 }
 
+/// "breaks on talos, bottlerocket; likely breaks on flatcar": targets grouped by verdict, worst first.
+std::string targets_line(const Finding& finding) {
+  std::vector<std::string> groups;
+  for (auto verdict : {Verdict::Breaks, Verdict::LikelyBreaks, Verdict::Review}) {
+    std::vector<std::string> names;
+    for (const auto& target : finding.targets) {
+      if (target.verdict == verdict) names.push_back(target.target);
+    }
+    if (!names.empty()) groups.push_back(fmt::format("{} on {}", to_string(verdict), fmt::join(names, ", ")));
+  }
+  return fmt::format("{}", fmt::join(groups, "; "));
+}
+
 }  // namespace
 
 void write_text_report(std::ostream& out, const LintResult& result, bool color) {
+  // With only the default profile every finding is about it; otherwise say which targets each affects.
+  const bool name_targets = !(result.targets.size() == 1 && result.targets[0] == "generic");
   for (const auto& finding : result.findings) {
     const std::string severity(to_string(finding.severity));
     fmt::print(out, "{}:{}:{}: {}{}{}: {} {}[{}]{}\n", finding.file, finding.span.begin.line, finding.span.begin.column,
@@ -63,6 +78,7 @@ void write_text_report(std::ostream& out, const LintResult& result, bool color) 
                color ? kDim : "", finding.check, color ? kReset : "");
     const std::string context = context_line(finding);
     if (!context.empty()) fmt::print(out, "    {}\n", context);
+    if (name_targets && !finding.targets.empty()) fmt::print(out, "    {}\n", targets_line(finding));
     if (finding.rendered) {
       fmt::print(out, "    rendered at {}:{}:{}\n", finding.rendered->file, finding.rendered->span.begin.line,
                  finding.rendered->span.begin.column);
@@ -76,8 +92,10 @@ void write_text_report(std::ostream& out, const LintResult& result, bool color) 
   std::string extra;
   if (s.skipped > 0) extra += fmt::format(", {} skipped (Windows-only)", s.skipped);
   if (s.suppressed > 0) extra += fmt::format(", {} suppressed", s.suppressed);
-  fmt::print(out, "{}, {}, {} ({} checked{}): {}\n", plural(s.files, "file"), plural(s.documents, "document"),
-             plural(s.objects, "object"), plural(s.workloads, "workload"), extra, findings);
+  std::string targets;
+  if (name_targets) targets = fmt::format(" for {}", fmt::join(result.targets, ", "));
+  fmt::print(out, "{}, {}, {} ({} checked{}){}: {}\n", plural(s.files, "file"), plural(s.documents, "document"),
+             plural(s.objects, "object"), plural(s.workloads, "workload"), extra, targets, findings);
 }
 
 void write_check_list_text(std::ostream& out, const Catalogue& catalogue) {
@@ -88,10 +106,22 @@ void write_check_list_text(std::ostream& out, const Catalogue& catalogue) {
   }
 }
 
-void write_explanation(std::ostream& out, const CheckInfo& check) {
+void write_explanation(std::ostream& out, const CheckInfo& check, const TargetSet& targets) {
   fmt::print(out, "{} ({})\n  {}\n\nWhy it matters on an immutable node OS:\n", check.id, to_string(check.severity),
              check.summary);
   write_indented(out, check.rationale, "  ");
+  out << "\nOn each target:\n";
+  if (!check.verdict_rule.empty()) {
+    write_indented(out, check.verdict_rule, "  ");
+    out << "\n";
+  }
+  std::size_t width = 0;
+  for (const auto& target : targets.all()) width = std::max(width, target.name().size());
+  for (const auto& target : targets.all()) {
+    const StaticVerdict verdict = check.static_verdict(target);
+    if (!check.verdict_rule.empty() && !check.verdicts.count(target.name())) continue;
+    fmt::print(out, "  {:<{}}  {:<13}  {}\n", target.name(), width, to_string(verdict.verdict), verdict.why);
+  }
   out << "\nHow to fix it:\n";
   write_indented(out, check.remediation, "  ");
   out << "\nReported:\n";

@@ -1,0 +1,109 @@
+// The readiness matrix: each workload against each target, with the worst verdict and the check
+// behind it, as an aligned text table or as Markdown for a CI job summary or PR comment.
+#include <algorithm>
+#include <map>
+#include <tuple>
+
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+#include <fmt/ranges.h>
+
+#include "immutalint/check.hpp"
+#include "immutalint/report.hpp"
+
+namespace immutalint {
+
+namespace {
+
+struct Cell {
+  Verdict verdict = Verdict::Ready;
+  std::string check;
+};
+
+using WorkloadKey = std::tuple<std::string, std::string, std::string, std::string>;  // file, kind, namespace, name
+
+WorkloadKey key_of(const std::string& file, const ObjectRef& ref) { return {file, ref.kind, ref.namespace_, ref.name}; }
+
+std::string cell_text(const Cell& cell) {
+  if (cell.verdict == Verdict::Ready) return "ready";
+  return fmt::format("{}: {}", to_string(cell.verdict), cell.check);
+}
+
+std::string workload_text(const WorkloadRef& workload) {
+  const ObjectRef& ref = workload.object;
+  const std::string name = ref.namespace_.empty() ? ref.name : ref.namespace_ + "/" + ref.name;
+  return fmt::format("{} {} ({}:{})", ref.kind, name, workload.file, workload.line);
+}
+
+}  // namespace
+
+void write_matrix_report(std::ostream& out, const LintResult& result, bool markdown) {
+  std::map<WorkloadKey, std::map<std::string, Cell>> cells;
+  for (const auto& finding : result.findings) {
+    if (!finding.object) continue;
+    const std::string& file = finding.rendered ? finding.rendered->file : finding.file;
+    auto& row = cells[key_of(file, *finding.object)];
+    for (const auto& target : finding.targets) {
+      Cell& cell = row[target.target];
+      if (target.verdict > cell.verdict) cell = Cell{target.verdict, finding.check};
+    }
+  }
+
+  std::vector<std::vector<std::string>> rows;
+  std::map<std::string, std::map<Verdict, std::size_t>> totals;
+  for (const auto& workload : result.workloads) {
+    std::vector<std::string> row{workload_text(workload)};
+    const auto found = cells.find(key_of(workload.file, workload.object));
+    for (const auto& target : result.targets) {
+      Cell cell;
+      if (found != cells.end()) {
+        if (auto it = found->second.find(target); it != found->second.end()) cell = it->second;
+      }
+      ++totals[target][cell.verdict];
+      row.push_back(cell_text(cell));
+    }
+    rows.push_back(std::move(row));
+  }
+  std::vector<std::string> header{"workload"};
+  header.insert(header.end(), result.targets.begin(), result.targets.end());
+
+  if (markdown) {
+    out << "## Node OS readiness\n\n";
+    fmt::print(out, "| {} |\n|{}|\n", fmt::join(header, " | "), fmt::join(std::vector<std::string>(header.size(), "---"), "|"));
+    for (const auto& row : rows) {
+      std::vector<std::string> escaped;
+      for (const auto& text : row) {
+        std::string cell;
+        for (char c : text) cell += c == '|' ? std::string("\\|") : std::string(1, c);
+        escaped.push_back(std::move(cell));
+      }
+      fmt::print(out, "| {} |\n", fmt::join(escaped, " | "));
+    }
+    out << '\n';
+  } else {
+    std::vector<std::size_t> widths(header.size());
+    for (std::size_t i = 0; i < header.size(); ++i) widths[i] = header[i].size();
+    for (const auto& row : rows) {
+      for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
+    }
+    auto print_row = [&](const std::vector<std::string>& row) {
+      std::string line;
+      for (std::size_t i = 0; i < row.size(); ++i) {
+        line += fmt::format("{:<{}}", row[i], i + 1 == row.size() ? 0 : widths[i] + 2);
+      }
+      while (!line.empty() && line.back() == ' ') line.pop_back();
+      out << line << '\n';
+    };
+    print_row(header);
+    for (const auto& row : rows) print_row(row);
+    out << '\n';
+  }
+  for (const auto& target : result.targets) {
+    auto& counts = totals[target];
+    fmt::print(out, "{}{}: {} ready, {} review, {} likely breaks, {} breaks{}\n", markdown ? "- " : "", target,
+               counts[Verdict::Ready], counts[Verdict::Review], counts[Verdict::LikelyBreaks], counts[Verdict::Breaks],
+               "");
+  }
+}
+
+}  // namespace immutalint

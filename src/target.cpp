@@ -1,0 +1,403 @@
+// Reads and validates the target OS profiles, and answers what a host path is on a target.
+#include "immutalint/target.hpp"
+
+#include <algorithm>
+#include <array>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "catalogue_data.hpp"
+#include "immutalint/yaml_parse.hpp"
+
+namespace immutalint {
+
+namespace {
+
+constexpr std::array<std::string_view, 17> kRequiredFacts = {
+    "selinux",        "apparmor",          "ipe",
+    "kernel_modules", "kernel_headers",    "package_manager",
+    "systemd",        "shell",             "journald",
+    "psa_baseline_enforced", "volume_plugin_dir", "credential_provider_dir",
+    "reboot_manager", "config_mechanism",  "nvidia_gpu",
+    "amd_gpu",        "pod_sandboxing"};
+
+}  // namespace
+
+std::string normalize_host_path(std::string_view path) {
+  if (!path.starts_with("/")) return std::string(path);
+  std::vector<std::string_view> parts;
+  while (!path.empty()) {
+    const auto slash = path.find('/');
+    std::string_view part = path.substr(0, slash);
+    path = slash == std::string_view::npos ? std::string_view{} : path.substr(slash + 1);
+    if (part.empty() || part == ".") continue;
+    if (part == "..") {
+      if (!parts.empty()) parts.pop_back();
+      continue;
+    }
+    parts.push_back(part);
+  }
+  if (parts.empty()) return "/";
+  std::string out;
+  for (auto part : parts) {
+    out += '/';
+    out += part;
+  }
+  return out;
+}
+
+std::string canonical_host_path(std::string_view path) {
+  std::string normal = normalize_host_path(path);
+  if (path_has_prefix(normal, "/var/run")) normal = "/run" + normal.substr(8);
+  return normal;
+}
+
+bool path_has_prefix(std::string_view path, std::string_view prefix) {
+  if (prefix == "/") return path.starts_with("/");
+  return path == prefix || (path.starts_with(prefix) && path.size() > prefix.size() && path[prefix.size()] == '/');
+}
+
+std::string_view to_string(Confidence confidence) {
+  switch (confidence) {
+    case Confidence::Guess: return "guess";
+    case Confidence::Issue: return "issue";
+    case Confidence::Code: return "code";
+    case Confidence::Documented: return "documented";
+  }
+  return "guess";
+}
+
+std::string_view to_string(PathState state) {
+  switch (state) {
+    case PathState::ReadOnly: return "ro";
+    case PathState::Persistent: return "rw-persistent";
+    case PathState::ResetAtBoot: return "rw-reset";
+    case PathState::Generated: return "generated";
+    case PathState::Absent: return "absent";
+    case PathState::Kernel: return "kernel";
+  }
+  return "ro";
+}
+
+std::string_view to_string(ExecPolicy policy) {
+  switch (policy) {
+    case ExecPolicy::Allowed: return "allowed";
+    case ExecPolicy::Noexec: return "noexec";
+    case ExecPolicy::Ipe: return "ipe";
+  }
+  return "allowed";
+}
+
+std::span<const std::string_view> Target::required_facts() { return kRequiredFacts; }
+
+const Fact& Target::fact(std::string_view key) const {
+  static const Fact kMissing{};
+  auto it = facts_.find(std::string(key));
+  return it == facts_.end() ? kMissing : it->second;
+}
+
+PathResolution Target::resolve(std::string_view path) const {
+  PathResolution resolution;
+  resolution.resolved = normalize_host_path(path);
+  for (int hop = 0; hop < 8; ++hop) {
+    const SymlinkFact* best = nullptr;
+    for (const auto& link : symlinks_) {
+      if (path_has_prefix(resolution.resolved, link.path) && (!best || link.path.size() > best->path.size())) {
+        best = &link;
+      }
+    }
+    if (!best) break;
+    resolution.resolved = normalize_host_path(best->target + "/" + resolution.resolved.substr(best->path.size()));
+    resolution.links.push_back(best);
+  }
+  for (const auto& fact : paths_) {
+    if (path_has_prefix(resolution.resolved, fact.path) &&
+        (!resolution.fact || fact.path.size() > resolution.fact->path.size())) {
+      resolution.fact = &fact;
+    }
+  }
+  resolution.exact = resolution.fact && resolution.fact->path == resolution.resolved;
+  return resolution;
+}
+
+const SocketFact* Target::socket(std::string_view path) const {
+  const std::string resolved = resolve(path).resolved;
+  for (const auto& socket : sockets_) {
+    if (resolve(socket.path).resolved == resolved) return &socket;
+  }
+  return nullptr;
+}
+
+/// Reads one profile file, reporting the first thing that is wrong with it.
+class TargetProfileReader {
+ public:
+  TargetProfileReader(const std::string& file, const YamlTree& tree) : file_(file), tree_(tree) {}
+
+  Result<Target> read(Target target) {
+    const NodeId root = tree_.root();
+    if (!tree_.is_mapping(root)) return fail("expected a mapping");
+    static const std::set<std::string> kKnown = {"name",  "title", "aliases", "extends", "description", "general_purpose",
+                                                 "sources", "facts", "node_labels", "paths", "symlinks", "sockets"};
+    for (const auto& entry : tree_.entries(root)) {
+      if (!kKnown.count(entry.key)) return fail(fmt::format("unknown field `{}`", entry.key));
+    }
+    target.name_ = text(root, "name");
+    target.title_ = text(root, "title");
+    target.description_ = text(root, "description");
+    target.extends_ = text(root, "extends");
+    if (auto value = tree_.boolean(tree_.get(root, "general_purpose"))) target.general_purpose_ = *value;
+    target.aliases_.clear();
+    for (NodeId alias : tree_.items(tree_.get(root, "aliases"))) target.aliases_.emplace_back(tree_.scalar(alias).value_or(""));
+    for (const auto& entry : tree_.entries(tree_.get(root, "sources"))) {
+      target.sources_[entry.key] = std::string(tree_.scalar(entry.value).value_or(""));
+    }
+    for (const auto& entry : tree_.entries(tree_.get(root, "facts"))) {
+      auto fact = read_fact(entry.value);
+      if (!fact) return fact.error();
+      target.facts_[entry.key] = std::move(fact).value();
+    }
+    for (NodeId item : tree_.items(tree_.get(root, "paths"))) {
+      PathFact fact;
+      fact.path = normalize_host_path(text(item, "path"));
+      auto state = parse_state(text(item, "state"));
+      auto exec = parse_exec(text(item, "exec", "allowed"));
+      if (!state) return fail(fmt::format("path {}: `state` must be ro, rw-persistent, rw-reset, generated, absent or kernel", fact.path));
+      if (!exec) return fail(fmt::format("path {}: `exec` must be allowed, noexec or ipe", fact.path));
+      fact.state = *state;
+      fact.exec = *exec;
+      auto evidence = read_evidence(item);
+      if (!evidence) return evidence.error();
+      fact.evidence = std::move(evidence).value();
+      replace_or_add(target.paths_, std::move(fact));
+    }
+    for (NodeId item : tree_.items(tree_.get(root, "symlinks"))) {
+      SymlinkFact link{normalize_host_path(text(item, "path")), normalize_host_path(text(item, "target")), {}};
+      auto evidence = read_evidence(item);
+      if (!evidence) return evidence.error();
+      link.evidence = std::move(evidence).value();
+      replace_or_add(target.symlinks_, std::move(link));
+    }
+    for (NodeId item : tree_.items(tree_.get(root, "sockets"))) {
+      SocketFact socket{normalize_host_path(text(item, "path")), tree_.boolean(tree_.get(item, "present")).value_or(false), {}};
+      auto evidence = read_evidence(item);
+      if (!evidence) return evidence.error();
+      socket.evidence = std::move(evidence).value();
+      replace_or_add(target.sockets_, std::move(socket));
+    }
+    for (NodeId item : tree_.items(tree_.get(root, "node_labels"))) {
+      NodeLabelFact label;
+      label.key = text(item, "key");
+      for (NodeId value : tree_.items(tree_.get(item, "values"))) label.values.emplace_back(tree_.scalar(value).value_or(""));
+      auto evidence = read_evidence(item);
+      if (!evidence) return evidence.error();
+      label.evidence = std::move(evidence).value();
+      auto it = std::find_if(target.node_labels_.begin(), target.node_labels_.end(),
+                             [&](const NodeLabelFact& l) { return l.key == label.key; });
+      if (it != target.node_labels_.end()) {
+        *it = std::move(label);
+      } else {
+        target.node_labels_.push_back(std::move(label));
+      }
+    }
+    return target;
+  }
+
+ private:
+  Error fail(const std::string& why) const { return Error{fmt::format("targets/{}: {}", file_, why)}; }
+
+  std::string text(NodeId mapping, std::string_view key, std::string_view fallback = "") const {
+    const NodeId value = tree_.get(mapping, key);
+    if (tree_.is_null(value)) return std::string(fallback);
+    return std::string(tree_.scalar(value).value_or(fallback));
+  }
+
+  static std::optional<Confidence> parse_confidence(std::string_view text) {
+    if (text == "guess") return Confidence::Guess;
+    if (text == "issue") return Confidence::Issue;
+    if (text == "code") return Confidence::Code;
+    if (text == "documented") return Confidence::Documented;
+    return std::nullopt;
+  }
+  static std::optional<PathState> parse_state(std::string_view text) {
+    if (text == "ro") return PathState::ReadOnly;
+    if (text == "rw-persistent") return PathState::Persistent;
+    if (text == "rw-reset") return PathState::ResetAtBoot;
+    if (text == "generated") return PathState::Generated;
+    if (text == "absent") return PathState::Absent;
+    if (text == "kernel") return PathState::Kernel;
+    return std::nullopt;
+  }
+  static std::optional<ExecPolicy> parse_exec(std::string_view text) {
+    if (text == "allowed") return ExecPolicy::Allowed;
+    if (text == "noexec") return ExecPolicy::Noexec;
+    if (text == "ipe") return ExecPolicy::Ipe;
+    return std::nullopt;
+  }
+
+  Result<Evidence> read_evidence(NodeId mapping) const {
+    Evidence evidence;
+    evidence.source = text(mapping, "source");
+    evidence.note = text(mapping, "note");
+    auto confidence = parse_confidence(text(mapping, "confidence"));
+    if (evidence.source.empty()) return fail(fmt::format("line {}: every fact needs a `source`", tree_.node(mapping).span.begin.line));
+    if (!confidence) {
+      return fail(fmt::format("line {}: `confidence` must be documented, code, issue or guess",
+                              tree_.node(mapping).span.begin.line));
+    }
+    evidence.confidence = *confidence;
+    return evidence;
+  }
+
+  Result<Fact> read_fact(NodeId node) const {
+    Fact fact;
+    fact.value = text(node, "value");
+    if (auto flag = tree_.boolean(tree_.get(node, "value"))) fact.value = *flag ? "true" : "false";
+    auto evidence = read_evidence(node);
+    if (!evidence) return evidence.error();
+    fact.evidence = std::move(evidence).value();
+    return fact;
+  }
+
+  template <typename T>
+  static void replace_or_add(std::vector<T>& list, T item) {
+    auto it = std::find_if(list.begin(), list.end(), [&](const T& existing) { return existing.path == item.path; });
+    if (it != list.end()) {
+      *it = std::move(item);
+    } else {
+      list.push_back(std::move(item));
+    }
+  }
+
+  const std::string& file_;
+  const YamlTree& tree_;
+};
+
+namespace {
+
+/// Every source key a profile cites must be in its `sources` table.
+std::optional<std::string> undeclared_source(const Target& target) {
+  auto check = [&](const Evidence& evidence) -> std::optional<std::string> {
+    std::size_t start = 0;
+    const std::string& keys = evidence.source;
+    while (start < keys.size()) {
+      auto end = keys.find(' ', start);
+      if (end == std::string::npos) end = keys.size();
+      const std::string key = keys.substr(start, end - start);
+      if (!key.empty() && !target.sources().count(key)) return key;
+      start = end + 1;
+    }
+    return std::nullopt;
+  };
+  for (const auto& [key, fact] : target.facts()) {
+    if (auto missing = check(fact.evidence)) return missing;
+  }
+  for (const auto& fact : target.paths()) {
+    if (auto missing = check(fact.evidence)) return missing;
+  }
+  for (const auto& link : target.symlinks()) {
+    if (auto missing = check(link.evidence)) return missing;
+  }
+  for (const auto& socket : target.sockets()) {
+    if (auto missing = check(socket.evidence)) return missing;
+  }
+  for (const auto& label : target.node_labels()) {
+    if (auto missing = check(label.evidence)) return missing;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Result<TargetSet> TargetSet::parse(std::span<const std::pair<std::string, std::string>> files) {
+  // Profiles that extend another are read after it, on top of a copy of it.
+  std::vector<std::pair<std::string, std::string>> pending(files.begin(), files.end());
+  TargetSet set;
+  for (std::size_t round = 0; !pending.empty(); ++round) {
+    if (round > files.size()) return Error{"targets: `extends` names a profile that does not exist, or a cycle"};
+    std::vector<std::pair<std::string, std::string>> later;
+    for (const auto& [name, text] : pending) {
+      auto documents = parse_yaml_documents(text, 1);
+      if (documents.size() != 1 || documents[0].error) {
+        return Error{fmt::format("targets/{}: {}", name,
+                                 documents.empty() || !documents[0].error ? "expected one YAML document"
+                                                                          : documents[0].error->message)};
+      }
+      const YamlTree& tree = documents[0].tree;
+      const std::string base(tree.scalar(tree.get(tree.root(), "extends")).value_or(""));
+      Target start;
+      if (!base.empty()) {
+        const Target* parent = set.find(base);
+        if (!parent) {
+          later.emplace_back(name, text);
+          continue;
+        }
+        start = *parent;
+        start.aliases_.clear();
+      }
+      auto target = TargetProfileReader(name, tree).read(std::move(start));
+      if (!target) return target.error();
+      if (target->name() + ".yaml" != name) return Error{fmt::format("targets/{}: `name` must match the file name", name)};
+      if (target->title().empty() || target->description().empty()) {
+        return Error{fmt::format("targets/{}: `title` and `description` are required", name)};
+      }
+      for (auto key : Target::required_facts()) {
+        if (!target->facts().count(std::string(key))) return Error{fmt::format("targets/{}: fact `{}` is missing", name, key)};
+      }
+      if (auto key = undeclared_source(*target)) {
+        return Error{fmt::format("targets/{}: source `{}` is cited but not listed under `sources`", name, *key)};
+      }
+      set.targets_.push_back(std::move(target).value());
+    }
+    pending = std::move(later);
+  }
+  std::sort(set.targets_.begin(), set.targets_.end(), [](const Target& a, const Target& b) {
+    return std::make_pair(a.name() != "generic", a.name()) < std::make_pair(b.name() != "generic", b.name());
+  });
+  return set;
+}
+
+const Result<TargetSet>& TargetSet::builtin() {
+  static const Result<TargetSet> targets = [] {
+    std::vector<std::pair<std::string, std::string>> files;
+    for (const auto& file : detail::embedded_target_files()) files.emplace_back(file.name, file.text);
+    return parse(files);
+  }();
+  return targets;
+}
+
+const Target* TargetSet::find(std::string_view name) const {
+  for (const auto& target : targets_) {
+    if (target.name() == name) return &target;
+    if (std::find(target.aliases().begin(), target.aliases().end(), name) != target.aliases().end()) return &target;
+  }
+  return nullptr;
+}
+
+Result<std::vector<const Target*>> TargetSet::select(std::string_view spec) const {
+  std::vector<const Target*> selected;
+  if (spec == "all") {
+    for (const auto& target : targets_) selected.push_back(&target);
+    return selected;
+  }
+  std::size_t start = 0;
+  while (start <= spec.size()) {
+    auto end = spec.find(',', start);
+    if (end == std::string_view::npos) end = spec.size();
+    const std::string_view name = spec.substr(start, end - start);
+    if (!name.empty()) {
+      const Target* target = find(name);
+      if (!target) return Error{fmt::format("unknown target '{}' (see --list-targets)", name)};
+      if (std::find(selected.begin(), selected.end(), target) == selected.end()) selected.push_back(target);
+    }
+    start = end + 1;
+  }
+  if (selected.empty()) return Error{"--target needs at least one target name"};
+  // Report order follows the profile order, not the order typed.
+  std::sort(selected.begin(), selected.end(), [this](const Target* a, const Target* b) {
+    return a - targets_.data() < b - targets_.data();
+  });
+  return selected;
+}
+
+}  // namespace immutalint
