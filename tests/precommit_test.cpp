@@ -14,23 +14,12 @@
 
 using immutalint::test::make_temp_dir;
 using immutalint::test::read_file;
+using immutalint::test::shell_quote;
 using immutalint::test::source_dir;
 using immutalint::test::write_file;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string shell_quote(const std::string& word) {
-  std::string out = "'";
-  for (char c : word) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
-}
 
 struct ShellResult {
   int exit_code = -1;

@@ -40,8 +40,6 @@ std::string make_temp_dir() {
   return pattern;
 }
 
-namespace {
-
 std::string shell_quote(const std::string& word) {
   std::string out = "'";
   for (char c : word) {
@@ -53,8 +51,6 @@ std::string shell_quote(const std::string& word) {
   }
   return out + "'";
 }
-
-}  // namespace
 
 CommandResult run_cli(const std::vector<std::string>& args, const std::string& stdin_text,
                       const std::string& working_dir, const std::string& env) {

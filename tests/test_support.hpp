@@ -19,6 +19,9 @@ void write_file(const std::string& path, const std::string& text);
 /// A new empty directory under the system's temporary directory.
 std::string make_temp_dir();
 
+/// `word` quoted for a POSIX shell.
+std::string shell_quote(const std::string& word);
+
 /// Output of one run of the immutalint binary.
 struct CommandResult {
   int exit_code = -1;
