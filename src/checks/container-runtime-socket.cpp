@@ -1,5 +1,6 @@
 // container-runtime-socket: a mount of a container runtime's socket, which the target may not
 // have (there is no Docker daemon on most immutable nodes).
+#include <algorithm>
 #include <array>
 
 #include <fmt/format.h>
@@ -20,11 +21,15 @@ class ContainerRuntimeSocket final : public Check {
   bool judges_targets() const override { return true; }
 
   void inspect(const CheckContext& context, std::vector<Observation>& out) const override {
-    for (const auto& volume : host_path_volumes(context)) {
+    const auto volumes = host_path_volumes(context);
+    std::vector<std::string> sockets;  // every runtime socket the pod mounts
+    for (const auto& volume : volumes) {
       const std::string socket = canonical_host_path(volume.path);
-      bool known = false;
-      for (auto candidate : kRuntimeSockets) known = known || socket == candidate;
-      if (!known) continue;
+      if (std::find(kRuntimeSockets.begin(), kRuntimeSockets.end(), socket) != kRuntimeSockets.end()) sockets.push_back(socket);
+    }
+    for (const auto& volume : volumes) {
+      const std::string socket = canonical_host_path(volume.path);
+      if (std::find(sockets.begin(), sockets.end(), socket) == sockets.end()) continue;
       Observation observation = observe_path(
           context, volume,
           fmt::format("hostPath volume \"{}\" mounts the container runtime socket {}: the pod drives the node's "
@@ -32,7 +37,17 @@ class ContainerRuntimeSocket final : public Check {
                       volume.volume->name, volume.path));
       for (const Target* target : context.targets) {
         const SocketFact* fact = target->socket(socket);
-        if (fact && !fact->present) {
+        // Agents that support several runtimes mount them all and use whichever exists.
+        const std::string* alternative = nullptr;
+        for (const auto& other : sockets) {
+          const SocketFact* other_fact = target->socket(other);
+          if (other != socket && other_fact && other_fact->present) alternative = &other;
+        }
+        if (fact && !fact->present && alternative) {
+          judge(observation, *target, Verdict::Review,
+                fmt::format("{} has no {} {}, but the pod also mounts {}, which it has", target->name(), fact->path,
+                            cite(fact->evidence), *alternative));
+        } else if (fact && !fact->present) {
           judge(observation, *target, capped(Verdict::Breaks, fact->evidence.confidence),
                 fmt::format("{} has no {} {}", target->name(), fact->path, cite(fact->evidence)));
         } else if (fact && socket == "/run/docker.sock") {
