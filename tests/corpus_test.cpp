@@ -2,6 +2,7 @@
 // input errors, and the seed checks must agree with other tools' labelled fixtures.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -125,4 +126,32 @@ TEST_CASE("the seed checks agree with the labelled oracle fixtures") {
   for (const auto& d : disagreements) FAIL_CHECK(d);
   INFO("agreed " << agreed << ", reviewed exceptions " << excepted);
   CHECK(agreed >= 250);
+}
+
+TEST_CASE("talos-pod-security agrees with Pod Security Admission's own baseline fixtures") {
+  // PSA's baseline fixtures: each fail file violates one baseline rule. Properties this check
+  // does not cover (AppArmor, SELinux, probes, Windows) are left out.
+  const std::string root = test::shared_dir() + "/corpus/oracles/pod-security-admission";
+  const std::set<std::string> covered = {"hostNetwork", "hostPID", "hostIPC", "hostNetwork|hostPID|hostIPC", "hostPath",
+                                         "privileged", "hostPort", "capabilities", "procMount", "seccomp", "sysctls", "all"};
+  LintOptions options;
+  options.targets = *TargetSet::builtin()->select("talos");
+  options.only = {"talos-pod-security"};
+  auto linter = Linter::create(*Catalogue::builtin(), options);
+  REQUIRE(linter);
+  std::ifstream labels(root + "/LABELS.tsv");
+  std::string line;
+  std::getline(labels, line);
+  std::size_t agreed = 0;
+  while (std::getline(labels, line)) {
+    auto row = split_tabs(line);
+    if (row[0].find("/baseline/") == std::string::npos || !covered.count(row[4])) continue;
+    const auto result = linter->lint_text(test::read_file(root + "/" + row[0]), row[0]);
+    const bool flagged = std::any_of(result.findings.begin(), result.findings.end(),
+                                     [](const Finding& f) { return f.check == "talos-pod-security"; });
+    INFO(row[0] << " (" << row[4] << ")");
+    CHECK(flagged == (row[3] == "flag"));
+    agreed += flagged == (row[3] == "flag");
+  }
+  CHECK(agreed >= 29);
 }

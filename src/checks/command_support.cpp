@@ -30,9 +30,10 @@ std::vector<CommandLine> command_lines(const CheckContext& context) {
   return lines;
 }
 
-PatternSet::PatternSet(const CheckInfo& info, std::string_view prefix) {
+PatternSet::PatternSet(const CheckInfo& info, std::string_view prefix, std::string_view except) {
   for (const auto& pattern : info.patterns) {
-    if (!std::string_view(pattern.name).starts_with(prefix)) continue;
+    const std::string_view name(pattern.name);
+    if (!name.starts_with(prefix) || (!except.empty() && name.starts_with(except))) continue;
     // The catalogue has compiled every pattern once already, so this cannot fail.
     patterns_.emplace_back(pattern.name, std::make_unique<re2::RE2>(pattern.regex, re2::RE2::Quiet));
   }

@@ -38,8 +38,8 @@ class PatternSet {
     std::size_t offset;
   };
 
-  /// The patterns of `info` whose names start with `prefix` ("" for all).
-  PatternSet(const CheckInfo& info, std::string_view prefix);
+  /// The patterns of `info` whose names start with `prefix` ("" for all) but not with `except`.
+  PatternSet(const CheckInfo& info, std::string_view prefix, std::string_view except = {});
 
   /// The earliest match of any pattern in `text`.
   std::optional<Match> find(std::string_view text) const;
