@@ -37,15 +37,6 @@ void Summary::add(const Summary& other) {
   notes += other.notes;
 }
 
-std::size_t Summary::count(Severity severity) const {
-  switch (severity) {
-    case Severity::Error: return errors;
-    case Severity::Warning: return warnings;
-    case Severity::Note: return notes;
-  }
-  return 0;
-}
-
 Result<Linter> Linter::create(const Catalogue& catalogue, LintOptions options) {
   for (const auto* list : {&options.only, &options.disabled}) {
     for (const auto& id : *list) {
@@ -171,17 +162,23 @@ class Linter::Session {
  private:
   /// A finding of a check that judges every target from its catalogue table.
   Finding make(std::string_view check, const std::string& file, Span span, std::string message) const {
-    Finding finding;
-    finding.check = std::string(check);
-    finding.file = file;
-    finding.span = span;
-    finding.message = std::move(message);
+    Finding finding = make_unjudged(check, file, span, std::move(message));
     const CheckInfo& info = *linter_.catalogue_->find(check);
     for (const Target* target : linter_.options_.targets) {
       StaticVerdict verdict = info.static_verdict(*target);
       if (verdict.verdict != Verdict::Ready) finding.targets.push_back({target->name(), verdict.verdict, std::move(verdict.why)});
     }
     set_severity(finding, info);
+    return finding;
+  }
+
+  /// A finding without verdicts, for checks that judge each target themselves.
+  static Finding make_unjudged(std::string_view check, const std::string& file, Span span, std::string message) {
+    Finding finding;
+    finding.check = std::string(check);
+    finding.file = file;
+    finding.span = span;
+    finding.message = std::move(message);
     return finding;
   }
 
@@ -281,10 +278,13 @@ class Linter::Session {
       observations.clear();
       enabled.check->inspect(context, observations);
       for (auto& observation : observations) {
-        Finding finding = make(enabled.info->id, file, observation.span, std::move(observation.message));
+        Finding finding;
         if (enabled.check->judges_targets()) {
+          finding = make_unjudged(enabled.info->id, file, observation.span, std::move(observation.message));
           finding.targets = std::move(observation.verdicts);
           set_severity(finding, *enabled.info);
+        } else {
+          finding = make(enabled.info->id, file, observation.span, std::move(observation.message));
         }
         if (finding.targets.empty()) continue;  // ready on every selected target
         finding.field = std::move(observation.field);

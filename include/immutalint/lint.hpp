@@ -44,7 +44,6 @@ struct Summary {
   std::size_t notes = 0;
 
   void add(const Summary& other);
-  std::size_t count(Severity severity) const;
 };
 
 /// A workload that was checked, for the readiness matrix.

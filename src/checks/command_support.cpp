@@ -73,6 +73,17 @@ Observation observe_command(const CheckContext& context, const CommandLine& line
   return observation;
 }
 
+std::vector<Observation> observe_command_matches(const CheckContext& context, const PatternSet& patterns,
+                                                 CommandMessage message) {
+  std::vector<Observation> observations;
+  for (const auto& line : command_lines(context)) {
+    auto match = patterns.find(line.text);
+    if (!match) continue;
+    observations.push_back(observe_command(context, line, match->offset, message(*line.container, match->text)));
+  }
+  return observations;
+}
+
 bool adds_capability(const YamlTree& tree, const ContainerView& container, std::string_view name) {
   const NodeId add = tree.get(tree.get(container.security_context, "capabilities"), "add");
   for (NodeId item : tree.items(add)) {

@@ -49,6 +49,14 @@ class PatternSet {
   std::vector<std::pair<std::string, std::unique_ptr<re2::RE2>>> patterns_;
 };
 
+/// Says what a matched command does: gets the container and the matched text.
+using CommandMessage = std::string (*)(const ContainerView& container, std::string_view matched);
+
+/// For each container whose command line matches `patterns`, an observation at the first
+/// match, with `message` saying what it does.
+std::vector<Observation> observe_command_matches(const CheckContext& context, const PatternSet& patterns,
+                                                 CommandMessage message);
+
 /// An observation located on the command or args item that holds `offset`, on the very line
 /// of a multi-line script.
 Observation observe_command(const CheckContext& context, const CommandLine& line, std::size_t offset,

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "checks/checks.hpp"
+#include "checks/host_path_support.hpp"
 
 namespace immutalint::checks {
 
@@ -12,20 +13,14 @@ class HostRootMount final : public Check {
   bool judges_targets() const override { return true; }
 
   void inspect(const CheckContext& context, std::vector<Observation>& out) const override {
-    const YamlTree& tree = context.tree;
-    for (const auto& volume : context.pod.volumes) {
-      const NodeId host_path = tree.get(volume.node, "hostPath");
-      auto path = tree.scalar(tree.get(host_path, "path"));
-      if (!path || normalize_host_path(*path) != "/") continue;
-      std::string single;
-      const std::string uses = describe_uses(uses_of_volume(context.pod, volume.name), &single);
-      const std::string written = *path == "/" ? std::string() : fmt::format(" (written \"{}\")", *path);
-      Observation observation =
-          observe_entry(context, host_path, "path", volume.pointer + "/hostPath",
-                        fmt::format("hostPath volume \"{}\" mounts the host's whole root filesystem /{}; {}", volume.name,
-                                    written, uses),
-                        single);
-      const bool writable = uses.starts_with("writable");
+    for (const auto& volume : host_path_volumes(context)) {
+      if (normalize_host_path(volume.path) != "/") continue;
+      const std::string written = volume.path == "/" ? std::string() : fmt::format(" (written \"{}\")", volume.path);
+      Observation observation = observe_path(
+          context, volume,
+          fmt::format("hostPath volume \"{}\" mounts the host's whole root filesystem /{}; {}", volume.volume->name,
+                      written, describe_uses(volume.uses, nullptr)));
+      const bool writable = volume.writable;
       for (const Target* target : context.targets) {
         if (target->general_purpose()) {
           judge(observation, *target, Verdict::Review, "a general-purpose host allows it; the pod is still tied to its layout");

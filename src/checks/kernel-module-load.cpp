@@ -23,12 +23,9 @@ class KernelModuleLoad final : public Check {
       judge_all(context, observation, true);
       if (!observation.verdicts.empty()) out.push_back(std::move(observation));
     }
-    for (const auto& line : command_lines(context)) {
-      auto match = patterns_.find(line.text);
-      if (!match) continue;
-      Observation observation = observe_command(
-          context, line, match->offset,
-          fmt::format("{} runs `{}` to load a kernel module", describe_container(*line.container), match->text));
+    for (auto& observation : observe_command_matches(context, patterns_, [](const ContainerView& c, std::string_view m) {
+           return fmt::format("{} runs `{}` to load a kernel module", describe_container(c), m);
+         })) {
       judge_all(context, observation, false);
       if (!observation.verdicts.empty()) out.push_back(std::move(observation));
     }

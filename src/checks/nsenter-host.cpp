@@ -15,13 +15,9 @@ class NsenterHost final : public Check {
   bool judges_targets() const override { return true; }
 
   void inspect(const CheckContext& context, std::vector<Observation>& out) const override {
-    for (const auto& line : command_lines(context)) {
-      auto match = patterns_.find(line.text);
-      if (!match) continue;
-      Observation observation = observe_command(
-          context, line, match->offset,
-          fmt::format("{} runs `{}`: it enters the host to run the host's own programs", describe_container(*line.container),
-                      match->text));
+    for (auto& observation : observe_command_matches(context, patterns_, [](const ContainerView& c, std::string_view m) {
+           return fmt::format("{} runs `{}`: it enters the host to run the host's own programs", describe_container(c), m);
+         })) {
       for (const Target* target : context.targets) {
         const Fact& shell = target->fact("shell");
         if (target->general_purpose()) {

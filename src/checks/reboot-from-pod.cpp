@@ -26,11 +26,10 @@ class RebootFromPod final : public Check {
                                   fmt::format("{} runs {}, a node reboot daemon", describe_container(container), *image),
                                   container.name));
     }
-    for (const auto& line : command_lines(context)) {
-      auto match = patterns_.find(line.text);
-      if (!match) continue;
-      out.push_back(observe_command(context, line, match->offset,
-                                    fmt::format("{} reboots the node (`{}`)", describe_container(*line.container), match->text)));
+    for (auto& observation : observe_command_matches(context, patterns_, [](const ContainerView& c, std::string_view m) {
+           return fmt::format("{} reboots the node (`{}`)", describe_container(c), m);
+         })) {
+      out.push_back(std::move(observation));
     }
   }
 
