@@ -66,13 +66,77 @@ Severity severity_of(Verdict verdict) {
   return Severity::Note;
 }
 
-Verdict verdict_of(Severity severity) {
-  switch (severity) {
-    case Severity::Error: return Verdict::Breaks;
-    case Severity::Warning: return Verdict::LikelyBreaks;
-    case Severity::Note: return Verdict::Review;
+std::string_view to_string(Confidence confidence) {
+  switch (confidence) {
+    case Confidence::Guess: return "guess";
+    case Confidence::Issue: return "issue";
+    case Confidence::Code: return "code";
+    case Confidence::Documented: return "documented";
   }
-  return Verdict::Review;
+  return "guess";
+}
+
+std::optional<Confidence> parse_confidence(std::string_view text) {
+  for (auto confidence : {Confidence::Guess, Confidence::Issue, Confidence::Code, Confidence::Documented}) {
+    if (to_string(confidence) == text) return confidence;
+  }
+  return std::nullopt;
+}
+
+std::string_view to_string(Action action) {
+  switch (action) {
+    case Action::Posture: return "posture";
+    case Action::Requires: return "requires";
+    case Action::Runs: return "runs";
+    case Action::Creates: return "creates";
+    case Action::Writes: return "writes";
+    case Action::Installs: return "installs";
+  }
+  return "posture";
+}
+
+std::string_view to_string(CheckKind kind) {
+  switch (kind) {
+    case CheckKind::Posture: return "posture";
+    case CheckKind::Evidence: return "evidence";
+    case CheckKind::Input: return "input";
+  }
+  return "evidence";
+}
+
+Verdict worst_verdict(const Finding& finding) {
+  Verdict worst = Verdict::Ready;
+  for (const auto& target : finding.targets) worst = std::max(worst, target.verdict);
+  return worst;
+}
+
+const std::vector<std::string>& CheckParams::list(std::string_view name) const {
+  static const std::vector<std::string> kEmpty;
+  read_.emplace(name);
+  auto it = lists_.find(name);
+  if (it != lists_.end()) return it->second;
+  missing_.emplace(name);
+  return kEmpty;
+}
+
+const std::map<std::string, std::vector<std::string>>& CheckParams::table(std::string_view name) const {
+  static const std::map<std::string, std::vector<std::string>> kEmpty;
+  read_.emplace(name);
+  auto it = tables_.find(name);
+  if (it != tables_.end()) return it->second;
+  missing_.emplace(name);
+  return kEmpty;
+}
+
+std::vector<std::string> CheckParams::unread() const {
+  std::vector<std::string> names;
+  for (const auto& [name, list] : lists_) {
+    if (!read_.count(name)) names.push_back(name);
+  }
+  for (const auto& [name, table] : tables_) {
+    if (!read_.count(name)) names.push_back(name);
+  }
+  return names;
 }
 
 bool report_order(const Finding& a, const Finding& b) {
@@ -89,63 +153,150 @@ bool is_kebab_case(std::string_view id) {
   return std::all_of(id.begin(), id.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
 }
 
-Result<CheckInfo> parse_check(const std::string& file_name, const std::string& text) {
-  auto fail = [&](const std::string& why) { return Error{fmt::format("checks/{}: {}", file_name, why)}; };
-  auto documents = parse_yaml_documents(text, 1);
-  if (documents.size() != 1) return fail("expected exactly one YAML document");
-  const ParsedDocument& doc = documents.front();
-  if (doc.error) return fail(fmt::format("line {}: {}", doc.error->mark.line, doc.error->message));
-  const YamlTree& tree = doc.tree;
-  if (!tree.is_mapping(tree.root())) return fail("expected a mapping");
+}  // namespace
 
-  auto text_of = [&](NodeId parent, std::string_view key) -> std::string {
-    auto value = tree.scalar(tree.get(parent, key));
+/// Reads one checks/<id>.yaml, reporting the first thing wrong with it.
+class CatalogueReader {
+ public:
+  CatalogueReader(const std::string& file_name, const YamlTree& tree) : file_(file_name), tree_(tree) {}
+
+  Result<CheckInfo> read() {
+    const NodeId root = tree_.root();
+    if (!tree_.is_mapping(root)) return fail("expected a mapping");
+    for (const auto& entry : tree_.entries(root)) {
+      static constexpr std::string_view kKnown[] = {"id",      "kind",    "severity", "summary", "rationale", "remediation",
+                                                    "example", "targets", "ladder",   "patterns", "params"};
+      if (std::find(std::begin(kKnown), std::end(kKnown), entry.key) == std::end(kKnown)) {
+        return fail(fmt::format("unknown field `{}`", entry.key));
+      }
+    }
+    CheckInfo info;
+    info.id = text(root, "id");
+    info.summary = text(root, "summary");
+    info.rationale = text(root, "rationale");
+    info.remediation = text(root, "remediation");
+    const NodeId example = tree_.get(root, "example");
+    info.example_flagged = text(example, "flagged");
+    info.example_clean = text(example, "clean");
+    auto severity = parse_severity(text(root, "severity"));
+
+    if (!is_kebab_case(info.id)) return fail("`id` must be kebab-case");
+    if (file_ != info.id + ".yaml") return fail("the file name must be the check id followed by .yaml");
+    const std::string kind = text(root, "kind");
+    if (kind == "posture") {
+      info.kind = CheckKind::Posture;
+    } else if (kind == "evidence") {
+      info.kind = CheckKind::Evidence;
+    } else if (kind == "input") {
+      info.kind = CheckKind::Input;
+    } else {
+      return fail("`kind` must be posture, evidence or input");
+    }
+    if (!severity) return fail("`severity` must be error, warning or note");
+    info.severity = *severity;
+    if (info.summary.empty() || info.summary.find('\n') != std::string::npos) return fail("`summary` must be one line");
+    if (info.rationale.empty()) return fail("`rationale` is required");
+    if (info.remediation.empty()) return fail("`remediation` is required");
+    if (info.example_flagged.empty()) return fail("`example.flagged` is required");
+
+    const NodeId targets = tree_.get(root, "targets");
+    for (const auto& entry : tree_.entries(targets)) {
+      if (entry.key == "rule") {
+        info.verdict_rule = text(targets, "rule");
+        continue;
+      }
+      auto verdict = parse_verdict(text(entry.value, "verdict"));
+      if (!verdict) return fail(fmt::format("targets.{}: `verdict` must be ready, review, likely-breaks or breaks", entry.key));
+      StaticVerdict row{*verdict, text(entry.value, "why"), text(entry.value, "source"), Confidence::Guess};
+      if (row.why.empty()) return fail(fmt::format("targets.{}: `why` is required", entry.key));
+      if (auto confidence = text(entry.value, "confidence"); !confidence.empty()) {
+        auto parsed = parse_confidence(confidence);
+        if (!parsed) return fail(fmt::format("targets.{}: `confidence` must be documented, code, issue or guess", entry.key));
+        row.confidence = *parsed;
+      }
+      info.verdicts[entry.key] = std::move(row);
+    }
+    // A fixed table is what findings say, so each verdict above review cites its fact. A check
+    // that judges from facts (`rule`) cites them in each finding; its table shows the example.
+    for (const auto& [target, row] : info.verdicts) {
+      if (info.verdict_rule.empty() && row.verdict > Verdict::Review && row.source.empty()) {
+        return fail(fmt::format("targets.{}: a verdict above review needs the `source` of the target fact it rests on",
+                                target));
+      }
+    }
+    if (info.kind == CheckKind::Input && tree_.find(root, "targets")) {
+      return fail("an input check carries no per-target verdicts: drop `targets`");
+    }
+    if (info.kind != CheckKind::Input && info.verdicts.empty()) return fail("`targets` needs a verdict per target");
+    // The severity users see is the worst the check can say.
+    if (info.kind == CheckKind::Posture) {
+      for (const auto& [target, row] : info.verdicts) {
+        if (row.verdict > Verdict::Review) {
+          return fail(fmt::format("targets.{}: a posture check says at most review", target));
+        }
+      }
+      if (info.severity != Severity::Note) return fail("a posture check's `severity` is note");
+    } else if (info.kind == CheckKind::Evidence) {
+      Verdict worst = Verdict::Ready;
+      for (const auto& [target, row] : info.verdicts) worst = std::max(worst, row.verdict);
+      if (info.severity != severity_of(worst)) {
+        return fail(fmt::format("`severity` must be {}, the worst verdict of its table", to_string(severity_of(worst))));
+      }
+    }
+
+    const NodeId ladder = tree_.get(root, "ladder");
+    info.ladder = Ladder{text(ladder, "breaks"), text(ladder, "likely-breaks"), text(ladder, "review")};
+    if (info.kind == CheckKind::Evidence && (info.ladder.breaks.empty() || info.ladder.review.empty())) {
+      return fail("an evidence check states its `ladder`: what makes it say breaks, likely-breaks and review");
+    }
+    for (NodeId item : tree_.items(tree_.get(root, "patterns"))) {
+      PatternInfo pattern{text(item, "name"), text(item, "regex")};
+      const re2::RE2 compiled(pattern.regex, re2::RE2::Quiet);
+      if (pattern.name.empty() || !compiled.ok()) {
+        return fail(fmt::format("pattern `{}`: {}", pattern.name, pattern.name.empty() ? "needs a name" : compiled.error()));
+      }
+      info.patterns.push_back(std::move(pattern));
+    }
+    for (const auto& entry : tree_.entries(tree_.get(root, "params"))) {
+      if (tree_.is_mapping(entry.value)) {
+        auto& table = info.params.tables_[entry.key];
+        for (const auto& row : tree_.entries(entry.value)) table[row.key] = strings(row.value);
+      } else if (tree_.is_sequence(entry.value)) {
+        info.params.lists_[entry.key] = strings(entry.value);
+      } else {
+        return fail(fmt::format("params.{}: expected a list or a table of lists", entry.key));
+      }
+    }
+    return info;
+  }
+
+ private:
+  Error fail(const std::string& why) const { return Error{fmt::format("checks/{}: {}", file_, why)}; }
+
+  std::string text(NodeId parent, std::string_view key) const {
+    auto value = tree_.scalar(tree_.get(parent, key));
     return value ? std::string(*value) : std::string();
-  };
-  CheckInfo info;
-  info.id = text_of(tree.root(), "id");
-  info.summary = text_of(tree.root(), "summary");
-  info.rationale = text_of(tree.root(), "rationale");
-  info.remediation = text_of(tree.root(), "remediation");
-  const NodeId example = tree.get(tree.root(), "example");
-  info.example_flagged = text_of(example, "flagged");
-  info.example_clean = text_of(example, "clean");
-  auto severity = parse_severity(text_of(tree.root(), "severity"));
+  }
 
-  if (!is_kebab_case(info.id)) return fail("`id` must be kebab-case");
-  if (file_name != info.id + ".yaml") return fail("the file name must be the check id followed by .yaml");
-  if (!severity) return fail("`severity` must be error, warning or note");
-  info.severity = *severity;
-  if (info.summary.empty() || info.summary.find('\n') != std::string::npos) return fail("`summary` must be one line");
-  if (info.rationale.empty()) return fail("`rationale` is required");
-  if (info.remediation.empty()) return fail("`remediation` is required");
-  if (info.example_flagged.empty()) return fail("`example.flagged` is required");
-  for (const auto& entry : tree.entries(tree.get(tree.root(), "targets"))) {
-    if (entry.key == "rule") {
-      info.verdict_rule = text_of(tree.get(tree.root(), "targets"), "rule");
-      continue;
-    }
-    auto verdict = parse_verdict(text_of(entry.value, "verdict"));
-    if (!verdict) return fail(fmt::format("targets.{}: `verdict` must be ready, review, likely-breaks or breaks", entry.key));
-    info.verdicts[entry.key] = StaticVerdict{*verdict, text_of(entry.value, "why")};
-    if (info.verdicts[entry.key].why.empty()) return fail(fmt::format("targets.{}: `why` is required", entry.key));
+  std::vector<std::string> strings(NodeId node) const {
+    std::vector<std::string> out;
+    if (tree_.is_scalar(node)) out.emplace_back(*tree_.scalar(node));
+    for (NodeId item : tree_.items(node)) out.emplace_back(tree_.scalar(item).value_or(""));
+    return out;
   }
-  for (NodeId item : tree.items(tree.get(tree.root(), "patterns"))) {
-    PatternInfo pattern{text_of(item, "name"), text_of(item, "regex")};
-    const re2::RE2 compiled(pattern.regex, re2::RE2::Quiet);
-    if (pattern.name.empty() || !compiled.ok()) {
-      return fail(fmt::format("pattern `{}`: {}", pattern.name, pattern.name.empty() ? "needs a name" : compiled.error()));
-    }
-    info.patterns.push_back(std::move(pattern));
-  }
-  for (const auto& entry : tree.entries(tree.root())) {
-    static constexpr std::string_view kKnown[] = {"id",          "severity", "summary", "rationale",
-                                                  "remediation", "example",  "targets", "patterns"};
-    if (std::find(std::begin(kKnown), std::end(kKnown), entry.key) == std::end(kKnown)) {
-      return fail(fmt::format("unknown field `{}`", entry.key));
-    }
-  }
-  return info;
+
+  const std::string& file_;
+  const YamlTree& tree_;
+};
+
+namespace {
+
+Result<CheckInfo> parse_check(const std::string& file_name, const std::string& text) {
+  auto documents = parse_yaml_documents(text, 1);
+  if (documents.size() != 1) return Error{fmt::format("checks/{}: expected exactly one YAML document", file_name)};
+  const ParsedDocument& doc = documents.front();
+  if (doc.error) return Error{fmt::format("checks/{}: line {}: {}", file_name, doc.error->mark.line, doc.error->message)};
+  return CatalogueReader(file_name, doc.tree).read();
 }
 
 }  // namespace
@@ -174,7 +325,7 @@ const Result<Catalogue>& Catalogue::builtin() {
 StaticVerdict CheckInfo::static_verdict(const Target& target) const {
   if (auto it = verdicts.find(target.name()); it != verdicts.end()) return it->second;
   if (auto it = verdicts.find("default"); it != verdicts.end()) return it->second;
-  return StaticVerdict{verdict_of(severity), std::string(summary)};
+  return StaticVerdict{Verdict::Ready, std::string(summary), {}, Confidence::Guess};
 }
 
 const CheckInfo* Catalogue::find(std::string_view id) const {

@@ -23,17 +23,36 @@ Observation observe_entry(const CheckContext& context, NodeId mapping, std::stri
   return observation;
 }
 
+Observation observe_site(const Site& site, std::string message, std::string container) {
+  Observation observation;
+  observation.span = site.place.span;
+  observation.field = site.place.field;
+  observation.message = std::move(message);
+  observation.container = std::move(container);
+  observation.config_map = site.config_map;
+  return observation;
+}
+
 bool is_true(const YamlTree& tree, NodeId mapping, std::string_view key) {
   return tree.boolean(tree.get(mapping, key)).value_or(false);
 }
 
-Verdict capped(Verdict verdict, Confidence confidence) {
-  return verdict == Verdict::Breaks && confidence == Confidence::Guess ? Verdict::LikelyBreaks : verdict;
+void judge(Observation& observation, const Target& target, Verdict verdict, std::string why, const Evidence& fact) {
+  if (verdict == Verdict::Ready) return;
+  observation.verdicts.push_back({target.name(), verdict, std::move(why), fact.source, fact.confidence, {}});
 }
 
-void judge(Observation& observation, const Target& target, Verdict verdict, std::string why) {
+void judge(Observation& observation, const Target& target, Verdict verdict, std::string why, const Evidence& fact,
+           const Evidence& other) {
   if (verdict == Verdict::Ready) return;
-  observation.verdicts.push_back({target.name(), verdict, std::move(why)});
+  std::string source = fact.source;
+  if (other.source != fact.source && !other.source.empty()) source += (source.empty() ? "" : " ") + other.source;
+  observation.verdicts.push_back(
+      {target.name(), verdict, std::move(why), std::move(source), std::min(fact.confidence, other.confidence), {}});
+}
+
+void judge_review(Observation& observation, const Target& target, std::string why) {
+  observation.verdicts.push_back({target.name(), Verdict::Review, std::move(why), {}, Confidence::Guess, {}});
 }
 
 std::string cite(const Evidence& evidence) {
@@ -53,10 +72,6 @@ std::vector<VolumeUse> uses_of_volume(const PodSpecView& pod, std::string_view v
     }
   }
   return uses;
-}
-
-std::string describe_container(const ContainerView& container) {
-  return fmt::format("{} \"{}\"", describe(container.kind), container.name);
 }
 
 std::string describe_uses(const std::vector<VolumeUse>& uses, std::string* single) {
@@ -79,6 +94,13 @@ std::string describe_uses(const std::vector<VolumeUse>& uses, std::string* singl
     text += fmt::format("read-only in {}", fmt::join(read_only, ", "));
   }
   return text;
+}
+
+EvidenceItem evidence_of(const std::string& how, const Site& site) {
+  EvidenceItem item;
+  item.text = how;
+  item.place = site.place;
+  return item;
 }
 
 }  // namespace immutalint

@@ -1,6 +1,7 @@
-// The pipeline, per document: parse -> objects -> pod spec -> checks -> suppressions.
-// Documents are independent, so workers take them from a bounded queue; findings are sorted
-// at the end, which makes the output independent of scheduling.
+// The pipeline: parse -> objects -> pod spec -> evidence -> checks -> suppressions, per
+// document on worker threads; then, once the whole input is known, a second phase for what
+// depends on other documents, the verdict ladder, and one finding per cause. Findings are
+// sorted at the end, which makes the output independent of scheduling.
 #include "immutalint/lint.hpp"
 
 #include <fcntl.h>
@@ -8,20 +9,18 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <condition_variable>
 #include <cstring>
-#include <deque>
 #include <map>
-#include <mutex>
 #include <thread>
+#include <tuple>
 
 #include <fmt/format.h>
-#include <fmt/ranges.h>
-#include <re2/re2.h>
 
 #include "immutalint/kube_object.hpp"
 #include "immutalint/pod_spec.hpp"
 #include "immutalint/suppression.hpp"
+#include "job_queue.hpp"
+#include "spool.hpp"
 
 namespace immutalint {
 
@@ -50,15 +49,26 @@ Result<Linter> Linter::create(const Catalogue& catalogue, LintOptions options) {
   if (options.targets.empty()) {
     const auto& builtin = TargetSet::builtin();
     if (!builtin) return builtin.error();
-    const Target* generic = builtin->find("generic");
-    if (!generic) return Error{"the built-in target profiles have no `generic` profile"};
-    options.targets.push_back(generic);
+    const Target* fallback = builtin->find(kDefaultTarget);
+    if (!fallback) return Error{fmt::format("the built-in target profiles have no `{}` profile", kDefaultTarget)};
+    options.targets.push_back(fallback);
   }
-  Linter linter(catalogue, options);
+  const auto& evidence = EvidenceCatalogue::builtin();
+  if (!evidence) return evidence.error();
+  Linter linter(catalogue, *evidence, options);
   for (const auto& factory : check_registry()) {
     const CheckInfo* info = catalogue.find(factory.id);
     if (!info) return Error{fmt::format("check '{}' has no entry in the catalogue", factory.id)};
-    if (wanted(factory.id)) linter.checks_.push_back({info, factory.make(*info)});
+    if (!wanted(factory.id)) continue;
+    auto check = factory.make(*info);
+    // Parameters are read once, here: a missing or unused one is a catalogue error.
+    if (auto missing = info->params.missing(); !missing.empty()) {
+      return Error{fmt::format("checks/{}.yaml: parameter `{}` is missing", info->id, missing.front())};
+    }
+    if (auto unread = info->params.unread(); !unread.empty()) {
+      return Error{fmt::format("checks/{}.yaml: parameter `{}` is not used by the check", info->id, unread.front())};
+    }
+    linter.checks_.push_back({info, std::move(check)});
   }
   linter.duplicate_keys_ = wanted(kDuplicateKeyCheck);
   for (auto id : {kInvalidInputCheck, kDuplicateKeyCheck}) {
@@ -77,67 +87,58 @@ std::vector<std::string> Linter::enabled_checks() const {
 
 namespace {
 
-// The pod through which ConfigMap scripts are checked; the script becomes its `args`.
-constexpr std::string_view kScriptPodHeader =
-    "apiVersion: v1\nkind: Pod\nmetadata: {name: script}\nspec:\n  containers:\n  - name: script\n"
-    "    command: [/bin/sh, -c]\n    args:\n    - |-\n";
-constexpr std::uint32_t kScriptPodHeaderLines = 9;
-
-/// Cheap filter before a ConfigMap value is scanned as a script: it names, as a word, a tool
-/// that reaches into the host. One RE2 pass; most ConfigMap data (dashboards, rules) fails it.
-bool looks_like_host_script(std::string_view text) {
-  static const re2::RE2 kHostTools(
-      R"(\b(nsenter|chroot|apt|apt-get|yum|dnf|tdnf|zypper|rpm|dpkg|apk|systemctl|modprobe|insmod|reboot|shutdown|telinit)\b)");
-  return re2::RE2::PartialMatch(re2::StringPiece(text.data(), text.size()), kHostTools);
-}
-
-/// A finding in a ConfigMap script, reported only if a workload of the input mounts it.
-struct ScriptFinding {
-  std::string namespace_;
-  std::string config_map;
-  Finding finding;
+/// A workload checked before the whole input was known, kept to be checked again when a
+/// ConfigMap it mounts turns out to hold scripts or settings.
+struct Deferred {
+  std::size_t file = 0;              // index of the input file
+  std::string display_path;
+  std::uint32_t first_line = 0;      // of the chunk
+  std::size_t document = 0;          // index of the document within the chunk
+  std::string object_pointer;
+  std::string source;                // Helm template
+  Spool::Ref text;                   // the chunk, in the session's spool
+  std::vector<std::pair<std::string, std::string>> config_maps;  // (namespace, name) it mounts
+  std::vector<Finding> findings;     // what the first pass found
 };
 
-/// Workloads that mount a ConfigMap, by ConfigMap name: (namespace, "Kind namespace/name").
-using ConfigMapUsers = std::map<std::string, std::vector<std::pair<std::string, std::string>>>;
-
-/// Keeps the ConfigMap script findings whose ConfigMap a workload of the input mounts (in the
-/// same namespace, or where either leaves it unset), naming those workloads.
-void apply_config_map_mounts(LintResult& result, std::vector<ScriptFinding>& pending, const ConfigMapUsers& users) {
-  for (auto& script : pending) {
-    auto it = users.find(script.config_map);
-    if (it == users.end()) continue;
-    std::vector<std::string> names;
-    for (const auto& [ns, workload] : it->second) {
-      const bool same = ns == script.namespace_ || ns.empty() || script.namespace_.empty();
-      if (same && std::find(names.begin(), names.end(), workload) == names.end()) names.push_back(workload);
-    }
-    if (names.empty()) continue;
-    std::sort(names.begin(), names.end());  // workers add users in any order
-    script.finding.message += fmt::format(" (ConfigMap {} is mounted by {})", script.config_map, fmt::join(names, ", "));
-    result.findings.push_back(std::move(script.finding));
+/// The ConfigMaps a pod mounts as volumes.
+std::vector<std::pair<std::string, std::string>> mounted_config_maps(const YamlTree& tree, const KubeObject& object,
+                                                                     const PodSpecView& pod) {
+  std::vector<std::pair<std::string, std::string>> found;
+  for (const auto& volume : pod.volumes) {
+    auto name = tree.scalar(tree.get(tree.get(volume.node, "configMap"), "name"));
+    if (name) found.emplace_back(object.ref.namespace_, std::string(*name));
   }
-  pending.clear();
+  return found;
+}
+
+/// Prefilter for ConfigMap entries worth keeping for the second phase: scripts, by their
+/// shebang or name, or text that names a tool the command checks or write evidence read.
+bool looks_like_script(std::string_view key, std::string_view text) {
+  if (text.starts_with("#!") || key.ends_with(".sh") || key.ends_with(".bash")) return true;
+  return false;
 }
 
 }  // namespace
 
-/// The work of one lint run on one thread: turns documents into findings and counts.
+/// The work of one lint run on one thread: turns documents into findings, counts and an index.
 class Linter::Session {
  public:
   explicit Session(const Linter& linter) : linter_(linter) {}
 
   LintResult& result() { return result_; }
+  InputIndex& index() { return index_; }
+  std::vector<Deferred>& deferred() { return deferred_; }
+  const Spool& spool() const { return spool_; }
 
   void count_file() { ++result_.summary.files; }
 
   /// A problem with a whole file or path (unreadable, not text).
   void file_problem(const std::string& file, std::string message, std::uint32_t line) {
-    Finding finding = make(kInvalidInputCheck, file, Span{{line, 1}, {line, 1}}, std::move(message));
-    add(std::move(finding));
+    add(linter_.input_finding(kInvalidInputCheck, file, Span{{line, 1}, {line, 1}}, std::move(message)));
   }
 
-  void process(const RawDocument& raw, const std::string& file) {
+  void process(const RawDocument& raw, std::size_t file_index, const std::string& file) {
     if (raw.skipped_bytes > 0) {
       file_problem(file,
                    fmt::format("document is {} bytes, more than the {} MiB limit; it was not linted",
@@ -146,53 +147,44 @@ class Linter::Session {
       return;
     }
     const std::string source = helm_source_of(raw.text);
+    std::optional<Spool::Ref> spooled;
+    std::size_t index = 0;
     for (ParsedDocument& doc : parse_yaml_documents(raw.text, raw.first_line, linter_.options_.parse)) {
+      const std::size_t document = index++;
       if (doc.empty && !doc.error) continue;
       ++result_.summary.documents;
       if (doc.error) {
-        Finding finding = make(kInvalidInputCheck, file, Span{doc.error->mark, doc.error->mark}, doc.error->message);
+        Finding finding = linter_.input_finding(kInvalidInputCheck, file, Span{doc.error->mark, doc.error->mark}, doc.error->message);
         finding.source = source;
         add(std::move(finding));
         continue;
       }
-      process_document(doc, file, source);
+      process_document(doc, file, source, [&](const KubeObject& object, std::vector<std::pair<std::string, std::string>> maps,
+                                               std::vector<Finding> findings) {
+        if (!spooled) spooled = spool_.put(raw.text);
+        deferred_.push_back(Deferred{file_index, file, raw.first_line, document, object.pointer, source, *spooled,
+                                     std::move(maps), std::move(findings)});
+      });
     }
+  }
+
+  /// Checks one workload object of a document again, now with the whole input's index.
+  std::vector<Finding> recheck(const Deferred& deferred, const std::string& text, const InputIndex& index) {
+    std::size_t at = 0;
+    for (ParsedDocument& doc : parse_yaml_documents(text, deferred.first_line, linter_.options_.parse)) {
+      if (at++ != deferred.document || doc.error) continue;
+      const DocumentObjects objects = find_objects(doc.tree);
+      for (const auto& object : objects.objects) {
+        if (object.pointer != deferred.object_pointer) continue;
+        Workload workload = read_workload(doc.tree, object);
+        if (!workload.pod) return {};
+        return check_workload(doc.tree, object, *workload.pod, deferred.display_path, deferred.source, &index);
+      }
+    }
+    return {};
   }
 
  private:
-  /// A finding of a check that judges every target from its catalogue table.
-  Finding make(std::string_view check, const std::string& file, Span span, std::string message) const {
-    Finding finding = make_unjudged(check, file, span, std::move(message));
-    const CheckInfo& info = *linter_.catalogue_->find(check);
-    for (const Target* target : linter_.options_.targets) {
-      StaticVerdict verdict = info.static_verdict(*target);
-      if (verdict.verdict != Verdict::Ready) finding.targets.push_back({target->name(), verdict.verdict, std::move(verdict.why)});
-    }
-    set_severity(finding, info);
-    return finding;
-  }
-
-  /// A finding without verdicts, for checks that judge each target themselves.
-  static Finding make_unjudged(std::string_view check, const std::string& file, Span span, std::string message) {
-    Finding finding;
-    finding.check = std::string(check);
-    finding.file = file;
-    finding.span = span;
-    finding.message = std::move(message);
-    return finding;
-  }
-
-  /// The worst verdict over the selected targets sets the severity.
-  static void set_severity(Finding& finding, const CheckInfo& info) {
-    if (finding.targets.empty()) {
-      finding.severity = info.severity;
-      return;
-    }
-    Verdict worst = Verdict::Ready;
-    for (const auto& target : finding.targets) worst = std::max(worst, target.verdict);
-    finding.severity = severity_of(worst);
-  }
-
   void add(Finding finding) { result_.findings.push_back(std::move(finding)); }
 
   /// Adds a finding about `object` unless its annotations accept the check.
@@ -209,7 +201,7 @@ class Linter::Session {
 
   /// The object of the document that holds a document-relative pointer (List items are
   /// objects of their own), and the pointer made relative to it.
-  std::pair<const KubeObject*, std::string> owner_of(const DocumentObjects& objects, const std::string& pointer) const {
+  static std::pair<const KubeObject*, std::string> owner_of(const DocumentObjects& objects, const std::string& pointer) {
     const KubeObject* best = nullptr;
     for (const auto& object : objects.objects) {
       const auto& prefix = object.pointer;
@@ -219,14 +211,15 @@ class Linter::Session {
     return {best, best ? pointer.substr(best->pointer.size()) : pointer};
   }
 
-  void process_document(const ParsedDocument& doc, const std::string& file, const std::string& source) {
+  template <typename Defer>
+  void process_document(const ParsedDocument& doc, const std::string& file, const std::string& source, Defer&& defer) {
     const YamlTree& tree = doc.tree;
     const DocumentObjects objects = find_objects(tree);
     if (!objects.kubernetes) return;  // some other YAML: a CI workflow, Helm values, ...
 
     for (const auto& problem : objects.problems) {
       auto [owner, field] = owner_of(objects, problem.pointer);
-      Finding finding = make(kInvalidInputCheck, file, problem.span, problem.message);
+      Finding finding = linter_.input_finding(kInvalidInputCheck, file, problem.span, problem.message);
       finding.field = field;
       finding.source = source;
       add_for_object(tree, owner, std::move(finding));
@@ -234,10 +227,10 @@ class Linter::Session {
     if (linter_.duplicate_keys_) {
       for (const auto& dup : doc.duplicates) {
         auto [owner, field] = owner_of(objects, dup.pointer);
-        Finding finding = make(kDuplicateKeyCheck, file, dup.repeat,
-                               fmt::format("key \"{}\" is repeated (first at line {}); Kubernetes keeps only this "
-                                           "last value",
-                                           dup.key, dup.first.line));
+        Finding finding = linter_.input_finding(
+            kDuplicateKeyCheck, file, dup.repeat,
+            fmt::format("key \"{}\" is repeated (first at line {}); Kubernetes keeps only this last value", dup.key,
+                        dup.first.line));
         finding.field = field;
         finding.source = source;
         add_for_object(tree, owner, std::move(finding));
@@ -246,11 +239,10 @@ class Linter::Session {
 
     for (const auto& object : objects.objects) {
       ++result_.summary.objects;
-      note_namespace(tree, object);
-      scan_config_map(tree, object, file, source);
+      index_object(tree, object, file, source);
       Workload workload = read_workload(tree, object);
       for (const auto& problem : workload.problems) {
-        Finding finding = make(kInvalidInputCheck, file, problem.span, problem.message);
+        Finding finding = linter_.input_finding(kInvalidInputCheck, file, problem.span, problem.message);
         finding.field = problem.pointer;
         finding.source = source;
         add_for_object(tree, &object, std::move(finding));
@@ -262,178 +254,144 @@ class Linter::Session {
       }
       ++result_.summary.workloads;
       result_.workloads.push_back({file, object.kind_span.begin.line, object.ref});
-      note_config_map_mounts(tree, object, *workload.pod);
-      for (auto& finding : run_checks(CheckContext{tree, object, *workload.pod, linter_.options_.targets}, file)) {
-        finding.source = source;
-        add_for_object(tree, &object, std::move(finding));
+      std::vector<Finding> findings = check_workload(tree, object, *workload.pod, file, source, nullptr);
+      auto maps = mounted_config_maps(tree, object, *workload.pod);
+      if (maps.empty()) {
+        for (auto& finding : findings) add(std::move(finding));
+      } else {
+        defer(object, std::move(maps), std::move(findings));
       }
     }
   }
 
-  /// Runs every enabled check on one workload; findings carry their verdicts and severity.
-  std::vector<Finding> run_checks(const CheckContext& context, const std::string& file) const {
+  /// Runs every enabled check on one workload; findings carry their verdicts and severity,
+  /// and suppressed ones are counted and dropped.
+  std::vector<Finding> check_workload(const YamlTree& tree, const KubeObject& object, const PodSpecView& pod,
+                                      const std::string& file, const std::string& source, const InputIndex* index) {
+    const WorkloadEvidence evidence =
+        gather_evidence(EvidenceInput{tree, object, pod, file, *linter_.evidence_catalogue_, index});
+    const CheckContext context{tree, object, pod, linter_.options_.targets, evidence, file};
     std::vector<Finding> findings;
     std::vector<Observation> observations;
     for (const auto& enabled : linter_.checks_) {
       observations.clear();
       enabled.check->inspect(context, observations);
       for (auto& observation : observations) {
-        Finding finding;
-        if (enabled.check->judges_targets()) {
-          finding = make_unjudged(enabled.info->id, file, observation.span, std::move(observation.message));
-          finding.targets = std::move(observation.verdicts);
-          set_severity(finding, *enabled.info);
-        } else {
-          finding = make(enabled.info->id, file, observation.span, std::move(observation.message));
-        }
+        const IndexedConfigMap* script = observation.config_map;
+        Finding finding = linter_.make_finding(*enabled.info, std::move(observation), file, object.ref, source);
         if (finding.targets.empty()) continue;  // ready on every selected target
-        finding.field = std::move(observation.field);
-        finding.container = std::move(observation.container);
+        // A finding in a ConfigMap script may be accepted on the ConfigMap or on the workload.
+        const bool accepted =
+            is_suppressed(tree, object, finding.check) ||
+            (script && std::count(script->ignored_checks.begin(), script->ignored_checks.end(), finding.check) > 0);
+        if (accepted) {
+          ++result_.summary.suppressed;
+          continue;
+        }
         findings.push_back(std::move(finding));
       }
     }
     return findings;
   }
 
-  /// Remembers which ConfigMaps a workload mounts, so that scripts found in them are reported.
-  void note_config_map_mounts(const YamlTree& tree, const KubeObject& object, const PodSpecView& pod) {
-    for (const auto& volume : pod.volumes) {
-      auto name = tree.scalar(tree.get(tree.get(volume.node, "configMap"), "name"));
-      if (!name || uses_of_volume(pod, volume.name).empty()) continue;
-      config_map_users_[std::string(*name)].push_back({object.ref.namespace_, describe_object(object.ref)});
+  /// What other documents may need of this object: Namespace labels, ConfigMap entries.
+  void index_object(const YamlTree& tree, const KubeObject& object, const std::string& file, const std::string& source) {
+    if (!api_group(object.ref.api_version).empty() || object.ref.name.empty()) return;
+    const NodeId metadata = tree.get(object.root, "metadata");
+    if (object.ref.kind == "Namespace") {
+      std::map<std::string, std::string> labels;
+      for (const auto& entry : tree.entries(tree.get(metadata, "labels"))) {
+        if (auto value = tree.scalar(entry.value)) labels[entry.key] = std::string(*value);
+      }
+      index_.add_namespace(object.ref.name, std::move(labels), file, object.kind_span.begin);
+      return;
     }
-  }
-
-  /// Scripts in a ConfigMap's data are scanned like container commands: through a pod that
-  /// runs them, so that the same checks and patterns apply. Findings wait for the end of the
-  /// run, when it is known whether a workload mounts the ConfigMap.
-  void scan_config_map(const YamlTree& tree, const KubeObject& object, const std::string& file,
-                       const std::string& source) {
-    if (object.ref.kind != "ConfigMap" || !api_group(object.ref.api_version).empty()) return;
+    if (object.ref.kind != "ConfigMap") return;
+    IndexedConfigMap config_map;
+    config_map.ref = object.ref;
+    config_map.file = file;
+    config_map.source = source;
+    for (const auto& entry : tree.entries(tree.get(metadata, "annotations"))) {
+      if (std::string_view(entry.key).starts_with(kIgnoreAnnotationPrefix)) {
+        config_map.ignored_checks.push_back(entry.key.substr(kIgnoreAnnotationPrefix.size()));
+      }
+    }
     for (const auto& entry : tree.entries(tree.get(object.root, "data"))) {
       auto text = tree.scalar(entry.value);
-      if (!text || !looks_like_host_script(*text)) continue;
-      std::string pod = std::string(kScriptPodHeader);
-      std::size_t start = 0;
-      while (start < text->size()) {
-        const auto end = text->find('\n', start);
-        pod += "        ";
-        pod.append(text->substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
-        pod += '\n';
-        if (end == std::string_view::npos) break;
-        start = end + 1;
-      }
-      auto documents = parse_yaml_documents(pod, 1, linter_.options_.parse);
-      if (documents.size() != 1 || documents[0].error) continue;
-      const YamlTree& script_tree = documents[0].tree;
-      const DocumentObjects script_objects = find_objects(script_tree);
-      if (script_objects.objects.size() != 1) continue;
-      const Workload script_pod = read_workload(script_tree, script_objects.objects[0]);
-      if (!script_pod.pod) continue;
+      if (!text || !(looks_like_script(entry.key, *text) || linter_.evidence_catalogue_->names_config_key(entry.key))) continue;
       const YamlNode& value = tree.node(entry.value);
-      for (auto& finding : run_checks(CheckContext{script_tree, script_objects.objects[0], *script_pod.pod,
-                                                   linter_.options_.targets},
-                                      file)) {
-        // Back from the synthetic pod to the script's own line in the ConfigMap.
-        const std::uint32_t script_line = finding.span.begin.line > kScriptPodHeaderLines
-                                              ? finding.span.begin.line - kScriptPodHeaderLines
-                                              : 1;
-        const std::uint32_t line = value.style == ScalarStyle::Block ? value.span.begin.line + script_line
-                                                                     : value.span.begin.line;
-        finding.span = Span{{line, 1}, {line, 1}};
-        if (value.style != ScalarStyle::Block) finding.span = tree.span_of(entry);
-        finding.field = "/data/" + json_pointer_token(entry.key);
-        finding.container.clear();
-        const std::string synthetic = "container \"script\"";
-        if (auto at = finding.message.find(synthetic); at != std::string::npos) {
-          finding.message.replace(at, synthetic.size(), fmt::format("the script \"{}\"", entry.key));
-        }
-        finding.source = source;
-        finding.object = object.ref;
-        if (is_suppressed(tree, object, finding.check)) {
-          ++result_.summary.suppressed;
-          continue;
-        }
-        script_findings_.push_back({object.ref.namespace_, object.ref.name, std::move(finding)});
-      }
+      config_map.entries.push_back({entry.key, std::string(*text), tree.span_of(entry), value.span, value.style});
     }
+    index_.add_config_map(std::move(config_map), object.kind_span.begin);
   }
 
- public:
-  std::vector<ScriptFinding>& script_findings() { return script_findings_; }
-  ConfigMapUsers& config_map_users() { return config_map_users_; }
-
- private:
-  std::vector<ScriptFinding> script_findings_;
-  ConfigMapUsers config_map_users_;
-
-  /// Records whether a Namespace allows privileged pods (Pod Security enforce label).
-  void note_namespace(const YamlTree& tree, const KubeObject& object) {
-    if (object.ref.kind != "Namespace" || object.ref.name.empty()) return;
-    const NodeId labels = tree.get(tree.get(object.root, "metadata"), "labels");
-    auto level = tree.scalar(tree.get(labels, "pod-security.kubernetes.io/enforce"));
-    namespaces_[object.ref.name] = level && *level == "privileged";
-  }
-
- public:
-  /// Namespaces seen in the input, and whether each allows privileged pods.
-  std::map<std::string, bool>& namespaces() { return namespaces_; }
-
- private:
   const Linter& linter_;
   LintResult result_;
-  std::map<std::string, bool> namespaces_;
+  InputIndex index_;
+  std::vector<Deferred> deferred_;
+  Spool spool_;
 };
+
+Finding Linter::input_finding(std::string_view check, const std::string& file, Span span, std::string message) const {
+  Finding finding;
+  finding.check = std::string(check);
+  finding.file = file;
+  finding.span = span;
+  finding.message = std::move(message);
+  finding.severity = catalogue_->find(check)->severity;
+  return finding;
+}
+
+Finding Linter::make_finding(const CheckInfo& info, Observation observation, const std::string& file,
+                             const ObjectRef& object, const std::string& source) const {
+  Finding finding;
+  finding.check = info.id;
+  finding.message = std::move(observation.message);
+  finding.span = observation.span;
+  finding.field = std::move(observation.field);
+  finding.container = std::move(observation.container);
+  finding.action = observation.action;
+  finding.evidence = std::move(observation.evidence);
+  finding.cause = observation.cause.empty() ? finding.field : std::move(observation.cause);
+  if (observation.config_map) {
+    // Reported where the script is, naming the workload that runs it.
+    finding.file = observation.config_map->file;
+    finding.object = observation.config_map->ref;
+    finding.source = observation.config_map->source;
+    finding.message += fmt::format(" (run by {})", describe_object(object));
+  } else {
+    finding.file = file;
+    finding.object = object;
+    finding.source = source;
+  }
+  if (info.verdict_rule.empty()) {
+    for (const Target* target : options_.targets) {
+      StaticVerdict row = info.static_verdict(*target);
+      if (row.verdict != Verdict::Ready) {
+        finding.targets.push_back({target->name(), row.verdict, std::move(row.why), std::move(row.source), row.confidence, {}});
+      }
+    }
+  } else {
+    finding.targets = std::move(observation.verdicts);
+  }
+  apply_ladder(finding, info.kind);
+  return finding;
+}
+
+void apply_ladder(Finding& finding, CheckKind kind) {
+  for (auto& target : finding.targets) {
+    // Posture alone, or a verdict that cites no fact, is a review.
+    if (kind == CheckKind::Posture || finding.action == Action::Posture || target.source.empty()) {
+      target.verdict = std::min(target.verdict, Verdict::Review);
+    }
+    // A guess is never certain.
+    if (target.verdict == Verdict::Breaks && target.confidence == Confidence::Guess) target.verdict = Verdict::LikelyBreaks;
+  }
+  std::erase_if(finding.targets, [](const TargetVerdict& target) { return target.verdict == Verdict::Ready; });
+  finding.severity = severity_of(worst_verdict(finding));
+}
 
 namespace {
-
-/// A document on its way to a worker.
-struct Job {
-  RawDocument document;
-  std::size_t file = 0;  // index into the input list
-};
-
-/// A queue that blocks its producer while it holds more than `capacity` bytes, so memory stays
-/// bounded however large the input is.
-class JobQueue {
- public:
-  explicit JobQueue(std::size_t capacity) : capacity_(capacity) {}
-
-  void push(Job job) {
-    std::unique_lock lock(mutex_);
-    not_full_.wait(lock, [&] { return jobs_.empty() || bytes_ < capacity_; });
-    bytes_ += job.document.text.size();
-    jobs_.push_back(std::move(job));
-    not_empty_.notify_one();
-  }
-
-  /// The next job, or nullopt once the queue is closed and drained.
-  std::optional<Job> pop() {
-    std::unique_lock lock(mutex_);
-    not_empty_.wait(lock, [&] { return !jobs_.empty() || closed_; });
-    if (jobs_.empty()) return std::nullopt;
-    Job job = std::move(jobs_.front());
-    jobs_.pop_front();
-    bytes_ -= job.document.text.size();
-    not_full_.notify_one();
-    return job;
-  }
-
-  void close() {
-    std::lock_guard lock(mutex_);
-    closed_ = true;
-    not_empty_.notify_all();
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable not_full_;
-  std::condition_variable not_empty_;
-  std::deque<Job> jobs_;
-  std::size_t bytes_ = 0;
-  std::size_t capacity_;
-  bool closed_ = false;
-};
 
 /// Opens a file for reading; standard input is fd 0.
 int open_input(const InputFile& file) {
@@ -441,28 +399,109 @@ int open_input(const InputFile& file) {
   return ::open(file.fs_path.c_str(), O_RDONLY | O_CLOEXEC);
 }
 
-constexpr std::string_view kPodSecurityCheck = "talos-pod-security";
-
-/// Pod Security findings depend on the Namespace manifests of the whole input: a namespace
-/// labelled privileged accepts the pod; one present without the label certainly refuses it.
-void apply_namespace_labels(LintResult& result, const std::map<std::string, bool>& namespaces) {
-  std::erase_if(result.findings, [&](Finding& finding) {
-    if (finding.check != kPodSecurityCheck || !finding.object) return false;
-    const std::string ns = finding.object->namespace_.empty() ? "default" : finding.object->namespace_;
-    auto it = namespaces.find(ns);
-    if (it == namespaces.end()) return false;
-    if (it->second) return true;
-    for (auto& target : finding.targets) {
-      target.verdict = Verdict::Breaks;
-      target.why += fmt::format("; the Namespace \"{}\" in this input has no privileged enforce label", ns);
-    }
-    finding.severity = Severity::Error;
-    return false;
-  });
+/// Which of two findings on one cause leads: the worse verdict, then evidence over posture,
+/// then the check id, so the choice does not depend on order.
+bool leads(const Finding& a, const Finding& b, const Catalogue& catalogue) {
+  const auto rank = [&](const Finding& f) {
+    const CheckInfo* info = catalogue.find(f.check);
+    const int kind = info && info->kind == CheckKind::Posture ? 0 : 1;
+    return std::make_tuple(worst_verdict(f), kind, f.action);
+  };
+  if (rank(a) != rank(b)) return rank(a) > rank(b);
+  return report_order(a, b);
 }
 
-/// Puts findings and workloads in report order, counts severities and names the targets judged.
-void finish(LintResult& result, const std::vector<const Target*>& targets) {
+/// One finding per cause: findings about the same thing of the same object (a volume, a
+/// command, a field) become one, led by the most telling; the others become its context and
+/// lend it their verdicts on targets where they are worse.
+void fold_causes(std::vector<Finding>& findings, const Catalogue& catalogue) {
+  auto key = [](const Finding& f) {
+    return std::tie(f.file, f.object, f.cause);
+  };
+  std::vector<Finding*> order;
+  order.reserve(findings.size());
+  for (auto& finding : findings) order.push_back(&finding);
+  std::sort(order.begin(), order.end(), [&](const Finding* a, const Finding* b) {
+    if (key(*a) != key(*b)) return key(*a) < key(*b);
+    return leads(*a, *b, catalogue);
+  });
+  std::vector<Finding> folded;
+  folded.reserve(findings.size());
+  for (std::size_t i = 0; i < order.size();) {
+    Finding lead = std::move(*order[i]);
+    std::size_t j = i + 1;
+    const bool foldable = !lead.cause.empty() && lead.object;
+    while (foldable && j < order.size() && key(*order[j]) == std::tie(lead.file, lead.object, lead.cause)) {
+      Finding& other = *order[j++];
+      lead.related.push_back({other.check, worst_verdict(other), other.message, Place{other.file, other.span, other.field}});
+      for (auto& verdict : other.targets) {
+        auto it = std::find_if(lead.targets.begin(), lead.targets.end(),
+                               [&](const TargetVerdict& t) { return t.target == verdict.target; });
+        if (it == lead.targets.end() || verdict.verdict > it->verdict) {
+          verdict.check = verdict.check.empty() ? other.check : verdict.check;
+          if (it == lead.targets.end()) {
+            lead.targets.push_back(std::move(verdict));
+          } else {
+            *it = std::move(verdict);
+          }
+        }
+      }
+      for (auto& item : other.evidence) {
+        const bool known = std::any_of(lead.evidence.begin(), lead.evidence.end(), [&](const EvidenceItem& e) {
+          return e.text == item.text && e.place.span == item.place.span;
+        });
+        if (!known) lead.evidence.push_back(std::move(item));
+      }
+    }
+    if (j == i + 1 && !foldable) {
+      folded.push_back(std::move(lead));
+      ++i;
+      continue;
+    }
+    lead.severity = std::max(lead.severity, severity_of(worst_verdict(lead)));
+    folded.push_back(std::move(lead));
+    i = j;
+  }
+  findings = std::move(folded);
+}
+
+}  // namespace
+
+void Linter::finish(std::vector<std::unique_ptr<Session>>& sessions, LintResult& result) const {
+  // Merge what the sessions saw, in session order; nothing below depends on that order.
+  InputIndex index;
+  std::vector<std::pair<Deferred*, Session*>> deferred;
+  for (auto& session : sessions) {
+    auto& part = session->result();
+    result.summary.add(part.summary);
+    std::move(part.findings.begin(), part.findings.end(), std::back_inserter(result.findings));
+    std::move(part.workloads.begin(), part.workloads.end(), std::back_inserter(result.workloads));
+    index.merge(std::move(session->index()));
+    for (auto& item : session->deferred()) deferred.emplace_back(&item, session.get());
+  }
+  // Second phase: workloads that mount a ConfigMap holding scripts or settings are checked
+  // again, now that every ConfigMap is known.
+  for (auto& [item, session] : deferred) {
+    const bool needs_index = std::any_of(item->config_maps.begin(), item->config_maps.end(), [&](const auto& map) {
+      return index.config_map_has_entries(map.first, map.second);
+    });
+    std::vector<Finding> findings = item->findings;
+    if (needs_index) {
+      Session second(*this);
+      findings = second.recheck(*item, session->spool().get(item->text), index);
+    }
+    std::move(findings.begin(), findings.end(), std::back_inserter(result.findings));
+  }
+  // Checks whose verdicts depend on other documents revise their findings.
+  std::erase_if(result.findings, [&](Finding& finding) {
+    auto it = std::find_if(checks_.begin(), checks_.end(), [&](const EnabledCheck& e) { return e.info->id == finding.check; });
+    if (it == checks_.end()) return false;
+    if (!it->check->revise(index, finding)) return true;
+    apply_ladder(finding, it->info->kind);
+    return false;
+  });
+  fold_causes(result.findings, *catalogue_);
+
   result.summary.errors = result.summary.warnings = result.summary.notes = 0;
   for (const auto& finding : result.findings) {
     switch (finding.severity) {
@@ -473,27 +512,31 @@ void finish(LintResult& result, const std::vector<const Target*>& targets) {
   }
   std::sort(result.findings.begin(), result.findings.end(), report_order);
   std::sort(result.workloads.begin(), result.workloads.end());
-  for (const Target* target : targets) result.targets.push_back(target->name());
+  for (const Target* target : options_.targets) result.targets.push_back(target->name());
 }
-
-}  // namespace
 
 LintResult Linter::lint(const InputSet& inputs) const {
   const unsigned jobs = options_.jobs > 0 ? options_.jobs : std::max(1u, std::thread::hardware_concurrency());
-  Session reader(*this);  // the reading thread's own findings: files it cannot read
+  std::vector<std::unique_ptr<Session>> sessions;
+  sessions.push_back(std::make_unique<Session>(*this));  // the reading thread's: files it cannot read
+  Session& reader = *sessions.front();
   for (const auto& problem : inputs.problems) reader.file_problem(problem.display_path, problem.message, 1);
 
   // With one job everything happens on this thread; otherwise this thread reads and splits
   // while workers parse and check.
-  std::vector<std::unique_ptr<Session>> sessions;
+  struct Job {
+    RawDocument document;
+    std::size_t file = 0;
+  };
+  auto job_bytes = [](const Job& job) { return job.document.text.size(); };
   std::vector<std::thread> workers;
-  std::optional<JobQueue> queue;
+  std::optional<JobQueue<Job, decltype(job_bytes)>> queue;
   if (jobs > 1) {
-    queue.emplace(std::max<std::size_t>(8u << 20, options_.split.read_block_bytes * 2));
+    queue.emplace(std::max<std::size_t>(8u << 20, options_.split.read_block_bytes * 2), job_bytes);
     for (unsigned i = 0; i < jobs; ++i) {
       sessions.push_back(std::make_unique<Session>(*this));
       workers.emplace_back([&, session = sessions.back().get()] {
-        while (auto job = queue->pop()) session->process(job->document, inputs.files[job->file].display_path);
+        while (auto job = queue->pop()) session->process(job->document, job->file, inputs.files[job->file].display_path);
       });
     }
   }
@@ -510,7 +553,7 @@ LintResult Linter::lint(const InputSet& inputs) const {
       if (queue) {
         queue->push(Job{std::move(document), index});
       } else {
-        reader.process(document, file.display_path);
+        reader.process(document, index, file.display_path);
       }
     });
     if (!file.is_stdin()) ::close(fd);
@@ -519,40 +562,20 @@ LintResult Linter::lint(const InputSet& inputs) const {
 
   if (queue) queue->close();
   for (auto& worker : workers) worker.join();
-  LintResult result = std::move(reader.result());
-  for (auto& session : sessions) {
-    auto& part = session->result();
-    result.summary.add(part.summary);
-    std::move(part.findings.begin(), part.findings.end(), std::back_inserter(result.findings));
-  }
-  std::map<std::string, bool> namespaces = std::move(reader.namespaces());
-  std::vector<ScriptFinding> scripts = std::move(reader.script_findings());
-  ConfigMapUsers users = std::move(reader.config_map_users());
-  for (auto& session : sessions) {
-    auto& part = session->result().workloads;
-    std::move(part.begin(), part.end(), std::back_inserter(result.workloads));
-    namespaces.merge(session->namespaces());
-    std::move(session->script_findings().begin(), session->script_findings().end(), std::back_inserter(scripts));
-    for (auto& [name, list] : session->config_map_users()) {
-      auto& into = users[name];
-      into.insert(into.end(), list.begin(), list.end());
-    }
-  }
-  apply_config_map_mounts(result, scripts, users);
-  apply_namespace_labels(result, namespaces);
-  finish(result, options_.targets);
+  LintResult result;
+  finish(sessions, result);
   return result;
 }
 
 LintResult Linter::lint_text(std::string_view text, const std::string& display_path) const {
-  Session session(*this);
+  std::vector<std::unique_ptr<Session>> sessions;
+  sessions.push_back(std::make_unique<Session>(*this));
+  Session& session = *sessions.front();
   session.count_file();
-  auto problem = split_documents(text, options_.split, [&](RawDocument&& document) { session.process(document, display_path); });
+  auto problem = split_documents(text, options_.split, [&](RawDocument&& document) { session.process(document, 0, display_path); });
   if (problem) session.file_problem(display_path, problem->message, problem->line);
-  LintResult result = std::move(session.result());
-  apply_config_map_mounts(result, session.script_findings(), session.config_map_users());
-  apply_namespace_labels(result, session.namespaces());
-  finish(result, options_.targets);
+  LintResult result;
+  finish(sessions, result);
   return result;
 }
 

@@ -134,6 +134,8 @@ class PodSpecReader {
         view.node = mount;
         view.pointer = mount_at;
         view.volume = string_of(mount, "name", mount_at);
+        view.mount_path = string_of(mount, "mountPath", mount_at);
+        view.sub_path = string_of(mount, "subPath", mount_at);
         expect_boolean(mount, "readOnly", mount_at);
         view.read_only = tree_.boolean(tree_.get(mount, "readOnly")).value_or(false);
         container.mounts.push_back(std::move(view));
@@ -185,6 +187,10 @@ std::string_view describe(ContainerKind kind) {
     case ContainerKind::EphemeralContainer: return "ephemeral container";
   }
   return "container";
+}
+
+std::string describe_container(const ContainerView& container) {
+  return fmt::format("{} \"{}\"", describe(container.kind), container.name);
 }
 
 Workload read_workload(const YamlTree& tree, const KubeObject& object) {

@@ -6,23 +6,13 @@
 #include <set>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "catalogue_data.hpp"
 #include "immutalint/yaml_parse.hpp"
 
 namespace immutalint {
 
-namespace {
-
-constexpr std::array<std::string_view, 17> kRequiredFacts = {
-    "selinux",        "apparmor",          "ipe",
-    "kernel_modules", "kernel_headers",    "package_manager",
-    "systemd",        "shell",             "journald",
-    "psa_baseline_enforced", "volume_plugin_dir", "credential_provider_dir",
-    "reboot_manager", "config_mechanism",  "nvidia_gpu",
-    "amd_gpu",        "pod_sandboxing"};
-
-}  // namespace
 
 std::string normalize_host_path(std::string_view path) {
   if (!path.starts_with("/")) return std::string(path);
@@ -58,15 +48,6 @@ bool path_has_prefix(std::string_view path, std::string_view prefix) {
   return path == prefix || (path.starts_with(prefix) && path.size() > prefix.size() && path[prefix.size()] == '/');
 }
 
-std::string_view to_string(Confidence confidence) {
-  switch (confidence) {
-    case Confidence::Guess: return "guess";
-    case Confidence::Issue: return "issue";
-    case Confidence::Code: return "code";
-    case Confidence::Documented: return "documented";
-  }
-  return "guess";
-}
 
 std::string_view to_string(PathState state) {
   switch (state) {
@@ -89,13 +70,14 @@ std::string_view to_string(ExecPolicy policy) {
   return "allowed";
 }
 
-std::span<const std::string_view> Target::required_facts() { return kRequiredFacts; }
 
 const Fact& Target::fact(std::string_view key) const {
   static const Fact kMissing{};
   auto it = facts_.find(std::string(key));
   return it == facts_.end() ? kMissing : it->second;
 }
+
+bool Target::fact_is(std::string_view key, std::string_view value) const { return fact(key).value == value; }
 
 PathResolution Target::resolve(std::string_view path) const {
   PathResolution resolution;
@@ -212,13 +194,7 @@ class TargetProfileReader {
     return std::string(tree_.scalar(value).value_or(fallback));
   }
 
-  static std::optional<Confidence> parse_confidence(std::string_view text) {
-    if (text == "guess") return Confidence::Guess;
-    if (text == "issue") return Confidence::Issue;
-    if (text == "code") return Confidence::Code;
-    if (text == "documented") return Confidence::Documented;
-    return std::nullopt;
-  }
+
   static std::optional<PathState> parse_state(std::string_view text) {
     if (text == "ro") return PathState::ReadOnly;
     if (text == "rw-persistent") return PathState::Persistent;
@@ -275,6 +251,53 @@ class TargetProfileReader {
 
 namespace {
 
+constexpr std::string_view kVocabularyFile = "vocabulary.yaml";
+
+/// Reads targets/vocabulary.yaml.
+Result<std::vector<FactTerm>> read_vocabulary(const std::string& text) {
+  auto documents = parse_yaml_documents(text, 1);
+  if (documents.size() != 1 || documents[0].error) return Error{"targets/vocabulary.yaml: expected one YAML document"};
+  const YamlTree& tree = documents[0].tree;
+  std::vector<FactTerm> terms;
+  for (const auto& entry : tree.entries(tree.get(tree.root(), "facts"))) {
+    FactTerm term;
+    term.key = entry.key;
+    term.means = std::string(tree.scalar(tree.get(entry.value, "means")).value_or(""));
+    term.type = std::string(tree.scalar(tree.get(entry.value, "type")).value_or(""));
+    for (NodeId value : tree.items(tree.get(entry.value, "values"))) term.values.emplace_back(tree.scalar(value).value_or(""));
+    if (term.means.empty() || (term.values.empty() == term.type.empty())) {
+      return Error{fmt::format("targets/vocabulary.yaml: fact `{}` needs `means`, and either `values` or `type`", term.key)};
+    }
+    if (!term.type.empty() && term.type != "path" && term.type != "text") {
+      return Error{fmt::format("targets/vocabulary.yaml: fact `{}`: `type` is path or text", term.key)};
+    }
+    terms.push_back(std::move(term));
+  }
+  if (terms.empty()) return Error{"targets/vocabulary.yaml: no facts"};
+  return terms;
+}
+
+/// Every fact of a profile is in the vocabulary, with an allowed value; every term is stated.
+std::optional<std::string> vocabulary_problem(const Target& target, const std::vector<FactTerm>& vocabulary) {
+  for (const auto& term : vocabulary) {
+    auto it = target.facts().find(term.key);
+    if (it == target.facts().end()) return fmt::format("fact `{}` is missing", term.key);
+    const std::string& value = it->second.value;
+    if (!term.values.empty() && std::find(term.values.begin(), term.values.end(), value) == term.values.end()) {
+      return fmt::format("fact `{}`: \"{}\" is not one of its values ({})", term.key, value, fmt::join(term.values, ", "));
+    }
+    if (term.type == "path" && !value.empty() && !value.starts_with("/")) {
+      return fmt::format("fact `{}`: \"{}\" is not an absolute path", term.key, value);
+    }
+  }
+  for (const auto& [key, fact] : target.facts()) {
+    if (std::none_of(vocabulary.begin(), vocabulary.end(), [&](const FactTerm& term) { return term.key == key; })) {
+      return fmt::format("fact `{}` is not in targets/vocabulary.yaml", key);
+    }
+  }
+  return std::nullopt;
+}
+
 /// Every source key a profile cites must be in its `sources` table.
 std::optional<std::string> undeclared_source(const Target& target) {
   auto check = [&](const Evidence& evidence) -> std::optional<std::string> {
@@ -311,8 +334,18 @@ std::optional<std::string> undeclared_source(const Target& target) {
 
 Result<TargetSet> TargetSet::parse(std::span<const std::pair<std::string, std::string>> files) {
   // Profiles that extend another are read after it, on top of a copy of it.
-  std::vector<std::pair<std::string, std::string>> pending(files.begin(), files.end());
+  std::vector<std::pair<std::string, std::string>> pending;
   TargetSet set;
+  for (const auto& [name, text] : files) {
+    if (name != kVocabularyFile) {
+      pending.emplace_back(name, text);
+      continue;
+    }
+    auto vocabulary = read_vocabulary(text);
+    if (!vocabulary) return vocabulary.error();
+    set.vocabulary_ = std::move(vocabulary).value();
+  }
+  if (set.vocabulary_.empty()) return Error{"targets/vocabulary.yaml is missing"};
   for (std::size_t round = 0; !pending.empty(); ++round) {
     if (round > files.size()) return Error{"targets: `extends` names a profile that does not exist, or a cycle"};
     std::vector<std::pair<std::string, std::string>> later;
@@ -341,8 +374,8 @@ Result<TargetSet> TargetSet::parse(std::span<const std::pair<std::string, std::s
       if (target->title().empty() || target->description().empty()) {
         return Error{fmt::format("targets/{}: `title` and `description` are required", name)};
       }
-      for (auto key : Target::required_facts()) {
-        if (!target->facts().count(std::string(key))) return Error{fmt::format("targets/{}: fact `{}` is missing", name, key)};
+      if (auto problem = vocabulary_problem(*target, set.vocabulary_)) {
+        return Error{fmt::format("targets/{}: {}", name, *problem)};
       }
       if (auto key = undeclared_source(*target)) {
         return Error{fmt::format("targets/{}: source `{}` is cited but not listed under `sources`", name, *key)};

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -15,10 +16,48 @@ namespace immutalint {
 
 class Target;
 
-/// A check's verdict on a target from its fixed table, and why.
+/// A check's verdict on a target from its fixed table, why, and the target fact behind it.
 struct StaticVerdict {
   Verdict verdict = Verdict::Review;
   std::string why;
+  std::string source;  ///< source keys of the target profile; required above review
+  Confidence confidence = Confidence::Guess;
+};
+
+/// What a check's findings rest on. `posture` checks report coupling to the node (a hostPath,
+/// a host namespace, privileges) and never rise above review; `evidence` checks combine what
+/// the manifest does with the target's facts; `input` checks report the input itself (broken
+/// YAML, repeated keys) and carry no per-target verdicts.
+enum class CheckKind { Posture, Evidence, Input };
+std::string_view to_string(CheckKind kind);
+
+/// A check's parameters, from the `params:` section of its catalogue entry: each a list of
+/// strings, or a table of lists. Read by name when the check is made; the linter refuses a
+/// check that reads a parameter its entry lacks, or whose entry has one it never reads.
+class CheckParams {
+ public:
+  /// The list `name` (empty when absent, which is then reported).
+  const std::vector<std::string>& list(std::string_view name) const;
+  /// The table `name`: key -> list.
+  const std::map<std::string, std::vector<std::string>>& table(std::string_view name) const;
+
+  /// Names read but absent, and names present but never read, since the check was made.
+  std::vector<std::string> missing() const { return {missing_.begin(), missing_.end()}; }
+  std::vector<std::string> unread() const;
+
+ private:
+  friend class CatalogueReader;
+  std::map<std::string, std::vector<std::string>, std::less<>> lists_;
+  std::map<std::string, std::map<std::string, std::vector<std::string>>, std::less<>> tables_;
+  mutable std::set<std::string, std::less<>> read_;
+  mutable std::set<std::string, std::less<>> missing_;
+};
+
+/// What --explain shows of a check's evidence ladder: what makes it say each verdict.
+struct Ladder {
+  std::string breaks;
+  std::string likely_breaks;
+  std::string review;
 };
 
 /// A named regular expression (RE2 syntax) that a check scans text with.
@@ -30,6 +69,9 @@ struct PatternInfo {
 /// Everything users are told about a check.
 struct CheckInfo {
   std::string id;  ///< kebab-case; also its file name, testdata folder and suppression key
+  CheckKind kind = CheckKind::Evidence;
+  /// The worst a finding can be: for posture checks a note; for the others, the worst verdict
+  /// of its table (validated when the catalogue loads).
   Severity severity = Severity::Warning;
   std::string summary;      ///< one line
   std::string rationale;    ///< why it breaks on an immutable host
@@ -41,7 +83,9 @@ struct CheckInfo {
   std::map<std::string, StaticVerdict> verdicts;
   /// For checks that judge each target from its facts: how, in words (for --explain).
   std::string verdict_rule;
+  Ladder ladder;
   std::vector<PatternInfo> patterns;
+  CheckParams params;
 
   /// The fixed verdict on `target`.
   StaticVerdict static_verdict(const Target& target) const;

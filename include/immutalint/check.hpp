@@ -9,7 +9,9 @@
 #include <vector>
 
 #include "immutalint/catalogue.hpp"
+#include "immutalint/evidence.hpp"
 #include "immutalint/finding.hpp"
+#include "immutalint/input_index.hpp"
 #include "immutalint/kube_object.hpp"
 #include "immutalint/location.hpp"
 #include "immutalint/pod_spec.hpp"
@@ -18,36 +20,51 @@
 
 namespace immutalint {
 
-/// One workload as a check sees it, and the target OSes it is judged for. Read-only.
+/// One workload as a check sees it, what it does (its evidence), and the target OSes it is
+/// judged for. Read-only.
 struct CheckContext {
   const YamlTree& tree;
   const KubeObject& object;
   const PodSpecView& pod;
   std::span<const Target* const> targets;
+  const WorkloadEvidence& evidence;
+  const std::string& file;
 };
 
-/// What a check found: the pipeline adds the check id, severity, file, object and Helm source.
+/// What a check found: the pipeline adds the check id, severity, object and Helm source, and
+/// applies the verdict ladder (docs/design.md): an observation whose action is `Posture`, or a
+/// verdict that cites no target fact, is at most a review; a fact that is a guess is never
+/// "breaks".
 struct Observation {
   Span span;
   std::string field;  ///< JSON Pointer from the object's root
   std::string message;
   std::string container;  ///< only when exactly one container is concerned
-  /// Per-target verdicts, for checks that judge targets themselves (judges_targets()); targets
-  /// left out are ready. Other checks leave it empty and get their catalogue table.
+  /// What it is about (a volume, a command, a field); observations on one cause are folded into
+  /// one finding. Empty means the field.
+  std::string cause;
+  Action action = Action::Posture;
+  std::vector<EvidenceItem> evidence;  ///< what the manifest does, and where
+  /// Per-target verdicts, for checks that judge targets themselves (their catalogue entry has
+  /// `targets.rule`); targets left out are ready. Other checks get their catalogue table.
   std::vector<TargetVerdict> verdicts;
+  /// Set when the observation is about a ConfigMap script the workload runs: it is reported on
+  /// the ConfigMap, at the script's line.
+  const IndexedConfigMap* config_map = nullptr;
 };
 
-/// A check: a small pure unit. Its metadata (severity, texts) lives in checks/<id>.yaml;
-/// parameters are fixed at construction, so a running check cannot fail.
+/// A check: a small pure unit. Its metadata and parameters live in checks/<id>.yaml and are
+/// read at construction, so a running check cannot fail.
 class Check {
  public:
   virtual ~Check() = default;
   virtual void inspect(const CheckContext& context, std::vector<Observation>& out) const = 0;
-  /// True when observations carry their own per-target verdicts, computed from target facts.
-  virtual bool judges_targets() const { return false; }
+  /// Revises one of its findings once the whole input is known; false drops it. Checks whose
+  /// verdicts depend on other documents (Namespace labels) override it.
+  virtual bool revise(const InputIndex& /*index*/, Finding& /*finding*/) const { return true; }
 };
 
-/// A registered check: its id and how to make it from its catalogue entry (patterns, ...).
+/// A registered check: its id and how to make it from its catalogue entry.
 struct CheckFactory {
   std::string_view id;
   std::unique_ptr<Check> (*make)(const CheckInfo& info);
@@ -67,21 +84,24 @@ inline constexpr std::string_view kDuplicateKeyCheck = "duplicate-key";
 Observation observe_entry(const CheckContext& context, NodeId mapping, std::string_view key,
                           const std::string& mapping_pointer, std::string message, std::string container = {});
 
+/// An observation located at a piece of evidence: its line, in the workload or in a ConfigMap.
+Observation observe_site(const Site& site, std::string message, std::string container = {});
+
 /// True when `mapping[key]` is a boolean true, as Kubernetes reads it.
 bool is_true(const YamlTree& tree, NodeId mapping, std::string_view key);
 
 /// The worse of two verdicts.
 inline Verdict worst(Verdict a, Verdict b) { return a > b ? a : b; }
 
-/// A verdict that rests on a guess is never "breaks": it becomes "likely breaks". With two
-/// facts, the weaker one counts.
-Verdict capped(Verdict verdict, Confidence confidence);
-inline Verdict capped(Verdict verdict, Confidence a, Confidence b) { return capped(verdict, std::min(a, b)); }
+/// Adds `target`'s verdict to an observation, resting on `fact` (a ready verdict adds nothing).
+void judge(Observation& observation, const Target& target, Verdict verdict, std::string why, const Evidence& fact);
+/// The same, resting on two facts: the weaker confidence counts, both sources are cited.
+void judge(Observation& observation, const Target& target, Verdict verdict, std::string why, const Evidence& fact,
+           const Evidence& other);
+/// A review that rests on no particular fact.
+void judge_review(Observation& observation, const Target& target, std::string why);
 
-/// Adds `target`'s verdict to an observation (a ready verdict adds nothing).
-void judge(Observation& observation, const Target& target, Verdict verdict, std::string why);
-
-/// "(SOURCE, confidence)" for a message.
+/// "[SOURCE, confidence]" for a message.
 std::string cite(const Evidence& evidence);
 
 /// "kind namespace/name" or "kind name" for messages.
@@ -96,11 +116,11 @@ struct VolumeUse {
 /// Every mount of the volume named `volume`, in container order.
 std::vector<VolumeUse> uses_of_volume(const PodSpecView& pod, std::string_view volume);
 
-/// `container "a"`, `init container "b"`: how messages name a container.
-std::string describe_container(const ContainerView& container);
-
 /// "writable in container \"a\", read-only in init container \"b\"", or "not mounted by any
 /// container"; and the one container's name in `single` when exactly one container mounts it.
 std::string describe_uses(const std::vector<VolumeUse>& uses, std::string* single);
+
+/// An evidence item for a host write, a command or kernel work.
+EvidenceItem evidence_of(const std::string& how, const Site& site);
 
 }  // namespace immutalint

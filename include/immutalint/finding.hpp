@@ -1,4 +1,4 @@
-// What a check reports, with its place in the input.
+// What a check reports, with its place in the input and the evidence it rests on.
 #pragma once
 
 #include <optional>
@@ -28,14 +28,50 @@ std::string_view to_key(Verdict verdict);
 std::optional<Verdict> parse_verdict(std::string_view key);
 /// review -> note, likely breaks -> warning, breaks -> error.
 Severity severity_of(Verdict verdict);
-/// The verdict a severity stands for, for checks that judge every target alike.
-Verdict verdict_of(Severity severity);
 
-/// A finding's verdict on one target, and why.
+/// How well a target fact is established, from the fact base's grades, weakest first. A
+/// verdict that rests on a guess is never "breaks".
+enum class Confidence { Guess, Issue, Code, Documented };
+std::string_view to_string(Confidence confidence);
+std::optional<Confidence> parse_confidence(std::string_view text);
+
+/// What the manifest shows the workload doing: the half of a verdict that comes from the
+/// input. `Posture` (a hostPath, a host namespace, privileges) shows nothing done, so a
+/// verdict that rests on it alone is at most a review.
+enum class Action { Posture, Requires, Runs, Creates, Writes, Installs };
+
+/// "posture", "requires", "runs", "creates", "writes", "installs".
+std::string_view to_string(Action action);
+
+/// A finding's verdict on one target, and the target fact it rests on.
 struct TargetVerdict {
   std::string target;
   Verdict verdict = Verdict::Review;
-  std::string why;  ///< the fact it rests on, with its source key and confidence
+  std::string why;      ///< the fact, in words
+  std::string source;   ///< the fact's source keys, e.g. "TAL-ARCH"; empty when no fact is cited
+  Confidence confidence = Confidence::Guess;
+  std::string check;    ///< set when the verdict comes from a related observation, not the finding's own check
+};
+
+/// A place in the input, when it is not the finding's own.
+struct Place {
+  std::string file;
+  Span span;
+  std::string field;  ///< JSON Pointer from its object's root
+};
+
+/// One piece of the manifest's evidence: what it does, and where.
+struct EvidenceItem {
+  std::string text;    ///< e.g. "init container \"install-cni\" runs `cp -f /flannel /opt/cni/bin/flannel`"
+  Place place;
+};
+
+/// Another observation on the same cause, reported as context of the finding.
+struct RelatedObservation {
+  std::string check;
+  Verdict verdict = Verdict::Review;  ///< its worst verdict over the selected targets
+  std::string message;
+  Place place;
 };
 
 /// Where a finding sat in rendered Helm output before it was mapped onto its template.
@@ -57,7 +93,14 @@ struct Finding {
   std::string source;     ///< template named by a Helm `# Source:` comment, when present
   std::optional<RenderedLocation> rendered;  ///< set when the finding was moved onto a chart template
   std::vector<TargetVerdict> targets;  ///< the selected targets it affects, in profile order
+  Action action = Action::Posture;     ///< what the manifest does, per its evidence
+  std::vector<EvidenceItem> evidence;  ///< the manifest's side of the claim
+  std::vector<RelatedObservation> related;  ///< other observations on the same cause
+  std::string cause;  ///< what the finding is about (a volume, a command, a field); findings on one cause are folded
 };
+
+/// The worst verdict of a finding over its targets (ready when it has none).
+Verdict worst_verdict(const Finding& finding);
 
 /// The report order: file, line, column, check id, then the remaining fields so that the
 /// order is total and output is the same whatever order the findings were made in.

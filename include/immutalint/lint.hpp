@@ -11,6 +11,7 @@
 
 #include "immutalint/catalogue.hpp"
 #include "immutalint/check.hpp"
+#include "immutalint/evidence_catalogue.hpp"
 #include "immutalint/document_split.hpp"
 #include "immutalint/finding.hpp"
 #include "immutalint/inputs.hpp"
@@ -25,7 +26,7 @@ struct LintOptions {
   unsigned jobs = 0;  ///< worker threads; 0 means one per core
   std::vector<std::string> only;      ///< run only these checks (empty: all)
   std::vector<std::string> disabled;  ///< never run these checks
-  /// Target OSes to judge workloads for, in profile order; empty means the `generic` profile.
+  /// Target OSes to judge workloads for, in profile order; empty means the default profile.
   std::vector<const Target*> targets;
   SplitLimits split;
   ParseLimits parse;
@@ -62,6 +63,11 @@ struct LintResult {
   Summary summary;
 };
 
+/// The verdict ladder (docs/design.md), applied to every finding a check makes: posture alone,
+/// or a verdict that cites no target fact, is at most a review; a verdict that rests on a guess
+/// is at most "likely breaks". Targets left ready are dropped and the severity follows.
+void apply_ladder(Finding& finding, CheckKind kind);
+
 /// A configured pipeline: checks are instantiated once and shared, read-only, by the workers.
 class Linter {
  public:
@@ -88,9 +94,19 @@ class Linter {
   };
   class Session;
 
-  Linter(const Catalogue& catalogue, LintOptions options) : catalogue_(&catalogue), options_(std::move(options)) {}
+  Linter(const Catalogue& catalogue, const EvidenceCatalogue& evidence, LintOptions options)
+      : catalogue_(&catalogue), evidence_catalogue_(&evidence), options_(std::move(options)) {}
+
+  /// A finding of an input check (invalid-input, duplicate-key): no per-target verdicts.
+  Finding input_finding(std::string_view check, const std::string& file, Span span, std::string message) const;
+  /// A check's observation as a finding: placed, judged per target, the ladder applied.
+  Finding make_finding(const CheckInfo& info, Observation observation, const std::string& file,
+                       const ObjectRef& object, const std::string& source) const;
+  /// After the last document: merges the sessions, runs the second phase, folds causes, sorts.
+  void finish(std::vector<std::unique_ptr<Session>>& sessions, LintResult& result) const;
 
   const Catalogue* catalogue_;
+  const EvidenceCatalogue* evidence_catalogue_;
   LintOptions options_;
   std::vector<EnabledCheck> checks_;
   bool duplicate_keys_ = true;

@@ -32,6 +32,8 @@ std::string_view describe(ContainerKind kind);
 /// One entry of a container's volumeMounts.
 struct VolumeMountView {
   std::string volume;
+  std::string mount_path;  ///< where the container sees it
+  std::string sub_path;    ///< the part of the volume mounted, when only a part is
   bool read_only = false;
   NodeId node = kNoNode;
   std::string pointer;
@@ -63,6 +65,9 @@ struct PodSpecView {
   std::vector<ContainerView> containers;  ///< containers, then init, then ephemeral containers
   std::vector<VolumeView> volumes;
 };
+
+/// `container "a"`, `init container "b"`: how messages name a container.
+std::string describe_container(const ContainerView& container);
 
 /// What stage 3b found for one object.
 struct Workload {

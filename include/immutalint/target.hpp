@@ -10,9 +10,13 @@
 #include <utility>
 #include <vector>
 
+#include "immutalint/finding.hpp"
 #include "immutalint/result.hpp"
 
 namespace immutalint {
+
+/// The profile judged when no target is named: what holds on a typical immutable host.
+inline constexpr std::string_view kDefaultTarget = "generic";
 
 /// A host path as the kernel resolves it lexically: repeated slashes, "." and ".." folded and a
 /// trailing slash dropped ("//var/./log/" -> "/var/log"). Relative paths come back unchanged.
@@ -24,11 +28,6 @@ std::string canonical_host_path(std::string_view path);
 
 /// True when `prefix` is `path` or one of its parent directories.
 bool path_has_prefix(std::string_view path, std::string_view prefix);
-
-/// How well a fact is established, from the fact base's grades, weakest first. A verdict that
-/// rests on a guess is never reported as certain.
-enum class Confidence { Guess, Issue, Code, Documented };
-std::string_view to_string(Confidence confidence);
 
 /// The state of a host path on a target.
 enum class PathState { ReadOnly, Persistent, ResetAtBoot, Generated, Absent, Kernel };
@@ -88,9 +87,6 @@ struct PathResolution {
 /// One target OS profile.
 class Target {
  public:
-  /// The fact keys every profile states.
-  static std::span<const std::string_view> required_facts();
-
   const std::string& name() const { return name_; }
   const std::string& title() const { return title_; }
   const std::string& description() const { return description_; }
@@ -103,8 +99,10 @@ class Target {
   const std::vector<SocketFact>& sockets() const { return sockets_; }
   const std::vector<NodeLabelFact>& node_labels() const { return node_labels_; }
 
-  /// A required fact (every profile has all of them).
+  /// A fact of the vocabulary (every profile states all of them).
   const Fact& fact(std::string_view key) const;
+  /// True when the fact has this value. Values compared here are tested against the vocabulary.
+  bool fact_is(std::string_view key, std::string_view value) const;
   /// Follows the profile's symbolic links, then finds the longest listed prefix.
   PathResolution resolve(std::string_view path) const;
   /// The runtime socket at `path` (after links), or nullptr when the profile does not list it.
@@ -127,6 +125,14 @@ class Target {
   std::vector<NodeLabelFact> node_labels_;
 };
 
+/// One fact of the vocabulary (targets/vocabulary.yaml).
+struct FactTerm {
+  std::string key;
+  std::string means;
+  std::vector<std::string> values;  ///< the allowed values; empty for a free path or text
+  std::string type;                 ///< "path" or "text" when `values` is empty
+};
+
 /// All target profiles, in a fixed order: generic first, then by name.
 class TargetSet {
  public:
@@ -138,12 +144,15 @@ class TargetSet {
   /// By name or alias; nullptr when unknown.
   const Target* find(std::string_view name) const;
   const std::vector<Target>& all() const { return targets_; }
+  /// The facts every profile states, and their allowed values.
+  const std::vector<FactTerm>& vocabulary() const { return vocabulary_; }
 
   /// Resolves a --target value: comma-separated names or aliases, or "all".
   Result<std::vector<const Target*>> select(std::string_view spec) const;
 
  private:
   std::vector<Target> targets_;
+  std::vector<FactTerm> vocabulary_;
 };
 
 }  // namespace immutalint

@@ -1,7 +1,6 @@
 // aks-pod-sandboxing: a pod that asks for an AKS Pod Sandboxing (Kata) runtime class, which only
 // some node OS SKUs provide.
 #include <algorithm>
-#include <array>
 
 #include <fmt/format.h>
 
@@ -11,36 +10,40 @@ namespace immutalint::checks {
 
 namespace {
 
-constexpr std::array<std::string_view, 3> kSandboxClasses = {"kata-vm-isolation", "kata-mshv-vm-isolation",
-                                                             "kata-cc-isolation"};
-constexpr std::string_view kLegacyClass = "kata-mshv-vm-isolation";
-
 class AksPodSandboxing final : public Check {
  public:
-  bool judges_targets() const override { return true; }
+  explicit AksPodSandboxing(const CheckInfo& info)
+      : classes_(info.params.list("sandbox-classes")), legacy_(info.params.list("legacy-classes")) {}
 
   void inspect(const CheckContext& context, std::vector<Observation>& out) const override {
     auto runtime_class = context.tree.scalar(context.tree.get(context.pod.node, "runtimeClassName"));
     if (!runtime_class) return;
-    if (std::find(kSandboxClasses.begin(), kSandboxClasses.end(), *runtime_class) == kSandboxClasses.end()) return;
+    if (std::find(classes_.begin(), classes_.end(), *runtime_class) == classes_.end()) return;
     Observation observation = observe_entry(context, context.pod.node, "runtimeClassName", context.pod.pointer,
                                             fmt::format("the pod runs in the AKS Pod Sandboxing runtime class {}", *runtime_class));
+    observation.action = Action::Requires;
+    const bool legacy = std::find(legacy_.begin(), legacy_.end(), *runtime_class) != legacy_.end();
     for (const Target* target : context.targets) {
       const Fact& sandboxing = target->fact("pod_sandboxing");
-      if (sandboxing.value == "unsupported") {
-        judge(observation, *target, capped(Verdict::Breaks, sandboxing.evidence.confidence),
-              fmt::format("Pod Sandboxing is not available on {} {}", target->name(), cite(sandboxing.evidence)));
-      } else if (sandboxing.value == "supported" && *runtime_class == kLegacyClass) {
-        judge(observation, *target, Verdict::Review,
-              "kata-mshv-vm-isolation is the runtime class's old name; current clusters call it kata-vm-isolation");
+      if (target->fact_is("pod_sandboxing", "unsupported")) {
+        judge(observation, *target, Verdict::Breaks, fmt::format("Pod Sandboxing is not available on {}", target->name()),
+              sandboxing.evidence);
+      } else if (target->fact_is("pod_sandboxing", "supported") && legacy) {
+        judge_review(observation, *target,
+                     fmt::format("{} is the runtime class's old name; current clusters call it {}", *runtime_class,
+                                 classes_.front()));
       }
     }
     if (!observation.verdicts.empty()) out.push_back(std::move(observation));
   }
+
+ private:
+  const std::vector<std::string> classes_;
+  const std::vector<std::string> legacy_;
 };
 
 }  // namespace
 
-std::unique_ptr<Check> make_aks_pod_sandboxing(const CheckInfo& /*info*/) { return std::make_unique<AksPodSandboxing>(); }
+std::unique_ptr<Check> make_aks_pod_sandboxing(const CheckInfo& info) { return std::make_unique<AksPodSandboxing>(info); }
 
 }  // namespace immutalint::checks

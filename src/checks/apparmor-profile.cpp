@@ -12,8 +12,6 @@ constexpr std::string_view kAnnotationPrefix = "container.apparmor.security.beta
 
 class AppArmorProfile final : public Check {
  public:
-  bool judges_targets() const override { return true; }
-
   void inspect(const CheckContext& context, std::vector<Observation>& out) const override {
     const YamlTree& tree = context.tree;
     std::vector<Observation> found;
@@ -41,14 +39,16 @@ class AppArmorProfile final : public Check {
                                     container));
     }
     for (auto& observation : found) {
+      observation.action = Action::Requires;
       for (const Target* target : context.targets) {
         const Fact& apparmor = target->fact("apparmor");
-        if (apparmor.value != "false") continue;
+        if (!target->fact_is("apparmor", "false")) continue;
         const Fact& selinux = target->fact("selinux");
         judge(observation, *target, Verdict::LikelyBreaks,
-              fmt::format("{} has no AppArmor {} (its MAC is SELinux, {}); the kubelet rejects pods that require a "
+              fmt::format("{} has no AppArmor (its MAC is SELinux, {}); the kubelet rejects pods that require a "
                           "profile it cannot apply",
-                          target->name(), cite(apparmor.evidence), selinux.value));
+                          target->name(), selinux.value),
+              apparmor.evidence);
       }
       if (!observation.verdicts.empty()) out.push_back(std::move(observation));
     }

@@ -1,7 +1,6 @@
 // container-runtime-socket: a mount of a container runtime's socket, which the target may not
 // have (there is no Docker daemon on most immutable nodes).
 #include <algorithm>
-#include <array>
 
 #include <fmt/format.h>
 
@@ -12,66 +11,65 @@ namespace immutalint::checks {
 
 namespace {
 
-constexpr std::array<std::string_view, 6> kRuntimeSockets = {
-    "/run/docker.sock", "/run/containerd/containerd.sock", "/run/crio/crio.sock", "/run/cri-dockerd.sock",
-    "/run/dockershim.sock", "/run/docker/containerd/containerd.sock"};
-
 class ContainerRuntimeSocket final : public Check {
  public:
-  bool judges_targets() const override { return true; }
+  explicit ContainerRuntimeSocket(const CheckInfo& info)
+      : sockets_(info.params.list("runtime-sockets")), docker_(info.params.list("docker-socket")) {}
 
   void inspect(const CheckContext& context, std::vector<Observation>& out) const override {
     const auto volumes = host_path_volumes(context);
-    std::vector<std::string> sockets;  // every runtime socket the pod mounts
+    std::vector<std::string> mounted;  // every runtime socket the pod mounts
     for (const auto& volume : volumes) {
       const std::string socket = canonical_host_path(volume.path);
-      if (std::find(kRuntimeSockets.begin(), kRuntimeSockets.end(), socket) != kRuntimeSockets.end()) sockets.push_back(socket);
+      if (std::find(sockets_.begin(), sockets_.end(), socket) != sockets_.end()) mounted.push_back(socket);
     }
     for (const auto& volume : volumes) {
       const std::string socket = canonical_host_path(volume.path);
-      if (std::find(sockets.begin(), sockets.end(), socket) == sockets.end()) continue;
+      if (std::find(mounted.begin(), mounted.end(), socket) == mounted.end()) continue;
       Observation observation = observe_path(
           context, volume,
           fmt::format("hostPath volume \"{}\" mounts the container runtime socket {}: the pod drives the node's "
                       "runtime directly",
                       volume.volume->name, volume.path));
+      observation.action = Action::Requires;
       for (const Target* target : context.targets) {
         const SocketFact* fact = target->socket(socket);
         // Agents that support several runtimes mount them all and use whichever exists.
         const std::string* alternative = nullptr;
-        for (const auto& other : sockets) {
+        for (const auto& other : mounted) {
           const SocketFact* other_fact = target->socket(other);
           if (other != socket && other_fact && other_fact->present) alternative = &other;
         }
         if (fact && !fact->present && alternative) {
-          judge(observation, *target, Verdict::Review,
-                fmt::format("{} has no {} {}, but the pod also mounts {}, which it has", target->name(), fact->path,
-                            cite(fact->evidence), *alternative));
+          judge_review(observation, *target,
+                       fmt::format("{} has no {}, but the pod also mounts {}, which it has", target->name(), fact->path, *alternative));
         } else if (fact && !fact->present) {
-          judge(observation, *target, capped(Verdict::Breaks, fact->evidence.confidence),
-                fmt::format("{} has no {} {}", target->name(), fact->path, cite(fact->evidence)));
-        } else if (fact && socket == "/run/docker.sock") {
+          judge(observation, *target, Verdict::Breaks, fmt::format("{} has no {}", target->name(), fact->path), fact->evidence);
+        } else if (fact && std::find(docker_.begin(), docker_.end(), socket) != docker_.end()) {
           judge(observation, *target, Verdict::LikelyBreaks,
-                fmt::format("a Docker daemon runs on {} {}, but it is not the kubelet's runtime: the node's pods are "
-                            "not there",
-                            target->name(), cite(fact->evidence)));
+                fmt::format("a Docker daemon runs on {}, but it is not the kubelet's runtime: the node's pods are not there",
+                            target->name()),
+                fact->evidence);
         } else if (fact) {
-          judge(observation, *target, Verdict::Review,
-                fmt::format("{} is present on {} {}; access to it is root on the node", fact->path, target->name(),
-                            cite(fact->evidence)));
+          judge_review(observation, *target, fmt::format("{} is present on {}; access to it is root on the node", fact->path,
+                                                         target->name()));
         } else {
-          judge(observation, *target, Verdict::Review, fmt::format("{} does not say whether {} exists", target->name(), socket));
+          judge_review(observation, *target, fmt::format("{} does not say whether {} exists", target->name(), socket));
         }
       }
       if (!observation.verdicts.empty()) out.push_back(std::move(observation));
     }
   }
+
+ private:
+  const std::vector<std::string> sockets_;
+  const std::vector<std::string> docker_;
 };
 
 }  // namespace
 
-std::unique_ptr<Check> make_container_runtime_socket(const CheckInfo& /*info*/) {
-  return std::make_unique<ContainerRuntimeSocket>();
+std::unique_ptr<Check> make_container_runtime_socket(const CheckInfo& info) {
+  return std::make_unique<ContainerRuntimeSocket>(info);
 }
 
 }  // namespace immutalint::checks

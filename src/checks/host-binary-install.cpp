@@ -1,8 +1,5 @@
-// host-binary-install: a writable mount of a directory the host or the kubelet executes from
-// (CNI plugins, kubelet plugins, credential providers): the pod installs code on the node.
-#include <algorithm>
-#include <array>
-
+// host-binary-install: the workload installs programs into a directory the host or the kubelet
+// executes from (CNI plugins, kubelet plugins, credential providers, the node's bin dirs).
 #include <fmt/format.h>
 
 #include "checks/checks.hpp"
@@ -12,71 +9,113 @@ namespace immutalint::checks {
 
 namespace {
 
-// Where nodes run binaries that pods install; the target's own plugin directories are added.
-constexpr std::array<std::string_view, 8> kExecutableDirs = {
-    "/opt/cni/bin", "/opt/bin", "/usr/local/bin", "/home/kubernetes/bin",
-    "/usr/libexec/kubernetes/kubelet-plugins", "/opt/libexec/kubernetes/kubelet-plugins",
-    "/etc/kubernetes/volumeplugins", "/var/lib/kubelet/credential-provider"};
-
-/// True when `target`'s node or kubelet runs programs from `path`.
-bool runs_from(const Target& target, const std::string& path) {
-  for (auto dir : kExecutableDirs) {
-    if (path_has_prefix(path, dir)) return true;
-  }
-  for (auto key : {"volume_plugin_dir", "credential_provider_dir"}) {
-    const std::string& dir = target.fact(key).value;
-    if (!dir.empty() && path_has_prefix(path, canonical_host_path(dir))) return true;
-  }
-  return false;
-}
-
 class HostBinaryInstall final : public Check {
  public:
-  bool judges_targets() const override { return true; }
+  explicit HostBinaryInstall(const CheckInfo& info)
+      : exec_dirs_(info.params.list("exec-dirs")), exec_dir_facts_(info.params.list("exec-dir-facts")) {}
 
   void inspect(const CheckContext& context, std::vector<Observation>& out) const override {
-    for (const auto& volume : host_path_volumes(context)) {
+    const auto volumes = host_path_volumes(context);
+    auto installs = [&](const HostWrite& w) {
+      if (w.kind == WriteKind::Creates || w.kind == WriteKind::Removes) return false;
+      return std::any_of(context.targets.begin(), context.targets.end(), [&](const Target* t) { return runs_from(*t, w.host_path); });
+    };
+    const auto groups = group_writes(volumes, context.evidence, installs);
+    for (const auto& group : groups) {
+      const HostWrite& first = *group.writes.front();
+      Observation observation = observe_writes(
+          context, group, fmt::format("the pod installs programs into {}, which the node runs", first.host_path));
+      observation.action = Action::Installs;
+      add_write_evidence(observation, group.writes);
+      for (const Target* target : context.targets) judge_install(observation, *target, group.writes);
+      if (!observation.verdicts.empty()) out.push_back(std::move(observation));
+    }
+    for (const auto& volume : volumes) {
       if (!volume.writable) continue;
+      if (std::any_of(groups.begin(), groups.end(), [&](const WriteGroup& g) { return g.volume == &volume; })) continue;
       const std::string path = canonical_host_path(volume.path);
-      bool executable_somewhere = false;
-      for (const Target* target : context.targets) executable_somewhere = executable_somewhere || runs_from(*target, path);
-      if (!executable_somewhere) continue;
       Observation observation = observe_path(
           context, volume,
-          fmt::format("hostPath volume \"{}\" mounts {} writable: the pod installs programs that the node runs",
+          fmt::format("hostPath volume \"{}\" mounts {}, where the node runs programs from, writable; the manifest shows "
+                      "no install into it",
                       volume.volume->name, volume.path));
       for (const Target* target : context.targets) {
-        if (!runs_from(*target, path)) continue;
-        const PathResolution resolution = target->resolve(path);
-        if (!resolution.fact) continue;
-        const PathFact& fact = *resolution.fact;
-        const std::string why = describe_resolution(*target, resolution);
-        if (fact.exec == ExecPolicy::Ipe) {
-          const Fact& ipe = target->fact("ipe");
-          if (ipe.value == "enforce") {
-            judge(observation, *target, capped(Verdict::Breaks, ipe.evidence.confidence, fact.evidence.confidence),
-                  why + "; IPE enforces: only signed dm-verity code runs " + cite(ipe.evidence));
-          } else {
-            judge(observation, *target, Verdict::LikelyBreaks,
-                  why + "; IPE audits such binaries today and denies them once enforced " + cite(ipe.evidence));
-          }
-        } else if (fact.exec == ExecPolicy::Noexec) {
-          judge(observation, *target, capped(Verdict::Breaks, fact.evidence.confidence), why + "; mounted noexec");
-        } else if (fact.state == PathState::ReadOnly || fact.state == PathState::Absent) {
-          judge(observation, *target, capped(Verdict::Breaks, fact.evidence.confidence), why + "; nothing can be installed there");
-        } else if (fact.state == PathState::ResetAtBoot) {
-          judge(observation, *target, Verdict::Review, why + "; reset at every boot, so the pod must reinstall on each start");
+        if (runs_from(*target, path) && !target->general_purpose()) {
+          judge_review(observation, *target, "a program installed there would run on the node");
         }
       }
       if (!observation.verdicts.empty()) out.push_back(std::move(observation));
     }
   }
+
+ private:
+  /// True when `target`'s node or kubelet runs programs from `path`.
+  bool runs_from(const Target& target, const std::string& path) const {
+    const std::string canonical = canonical_host_path(path);
+    for (const auto& dir : exec_dirs_) {
+      if (path_has_prefix(canonical, dir)) return true;
+    }
+    for (const auto& key : exec_dir_facts_) {
+      const std::string& dir = target.fact(key).value;
+      if (!dir.empty() && path_has_prefix(canonical, canonical_host_path(dir))) return true;
+    }
+    return false;
+  }
+
+  void judge_install(Observation& observation, const Target& target, const std::vector<const HostWrite*>& writes) const {
+    Verdict worst = Verdict::Ready;
+    std::string why;
+    Evidence fact;
+    Evidence other;
+    for (const HostWrite* write : writes) {
+      if (!runs_from(target, write->host_path)) continue;
+      const PathResolution resolution = target.resolve(write->host_path);
+      if (!resolution.fact) continue;
+      const PathFact& path = *resolution.fact;
+      const std::string where = describe_resolution(target, resolution);
+      Verdict verdict = Verdict::Ready;
+      std::string outcome;
+      Evidence second = path.evidence;
+      if (path.state == PathState::ReadOnly || path.state == PathState::Absent) {
+        verdict = Verdict::Breaks;
+        outcome = "nothing can be installed there";
+      } else if (path.exec == ExecPolicy::Ipe) {
+        const Fact& ipe = target.fact("ipe");
+        second = ipe.evidence;
+        if (target.fact_is("ipe", "enforce")) {
+          verdict = Verdict::Breaks;
+          outcome = "IPE enforces: only signed dm-verity code runs";
+        } else {
+          verdict = Verdict::LikelyBreaks;
+          outcome = "IPE audits such binaries today and denies them once enforced";
+        }
+      } else if (path.exec == ExecPolicy::Noexec) {
+        verdict = Verdict::Breaks;
+        outcome = "it is mounted noexec, so the node cannot run what is installed";
+      } else if (path.state == PathState::ResetAtBoot) {
+        verdict = Verdict::Review;
+        outcome = "reset at every boot, so the pod must reinstall on each start";
+      }
+      if (verdict > worst) {
+        worst = verdict;
+        why = where + "; " + outcome;
+        fact = path.evidence;
+        other = second;
+      }
+    }
+    if (worst == Verdict::Review) {
+      judge_review(observation, target, why);
+    } else if (worst > Verdict::Review) {
+      judge(observation, target, worst, why, fact, other);
+    }
+  }
+
+  const std::vector<std::string> exec_dirs_;
+  const std::vector<std::string> exec_dir_facts_;
 };
 
 }  // namespace
 
-std::unique_ptr<Check> make_host_binary_install(const CheckInfo& /*info*/) {
-  return std::make_unique<HostBinaryInstall>();
-}
+std::unique_ptr<Check> make_host_binary_install(const CheckInfo& info) { return std::make_unique<HostBinaryInstall>(info); }
 
 }  // namespace immutalint::checks

@@ -1,7 +1,6 @@
-// host-etc-write: a writable mount under the host's /etc (other than CNI and kubelet
-// configuration): node configuration changed from a pod instead of at provisioning.
-#include <array>
-
+// host-etc-write: the workload changes node configuration under the host's /etc (other than the
+// CNI and kubelet directories agents own): configuration that immutable OSes apply only at
+// provisioning, keep read-only, or render at every boot.
 #include <fmt/format.h>
 
 #include "checks/checks.hpp"
@@ -11,49 +10,83 @@ namespace immutalint::checks {
 
 namespace {
 
-// Directories under /etc that node agents legitimately write on every OS.
-constexpr std::array<std::string_view, 2> kAgentConfigDirs = {"/etc/cni", "/etc/kubernetes"};
-
 class HostEtcWrite final : public Check {
  public:
-  bool judges_targets() const override { return true; }
+  explicit HostEtcWrite(const CheckInfo& info)
+      : config_root_(info.params.list("config-root")), agent_dirs_(info.params.list("agent-dirs")) {}
 
   void inspect(const CheckContext& context, std::vector<Observation>& out) const override {
-    for (const auto& volume : host_path_volumes(context)) {
-      const std::string path = normalize_host_path(volume.path);
-      if (!volume.writable || !path_has_prefix(path, "/etc")) continue;
-      bool agent_dir = false;
-      for (auto dir : kAgentConfigDirs) agent_dir = agent_dir || path_has_prefix(path, dir);
-      if (agent_dir) continue;
-      Observation observation = observe_path(
-          context, volume,
-          fmt::format("hostPath volume \"{}\" mounts {} writable: the pod changes node configuration, which immutable "
-                      "OSes apply only at provisioning",
-                      volume.volume->name, volume.path));
+    const auto volumes = host_path_volumes(context);
+    const auto groups = group_writes(volumes, context.evidence, [this](const HostWrite& w) { return is_node_config(w.host_path); });
+    for (const auto& group : groups) {
+      const HostWrite& first = *group.writes.front();
+      Observation observation = observe_writes(
+          context, group, fmt::format("the pod changes node configuration: it writes {}", first.host_path));
+      observation.action = first.kind == WriteKind::Creates ? Action::Creates : Action::Writes;
+      add_write_evidence(observation, group.writes);
       for (const Target* target : context.targets) {
         if (target->general_purpose()) continue;
-        const PathResolution resolution = target->resolve(path);
-        if (!resolution.fact) continue;
-        const PathFact& fact = *resolution.fact;
-        const std::string why = describe_resolution(*target, resolution);
-        if (fact.state == PathState::ReadOnly || fact.state == PathState::Generated || fact.state == PathState::Absent) {
-          judge(observation, *target, capped(Verdict::Breaks, fact.evidence.confidence), why);
-        } else if (fact.exec != ExecPolicy::Allowed) {
-          judge(observation, *target, Verdict::LikelyBreaks, why + "; locked down for execution");
-        } else {
+        Verdict worst = Verdict::Ready;
+        std::string why;
+        const Evidence* fact = nullptr;
+        for (const HostWrite* write : group.writes) {
+          const PathResolution resolution = target->resolve(write->host_path);
+          if (!resolution.fact) continue;
+          const PathState state = resolution.fact->state;
+          const Verdict verdict = (state == PathState::ReadOnly || state == PathState::Generated || state == PathState::Absent)
+                                      ? Verdict::Breaks
+                                      : Verdict::Review;
+          if (verdict > worst) {
+            worst = verdict;
+            why = describe_resolution(*target, resolution);
+            fact = &resolution.fact->evidence;
+          }
+        }
+        if (!fact) continue;
+        if (worst == Verdict::Review) {
           const Fact& config = target->fact("config_mechanism");
-          judge(observation, *target, Verdict::Review,
-                fmt::format("{}; the change goes around {} and is lost when the node is reprovisioned {}", why,
-                            config.value, cite(config.evidence)));
+          judge_review(observation, *target,
+                       fmt::format("{}; the change goes around {} and is lost when the node is reprovisioned", why,
+                                   config.value));
+        } else {
+          judge(observation, *target, worst, why, *fact);
         }
       }
       if (!observation.verdicts.empty()) out.push_back(std::move(observation));
     }
+    for (const auto& volume : volumes) {
+      if (!volume.writable || !is_node_config(normalize_host_path(volume.path))) continue;
+      if (std::any_of(groups.begin(), groups.end(), [&](const WriteGroup& g) { return g.volume == &volume; })) continue;
+      Observation observation = observe_path(
+          context, volume,
+          fmt::format("hostPath volume \"{}\" mounts node configuration {} writable, but the manifest shows no write into "
+                      "it",
+                      volume.volume->name, volume.path));
+      for (const Target* target : context.targets) {
+        if (target->general_purpose()) continue;
+        const PathResolution resolution = target->resolve(volume.path);
+        if (resolution.fact) judge_review(observation, *target, describe_resolution(*target, resolution));
+      }
+      if (!observation.verdicts.empty()) out.push_back(std::move(observation));
+    }
   }
+
+ private:
+  bool is_node_config(const std::string& path) const {
+    const bool under_root = std::any_of(config_root_.begin(), config_root_.end(), [&](const std::string& root) {
+      return path_has_prefix(path, root);
+    });
+    return under_root && std::none_of(agent_dirs_.begin(), agent_dirs_.end(), [&](const std::string& dir) {
+             return path_has_prefix(path, dir);
+           });
+  }
+
+  const std::vector<std::string> config_root_;
+  const std::vector<std::string> agent_dirs_;
 };
 
 }  // namespace
 
-std::unique_ptr<Check> make_host_etc_write(const CheckInfo& /*info*/) { return std::make_unique<HostEtcWrite>(); }
+std::unique_ptr<Check> make_host_etc_write(const CheckInfo& info) { return std::make_unique<HostEtcWrite>(info); }
 
 }  // namespace immutalint::checks

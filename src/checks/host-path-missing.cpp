@@ -10,8 +10,6 @@ namespace {
 
 class HostPathMissing final : public Check {
  public:
-  bool judges_targets() const override { return true; }
-
   void inspect(const CheckContext& context, std::vector<Observation>& out) const override {
     for (const auto& volume : host_path_volumes(context)) {
       const std::string& type = volume.type;
@@ -23,11 +21,11 @@ class HostPathMissing final : public Check {
           fmt::format("hostPath volume \"{}\" requires {} to exist (type {}); the kubelet refuses to start the pod "
                       "where it is missing",
                       volume.volume->name, volume.path, type));
+      observation.action = Action::Requires;
       for (const Target* target : context.targets) {
         const PathResolution resolution = target->resolve(volume.path);
         if (!resolution.fact || resolution.fact->state != PathState::Absent) continue;
-        judge(observation, *target, capped(Verdict::Breaks, resolution.fact->evidence.confidence),
-              describe_resolution(*target, resolution));
+        judge(observation, *target, Verdict::Breaks, describe_resolution(*target, resolution), resolution.fact->evidence);
       }
       if (!observation.verdicts.empty()) out.push_back(std::move(observation));
     }

@@ -1,6 +1,6 @@
-// host-path-not-creatable: a hostPath the kubelet or the runtime must create, under a tree the
-// target keeps read-only or lacks, so the pod never starts.
-#include <array>
+// host-path-not-creatable: a host path that the kubelet, the runtime or a provisioner must
+// create, under a tree the target keeps read-only or lacks, so the pod never starts.
+#include <algorithm>
 
 #include <fmt/format.h>
 
@@ -11,27 +11,10 @@ namespace immutalint::checks {
 
 namespace {
 
-// Top-level directories every Linux host has; any other one must be created.
-constexpr std::array<std::string_view, 17> kStandardTopLevel = {
-    "bin", "boot", "dev", "etc", "home", "lib", "lib64", "media", "mnt", "opt", "proc", "root", "run", "sbin", "srv", "sys", "tmp"};
-
-/// Paths that do not exist on a stock host and are created by whoever mounts them: a new
-/// top-level directory, or anything under /usr/local or /usr/src.
-bool may_not_exist(std::string_view resolved) {
-  if (path_has_prefix(resolved, "/usr/local") || path_has_prefix(resolved, "/usr/src")) return true;
-  if (resolved == "/") return false;
-  const auto end = resolved.find('/', 1);
-  const std::string_view top = resolved.substr(1, end == std::string_view::npos ? std::string_view::npos : end - 1);
-  if (top == "usr" || top == "var") return false;
-  for (auto name : kStandardTopLevel) {
-    if (top == name) return false;
-  }
-  return true;
-}
-
 class HostPathNotCreatable final : public Check {
  public:
-  bool judges_targets() const override { return true; }
+  explicit HostPathNotCreatable(const CheckInfo& info)
+      : standard_top_level_(info.params.list("standard-top-level")), created_trees_(info.params.list("created-trees")) {}
 
   void inspect(const CheckContext& context, std::vector<Observation>& out) const override {
     for (const auto& volume : host_path_volumes(context)) {
@@ -42,31 +25,69 @@ class HostPathNotCreatable final : public Check {
           fmt::format("hostPath volume \"{}\" needs {} to exist or be created on the node ({}); where its parent is "
                       "read-only or missing, the pod cannot start",
                       volume.volume->name, volume.path, creates ? "type " + volume.type : "type unset"));
-      for (const Target* target : context.targets) {
-        const PathResolution resolution = target->resolve(volume.path);
-        if (!resolution.fact) continue;
-        const PathFact& fact = *resolution.fact;
-        const std::string why = describe_resolution(*target, resolution);
-        if (fact.state == PathState::Absent) {
-          judge(observation, *target, capped(Verdict::Breaks, fact.evidence.confidence), why + "; it cannot be created");
-        } else if (!resolution.exact && fact.state == PathState::ReadOnly) {
-          if (may_not_exist(resolution.resolved)) {
-            judge(observation, *target, capped(Verdict::Breaks, fact.evidence.confidence),
-                  why + "; the mkdir fails with EROFS");
-          } else if (creates) {
-            judge(observation, *target, Verdict::LikelyBreaks, why + "; if the path is missing it cannot be created");
-          }
-        }
-      }
+      observation.action = Action::Creates;
+      observation.evidence.push_back(EvidenceItem{
+          creates ? fmt::format("type {} makes the kubelet create {} when it is missing", volume.type, volume.path)
+                  : fmt::format("with no type, the runtime creates a missing {} as a directory", volume.path),
+          Place{context.file, observation.span, observation.field}});
+      judge_creation(context, observation, volume.path, creates);
+      if (!observation.verdicts.empty()) out.push_back(std::move(observation));
+    }
+    // Host paths that a ConfigMap of the input makes the workload create (provisioners).
+    for (const auto& write : context.evidence.writes) {
+      if (write.volume || !write.container.empty() || write.kind != WriteKind::Creates) continue;
+      Observation observation = observe_site(
+          write.site, fmt::format("the workload creates directories under {} on the node; where its parent is read-only "
+                                  "or missing, provisioning fails",
+                                  write.host_path));
+      observation.cause = write.cause;
+      observation.action = Action::Creates;
+      observation.evidence.push_back(evidence_of(write.how, write.site));
+      judge_creation(context, observation, write.host_path, true);
       if (!observation.verdicts.empty()) out.push_back(std::move(observation));
     }
   }
+
+ private:
+  /// Paths that do not exist on a stock host and are created by whoever mounts them: a new
+  /// top-level directory, or anything under the trees listed in `created-trees`.
+  bool may_not_exist(std::string_view resolved) const {
+    for (const auto& tree : created_trees_) {
+      if (path_has_prefix(resolved, tree)) return true;
+    }
+    if (resolved == "/") return false;
+    const auto end = resolved.find('/', 1);
+    const std::string_view top = resolved.substr(1, end == std::string_view::npos ? std::string_view::npos : end - 1);
+    return std::find(standard_top_level_.begin(), standard_top_level_.end(), top) == standard_top_level_.end();
+  }
+
+  void judge_creation(const CheckContext& context, Observation& observation, const std::string& path, bool creates) const {
+    for (const Target* target : context.targets) {
+      const PathResolution resolution = target->resolve(path);
+      if (!resolution.fact) continue;
+      const PathFact& fact = *resolution.fact;
+      const std::string why = describe_resolution(*target, resolution);
+      if (fact.state == PathState::Absent) {
+        judge(observation, *target, Verdict::Breaks, why + "; it cannot be created", fact.evidence);
+      } else if (!resolution.exact && fact.state == PathState::ReadOnly) {
+        if (may_not_exist(resolution.resolved)) {
+          judge(observation, *target, Verdict::Breaks, why + "; the mkdir fails with EROFS", fact.evidence);
+        } else if (creates) {
+          judge(observation, *target, Verdict::LikelyBreaks, why + "; if the path is missing it cannot be created",
+                fact.evidence);
+        }
+      }
+    }
+  }
+
+  const std::vector<std::string> standard_top_level_;
+  const std::vector<std::string> created_trees_;
 };
 
 }  // namespace
 
-std::unique_ptr<Check> make_host_path_not_creatable(const CheckInfo& /*info*/) {
-  return std::make_unique<HostPathNotCreatable>();
+std::unique_ptr<Check> make_host_path_not_creatable(const CheckInfo& info) {
+  return std::make_unique<HostPathNotCreatable>(info);
 }
 
 }  // namespace immutalint::checks

@@ -1,5 +1,5 @@
-// host-path-readonly-write: a writable mount of a host path the target keeps read-only or
-// regenerates at boot; the pod starts, its writes fail or vanish.
+// host-path-readonly-write: the workload writes a host path that the target keeps read-only,
+// lacks, or renders from node configuration at every boot: the write fails or is lost.
 #include <fmt/format.h>
 
 #include "checks/checks.hpp"
@@ -11,30 +11,77 @@ namespace {
 
 class HostPathReadonlyWrite final : public Check {
  public:
-  bool judges_targets() const override { return true; }
-
   void inspect(const CheckContext& context, std::vector<Observation>& out) const override {
-    for (const auto& volume : host_path_volumes(context)) {
-      if (!volume.writable || normalize_host_path(volume.path) == "/") continue;  // "/" is host-root-mount's
+    const auto volumes = host_path_volumes(context);
+    // Writes by commands and installers; what the kubelet creates for a volume type is
+    // host-path-not-creatable's.
+    const auto groups = group_writes(volumes, context.evidence, [](const HostWrite& w) { return !w.container.empty(); });
+    for (const auto& group : groups) {
+      const HostWrite& first = *group.writes.front();
+      Observation observation = observe_writes(
+          context, group,
+          group.volume ? fmt::format("the pod writes {} on the node through hostPath volume \"{}\" ({})", first.host_path,
+                                     group.volume->volume->name, group.volume->path)
+                       : fmt::format("{} writes {} on the host", first.container.empty() ? "the pod" : "container \"" + first.container + "\"",
+                                     first.host_path));
+      observation.action = Action::Writes;
+      add_write_evidence(observation, group.writes);
+      for (const Target* target : context.targets) judge_writes(observation, *target, group.writes);
+      if (!observation.verdicts.empty()) out.push_back(std::move(observation));
+    }
+    // A writable mount of a read-only path with no write in sight: worth a look, no more.
+    for (const auto& volume : volumes) {
+      if (!volume.writable || normalize_host_path(volume.path) == "/") continue;
+      if (std::any_of(groups.begin(), groups.end(), [&](const WriteGroup& g) { return g.volume == &volume; })) continue;
       Observation observation = observe_path(
           context, volume,
-          fmt::format("hostPath volume \"{}\" mounts {} writable; where the node keeps it read-only or regenerates "
-                      "it, writes fail or are lost (add readOnly: true, or write under /var)",
+          fmt::format("hostPath volume \"{}\" mounts {} writable, but the manifest shows no write into it (add readOnly: "
+                      "true if none is made)",
                       volume.volume->name, volume.path));
       for (const Target* target : context.targets) {
         const PathResolution resolution = target->resolve(volume.path);
         if (!resolution.fact) continue;
-        const PathState state = resolution.fact->state;
-        if (state == PathState::ReadOnly) {
-          judge(observation, *target, Verdict::LikelyBreaks,
-                describe_resolution(*target, resolution) + "; writes fail with EROFS");
-        } else if (state == PathState::Generated) {
-          judge(observation, *target, Verdict::LikelyBreaks,
-                describe_resolution(*target, resolution) + "; it is rendered from node configuration at every boot");
+        if (resolution.fact->state == PathState::ReadOnly || resolution.fact->state == PathState::Generated) {
+          judge_review(observation, *target, describe_resolution(*target, resolution) + "; a write there would fail or be lost");
         }
       }
       if (!observation.verdicts.empty()) out.push_back(std::move(observation));
     }
+  }
+
+ private:
+  /// The worst outcome of any of the writes on one target.
+  static void judge_writes(Observation& observation, const Target& target, const std::vector<const HostWrite*>& writes) {
+    Verdict worst = Verdict::Ready;
+    std::string why;
+    const Evidence* fact = nullptr;
+    for (const HostWrite* write : writes) {
+      const PathResolution resolution = target.resolve(write->host_path);
+      if (!resolution.fact) continue;
+      Verdict verdict = Verdict::Ready;
+      std::string outcome;
+      switch (resolution.fact->state) {
+        case PathState::ReadOnly:
+          verdict = Verdict::Breaks;
+          outcome = "the write fails with EROFS";
+          break;
+        case PathState::Absent:
+          verdict = Verdict::Breaks;
+          outcome = "it does not exist and cannot be created";
+          break;
+        case PathState::Generated:
+          verdict = Verdict::LikelyBreaks;
+          outcome = "it is rendered from node configuration at every boot, so the change is refused or lost";
+          break;
+        default: break;
+      }
+      if (verdict > worst) {
+        worst = verdict;
+        why = fmt::format("{}; {}", describe_resolution(target, resolution), outcome);
+        fact = &resolution.fact->evidence;
+      }
+    }
+    if (fact) judge(observation, target, worst, why, *fact);
   }
 };
 

@@ -22,9 +22,11 @@ class HostPathVolume final : public Check {
                                         path.empty() ? "(none given)" : path,
                                         type.empty() ? "" : fmt::format(" (type {})", type), uses);
       const std::string pointer = volume.pointer + "/hostPath";
-      out.push_back(tree.find(host_path, "path")
-                        ? observe_entry(context, host_path, "path", pointer, std::move(message), single)
-                        : observe_entry(context, volume.node, "hostPath", volume.pointer, std::move(message), single));
+      Observation observation = tree.find(host_path, "path")
+                                    ? observe_entry(context, host_path, "path", pointer, std::move(message), single)
+                                    : observe_entry(context, volume.node, "hostPath", volume.pointer, std::move(message), single);
+      observation.cause = volume.pointer;  // other observations on this volume fold into one finding
+      out.push_back(std::move(observation));
     }
   }
 };

@@ -1,7 +1,5 @@
-// host-systemd: the pod drives the host's systemd: `systemctl`, or mounts of its units, its
-// runtime directory or the D-Bus system socket.
-#include <array>
-
+// host-systemd: the pod drives the host's systemd: `systemctl` on the host, units written into
+// its unit directories, or mounts of its runtime directory or the D-Bus system socket.
 #include <fmt/format.h>
 
 #include "checks/checks.hpp"
@@ -12,31 +10,49 @@ namespace immutalint::checks {
 
 namespace {
 
-// Talking to systemd: any mount of its runtime directory or the D-Bus socket.
-constexpr std::array<std::string_view, 2> kSystemdSockets = {"/run/systemd", "/run/dbus"};
-// Changing units: writable mounts of the unit directories.
-constexpr std::array<std::string_view, 3> kUnitDirs = {"/etc/systemd", "/usr/lib/systemd", "/lib/systemd"};
-
 class HostSystemd final : public Check {
  public:
-  explicit HostSystemd(const CheckInfo& info) : patterns_(info, "") {}
-  bool judges_targets() const override { return true; }
+  explicit HostSystemd(const CheckInfo& info)
+      : tools_(info.params.table("tools")), sockets_(info.params.list("sockets")), unit_dirs_(info.params.list("unit-dirs")) {}
 
   void inspect(const CheckContext& context, std::vector<Observation>& out) const override {
-    for (const auto& volume : host_path_volumes(context)) {
+    const auto volumes = host_path_volumes(context);
+    // Talking to systemd: a mount of its runtime directory or the D-Bus socket.
+    std::vector<const ContainerView*> reaching;
+    for (const auto& volume : volumes) {
       const std::string path = canonical_host_path(volume.path);
-      bool systemd = false;
-      for (auto dir : kSystemdSockets) systemd = systemd || path_has_prefix(path, dir);
-      for (auto dir : kUnitDirs) systemd = systemd || (volume.writable && path_has_prefix(path, dir));
-      if (!systemd) continue;
+      if (std::none_of(sockets_.begin(), sockets_.end(), [&](const std::string& s) { return path_has_prefix(path, s); })) continue;
+      for (const auto& use : volume.uses) reaching.push_back(use.container);
       Observation observation = observe_path(
-          context, volume, fmt::format("hostPath volume \"{}\" mounts {}, part of the host's systemd", volume.volume->name, volume.path));
+          context, volume, fmt::format("hostPath volume \"{}\" mounts {}, the host's systemd or D-Bus", volume.volume->name, volume.path));
+      observation.action = Action::Requires;
       judge_all(context, observation);
       if (!observation.verdicts.empty()) out.push_back(std::move(observation));
     }
-    for (auto& observation : observe_command_matches(context, patterns_, [](const ContainerView& c, std::string_view m) {
-           return fmt::format("{} runs `{}` against systemd", describe_container(c), m);
-         })) {
+    std::vector<std::string> seen;
+    for (const auto& run : context.evidence.commands) {
+      auto tool = tools_.find(std::string(run.command.program()));
+      if (tool == tools_.end()) continue;
+      auto verb = first_operand(run.command, {"-H", "--host", "-M", "--machine", "-t", "--type", "-p", "--property"});
+      if (!verb || std::find(tool->second.begin(), tool->second.end(), *verb) == tool->second.end()) continue;
+      const bool reaches = run.on_host || std::find(reaching.begin(), reaching.end(), run.container) != reaching.end();
+      if (!reaches || std::find(seen.begin(), seen.end(), cause_of(run)) != seen.end()) continue;
+      seen.push_back(cause_of(run));
+      Observation observation = observe_command(
+          run, fmt::format("{} runs `{} {}` against the host's systemd", describe_container(*run.container),
+                           run.command.program(), *verb));
+      observation.action = Action::Runs;
+      judge_all(context, observation);
+      if (!observation.verdicts.empty()) out.push_back(std::move(observation));
+    }
+    auto unit_write = [this](const HostWrite& w) {
+      return std::any_of(unit_dirs_.begin(), unit_dirs_.end(), [&](const std::string& d) { return path_has_prefix(w.host_path, d); });
+    };
+    for (const auto& group : group_writes(volumes, context.evidence, unit_write)) {
+      Observation observation = observe_writes(
+          context, group, fmt::format("the pod writes systemd units on the node: {}", group.writes.front()->host_path));
+      observation.action = Action::Writes;
+      add_write_evidence(observation, group.writes);
       judge_all(context, observation);
       if (!observation.verdicts.empty()) out.push_back(std::move(observation));
     }
@@ -46,22 +62,23 @@ class HostSystemd final : public Check {
   static void judge_all(const CheckContext& context, Observation& observation) {
     for (const Target* target : context.targets) {
       const Fact& systemd = target->fact("systemd");
-      if (systemd.value == "absent") {
-        judge(observation, *target, capped(Verdict::Breaks, systemd.evidence.confidence),
-              fmt::format("there is no systemd on {} {}", target->name(), cite(systemd.evidence)));
-      } else if (systemd.value == "unreachable") {
-        judge(observation, *target, capped(Verdict::Breaks, systemd.evidence.confidence),
-              fmt::format("pods cannot reach systemd on {} {}", target->name(), cite(systemd.evidence)));
+      if (target->fact_is("systemd", "absent")) {
+        judge(observation, *target, Verdict::Breaks, fmt::format("there is no systemd on {}", target->name()), systemd.evidence);
+      } else if (target->fact_is("systemd", "unreachable")) {
+        judge(observation, *target, Verdict::Breaks, fmt::format("pods cannot reach systemd on {}", target->name()),
+              systemd.evidence);
       } else if (!target->general_purpose()) {
         const Fact& config = target->fact("config_mechanism");
-        judge(observation, *target, Verdict::LikelyBreaks,
-              fmt::format("units changed from a pod are outside {} and are lost on reimage {}", config.value,
-                          cite(config.evidence)));
+        judge_review(observation, *target,
+                     fmt::format("systemd is there; units changed from a pod sit outside {} and are lost on reimage",
+                                 config.value));
       }
     }
   }
 
-  PatternSet patterns_;
+  const std::map<std::string, std::vector<std::string>> tools_;
+  const std::vector<std::string> sockets_;
+  const std::vector<std::string> unit_dirs_;
 };
 
 }  // namespace

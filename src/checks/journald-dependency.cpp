@@ -10,29 +10,34 @@ namespace {
 
 class JournaldDependency final : public Check {
  public:
-  bool judges_targets() const override { return true; }
+  explicit JournaldDependency(const CheckInfo& info) : journal_dirs_(info.params.list("journal-dirs")) {}
 
   void inspect(const CheckContext& context, std::vector<Observation>& out) const override {
     for (const auto& volume : host_path_volumes(context)) {
       const std::string path = canonical_host_path(volume.path);
-      if (!path_has_prefix(path, "/var/log/journal") && !path_has_prefix(path, "/run/log/journal")) continue;
+      if (std::none_of(journal_dirs_.begin(), journal_dirs_.end(), [&](const std::string& d) { return path_has_prefix(path, d); })) {
+        continue;
+      }
       Observation observation = observe_path(
           context, volume, fmt::format("hostPath volume \"{}\" reads the systemd journal at {}", volume.volume->name, volume.path));
+      observation.action = Action::Requires;
       for (const Target* target : context.targets) {
         const Fact& journald = target->fact("journald");
-        if (journald.value != "false") continue;
-        judge(observation, *target, capped(Verdict::Breaks, journald.evidence.confidence),
-              fmt::format("{} has no journald {}", target->name(), cite(journald.evidence)));
+        if (!target->fact_is("journald", "false")) continue;
+        judge(observation, *target, Verdict::Breaks, fmt::format("{} has no journald", target->name()), journald.evidence);
       }
       if (!observation.verdicts.empty()) out.push_back(std::move(observation));
     }
   }
+
+ private:
+  const std::vector<std::string> journal_dirs_;
 };
 
 }  // namespace
 
-std::unique_ptr<Check> make_journald_dependency(const CheckInfo& /*info*/) {
-  return std::make_unique<JournaldDependency>();
+std::unique_ptr<Check> make_journald_dependency(const CheckInfo& info) {
+  return std::make_unique<JournaldDependency>(info);
 }
 
 }  // namespace immutalint::checks

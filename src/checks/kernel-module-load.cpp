@@ -1,66 +1,86 @@
-// kernel-module-load: a container loads kernel modules: the SYS_MODULE capability, `modprobe` or
-// `insmod`, or a writable mount of the module tree.
+// kernel-module-load: a workload loads kernel modules: the SYS_MODULE capability, `modprobe` or
+// `insmod`, or a known driver loader.
 #include <fmt/format.h>
 
 #include "checks/checks.hpp"
 #include "checks/command_support.hpp"
-#include "checks/host_path_support.hpp"
 
 namespace immutalint::checks {
 
 namespace {
 
+/// What is loaded decides what a signed-only kernel does with it.
+enum class Module { Named, File, Built };
+
 class KernelModuleLoad final : public Check {
  public:
-  explicit KernelModuleLoad(const CheckInfo& info) : patterns_(info, "") {}
-  bool judges_targets() const override { return true; }
+  explicit KernelModuleLoad(const CheckInfo& info)
+      : by_name_(info.params.list("load-by-name")), by_file_(info.params.list("load-by-file")) {}
 
   void inspect(const CheckContext& context, std::vector<Observation>& out) const override {
     for (const auto& container : context.pod.containers) {
       if (!adds_capability(context.tree, container, "SYS_MODULE")) continue;
       Observation observation = observe_capabilities(
           context, container, fmt::format("{} adds the SYS_MODULE capability to load kernel modules", describe_container(container)));
-      judge_all(context, observation, true);
-      if (!observation.verdicts.empty()) out.push_back(std::move(observation));
+      observation.action = Action::Requires;
+      for (const Target* target : context.targets) {
+        const Fact& modules = target->fact("kernel_modules");
+        if (target->fact_is("kernel_modules", "denied")) {
+          judge(observation, *target, Verdict::Breaks,
+                fmt::format("SYS_MODULE is not in {}'s runtime capability set, so the container is not created", target->name()),
+                modules.evidence);
+        } else if (!target->general_purpose()) {
+          judge_review(observation, *target, fmt::format("{} modules load on {}", modules.value, target->name()));
+        }
+      }
+      out.push_back(std::move(observation));
     }
-    for (auto& observation : observe_command_matches(context, patterns_, [](const ContainerView& c, std::string_view m) {
-           return fmt::format("{} runs `{}` to load a kernel module", describe_container(c), m);
-         })) {
-      judge_all(context, observation, false);
-      if (!observation.verdicts.empty()) out.push_back(std::move(observation));
+    std::vector<std::string> seen;
+    for (const auto& run : context.evidence.commands) {
+      const std::string program(run.command.program());
+      const bool named = std::find(by_name_.begin(), by_name_.end(), program) != by_name_.end();
+      const bool file = std::find(by_file_.begin(), by_file_.end(), program) != by_file_.end();
+      if ((!named && !file) || run.command.args().empty()) continue;
+      if (std::find(seen.begin(), seen.end(), cause_of(run)) != seen.end()) continue;
+      seen.push_back(cause_of(run));
+      Observation observation = observe_command(
+          run, fmt::format("{} runs `{}` to load a kernel module", describe_container(*run.container), run.command.text()));
+      observation.action = Action::Runs;
+      judge_all(context, observation, file ? Module::File : Module::Named);
+      out.push_back(std::move(observation));
     }
-    for (const auto& volume : host_path_volumes(context)) {
-      const std::string path = normalize_host_path(volume.path);
-      if (!volume.writable || !(path_has_prefix(path, "/lib/modules") || path_has_prefix(path, "/usr/lib/modules"))) continue;
-      Observation observation = observe_path(
-          context, volume, fmt::format("hostPath volume \"{}\" mounts the module tree {} writable", volume.volume->name, volume.path));
-      judge_all(context, observation, false);
-      if (!observation.verdicts.empty()) out.push_back(std::move(observation));
+    for (const auto& work : context.evidence.kernel) {
+      if (!work.known->loads || work.off) continue;
+      Observation observation = observe_site(work.site, work.how, work.container->name);
+      observation.cause = work.container->pointer + "/command";
+      observation.action = Action::Runs;
+      observation.evidence.push_back(evidence_of(work.how, work.site));
+      judge_all(context, observation, work.known->builds ? Module::Built : Module::Named, work.known->certain);
+      out.push_back(std::move(observation));
     }
   }
 
  private:
-  static void judge_all(const CheckContext& context, Observation& observation, bool capability) {
+  static void judge_all(const CheckContext& context, Observation& observation, Module module, bool certain = true) {
     for (const Target* target : context.targets) {
       const Fact& modules = target->fact("kernel_modules");
-      if (modules.value == "denied") {
-        judge(observation, *target, capped(Verdict::Breaks, modules.evidence.confidence),
-              fmt::format("{} lets no workload load modules{} {}", target->name(),
-                          capability ? "; SYS_MODULE is not in the runtime's capability set, so the container is not created" : "",
-                          cite(modules.evidence)));
-      } else if (modules.value == "signed") {
+      if (target->fact_is("kernel_modules", "denied")) {
+        judge(observation, *target, certain ? Verdict::Breaks : Verdict::LikelyBreaks,
+              fmt::format("{} lets no workload load kernel modules", target->name()), modules.evidence);
+      } else if (target->fact_is("kernel_modules", "signed") && module != Module::Named) {
         judge(observation, *target, Verdict::LikelyBreaks,
-              fmt::format("only signed modules load on {}; a module the workload builds or ships is rejected {}",
-                          target->name(), cite(modules.evidence)));
+              fmt::format("only signed modules load on {}; a module the workload builds or ships is rejected", target->name()),
+              modules.evidence);
       } else if (!target->general_purpose()) {
-        judge(observation, *target, Verdict::Review,
-              fmt::format("modules load on {}, but preloading them through node configuration is the supported way {}",
-                          target->name(), cite(modules.evidence)));
+        judge_review(observation, *target,
+                     fmt::format("{} modules load on {}; preloading them through node configuration is the supported way",
+                                 modules.value, target->name()));
       }
     }
   }
 
-  PatternSet patterns_;
+  const std::vector<std::string> by_name_;
+  const std::vector<std::string> by_file_;
 };
 
 }  // namespace

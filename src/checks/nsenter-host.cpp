@@ -1,5 +1,5 @@
-// nsenter-host: a container enters the host's namespaces (nsenter into PID 1) or its root
-// (chroot /host) to run the host's own tools.
+// nsenter-host: a container enters the host (nsenter into PID 1's mount namespace, or chroot
+// into a mount of the host's root) to run the host's own programs.
 #include <fmt/format.h>
 
 #include "checks/checks.hpp"
@@ -11,37 +11,37 @@ namespace {
 
 class NsenterHost final : public Check {
  public:
-  explicit NsenterHost(const CheckInfo& info) : patterns_(info, "") {}
-  bool judges_targets() const override { return true; }
-
   void inspect(const CheckContext& context, std::vector<Observation>& out) const override {
-    for (auto& observation : observe_command_matches(context, patterns_, [](const ContainerView& c, std::string_view m) {
-           return fmt::format("{} runs `{}`: it enters the host to run the host's own programs", describe_container(c), m);
-         })) {
+    std::vector<std::string> seen;  // one observation per cause
+    for (const auto& run : context.evidence.commands) {
+      if (!run.on_host || run.command.argv.empty()) continue;
+      if (std::find(seen.begin(), seen.end(), cause_of(run)) != seen.end()) continue;
+      seen.push_back(cause_of(run));
+      Observation observation = observe_command(
+          run, fmt::format("{} runs `{}` on the host ({}): it depends on the host's own programs",
+                           describe_container(*run.container), run.command.program(), run.command.entered_by));
+      observation.action = Action::Runs;
       for (const Target* target : context.targets) {
         const Fact& shell = target->fact("shell");
         if (target->general_purpose()) {
-          judge(observation, *target, Verdict::Review, "the host's tools are there, but the pod depends on them");
-        } else if (shell.value == "false") {
-          judge(observation, *target, capped(Verdict::Breaks, shell.evidence.confidence),
-                fmt::format("{} has no shell or GNU tools to run {}", target->name(), cite(shell.evidence)));
+          judge_review(observation, *target, "the host's tools are there, but the pod depends on them");
+        } else if (target->fact_is("shell", "false")) {
+          judge(observation, *target, Verdict::Breaks,
+                fmt::format("{} has no shell or GNU tools: the programs the pod runs on the host are not there", target->name()),
+                shell.evidence);
         } else {
           const Fact& config = target->fact("config_mechanism");
-          judge(observation, *target, Verdict::LikelyBreaks,
-                fmt::format("host changes made this way fight a read-only /usr and {} {}", config.value,
-                            cite(config.evidence)));
+          judge_review(observation, *target,
+                       fmt::format("the host's programs are there; changes made this way sit outside {}", config.value));
         }
       }
-      if (!observation.verdicts.empty()) out.push_back(std::move(observation));
+      out.push_back(std::move(observation));
     }
   }
-
- private:
-  PatternSet patterns_;
 };
 
 }  // namespace
 
-std::unique_ptr<Check> make_nsenter_host(const CheckInfo& info) { return std::make_unique<NsenterHost>(info); }
+std::unique_ptr<Check> make_nsenter_host(const CheckInfo& /*info*/) { return std::make_unique<NsenterHost>(); }
 
 }  // namespace immutalint::checks

@@ -29,13 +29,14 @@ struct Pin {
 
 class OsSkuPinning final : public Check {
  public:
-  bool judges_targets() const override { return true; }
+  explicit OsSkuPinning(const CheckInfo& info) : labels_(info.params.table("labels")) {}
 
   void inspect(const CheckContext& context, std::vector<Observation>& out) const override {
     for (const auto& pin : pins(context)) {
       Observation observation = observe_entry(
           context, pin.mapping, pin.entry, pin.pointer,
           fmt::format("the pod only schedules on nodes whose {} is {}", pin.key, fmt::join(pin.values, " or ")));
+      observation.action = Action::Requires;
       for (const Target* target : context.targets) {
         for (const auto& label : target->node_labels()) {
           if (label.key != pin.key) continue;
@@ -43,13 +44,10 @@ class OsSkuPinning final : public Check {
             return std::any_of(label.values.begin(), label.values.end(), [&](const std::string& w) { return same_ignoring_case(v, w); });
           });
           if (matches) continue;
-          const bool flatcar = std::any_of(pin.values.begin(), pin.values.end(), [](const std::string& v) { return same_ignoring_case(v, "flatcar"); });
-          judge(observation, *target, capped(Verdict::Breaks, label.evidence.confidence),
-                fmt::format("{} nodes carry {}={} {}{}", target->name(), label.key, fmt::join(label.values, ","),
-                            cite(label.evidence),
-                            flatcar ? "; Flatcar for AKS is retired (no new pools from 2026-06-08, images removed "
-                                      "2026-09-08): pin AzureContainerLinux instead"
-                                    : ""));
+          judge(observation, *target, Verdict::Breaks,
+                fmt::format("{} nodes carry {}={}{}", target->name(), label.key, fmt::join(label.values, ","),
+                            label.evidence.note.empty() ? "" : "; " + label.evidence.note),
+                label.evidence);
         }
       }
       if (!observation.verdicts.empty()) out.push_back(std::move(observation));
@@ -57,14 +55,23 @@ class OsSkuPinning final : public Check {
   }
 
  private:
-  static std::vector<Pin> pins(const CheckContext& context) {
+  /// The node label a selector key pins (several keys carry the same label), or "".
+  std::string pinned_label(std::string_view key) const {
+    for (const auto& [label, keys] : labels_) {
+      if (std::find(keys.begin(), keys.end(), key) != keys.end()) return label;
+    }
+    return {};
+  }
+
+  std::vector<Pin> pins(const CheckContext& context) const {
     const YamlTree& tree = context.tree;
     std::vector<Pin> found;
     const NodeId selector = tree.get(context.pod.node, "nodeSelector");
     for (const auto& entry : tree.entries(selector)) {
-      if (!entry.key.starts_with("kubernetes.azure.com/os-sku")) continue;
-      found.push_back({"kubernetes.azure.com/os-sku", {std::string(tree.scalar(entry.value).value_or(""))}, selector,
-                       entry.key, context.pod.pointer + "/nodeSelector"});
+      const std::string label = pinned_label(entry.key);
+      if (label.empty()) continue;
+      found.push_back({label, {std::string(tree.scalar(entry.value).value_or(""))}, selector, entry.key,
+                       context.pod.pointer + "/nodeSelector"});
     }
     const NodeId required = tree.get(tree.get(tree.get(context.pod.node, "affinity"), "nodeAffinity"),
                                      "requiredDuringSchedulingIgnoredDuringExecution");
@@ -77,8 +84,8 @@ class OsSkuPinning final : public Check {
         const std::string pointer = fmt::format("{}/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/"
                                                 "nodeSelectorTerms/{}/matchExpressions/{}",
                                                 context.pod.pointer, term_index, expression_index++);
-        if (!key || !op || !key->starts_with("kubernetes.azure.com/os-sku") || *op != "In") continue;
-        Pin pin{"kubernetes.azure.com/os-sku", {}, expression, "values", pointer};
+        if (!key || !op || pinned_label(*key).empty() || *op != "In") continue;
+        Pin pin{pinned_label(*key), {}, expression, "values", pointer};
         for (NodeId value : tree.items(tree.get(expression, "values"))) pin.values.emplace_back(tree.scalar(value).value_or(""));
         if (!pin.values.empty()) found.push_back(std::move(pin));
       }
@@ -86,10 +93,12 @@ class OsSkuPinning final : public Check {
     }
     return found;
   }
+
+  const std::map<std::string, std::vector<std::string>> labels_;
 };
 
 }  // namespace
 
-std::unique_ptr<Check> make_os_sku_pinning(const CheckInfo& /*info*/) { return std::make_unique<OsSkuPinning>(); }
+std::unique_ptr<Check> make_os_sku_pinning(const CheckInfo& info) { return std::make_unique<OsSkuPinning>(info); }
 
 }  // namespace immutalint::checks

@@ -1,8 +1,7 @@
 // talos-pod-security: a pod that Pod Security "baseline" forbids (privileged, host namespaces,
-// hostPath, host ports, extra capabilities, unsafe sysctls, ...), outside kube-system, on a target that enforces baseline by default. The pipeline
-// drops the finding when a Namespace in the same input is labelled to allow it.
+// hostPath, host ports, extra capabilities, unsafe sysctls, ...), outside kube-system, on a
+// target that enforces baseline by default. Namespace manifests of the input settle it.
 #include <algorithm>
-#include <array>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -13,25 +12,15 @@ namespace immutalint::checks {
 
 namespace {
 
-// What Pod Security "baseline" allows (kubernetes.io/docs/concepts/security/pod-security-standards).
-constexpr std::array<std::string_view, 13> kBaselineCapabilities = {
-    "AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD", "NET_BIND_SERVICE",
-    "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT"};
-constexpr std::array<std::string_view, 14> kSafeSysctls = {
-    "kernel.shm_rmid_forced", "net.ipv4.ip_local_port_range", "net.ipv4.ip_unprivileged_port_start",
-    "net.ipv4.tcp_syncookies", "net.ipv4.ping_group_range", "net.ipv4.ip_local_reserved_ports",
-    "net.ipv4.tcp_keepalive_time", "net.ipv4.tcp_fin_timeout", "net.ipv4.tcp_keepalive_intvl",
-    "net.ipv4.tcp_keepalive_probes", "net.ipv4.tcp_rmem", "net.ipv4.tcp_wmem",
-    "net.ipv4.tcp_slow_start_after_idle", "net.ipv4.tcp_notsent_lowat"};
-
-template <std::size_t N>
-bool listed(const std::array<std::string_view, N>& list, std::string_view value) {
+template <typename List>
+bool listed(const List& list, std::string_view value) {
   return std::find(list.begin(), list.end(), value) != list.end();
 }
 
 /// The first thing about a container that baseline forbids, or "". Capability names are
 /// compared as written: baseline does not accept "chown" or "CAP_CHOWN".
-std::string container_violation(const YamlTree& tree, const ContainerView& container, bool host_users) {
+std::string container_violation(const YamlTree& tree, const ContainerView& container, bool host_users,
+                                const std::vector<std::string>& capabilities) {
   const std::string who = describe_container(container);
   if (is_true(tree, container.security_context, "privileged")) return "privileged " + who;
   for (NodeId port : tree.items(tree.get(container.node, "ports"))) {
@@ -40,7 +29,7 @@ std::string container_violation(const YamlTree& tree, const ContainerView& conta
   }
   for (NodeId cap : tree.items(tree.get(tree.get(container.security_context, "capabilities"), "add"))) {
     const std::string_view name = tree.scalar(cap).value_or("");
-    if (!listed(kBaselineCapabilities, name)) return fmt::format("capability {} in {}", name, who);
+    if (!listed(capabilities, name)) return fmt::format("capability {} in {}", name, who);
   }
   auto proc_mount = tree.scalar(tree.get(container.security_context, "procMount"));
   if (proc_mount && *proc_mount == "Unmasked" && host_users) return "procMount Unmasked in " + who;
@@ -51,11 +40,14 @@ std::string container_violation(const YamlTree& tree, const ContainerView& conta
 
 class TalosPodSecurity final : public Check {
  public:
-  bool judges_targets() const override { return true; }
+  explicit TalosPodSecurity(const CheckInfo& info)
+      : capabilities_(info.params.list("baseline-capabilities")), sysctls_(info.params.list("safe-sysctls")),
+        exempt_(info.params.list("exempt-namespaces")), label_(info.params.list("enforce-label")),
+        allowing_(info.params.list("allowing-levels")) {}
 
   void inspect(const CheckContext& context, std::vector<Observation>& out) const override {
     const std::string& ns = context.object.ref.namespace_;
-    if (ns == "kube-system") return;
+    if (listed(exempt_, ns)) return;
     const YamlTree& tree = context.tree;
     std::vector<std::string> reasons;
     for (const char* key : {"hostNetwork", "hostPID", "hostIPC"}) {
@@ -64,7 +56,7 @@ class TalosPodSecurity final : public Check {
     // A pod in its own user namespace (hostUsers: false) may unmask /proc.
     const bool host_users = tree.boolean(tree.get(context.pod.node, "hostUsers")).value_or(true);
     for (const auto& container : context.pod.containers) {
-      if (auto violation = container_violation(tree, container, host_users); !violation.empty()) {
+      if (auto violation = container_violation(tree, container, host_users, capabilities_); !violation.empty()) {
         reasons.push_back(std::move(violation));
         break;
       }
@@ -72,7 +64,7 @@ class TalosPodSecurity final : public Check {
     const NodeId pod_security = tree.get(context.pod.node, "securityContext");
     for (NodeId sysctl : tree.items(tree.get(pod_security, "sysctls"))) {
       auto name = tree.scalar(tree.get(sysctl, "name"));
-      if (name && !listed(kSafeSysctls, *name)) {
+      if (name && !listed(sysctls_, *name)) {
         reasons.push_back(fmt::format("sysctl {}", *name));
         break;
       }
@@ -91,20 +83,47 @@ class TalosPodSecurity final : public Check {
     observation.field = "/kind";
     observation.message = fmt::format(
         "Pod Security \"baseline\" forbids this pod ({}) in namespace \"{}\" unless the namespace is labelled "
-        "pod-security.kubernetes.io/enforce: privileged",
-        fmt::join(reasons, ", "), ns.empty() ? "default" : ns);
+        "{}: privileged",
+        fmt::join(reasons, ", "), ns.empty() ? "default" : ns, label());
+    observation.action = Action::Requires;
     for (const Target* target : context.targets) {
       const Fact& psa = target->fact("psa_baseline_enforced");
-      if (psa.value != "true") continue;
+      if (!target->fact_is("psa_baseline_enforced", "true")) continue;
       judge(observation, *target, Verdict::LikelyBreaks,
-            fmt::format("{} enforces Pod Security baseline outside kube-system {}", target->name(), cite(psa.evidence)));
+            fmt::format("{} enforces Pod Security baseline outside {}", target->name(), fmt::join(exempt_, ", ")),
+            psa.evidence);
     }
     if (!observation.verdicts.empty()) out.push_back(std::move(observation));
   }
+
+  /// The Namespace manifests of the input settle it: one labelled to allow privileged pods
+  /// accepts the pod; one present without such a label certainly refuses it.
+  bool revise(const InputIndex& index, Finding& finding) const override {
+    if (!finding.object) return true;
+    const std::string ns = finding.object->namespace_.empty() ? "default" : finding.object->namespace_;
+    const auto* labels = index.namespace_labels(ns);
+    if (!labels) return true;
+    auto level = labels->find(label());
+    if (level != labels->end() && listed(allowing_, level->second)) return false;
+    for (auto& target : finding.targets) {
+      target.verdict = Verdict::Breaks;
+      target.why += fmt::format("; the Namespace \"{}\" in this input has no {} label that allows it", ns, label());
+    }
+    return true;
+  }
+
+ private:
+  std::string label() const { return label_.empty() ? std::string() : label_.front(); }
+
+  const std::vector<std::string> capabilities_;
+  const std::vector<std::string> sysctls_;
+  const std::vector<std::string> exempt_;
+  const std::vector<std::string> label_;
+  const std::vector<std::string> allowing_;
 };
 
 }  // namespace
 
-std::unique_ptr<Check> make_talos_pod_security(const CheckInfo& /*info*/) { return std::make_unique<TalosPodSecurity>(); }
+std::unique_ptr<Check> make_talos_pod_security(const CheckInfo& info) { return std::make_unique<TalosPodSecurity>(info); }
 
 }  // namespace immutalint::checks

@@ -1,0 +1,115 @@
+// The manifest's side of a verdict: what a workload does to its node, read once per workload
+// from its containers, their commands and scripts, its volumes and the evidence catalogue.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "immutalint/evidence_catalogue.hpp"
+#include "immutalint/finding.hpp"
+#include "immutalint/input_index.hpp"
+#include "immutalint/kube_object.hpp"
+#include "immutalint/pod_spec.hpp"
+#include "immutalint/shell.hpp"
+#include "immutalint/yaml_tree.hpp"
+
+namespace immutalint {
+
+/// Where a piece of evidence is: in the workload's own document, or in a ConfigMap script.
+struct Site {
+  Place place;
+  const IndexedConfigMap* config_map = nullptr;  ///< set when the evidence is in a ConfigMap
+};
+
+/// A hostPath volume as one container mounts it.
+struct HostMount {
+  const ContainerView* container = nullptr;
+  const VolumeView* volume = nullptr;
+  std::string mount_path;  ///< where the container sees it
+  std::string host_path;   ///< what it is on the host, subPath applied
+  bool read_only = false;
+  bool read_file = false;  ///< a host file that workloads only read (os-release, resolv.conf, ...)
+};
+
+/// A command that a container runs, and where it runs.
+struct RunCommand {
+  const ContainerView* container = nullptr;
+  ShellCommand command;
+  Site site;           ///< the line of the command
+  std::string origin;  ///< "" for the container's own command and args; else the script, e.g. "script entrypoint.sh of ConfigMap longhorn/agent"
+  /// It acts on the host's own files: nsenter into PID 1's mount namespace, or chroot into a
+  /// mount of the host's root.
+  bool on_host = false;
+  /// What findings about it are about: the container's command and args as a whole, or one
+  /// line of a ConfigMap script.
+  std::string cause;
+};
+
+enum class WriteKind { Creates, Writes, Copies, Removes };
+std::string_view to_string(WriteKind kind);
+
+/// A change to the host's filesystem that the manifest shows.
+struct HostWrite {
+  std::string host_path;  ///< the host path written, created or removed
+  WriteKind kind = WriteKind::Writes;
+  bool programs = false;  ///< known to put programs there (a catalogued installer)
+  const HostMount* mount = nullptr;    ///< the hostPath mount it goes through; nullptr on the host or by the volume type
+  const VolumeView* volume = nullptr;  ///< the hostPath volume it goes through, when there is one
+  std::string how;        ///< what does it, e.g. "init container \"install\" runs `cp -f /flannel /host/opt/cni/bin/`"
+  Site site;
+  std::string container;  ///< the container that does it; empty for the kubelet (volume type)
+  std::string cause;      ///< its volume's pointer, or the cause of the command that makes it on the host
+};
+
+/// Kernel code a container builds or loads for the node's kernel, known from the evidence catalogue.
+struct KernelWork {
+  const KnownKernelWork* known = nullptr;
+  std::string how;
+  Site site;
+  const ContainerView* container = nullptr;
+  bool off = false;       ///< a ConfigMap of the input turns it off
+  std::string off_by;     ///< which setting does, for messages
+};
+
+/// Everything the checks read about what one workload does. Writes point into `mounts`, so
+/// it can be moved but not copied.
+struct WorkloadEvidence {
+  WorkloadEvidence() = default;
+  WorkloadEvidence(WorkloadEvidence&&) = default;
+  WorkloadEvidence& operator=(WorkloadEvidence&&) = default;
+  WorkloadEvidence(const WorkloadEvidence&) = delete;
+  WorkloadEvidence& operator=(const WorkloadEvidence&) = delete;
+
+  std::vector<HostMount> mounts;
+  std::vector<RunCommand> commands;
+  std::vector<HostWrite> writes;
+  std::vector<KernelWork> kernel;
+
+  /// The writes that go through a hostPath volume, or are made by its type.
+  std::vector<const HostWrite*> writes_through(const VolumeView& volume) const;
+  /// The container's hostPath mount whose mount path holds `path`, the deepest one; nullptr if none.
+  const HostMount* host_mount_of(const ContainerView& container, std::string_view container_path) const;
+};
+
+/// What `gather_evidence` reads.
+struct EvidenceInput {
+  const YamlTree& tree;
+  const KubeObject& object;
+  const PodSpecView& pod;
+  const std::string& file;
+  const EvidenceCatalogue& catalogue;
+  const InputIndex* index = nullptr;  ///< the whole input, in the second phase; ConfigMap scripts need it
+};
+
+/// Reads the evidence of one workload.
+WorkloadEvidence gather_evidence(const EvidenceInput& input);
+
+/// The literal environment of a container, as commands see it: `env` values written in the
+/// manifest; variables from valueFrom are set with an unknown value.
+ShellEnv container_env(const YamlTree& tree, const ContainerView& container);
+
+/// The container's command and args as one line, for matching.
+std::string command_line(const YamlTree& tree, const ContainerView& container);
+
+}  // namespace immutalint

@@ -1,0 +1,116 @@
+// What the checks know about real workloads, as data (checks/evidence/*.yaml compiled into the
+// binary): known installers and what they write on the node, kernel-driver builders and
+// loaders, ConfigMap settings that name host paths, and host files that are only ever read.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "immutalint/finding.hpp"
+#include "immutalint/result.hpp"
+
+namespace re2 {
+class RE2;
+}
+
+namespace immutalint {
+
+/// How an entry recognises a container: every part that is given must match.
+struct ContainerMatcher {
+  std::string image_pattern;    ///< RE2, searched in the container's image
+  std::string command_pattern;  ///< RE2, searched in the command and args joined by spaces
+  std::map<std::string, std::vector<std::string>> env;  ///< variable -> accepted literal values
+  std::shared_ptr<const re2::RE2> image;
+  std::shared_ptr<const re2::RE2> command;
+
+  /// `literal_env` holds the variables whose values are known literally.
+  bool matches(std::string_view image_name, std::string_view command_line,
+               const std::map<std::string, std::string>& literal_env) const;
+};
+
+/// A host path a known installer writes.
+struct InstallerWrite {
+  std::string path;
+  bool programs = false;  ///< it puts programs there that the node runs
+};
+
+/// A container known to copy files onto the node.
+struct KnownInstaller {
+  std::string name;
+  std::string does;  ///< what it does, for messages
+  ContainerMatcher match;
+  std::vector<InstallerWrite> writes;
+  std::string source;
+};
+
+/// A ConfigMap setting that turns a loader off.
+struct ConfigSwitch {
+  std::string key;      ///< the ConfigMap data key, e.g. "falco.yaml"
+  std::string setting;  ///< dotted path inside that YAML document, e.g. "engine.kind"
+  std::vector<std::string> values;  ///< values that turn it off
+};
+
+/// A documented statement about a workload itself, that stands in for a target fact.
+struct WorkloadFact {
+  std::string why;
+  std::string source;
+  Confidence confidence = Confidence::Guess;
+};
+
+/// A container known to build or load kernel code for the node's kernel.
+struct KnownKernelWork {
+  std::string name;
+  std::string does;
+  ContainerMatcher match;
+  bool builds = false;
+  bool loads = false;
+  bool certain = true;  ///< false: it may pick a mode that needs neither, decided at run time
+  std::optional<ConfigSwitch> off_when;
+  /// Set when the builder supports only general-purpose distributions: it then breaks on every
+  /// immutable target, whatever the target's own facts.
+  std::optional<WorkloadFact> immutable_support;
+  std::string source;
+};
+
+/// A ConfigMap entry (JSON) that names host paths a workload creates.
+struct ConfigHostPaths {
+  std::string name;
+  std::string does;
+  std::string key;   ///< the ConfigMap data key, e.g. "config.json"
+  std::string json;  ///< path in the JSON document: keys joined by '.', `[]` for every item
+  std::string source;
+};
+
+/// The evidence catalogue.
+class EvidenceCatalogue {
+ public:
+  /// Parses (file name, YAML) pairs; every field and pattern is validated.
+  static Result<EvidenceCatalogue> parse(std::span<const std::pair<std::string, std::string>> files);
+  /// The catalogue compiled into the binary (parsed once).
+  static const Result<EvidenceCatalogue>& builtin();
+
+  const std::vector<KnownInstaller>& installers() const { return installers_; }
+  const std::vector<KnownKernelWork>& kernel_work() const { return kernel_work_; }
+  const std::vector<ConfigHostPaths>& config_host_paths() const { return config_host_paths_; }
+  /// Host files (and directories) that workloads mount only to read them.
+  const std::vector<std::string>& read_files() const { return read_files_; }
+  /// Source keys and what they stand for.
+  const std::map<std::string, std::string>& sources() const { return sources_; }
+  /// ConfigMap data keys that any entry reads (config switches and host paths).
+  bool names_config_key(std::string_view key) const;
+
+ private:
+  std::vector<KnownInstaller> installers_;
+  std::vector<KnownKernelWork> kernel_work_;
+  std::vector<ConfigHostPaths> config_host_paths_;
+  std::vector<std::string> read_files_;
+  std::map<std::string, std::string> sources_;
+};
+
+}  // namespace immutalint

@@ -1,0 +1,76 @@
+// The whole-input index: what one document needs to know about the others. Workers fill one
+// per thread while they read; after the merge, checks that need it see the whole input.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "immutalint/kube_object.hpp"
+#include "immutalint/location.hpp"
+#include "immutalint/yaml_tree.hpp"
+
+namespace immutalint {
+
+/// One entry of a ConfigMap's data, kept because a container may run it as a script or the
+/// evidence catalogue reads it as configuration.
+struct IndexedEntry {
+  std::string key;
+  std::string text;
+  Span entry_span;  ///< key and value
+  Span value_span;
+  ScalarStyle style = ScalarStyle::Plain;
+};
+
+/// A ConfigMap of the input, with the entries worth keeping.
+struct IndexedConfigMap {
+  ObjectRef ref;
+  std::string file;
+  std::string source;  ///< Helm template, when a `# Source:` comment names it
+  std::vector<std::string> ignored_checks;  ///< from its ignore-check annotations
+  std::vector<IndexedEntry> entries;
+
+  const IndexedEntry* entry(std::string_view key) const;
+};
+
+/// Namespaces, their labels, and ConfigMaps, from every document of the input.
+class InputIndex {
+ public:
+  void add_namespace(const std::string& name, std::map<std::string, std::string> labels, const std::string& file,
+                     Mark at);
+  void add_config_map(IndexedConfigMap config_map, Mark at);
+  /// Takes everything another worker's index holds. When an object is in the input twice, the
+  /// one earliest in the input wins, whatever the order of the merge.
+  void merge(InputIndex&& other);
+
+  /// True when the input has a Namespace manifest of that name.
+  bool has_namespace(std::string_view name) const;
+  /// Its labels; nullptr when the input has no such Namespace.
+  const std::map<std::string, std::string>* namespace_labels(std::string_view name) const;
+  /// The ConfigMap `name` as a workload of namespace `ns` sees it: the same namespace, or one
+  /// of them unset (a manifest applied with -n). nullptr when the input has none.
+  const IndexedConfigMap* config_map(std::string_view ns, std::string_view name) const;
+  /// True when the ConfigMap has entries worth reading again (scripts, configuration).
+  bool config_map_has_entries(std::string_view ns, std::string_view name) const;
+
+ private:
+  struct Origin {
+    std::string file;
+    Mark at;
+    auto operator<=>(const Origin&) const = default;
+  };
+  struct NamespaceEntry {
+    std::map<std::string, std::string> labels;
+    Origin origin;
+  };
+  struct ConfigMapEntry {
+    IndexedConfigMap config_map;
+    Origin origin;
+  };
+  std::map<std::string, NamespaceEntry, std::less<>> namespaces_;
+  std::map<std::pair<std::string, std::string>, ConfigMapEntry> config_maps_;  // (name, namespace)
+};
+
+}  // namespace immutalint

@@ -1,0 +1,633 @@
+// Reads what a workload does to its node: the commands its containers run (their own, and
+// ConfigMap scripts they run), which host paths those commands write through hostPath mounts
+// or directly on the host, what known installers and driver loaders do, and which host paths
+// a ConfigMap of the input makes a workload create.
+#include "immutalint/evidence.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "immutalint/target.hpp"
+#include "immutalint/yaml_parse.hpp"
+
+namespace immutalint {
+
+std::string_view to_string(WriteKind kind) {
+  switch (kind) {
+    case WriteKind::Creates: return "creates";
+    case WriteKind::Writes: return "writes";
+    case WriteKind::Copies: return "copies";
+    case WriteKind::Removes: return "removes";
+  }
+  return "writes";
+}
+
+std::vector<const HostWrite*> WorkloadEvidence::writes_through(const VolumeView& volume) const {
+  std::vector<const HostWrite*> found;
+  for (const auto& write : writes) {
+    if (write.volume == &volume) found.push_back(&write);
+  }
+  return found;
+}
+
+const HostMount* WorkloadEvidence::host_mount_of(const ContainerView& container, std::string_view container_path) const {
+  const HostMount* best = nullptr;
+  for (const auto& mount : mounts) {
+    if (mount.container != &container || !path_within(container_path, mount.mount_path)) continue;
+    if (!best || mount.mount_path.size() > best->mount_path.size()) best = &mount;
+  }
+  return best;
+}
+
+ShellEnv container_env(const YamlTree& tree, const ContainerView& container) {
+  ShellEnv env;
+  for (NodeId item : tree.items(tree.get(container.node, "env"))) {
+    auto name = tree.scalar(tree.get(item, "name"));
+    if (!name) continue;
+    auto value = tree.scalar(tree.get(item, "value"));
+    if (value) {
+      env[std::string(*name)] = std::string(*value);
+    } else if (tree.find(item, "valueFrom")) {
+      env[std::string(*name)] = std::nullopt;
+    } else {
+      env[std::string(*name)] = std::string();
+    }
+  }
+  return env;
+}
+
+std::string command_line(const YamlTree& tree, const ContainerView& container) {
+  std::string line;
+  for (const char* key : {"command", "args"}) {
+    for (NodeId item : tree.items(tree.get(container.node, key))) {
+      auto text = tree.scalar(item);
+      if (!text) continue;
+      if (!line.empty()) line += ' ';
+      line += *text;
+    }
+  }
+  return line;
+}
+
+namespace {
+
+/// Nested script files (a script that runs another mounted script) are followed this deep.
+constexpr int kMaxScriptDepth = 4;
+
+/// One text that command words come from, and how to place an offset in it.
+struct TextSource {
+  std::string_view text;
+  Span span;               ///< the scalar's span
+  bool block = false;      ///< a block scalar: lines can be counted from its first content line
+  std::string field;       ///< JSON Pointer from its object's root
+  std::string file;
+  const IndexedConfigMap* config_map = nullptr;
+};
+
+Site site_of(const TextSource& source, std::uint32_t offset) {
+  Site site;
+  site.place.file = source.file;
+  site.place.field = source.field;
+  site.place.span = source.span;
+  site.config_map = source.config_map;
+  if (source.block) {
+    const std::size_t end = std::min<std::size_t>(offset, source.text.size());
+    const auto newlines = std::count(source.text.begin(), source.text.begin() + static_cast<std::ptrdiff_t>(end), '\n');
+    const std::uint32_t line = source.span.begin.line + 1 + static_cast<std::uint32_t>(newlines);
+    site.place.span = Span{{line, 1}, {line, 1}};
+  }
+  return site;
+}
+
+bool is_kernel_filesystem(std::string_view path) {
+  return path_within(path, "/proc") || path_within(path, "/sys") || path_within(path, "/dev");
+}
+
+/// What a command writes: each destination word and how it is written, from the standard
+/// semantics of the tools (cp's last argument, mkdir's arguments, tee's files, ...).
+std::vector<std::pair<const ShellWord*, WriteKind>> destinations(const ShellCommand& command) {
+  std::vector<std::pair<const ShellWord*, WriteKind>> out;
+  for (const auto& redirect : command.redirects) out.emplace_back(&redirect.target, WriteKind::Writes);
+  const std::string_view program = command.program();
+  const auto args = command.args();
+  // Operands: the words that are not options (and not option values).
+  auto operands = [&](std::initializer_list<std::string_view> with_value) {
+    std::vector<const ShellWord*> found;
+    bool options_done = false;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+      const std::string& w = args[i].text;
+      if (!options_done && w == "--") {
+        options_done = true;
+        continue;
+      }
+      if (!options_done && w.size() > 1 && w[0] == '-') {
+        if (std::find(with_value.begin(), with_value.end(), w) != with_value.end()) ++i;
+        continue;
+      }
+      found.push_back(&args[i]);
+    }
+    return found;
+  };
+  auto option_value = [&](std::initializer_list<std::string_view> names) -> const ShellWord* {
+    for (std::size_t i = 0; i < args.size(); ++i) {
+      for (auto name : names) {
+        const std::string& w = args[i].text;
+        if (w == name && i + 1 < args.size()) return &args[i + 1];
+        if (name.starts_with("--") && w.starts_with(std::string(name) + "=")) return &args[i];  // value follows '='
+      }
+    }
+    return nullptr;
+  };
+  if (program == "cp" || program == "mv" || program == "install" || program == "rsync" || program == "ln" || program == "scp") {
+    if (program == "install" && std::any_of(args.begin(), args.end(), [](const ShellWord& w) { return w.text == "-d" || w.text == "--directory"; })) {
+      for (const ShellWord* word : operands({"-m", "-o", "-g", "--mode", "--owner", "--group"})) out.emplace_back(word, WriteKind::Creates);
+      return out;
+    }
+    if (const ShellWord* target = option_value({"-t", "--target-directory"})) {
+      out.emplace_back(target, WriteKind::Copies);
+      return out;
+    }
+    auto found = operands({"-m", "-o", "-g", "-S", "--mode", "--owner", "--group", "--suffix", "-e", "--rsh"});
+    if (found.size() >= 2) out.emplace_back(found.back(), WriteKind::Copies);
+  } else if (program == "mkdir" || program == "touch") {
+    for (const ShellWord* word : operands({"-m", "--mode", "-d", "-r", "-t"})) out.emplace_back(word, WriteKind::Creates);
+  } else if (program == "tee") {
+    for (const ShellWord* word : operands({})) out.emplace_back(word, WriteKind::Writes);
+  } else if (program == "rm" || program == "rmdir" || program == "unlink") {
+    for (const ShellWord* word : operands({})) out.emplace_back(word, WriteKind::Removes);
+  } else if (program == "chmod" || program == "chown" || program == "chgrp" || program == "chcon" || program == "chattr" ||
+             program == "setfacl") {
+    auto found = operands({"--reference"});
+    for (std::size_t i = 1; i < found.size(); ++i) out.emplace_back(found[i], WriteKind::Writes);
+  } else if (program == "sed") {
+    const bool in_place = std::any_of(args.begin(), args.end(), [](const ShellWord& w) {
+      return w.text.starts_with("-i") || w.text.starts_with("--in-place");
+    });
+    if (in_place) {
+      const bool script_option = std::any_of(args.begin(), args.end(), [](const ShellWord& w) {
+        return w.text == "-e" || w.text == "-f" || w.text.starts_with("--expression") || w.text.starts_with("--file");
+      });
+      auto found = operands({"-e", "-f", "--expression", "--file", "-l"});
+      for (std::size_t i = script_option ? 0 : 1; i < found.size(); ++i) out.emplace_back(found[i], WriteKind::Writes);
+    }
+  } else if (program == "tar") {
+    // `tar -xzf a.tgz`, `tar --extract`, or old-style bundled options: `tar xzf a.tgz`.
+    bool extract = !args.empty() && !args[0].text.empty() && args[0].text[0] != '-' &&
+                   args[0].text.find('x') != std::string::npos &&
+                   std::all_of(args[0].text.begin(), args[0].text.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)); });
+    for (const auto& w : args) {
+      const std::string& t = w.text;
+      if (t == "--extract" || t == "--get" || (t.size() > 1 && t[0] == '-' && t[1] != '-' && t.find('x') != std::string::npos)) {
+        extract = true;
+      }
+    }
+    if (extract) {
+      if (const ShellWord* dir = option_value({"-C", "--directory"})) out.emplace_back(dir, WriteKind::Copies);
+    }
+  } else if (program == "unzip") {
+    if (const ShellWord* dir = option_value({"-d"})) out.emplace_back(dir, WriteKind::Copies);
+  } else if (program == "dd") {
+    for (const auto& arg : args) {
+      if (arg.text.starts_with("of=")) out.emplace_back(&arg, WriteKind::Writes);
+    }
+  } else if (program == "curl") {
+    if (const ShellWord* file = option_value({"-o", "--output"})) out.emplace_back(file, WriteKind::Copies);
+  } else if (program == "wget") {
+    if (const ShellWord* file = option_value({"-O", "--output-document"})) out.emplace_back(file, WriteKind::Copies);
+    if (const ShellWord* dir = option_value({"-P", "--directory-prefix"})) out.emplace_back(dir, WriteKind::Copies);
+  }
+  return out;
+}
+
+/// The path a destination word names: `--opt=/path` and `of=/path` give their value.
+std::string path_of(const ShellWord& word) {
+  std::string_view text = word.text;
+  if (text.starts_with("of=")) text.remove_prefix(3);
+  if (text.starts_with("--")) {
+    const auto eq = text.find('=');
+    if (eq != std::string_view::npos) text.remove_prefix(eq + 1);
+  }
+  return std::string(text);
+}
+
+class EvidenceReader {
+ public:
+  explicit EvidenceReader(const EvidenceInput& input) : in_(input) {}
+
+  WorkloadEvidence read() {
+    read_mounts();
+    for (const auto& container : in_.pod.containers) read_commands(container);
+    read_volume_types();
+    for (const auto& run : out_.commands) read_writes(run);
+    for (const auto& container : in_.pod.containers) read_catalogue(container);
+    read_config_host_paths();
+    return std::move(out_);
+  }
+
+ private:
+  const VolumeView* volume_named(std::string_view name) const {
+    for (const auto& volume : in_.pod.volumes) {
+      if (volume.name == name) return &volume;
+    }
+    return nullptr;
+  }
+
+  bool is_read_file(std::string_view host_path) const {
+    for (const auto& file : in_.catalogue.read_files()) {
+      if (path_within(host_path, file)) return true;
+    }
+    return false;
+  }
+
+  void read_mounts() {
+    const YamlTree& tree = in_.tree;
+    for (const auto& container : in_.pod.containers) {
+      for (const auto& mount : container.mounts) {
+        const VolumeView* volume = volume_named(mount.volume);
+        if (!volume || mount.mount_path.empty()) continue;
+        auto path = tree.scalar(tree.get(tree.get(volume->node, "hostPath"), "path"));
+        if (!path || path->empty()) continue;
+        HostMount host;
+        host.container = &container;
+        host.volume = volume;
+        host.mount_path = normalize_host_path(mount.mount_path);
+        host.host_path = normalize_host_path(mount.sub_path.empty() ? std::string(*path) : std::string(*path) + "/" + mount.sub_path);
+        host.read_only = mount.read_only;
+        host.read_file = is_read_file(host.host_path);
+        out_.mounts.push_back(std::move(host));
+      }
+    }
+  }
+
+  /// The ConfigMap a container mounts at `path`, and the data key that file is; nullptr if none.
+  std::pair<const IndexedConfigMap*, const IndexedEntry*> mounted_script(const ContainerView& container,
+                                                                         std::string_view file) const {
+    if (!in_.index || !file.starts_with("/")) return {nullptr, nullptr};
+    const YamlTree& tree = in_.tree;
+    const std::string path = normalize_host_path(file);
+    for (const auto& mount : container.mounts) {
+      if (mount.mount_path.empty()) continue;
+      const std::string mount_path = normalize_host_path(mount.mount_path);
+      if (!path_within(path, mount_path)) continue;
+      const VolumeView* volume = volume_named(mount.volume);
+      if (!volume) continue;
+      const NodeId config = tree.get(volume->node, "configMap");
+      auto name = tree.scalar(tree.get(config, "name"));
+      if (!name) continue;
+      const IndexedConfigMap* config_map = in_.index->config_map(in_.object.ref.namespace_, *name);
+      if (!config_map) continue;
+      std::string relative = path == mount_path ? std::string() : path.substr(mount_path.size() + (mount_path == "/" ? 0 : 1));
+      if (!mount.sub_path.empty()) relative = relative.empty() ? mount.sub_path : mount.sub_path + "/" + relative;
+      std::string key = relative;
+      for (NodeId item : tree.items(tree.get(config, "items"))) {
+        if (tree.scalar(tree.get(item, "path")).value_or("") == relative) key = std::string(tree.scalar(tree.get(item, "key")).value_or(""));
+      }
+      if (const IndexedEntry* entry = config_map->entry(key)) return {config_map, entry};
+    }
+    return {nullptr, nullptr};
+  }
+
+  void add_commands(const ContainerView& container, std::vector<ShellCommand> commands, const std::vector<TextSource>& sources,
+                    const std::string& origin, const ShellEnv& env, int depth) {
+    for (auto& command : commands) {
+      RunCommand run;
+      run.container = &container;
+      const ShellWord* anchor = command.argv.empty() ? (command.redirects.empty() ? nullptr : &command.redirects[0].target)
+                                                     : &command.argv[0];
+      if (anchor && anchor->source < sources.size()) run.site = site_of(sources[anchor->source], anchor->offset);
+      run.origin = origin;
+      run.cause = run.site.config_map
+                      ? fmt::format("{}#L{}", run.site.place.field, run.site.place.span.begin.line)
+                      : container.pointer + "/command";
+      run.on_host = command.host_namespace || (!command.chroot.empty() && chroot_host_path(container, command.chroot));
+      const std::string runs = command.runs_file;
+      run.command = std::move(command);
+      out_.commands.push_back(std::move(run));
+      // A script mounted from a ConfigMap that this command runs: its commands run too, in
+      // the same container.
+      if (runs.empty() || depth >= kMaxScriptDepth) continue;
+      auto [config_map, entry] = mounted_script(container, runs);
+      if (!entry) continue;
+      TextSource source{entry->text, entry->value_span, entry->style == ScalarStyle::Block,
+                        "/data/" + json_pointer_token(entry->key), config_map->file, config_map};
+      const std::string script_origin =
+          fmt::format("script \"{}\" of ConfigMap {}", entry->key,
+                      config_map->ref.namespace_.empty() ? config_map->ref.name
+                                                         : config_map->ref.namespace_ + "/" + config_map->ref.name);
+      add_commands(container, read_script(entry->text, 0, env), {source}, script_origin, env, depth + 1);
+    }
+  }
+
+  void read_commands(const ContainerView& container) {
+    const YamlTree& tree = in_.tree;
+    std::vector<std::string_view> argv;
+    std::vector<TextSource> sources;
+    for (const char* key : {"command", "args"}) {
+      std::size_t index = 0;
+      for (NodeId item : tree.items(tree.get(container.node, key))) {
+        const std::string pointer = fmt::format("{}/{}/{}", container.pointer, key, index++);
+        auto text = tree.scalar(item);
+        if (!text) continue;
+        const YamlNode& node = tree.node(item);
+        argv.push_back(*text);
+        sources.push_back(TextSource{*text, node.span, node.style == ScalarStyle::Block, pointer, in_.file, nullptr});
+      }
+    }
+    if (argv.empty()) return;
+    const ShellEnv env = container_env(tree, container);
+    add_commands(container, read_argv(argv, env), sources, "", env, 0);
+  }
+
+  /// The host path a chroot directory of the container is, through a hostPath mount.
+  std::optional<std::string> chroot_host_path(const ContainerView& container, std::string_view chroot) const {
+    const std::string dir = normalize_host_path(chroot);
+    const HostMount* mount = nullptr;
+    for (const auto& candidate : out_.mounts) {
+      if (candidate.container == &container && path_within(dir, candidate.mount_path) &&
+          (!mount || candidate.mount_path.size() > mount->mount_path.size())) {
+        mount = &candidate;
+      }
+    }
+    if (!mount) return std::nullopt;
+    return normalize_host_path(mount->host_path + "/" + dir.substr(mount->mount_path.size()));
+  }
+
+  /// The container's deepest mount (of any volume) that holds `path`.
+  const VolumeMountView* deepest_mount(const ContainerView& container, std::string_view path) const {
+    const VolumeMountView* best = nullptr;
+    std::size_t best_size = 0;
+    for (const auto& mount : container.mounts) {
+      if (mount.mount_path.empty()) continue;
+      const std::string mount_path = normalize_host_path(mount.mount_path);
+      if (path_within(path, mount_path) && (!best || mount_path.size() > best_size)) {
+        best = &mount;
+        best_size = mount_path.size();
+      }
+    }
+    return best;
+  }
+
+  /// Where a path the command names lands on the host: (host path, the mount it goes through).
+  std::optional<std::pair<std::string, const HostMount*>> to_host(const RunCommand& run, std::string_view written) const {
+    if (!written.starts_with("/")) return std::nullopt;
+    const std::string path = normalize_host_path(written);
+    const ShellCommand& command = run.command;
+    if (command.host_namespace) {
+      const std::string host = command.chroot.empty() ? path : normalize_host_path(command.chroot + "/" + path);
+      return std::make_pair(host, nullptr);
+    }
+    if (!command.chroot.empty()) {
+      auto root = chroot_host_path(*run.container, command.chroot);
+      if (!root) return std::nullopt;
+      const std::string dir = normalize_host_path(command.chroot);
+      const HostMount* mount = out_.mounts.empty() ? nullptr : host_mount_of_dir(*run.container, dir);
+      if (mount && mount->read_only) return std::nullopt;
+      return std::make_pair(normalize_host_path(*root + "/" + path), mount);
+    }
+    const VolumeMountView* deepest = deepest_mount(*run.container, path);
+    if (!deepest) return std::nullopt;
+    const HostMount* mount = host_mount_of_dir(*run.container, path);
+    if (!mount || mount->mount_path != normalize_host_path(deepest->mount_path) || mount->read_only) return std::nullopt;
+    return std::make_pair(normalize_host_path(mount->host_path + "/" + path.substr(mount->mount_path.size())), mount);
+  }
+
+  const HostMount* host_mount_of_dir(const ContainerView& container, std::string_view path) const {
+    const HostMount* best = nullptr;
+    for (const auto& mount : out_.mounts) {
+      if (mount.container == &container && path_within(path, mount.mount_path) &&
+          (!best || mount.mount_path.size() > best->mount_path.size())) {
+        best = &mount;
+      }
+    }
+    return best;
+  }
+
+  std::string how_of(const RunCommand& run) const {
+    std::string how = fmt::format("{} runs `{}`", describe_container(*run.container), run.command.text());
+    if (!run.origin.empty()) how += " in " + run.origin;
+    return how;
+  }
+
+  void read_writes(const RunCommand& run) {
+    for (const auto& [word, kind] : destinations(run.command)) {
+      if (word->text.empty() || (word->unknown && !word->text.starts_with("/"))) continue;
+      auto host = to_host(run, path_of(*word));
+      if (!host || is_kernel_filesystem(host->first)) continue;
+      if (host->second && host->second->read_file) continue;
+      HostWrite write;
+      write.host_path = host->first;
+      write.kind = kind;
+      write.mount = host->second;
+      write.volume = host->second ? host->second->volume : nullptr;
+      write.how = how_of(run);
+      write.site = run.site;
+      write.container = run.container->name;
+      write.cause = write.volume ? write.volume->pointer : run.cause;
+      out_.writes.push_back(std::move(write));
+    }
+  }
+
+  void read_volume_types() {
+    const YamlTree& tree = in_.tree;
+    for (const auto& volume : in_.pod.volumes) {
+      const NodeId host_path = tree.get(volume.node, "hostPath");
+      auto path = tree.scalar(tree.get(host_path, "path"));
+      auto type = tree.scalar(tree.get(host_path, "type"));
+      if (!path || path->empty() || !type || (*type != "DirectoryOrCreate" && *type != "FileOrCreate")) continue;
+      const std::string host = normalize_host_path(*path);
+      if (is_read_file(host)) continue;
+      HostWrite write;
+      write.host_path = host;
+      write.kind = WriteKind::Creates;
+      write.volume = &volume;
+      write.how = fmt::format("hostPath type {} makes the kubelet create {} when it is missing", *type, *path);
+      const MapEntry* entry = tree.find(host_path, "type");
+      write.site.place = Place{in_.file, tree.span_of(*entry), volume.pointer + "/hostPath/type"};
+      write.cause = volume.pointer;
+      out_.writes.push_back(std::move(write));
+    }
+  }
+
+  Site container_site(const ContainerView& container, const char* preferred) const {
+    const YamlTree& tree = in_.tree;
+    for (const char* key : {preferred, "image", "command", "args", "env"}) {
+      if (const MapEntry* entry = tree.find(container.node, key)) {
+        return Site{Place{in_.file, tree.span_of(*entry), container.pointer + "/" + key}, nullptr};
+      }
+    }
+    return Site{Place{in_.file, tree.node(container.node).span, container.pointer}, nullptr};
+  }
+
+  std::map<std::string, std::string> literal_env(const ContainerView& container) const {
+    std::map<std::string, std::string> literal;
+    for (auto& [name, value] : container_env(in_.tree, container)) {
+      if (value) literal[name] = *value;
+    }
+    return literal;
+  }
+
+  void read_catalogue(const ContainerView& container) {
+    const YamlTree& tree = in_.tree;
+    const std::string image(tree.scalar(tree.get(container.node, "image")).value_or(""));
+    const std::string line = command_line(tree, container);
+    const auto env = literal_env(container);
+    for (const auto& installer : in_.catalogue.installers()) {
+      if (!installer.match.matches(image, line, env)) continue;
+      const Site site = container_site(container, installer.match.command ? "command" : "image");
+      for (const auto& target : installer.writes) {
+        for (const auto& mount : out_.mounts) {
+          if (mount.container != &container || mount.read_only || mount.read_file) continue;
+          std::string host;
+          if (path_within(target.path, mount.host_path)) {
+            host = target.path;
+          } else if (path_within(mount.host_path, target.path)) {
+            host = mount.host_path;
+          } else {
+            continue;
+          }
+          HostWrite write;
+          write.host_path = host;
+          write.kind = WriteKind::Copies;
+          write.programs = target.programs;
+          write.mount = &mount;
+          write.volume = mount.volume;
+          write.how = fmt::format("{} {} ({}) [{}]", describe_container(container), installer.does,
+                                  installer.match.command ? "its command" : "its image", installer.source);
+          write.site = site;
+          write.container = container.name;
+          write.cause = mount.volume->pointer;
+          out_.writes.push_back(std::move(write));
+        }
+      }
+    }
+    for (const auto& known : in_.catalogue.kernel_work()) {
+      if (!known.match.matches(image, line, env)) continue;
+      KernelWork work;
+      work.known = &known;
+      work.container = &container;
+      work.site = container_site(container, known.match.command ? "command" : known.match.image ? "image" : "env");
+      work.how = fmt::format("{} {} [{}]", describe_container(container), known.does, known.source);
+      if (known.off_when) {
+        if (auto setting = config_setting(*known.off_when)) {
+          const auto& values = known.off_when->values;
+          if (std::find(values.begin(), values.end(), setting->first) != values.end()) {
+            work.off = true;
+            work.off_by = setting->second;
+          }
+        }
+      }
+      out_.kernel.push_back(std::move(work));
+    }
+  }
+
+  /// The ConfigMaps the pod mounts, as the index has them.
+  std::vector<const IndexedConfigMap*> mounted_config_maps() const {
+    std::vector<const IndexedConfigMap*> found;
+    if (!in_.index) return found;
+    const YamlTree& tree = in_.tree;
+    for (const auto& volume : in_.pod.volumes) {
+      auto name = tree.scalar(tree.get(tree.get(volume.node, "configMap"), "name"));
+      if (!name) continue;
+      const IndexedConfigMap* config_map = in_.index->config_map(in_.object.ref.namespace_, *name);
+      if (config_map && std::find(found.begin(), found.end(), config_map) == found.end()) found.push_back(config_map);
+    }
+    return found;
+  }
+
+  /// The value of a setting in a mounted ConfigMap (a YAML document under `key`), and a
+  /// description of where it is.
+  std::optional<std::pair<std::string, std::string>> config_setting(const ConfigSwitch& setting) const {
+    for (const IndexedConfigMap* config_map : mounted_config_maps()) {
+      const IndexedEntry* entry = config_map->entry(setting.key);
+      if (!entry) continue;
+      auto documents = parse_yaml_documents(entry->text, 1);
+      if (documents.empty() || documents[0].error) continue;
+      const YamlTree& tree = documents[0].tree;
+      NodeId node = tree.root();
+      std::string_view path = setting.setting;
+      while (!path.empty() && node != kNoNode) {
+        const auto dot = path.find('.');
+        node = tree.get(node, path.substr(0, dot));
+        path = dot == std::string_view::npos ? std::string_view() : path.substr(dot + 1);
+      }
+      auto value = tree.scalar(node);
+      if (!value) continue;
+      return std::make_pair(std::string(*value),
+                            fmt::format("{}: {} in {} of ConfigMap {}", setting.setting, *value, setting.key,
+                                        config_map->ref.namespace_.empty()
+                                            ? config_map->ref.name
+                                            : config_map->ref.namespace_ + "/" + config_map->ref.name));
+    }
+    return std::nullopt;
+  }
+
+  /// Strings found at a `a.b[].c[]` path of a JSON document.
+  static void walk_json(const nlohmann::json& node, std::string_view path, std::vector<std::string>& out) {
+    if (path.empty()) {
+      if (node.is_string()) out.push_back(node.get<std::string>());
+      return;
+    }
+    const auto dot = path.find('.');
+    std::string_view step = path.substr(0, dot);
+    const std::string_view rest = dot == std::string_view::npos ? std::string_view() : path.substr(dot + 1);
+    const bool each = step.ends_with("[]");
+    if (each) step.remove_suffix(2);
+    const nlohmann::json* child = &node;
+    if (!step.empty()) {
+      if (!node.is_object()) return;
+      auto it = node.find(std::string(step));
+      if (it == node.end()) return;
+      child = &*it;
+    }
+    if (!each) {
+      walk_json(*child, rest, out);
+      return;
+    }
+    if (!child->is_array()) return;
+    for (const auto& item : *child) walk_json(item, rest, out);
+  }
+
+  void read_config_host_paths() {
+    for (const IndexedConfigMap* config_map : mounted_config_maps()) {
+      for (const auto& known : in_.catalogue.config_host_paths()) {
+        const IndexedEntry* entry = config_map->entry(known.key);
+        if (!entry) continue;
+        const nlohmann::json document = nlohmann::json::parse(entry->text, nullptr, false);
+        if (document.is_discarded()) continue;
+        std::vector<std::string> paths;
+        walk_json(document, known.json, paths);
+        TextSource source{entry->text, entry->value_span, entry->style == ScalarStyle::Block,
+                          "/data/" + json_pointer_token(entry->key), config_map->file, config_map};
+        std::size_t searched = 0;
+        for (const auto& path : paths) {
+          if (!path.starts_with("/")) continue;
+          const auto at = entry->text.find("\"" + path + "\"", searched);
+          if (at != std::string::npos) searched = at + 1;
+          HostWrite write;
+          write.host_path = normalize_host_path(path);
+          write.kind = WriteKind::Creates;
+          write.how = fmt::format("{} of ConfigMap {} names {}: {} [{}]", known.key, config_map->ref.name, path, known.does,
+                                  known.source);
+          write.site = site_of(source, static_cast<std::uint32_t>(at == std::string::npos ? 0 : at));
+          write.cause = fmt::format("{}#L{}", write.site.place.field, write.site.place.span.begin.line);
+          out_.writes.push_back(std::move(write));
+        }
+      }
+    }
+  }
+
+  const EvidenceInput& in_;
+  WorkloadEvidence out_;
+};
+
+}  // namespace
+
+WorkloadEvidence gather_evidence(const EvidenceInput& input) {
+  EvidenceReader reader(input);
+  return reader.read();
+}
+
+}  // namespace immutalint

@@ -1,0 +1,742 @@
+// Reads container commands and shell scripts into the simple commands they run. This is a
+// reader for finding evidence, not a shell: it never runs anything, and where a value is only
+// known at run time it says so (ShellWord::unknown) rather than guessing.
+#include "immutalint/shell.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+
+namespace immutalint {
+
+namespace {
+
+/// Nested `sh -c` scripts, `$(...)` and wrappers: deeper nesting is not read.
+constexpr int kMaxDepth = 16;
+
+bool is_name_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
+bool is_name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+
+bool is_operator_char(char c) { return c == ';' || c == '&' || c == '|' || c == '<' || c == '>' || c == '(' || c == ')'; }
+
+std::string_view basename(std::string_view path) {
+  const auto slash = path.rfind('/');
+  return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
+/// `NAME=value` with a valid shell name before the first '='.
+std::optional<std::size_t> assignment_split(std::string_view word) {
+  if (word.empty() || !is_name_start(word[0])) return std::nullopt;
+  for (std::size_t i = 1; i < word.size(); ++i) {
+    if (word[i] == '=') return i;
+    if (!is_name_char(word[i])) return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+bool one_of(std::string_view word, std::initializer_list<std::string_view> list) {
+  return std::find(list.begin(), list.end(), word) != list.end();
+}
+
+/// Where commands run: inherited by the commands of nested scripts.
+struct Scope {
+  bool host_namespace = false;
+  std::string chroot;
+  std::string entered_by;
+  std::optional<ShellWord> entry;
+};
+
+struct Token {
+  enum class Kind { Word, Operator, Newline, End };
+  Kind kind = Kind::End;
+  std::string op;     // for operators
+  ShellWord word;     // for words
+  bool quoted = false;    // some part of the word was quoted or escaped
+  bool adjacent = false;  // the next character is an operator, with no blank between
+};
+
+class CommandBuilder;
+
+/// Tokenizes one script and turns its simple commands into ShellCommands.
+class ScriptReader {
+ public:
+  ScriptReader(std::string_view text, std::uint32_t source, std::uint32_t base, ShellEnv& env, Scope scope,
+               std::vector<ShellCommand>& out, int depth)
+      : text_(text), source_(source), base_(base), env_(env), scope_(std::move(scope)), out_(out), depth_(depth) {}
+
+  void read();
+
+ private:
+  friend class CommandBuilder;
+
+  Token next();
+  void skip_blanks();
+  void read_heredoc_bodies();
+  ShellWord read_word(bool& quoted);
+  void read_double_quoted(ShellWord& word);
+  void read_dollar(ShellWord& word, bool in_double_quotes);
+  void read_substitution(std::string_view inner, std::uint32_t inner_offset);
+  std::size_t matching_paren(std::size_t open) const;
+  std::string expand_default(std::string_view text, bool& unknown);
+
+  std::string_view text_;
+  std::uint32_t source_;
+  std::uint32_t base_;  // offset of text_ within the source text
+  ShellEnv& env_;
+  Scope scope_;
+  std::vector<ShellCommand>& out_;
+  int depth_;
+  std::size_t pos_ = 0;
+  struct Heredoc {
+    std::string delimiter;
+    bool strip_tabs;
+  };
+  std::vector<Heredoc> heredocs_;
+};
+
+/// Turns the words of one simple command into ShellCommands: assignments, control keywords,
+/// wrappers and nested shells are resolved here. Shared by scripts and by container argv.
+class CommandBuilder {
+ public:
+  CommandBuilder(ShellEnv& env, std::vector<ShellCommand>& out, int depth) : env_(env), out_(out), depth_(depth) {}
+
+  void build(std::vector<ShellWord> words, std::vector<ShellRedirect> redirects, Scope scope);
+
+ private:
+  bool unwrap(std::vector<ShellWord>& words, Scope& scope, std::vector<ShellRedirect>& redirects);
+
+  ShellEnv& env_;
+  std::vector<ShellCommand>& out_;
+  int depth_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Tokens
+
+void ScriptReader::skip_blanks() {
+  while (pos_ < text_.size()) {
+    const char c = text_[pos_];
+    if (c == ' ' || c == '\t' || c == '\r') {
+      ++pos_;
+    } else if (c == '\\' && pos_ + 1 < text_.size() && text_[pos_ + 1] == '\n') {
+      pos_ += 2;  // line continuation
+    } else {
+      break;
+    }
+  }
+}
+
+Token ScriptReader::next() {
+  skip_blanks();
+  Token token;
+  if (pos_ >= text_.size()) return token;
+  const char c = text_[pos_];
+  if (c == '#') {  // a comment: a '#' at the start of a word
+    while (pos_ < text_.size() && text_[pos_] != '\n') ++pos_;
+    return next();
+  }
+  if (c == '\n') {
+    ++pos_;
+    read_heredoc_bodies();
+    token.kind = Token::Kind::Newline;
+    return token;
+  }
+  if (is_operator_char(c)) {
+    static constexpr std::array<std::string_view, 19> kOperators = {
+        "&>>", "<<-", "<<<", ";;&", "&&", "||", ";;", ";&", "|&", ">>", ">|", "&>", "<<", "<>", ">&", "<&", "(", ")", ";"};
+    for (auto op : kOperators) {
+      if (text_.substr(pos_, op.size()) == op) {
+        token.kind = Token::Kind::Operator;
+        token.op = std::string(op);
+        pos_ += op.size();
+        return token;
+      }
+    }
+    token.kind = Token::Kind::Operator;
+    token.op = std::string(1, c);
+    ++pos_;
+    return token;
+  }
+  token.kind = Token::Kind::Word;
+  token.word = read_word(token.quoted);
+  token.adjacent = pos_ < text_.size() && (text_[pos_] == '<' || text_[pos_] == '>');
+  return token;
+}
+
+void ScriptReader::read_heredoc_bodies() {
+  for (const auto& heredoc : heredocs_) {
+    while (pos_ < text_.size()) {
+      const auto end = text_.find('\n', pos_);
+      std::string_view line = text_.substr(pos_, end == std::string_view::npos ? std::string_view::npos : end - pos_);
+      pos_ = end == std::string_view::npos ? text_.size() : end + 1;
+      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+      if (heredoc.strip_tabs) {
+        while (!line.empty() && line.front() == '\t') line.remove_prefix(1);
+      }
+      if (line == heredoc.delimiter) break;
+    }
+  }
+  heredocs_.clear();
+}
+
+ShellWord ScriptReader::read_word(bool& quoted) {
+  ShellWord word;
+  word.source = source_;
+  word.offset = base_ + static_cast<std::uint32_t>(pos_);
+  word.opens_quote = pos_ < text_.size() && (text_[pos_] == '\'' || text_[pos_] == '"');
+  quoted = false;
+  while (pos_ < text_.size()) {
+    const char c = text_[pos_];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || is_operator_char(c)) break;
+    if (c == '\\') {
+      quoted = true;
+      if (pos_ + 1 < text_.size()) {
+        if (text_[pos_ + 1] != '\n') word.text += text_[pos_ + 1];
+        pos_ += 2;
+      } else {
+        ++pos_;
+      }
+    } else if (c == '\'') {
+      quoted = true;
+      const auto close = text_.find('\'', pos_ + 1);
+      const auto end = close == std::string_view::npos ? text_.size() : close;
+      word.text.append(text_.substr(pos_ + 1, end - pos_ - 1));
+      pos_ = close == std::string_view::npos ? text_.size() : close + 1;
+    } else if (c == '"') {
+      quoted = true;
+      ++pos_;
+      read_double_quoted(word);
+    } else if (c == '$') {
+      read_dollar(word, false);
+    } else if (c == '`') {
+      auto close = text_.find('`', pos_ + 1);
+      while (close != std::string_view::npos && text_[close - 1] == '\\') close = text_.find('`', close + 1);
+      const auto end = close == std::string_view::npos ? text_.size() : close;
+      read_substitution(text_.substr(pos_ + 1, end - pos_ - 1), static_cast<std::uint32_t>(pos_ + 1));
+      word.unknown = true;
+      pos_ = close == std::string_view::npos ? text_.size() : close + 1;
+    } else {
+      word.text += c;
+      ++pos_;
+    }
+  }
+  return word;
+}
+
+void ScriptReader::read_double_quoted(ShellWord& word) {
+  while (pos_ < text_.size()) {
+    const char c = text_[pos_];
+    if (c == '"') {
+      ++pos_;
+      return;
+    }
+    if (c == '\\' && pos_ + 1 < text_.size()) {
+      const char escaped = text_[pos_ + 1];
+      if (escaped == '$' || escaped == '`' || escaped == '"' || escaped == '\\') {
+        word.text += escaped;
+      } else if (escaped != '\n') {
+        word.text += c;
+        word.text += escaped;
+      }
+      pos_ += 2;
+    } else if (c == '$') {
+      read_dollar(word, true);
+    } else if (c == '`') {
+      auto close = text_.find('`', pos_ + 1);
+      while (close != std::string_view::npos && text_[close - 1] == '\\') close = text_.find('`', close + 1);
+      const auto end = close == std::string_view::npos ? text_.size() : close;
+      read_substitution(text_.substr(pos_ + 1, end - pos_ - 1), static_cast<std::uint32_t>(pos_ + 1));
+      word.unknown = true;
+      pos_ = close == std::string_view::npos ? text_.size() : close + 1;
+    } else {
+      word.text += c;
+      ++pos_;
+    }
+  }
+}
+
+std::size_t ScriptReader::matching_paren(std::size_t open) const {
+  int depth = 0;
+  for (std::size_t i = open; i < text_.size(); ++i) {
+    const char c = text_[i];
+    if (c == '\\') {
+      ++i;
+    } else if (c == '\'') {
+      const auto close = text_.find('\'', i + 1);
+      if (close == std::string_view::npos) return text_.size();
+      i = close;
+    } else if (c == '(') {
+      ++depth;
+    } else if (c == ')') {
+      if (--depth == 0) return i;
+    }
+  }
+  return text_.size();
+}
+
+void ScriptReader::read_substitution(std::string_view inner, std::uint32_t inner_offset) {
+  if (depth_ >= kMaxDepth) return;
+  // The commands of a substitution run too, before the command that uses their output.
+  ShellEnv copy = env_;
+  ScriptReader nested(inner, source_, base_ + inner_offset, copy, scope_, out_, depth_ + 1);
+  nested.read();
+}
+
+std::string ScriptReader::expand_default(std::string_view text, bool& unknown) {
+  // A default value may itself hold expansions: read it as the inside of double quotes.
+  std::vector<ShellCommand> ignored;
+  ShellEnv copy = env_;
+  ScriptReader nested(text, source_, base_, copy, scope_, ignored, depth_ + 1);
+  ShellWord word;
+  nested.read_double_quoted(word);
+  unknown = unknown || word.unknown;
+  return word.text;
+}
+
+void ScriptReader::read_dollar(ShellWord& word, bool in_double_quotes) {
+  const std::size_t start = pos_;
+  ++pos_;  // '$'
+  if (pos_ >= text_.size()) {
+    word.text += '$';
+    return;
+  }
+  const char c = text_[pos_];
+  if (c == '(') {
+    const bool arithmetic = pos_ + 1 < text_.size() && text_[pos_ + 1] == '(';
+    const std::size_t close = matching_paren(pos_);
+    if (!arithmetic) read_substitution(text_.substr(pos_ + 1, close - pos_ - 1), static_cast<std::uint32_t>(pos_ + 1));
+    pos_ = std::min(close + 1, text_.size());
+    word.unknown = true;
+    return;
+  }
+  if (c == '{') {
+    const auto close = text_.find('}', pos_);
+    const std::size_t end = close == std::string_view::npos ? text_.size() : close;
+    std::string_view body = text_.substr(pos_ + 1, end - pos_ - 1);
+    pos_ = close == std::string_view::npos ? text_.size() : close + 1;
+    std::size_t name_end = 0;
+    while (name_end < body.size() && is_name_char(body[name_end])) ++name_end;
+    const std::string name(body.substr(0, name_end));
+    std::string_view op = body.substr(name_end);
+    auto it = env_.find(name);
+    const bool set = it != env_.end();
+    const bool known = set && it->second.has_value();
+    const bool empty = known && it->second->empty();
+    auto use_default = [&](std::string_view rest, bool assign) {
+      bool unknown = false;
+      std::string value = expand_default(rest, unknown);
+      if (assign && !name.empty()) env_[name] = unknown ? std::nullopt : std::optional<std::string>(value);
+      word.text += value;
+      word.unknown = word.unknown || unknown;
+    };
+    if (op.starts_with(":-") || op.starts_with(":=")) {
+      if (known && !empty) {
+        word.text += *it->second;
+      } else if (set && !known) {
+        word.unknown = true;  // set from somewhere we cannot see; the default may not apply
+      } else {
+        use_default(op.substr(2), op[1] == '=');
+      }
+    } else if ((op.starts_with("-") || op.starts_with("=")) && !op.starts_with("-}")) {
+      if (known) {
+        word.text += *it->second;
+      } else if (set) {
+        word.unknown = true;
+      } else {
+        use_default(op.substr(1), op[0] == '=');
+      }
+    } else if (op.empty() && known) {
+      word.text += *it->second;
+    } else {
+      word.unknown = true;  // ${#x}, ${x%y}, ${x/y/z}, ${!x}, unknown values
+    }
+    return;
+  }
+  if (c == '\'' && !in_double_quotes) {  // $'...': ANSI-C quoting, taken literally
+    const auto close = text_.find('\'', pos_ + 1);
+    const auto end = close == std::string_view::npos ? text_.size() : close;
+    word.text.append(text_.substr(pos_ + 1, end - pos_ - 1));
+    pos_ = close == std::string_view::npos ? text_.size() : close + 1;
+    return;
+  }
+  if (is_name_start(c)) {
+    std::size_t end = pos_;
+    while (end < text_.size() && is_name_char(text_[end])) ++end;
+    const std::string name(text_.substr(pos_, end - pos_));
+    pos_ = end;
+    auto it = env_.find(name);
+    if (it != env_.end() && it->second) {
+      word.text += *it->second;
+    } else {
+      word.unknown = true;
+    }
+    return;
+  }
+  if (std::isdigit(static_cast<unsigned char>(c)) || one_of(std::string_view(&c, 1), {"@", "*", "#", "?", "$", "!", "-"})) {
+    ++pos_;
+    word.unknown = true;
+    return;
+  }
+  word.text.append(text_.substr(start, 1));  // a lone '$'
+}
+
+void ScriptReader::read() {
+  std::vector<ShellWord> words;
+  std::vector<ShellRedirect> redirects;
+  bool previous_adjacent_digits = false;
+  CommandBuilder builder(env_, out_, depth_);
+  auto flush = [&] {
+    if (!words.empty() || !redirects.empty()) builder.build(std::move(words), std::move(redirects), scope_);
+    words.clear();
+    redirects.clear();
+  };
+  while (true) {
+    Token token = next();
+    if (token.kind == Token::Kind::End) break;
+    if (token.kind == Token::Kind::Newline) {
+      flush();
+      continue;
+    }
+    if (token.kind == Token::Kind::Word) {
+      const bool digits = !token.quoted && !token.word.text.empty() &&
+                          std::all_of(token.word.text.begin(), token.word.text.end(),
+                                      [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)); });
+      previous_adjacent_digits = digits && token.adjacent;  // "2>": a file descriptor, not a word
+      if (!previous_adjacent_digits) words.push_back(std::move(token.word));
+      continue;
+    }
+    const std::string& op = token.op;
+    const bool redirect = op == ">" || op == ">>" || op == ">|" || op == "&>" || op == "&>>" || op == "<" ||
+                          op == "<<" || op == "<<-" || op == "<<<" || op == "<>" || op == ">&" || op == "<&";
+    if (!redirect) {
+      previous_adjacent_digits = false;
+      flush();
+      continue;
+    }
+    skip_blanks();
+    if (pos_ >= text_.size() || text_[pos_] == '\n') break;
+    bool quoted = false;
+    ShellWord target = read_word(quoted);
+    if (op == "<<" || op == "<<-") {
+      heredocs_.push_back({target.text, op == "<<-"});
+    } else if (op == ">" || op == ">>" || op == ">|" || op == "&>" || op == "&>>") {
+      redirects.push_back({std::move(target), op == ">>" || op == "&>>"});
+    } else if (op == ">&" && !target.text.empty() &&
+               !std::all_of(target.text.begin(), target.text.end(), [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)) || ch == '-'; })) {
+      redirects.push_back({std::move(target), false});  // ">& file" is "&> file"
+    }
+    previous_adjacent_digits = false;
+  }
+  flush();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Commands
+
+/// Skips the options of a wrapper; `with_value` are options that take the next word as value.
+std::size_t skip_options(const std::vector<ShellWord>& words, std::size_t i, std::initializer_list<std::string_view> with_value) {
+  while (i < words.size() && words[i].text.starts_with("-") && words[i].text != "-") {
+    if (words[i].text == "--") return i + 1;
+    const bool takes_value = one_of(words[i].text, with_value);
+    i += takes_value ? 2 : 1;
+  }
+  return i;
+}
+
+/// True when the nsenter options put the command in PID 1's mount namespace.
+bool nsenter_reaches_host_files(const std::vector<ShellWord>& words, std::size_t begin, std::size_t end) {
+  bool pid1 = false;
+  bool mount = false;
+  bool any_namespace = false;
+  for (std::size_t i = begin; i < end; ++i) {
+    const std::string& w = words[i].text;
+    if (w.find("/proc/1/ns/mnt") != std::string::npos) return true;
+    if (w == "-t" || w == "--target") {
+      if (i + 1 < end && words[i + 1].text == "1") pid1 = true;
+      ++i;
+      continue;
+    }
+    if (w == "--target=1" || w == "-t1") pid1 = true;
+    if (w == "-a" || w == "--all") {
+      mount = true;
+      any_namespace = true;
+    }
+    if (w == "--mount" || w.starts_with("--mount=")) {
+      mount = true;
+      any_namespace = true;
+    }
+    if (w.starts_with("--") && w != "--mount" && !w.starts_with("--mount=") &&
+        one_of(w.substr(0, w.find('=')), {"--uts", "--ipc", "--net", "--pid", "--user", "--cgroup", "--time"})) {
+      any_namespace = true;
+    }
+    if (w.size() > 1 && w[0] == '-' && w[1] != '-') {
+      // Short options may be combined: -m, -mn, -t1, -m/proc/1/ns/mnt.
+      for (std::size_t k = 1; k < w.size(); ++k) {
+        const char o = w[k];
+        if (o == 't') {
+          if (w.substr(k + 1) == "1") pid1 = true;
+          if (k + 1 == w.size() && i + 1 < end && words[i + 1].text == "1") pid1 = true;
+          break;
+        }
+        if (o == 'm') {
+          mount = true;
+          any_namespace = true;
+          break;  // -mFILE: the rest is the file
+        }
+        if (o == 'a') {
+          mount = true;
+          any_namespace = true;
+        }
+        if (one_of(std::string_view(&w[k], 1), {"u", "i", "n", "p", "U", "C", "T"})) any_namespace = true;
+      }
+    }
+  }
+  // Without namespace options, nsenter enters all of the target's namespaces.
+  return pid1 && (mount || !any_namespace);
+}
+
+std::string join_words(const std::vector<ShellWord>& words, std::size_t begin, std::size_t end) {
+  std::string text;
+  for (std::size_t i = begin; i < end && i < words.size(); ++i) {
+    if (!text.empty()) text += ' ';
+    text += words[i].text;
+  }
+  return text;
+}
+
+bool is_shell(std::string_view program) {
+  return one_of(program, {"sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox-sh"});
+}
+
+bool CommandBuilder::unwrap(std::vector<ShellWord>& words, Scope& scope, std::vector<ShellRedirect>& redirects) {
+  for (int hops = 0; hops < kMaxDepth && !words.empty(); ++hops) {
+    const std::string_view program = basename(words[0].text);
+    std::size_t rest = 0;
+    if (program == "sudo") {
+      rest = skip_options(words, 1, {"-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U", "-T"});
+    } else if (program == "exec") {
+      rest = skip_options(words, 1, {"-a"});
+    } else if (program == "env") {
+      rest = skip_options(words, 1, {"-u", "-C", "-S"});
+      while (rest < words.size() && assignment_split(words[rest].text)) ++rest;
+    } else if (one_of(program, {"nohup", "command", "builtin", "setsid", "time", "stdbuf", "unbuffer"})) {
+      rest = skip_options(words, 1, {"-i", "-o", "-e"});
+    } else if (program == "timeout") {
+      rest = skip_options(words, 1, {"-s", "-k", "--signal", "--kill-after"});
+      if (rest < words.size()) ++rest;  // the duration
+    } else if (one_of(program, {"nice", "ionice"})) {
+      rest = skip_options(words, 1, {"-n", "-c", "-p", "--adjustment", "--class", "--classdata"});
+    } else if (program == "taskset" || program == "flock") {
+      rest = skip_options(words, 1, {"-w", "-E", "--timeout", "--conflict-exit-code"});
+      if (rest < words.size()) ++rest;  // the mask or lock file
+    } else if (program == "busybox" && words.size() > 1 && !words[1].text.starts_with("-")) {
+      rest = 1;
+    } else if (program == "nsenter") {
+      std::size_t i = 1;
+      while (i < words.size() && words[i].text.starts_with("-") && words[i].text != "--") {
+        const std::string& w = words[i].text;
+        i += (w == "-t" || w == "--target" || w == "-S" || w == "-G" || w == "--setuid" || w == "--setgid" || w == "-w" ||
+              w == "-r")
+                 ? 2
+                 : 1;
+      }
+      const std::size_t options_end = std::min(i, words.size());
+      if (nsenter_reaches_host_files(words, 1, options_end)) {
+        scope.host_namespace = true;
+        scope.chroot.clear();
+        scope.entered_by = join_words(words, 0, options_end + (options_end < words.size() && words[options_end].text == "--"));
+        scope.entry = words[0];
+      }
+      rest = options_end < words.size() && words[options_end].text == "--" ? options_end + 1 : options_end;
+      if (rest >= words.size()) return false;  // an interactive shell on the host: nothing to read
+    } else if (program == "chroot") {
+      std::size_t i = skip_options(words, 1, {"--userspec", "--groups"});
+      if (i >= words.size()) return false;
+      scope.chroot = words[i].text;
+      scope.entered_by = join_words(words, 0, i + 1);
+      scope.entry = words[0];
+      rest = i + 1;
+      if (rest >= words.size()) return false;  // a shell inside the new root
+    } else if (is_shell(program) || (program == "busybox" && words.size() > 1 && is_shell(words[1].text))) {
+      const std::size_t first = program == "busybox" ? 2 : 1;
+      std::size_t i = first;
+      bool dash_c = false;
+      while (i < words.size() && words[i].text.size() > 1 && words[i].text[0] == '-' && words[i].text != "--") {
+        const std::string& w = words[i].text;
+        if (w[1] != '-' && w.find('c') != std::string::npos) dash_c = true;
+        if (w == "-o" || w == "+o") ++i;
+        ++i;
+      }
+      if (dash_c) {
+        if (i >= words.size() || depth_ >= kMaxDepth) return false;
+        const ShellWord& script = words[i];
+        // Offsets of the nested script point into the text that holds the script word.
+        const std::uint32_t base = script.offset + (script.opens_quote ? 1 : 0);
+        std::vector<ShellCommand> nested;
+        ShellEnv copy = env_;
+        ScriptReader reader(script.text, script.source, base, copy, scope, nested, depth_ + 1);
+        reader.read();
+        for (auto& command : nested) out_.push_back(std::move(command));
+        // A redirection of the whole `sh -c` applies to what the script prints.
+        if (!redirects.empty()) {
+          ShellCommand writer;
+          writer.argv.push_back(words[0]);
+          writer.redirects = std::move(redirects);
+          writer.host_namespace = scope.host_namespace;
+          writer.chroot = scope.chroot;
+          out_.push_back(std::move(writer));
+        }
+        return false;
+      }
+      // `sh FILE`: runs a script file.
+      return true;
+    } else {
+      return true;
+    }
+    if (rest == 0 || rest >= words.size()) return rest < words.size();
+    words.erase(words.begin(), words.begin() + static_cast<std::ptrdiff_t>(rest));
+  }
+  return !words.empty();
+}
+
+void CommandBuilder::build(std::vector<ShellWord> words, std::vector<ShellRedirect> redirects, Scope scope) {
+  // Control keywords before a command, and words that only close a block.
+  static constexpr std::array<std::string_view, 11> kLeading = {"if", "then", "else", "elif", "do", "while", "until", "!",
+                                                                 "{", "time", "function"};
+  static constexpr std::array<std::string_view, 5> kClosing = {"fi", "done", "esac", "}", "in"};
+  while (!words.empty()) {
+    const std::string& first = words[0].text;
+    if (std::find(kLeading.begin(), kLeading.end(), first) != kLeading.end() ||
+        std::find(kClosing.begin(), kClosing.end(), first) != kClosing.end()) {
+      words.erase(words.begin());
+      continue;
+    }
+    break;
+  }
+  if (!words.empty() && one_of(words[0].text, {"for", "select", "case"})) return;  // loop heads and case words
+
+  // Assignments: on their own they set shell variables; before a command only its environment.
+  std::size_t assignments = 0;
+  while (assignments < words.size() && assignment_split(words[assignments].text)) ++assignments;
+  if (assignments == words.size() ||
+      (!words.empty() && one_of(words[0].text, {"export", "local", "readonly", "declare", "typeset"}))) {
+    for (const auto& word : words) {
+      if (auto eq = assignment_split(word.text)) {
+        env_[word.text.substr(0, *eq)] =
+            word.unknown ? std::nullopt : std::optional<std::string>(word.text.substr(*eq + 1));
+      }
+    }
+    if (!redirects.empty()) {  // `> file` alone creates the file
+      ShellCommand command;
+      command.redirects = std::move(redirects);
+      command.host_namespace = scope.host_namespace;
+      command.chroot = scope.chroot;
+      command.entered_by = scope.entered_by;
+      command.entry = scope.entry;
+      out_.push_back(std::move(command));
+    }
+    return;
+  }
+  words.erase(words.begin(), words.begin() + static_cast<std::ptrdiff_t>(assignments));
+
+  if (!unwrap(words, scope, redirects)) return;
+  ShellCommand command;
+  command.argv = std::move(words);
+  command.redirects = std::move(redirects);
+  command.host_namespace = scope.host_namespace;
+  command.chroot = scope.chroot;
+  command.entered_by = scope.entered_by;
+  command.entry = scope.entry;
+  const std::string_view program = command.program();
+  if ((program == "." || program == "source" || is_shell(program)) && command.argv.size() > 1) {
+    command.runs_file = command.argv[1].text;
+  } else if (!command.argv.empty() && command.argv[0].text.find('/') != std::string::npos) {
+    command.runs_file = command.argv[0].text;
+  }
+  out_.push_back(std::move(command));
+}
+
+/// Kubernetes' own expansion of `$(VAR)` in command and args: from the container's env; `$$`
+/// is a literal `$`; a reference it cannot resolve is left as written.
+ShellWord expand_kubernetes(std::string_view item, std::uint32_t source, const ShellEnv& env) {
+  ShellWord word;
+  word.source = source;
+  for (std::size_t i = 0; i < item.size(); ++i) {
+    if (item[i] == '$' && i + 1 < item.size() && item[i + 1] == '$') {
+      word.text += '$';
+      ++i;
+      continue;
+    }
+    if (item[i] == '$' && i + 1 < item.size() && item[i + 1] == '(') {
+      const auto close = item.find(')', i);
+      if (close != std::string_view::npos) {
+        const std::string name(item.substr(i + 2, close - i - 2));
+        auto it = env.find(name);
+        if (it != env.end()) {
+          if (it->second) {
+            word.text += *it->second;
+          } else {
+            word.unknown = true;
+          }
+          i = close;
+          continue;
+        }
+      }
+    }
+    word.text += item[i];
+  }
+  return word;
+}
+
+}  // namespace
+
+std::string_view ShellCommand::program() const {
+  if (argv.empty()) return {};
+  return basename(argv[0].text);
+}
+
+std::span<const ShellWord> ShellCommand::args() const {
+  if (argv.empty()) return {};
+  return std::span<const ShellWord>(argv).subspan(1);
+}
+
+std::string ShellCommand::text() const {
+  std::string text = entered_by;
+  for (const auto& word : argv) {
+    if (!text.empty()) text += ' ';
+    const bool plain = !word.text.empty() && std::all_of(word.text.begin(), word.text.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("-_./=:,@%+").find(c) != std::string_view::npos;
+    });
+    text += plain ? word.text : "'" + word.text + "'";
+  }
+  for (const auto& redirect : redirects) text += (redirect.append ? " >> " : " > ") + redirect.target.text;
+  return text;
+}
+
+std::vector<ShellCommand> read_argv(std::span<const std::string_view> argv, const ShellEnv& env) {
+  std::vector<ShellCommand> out;
+  if (argv.empty()) return out;
+  std::vector<ShellWord> words;
+  for (std::size_t i = 0; i < argv.size(); ++i) words.push_back(expand_kubernetes(argv[i], static_cast<std::uint32_t>(i), env));
+  // The runtime executes argv directly: no word splitting, no shell, until a shell is named.
+  ShellEnv copy = env;
+  CommandBuilder builder(copy, out, 0);
+  builder.build(std::move(words), {}, Scope{});
+  return out;
+}
+
+std::vector<ShellCommand> read_script(std::string_view script, std::uint32_t source, const ShellEnv& env) {
+  std::vector<ShellCommand> out;
+  ShellEnv copy = env;
+  ScriptReader reader(script, source, 0, copy, Scope{}, out, 0);
+  reader.read();
+  return out;
+}
+
+bool path_within(std::string_view path, std::string_view dir) {
+  while (dir.size() > 1 && dir.back() == '/') dir.remove_suffix(1);
+  if (dir == "/") return path.starts_with("/");
+  return path == dir || (path.starts_with(dir) && path.size() > dir.size() && path[dir.size()] == '/');
+}
+
+}  // namespace immutalint
