@@ -9,6 +9,16 @@ using Json = nlohmann::ordered_json;
 
 namespace {
 
+/// A place as JSON: file (when another one), line, column, field.
+Json place_json(const Place& place, const std::string& file) {
+  Json j;
+  if (!place.file.empty() && place.file != file) j["file"] = place.file;
+  j["line"] = place.span.begin.line;
+  j["column"] = place.span.begin.column;
+  if (!place.field.empty()) j["field"] = place.field;
+  return j;
+}
+
 Json finding_json(const Finding& finding) {
   Json j;
   j["check"] = finding.check;
@@ -32,7 +42,32 @@ Json finding_json(const Finding& finding) {
   if (!finding.source.empty()) j["source"] = finding.source;
   j["targets"] = Json::array();
   for (const auto& target : finding.targets) {
-    j["targets"].push_back({{"target", target.target}, {"verdict", to_key(target.verdict)}, {"why", target.why}});
+    Json verdict = {{"target", target.target}, {"verdict", to_key(target.verdict)}, {"why", target.why}};
+    if (!target.source.empty()) {
+      verdict["source"] = target.source;
+      verdict["confidence"] = to_string(target.confidence);
+    }
+    if (!target.check.empty()) verdict["check"] = target.check;
+    j["targets"].push_back(std::move(verdict));
+  }
+  j["action"] = to_string(finding.action);
+  if (!finding.evidence.empty()) {
+    j["evidence"] = Json::array();
+    for (const auto& item : finding.evidence) {
+      Json e = place_json(item.place, finding.file);
+      e["text"] = item.text;
+      j["evidence"].push_back(std::move(e));
+    }
+  }
+  if (!finding.related.empty()) {
+    j["related"] = Json::array();
+    for (const auto& related : finding.related) {
+      Json r = place_json(related.place, finding.file);
+      r["check"] = related.check;
+      r["verdict"] = to_key(related.verdict);
+      r["message"] = related.message;
+      j["related"].push_back(std::move(r));
+    }
   }
   if (finding.rendered) {
     j["rendered"] = {{"file", finding.rendered->file},

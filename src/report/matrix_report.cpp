@@ -17,16 +17,24 @@ namespace {
 
 struct Cell {
   Verdict verdict = Verdict::Ready;
-  std::string check;
+  std::string check;       // behind the worst verdict
+  std::size_t failing = 0; // findings at likely breaks or worse
+  std::size_t reviews = 0; // findings that only need review
 };
 
 using WorkloadKey = std::tuple<std::string, std::string, std::string, std::string>;  // file, kind, namespace, name
 
 WorkloadKey key_of(const std::string& file, const ObjectRef& ref) { return {file, ref.kind, ref.namespace_, ref.name}; }
 
+/// "breaks: host-package-install (+2)": the worst cause and how many others fail too; a workload
+/// that only needs review reads "ready (review 3)".
 std::string cell_text(const Cell& cell) {
-  if (cell.verdict == Verdict::Ready) return "ready";
-  return fmt::format("{}: {}", to_string(cell.verdict), cell.check);
+  if (cell.verdict <= Verdict::Review) {
+    return cell.reviews == 0 ? std::string("ready") : fmt::format("ready (review {})", cell.reviews);
+  }
+  std::string text = fmt::format("{}: {}", to_string(cell.verdict), cell.check);
+  if (cell.failing > 1) text += fmt::format(" (+{})", cell.failing - 1);
+  return text;
 }
 
 std::string workload_text(const WorkloadRef& workload) {
@@ -45,12 +53,21 @@ void write_matrix_report(std::ostream& out, const LintResult& result, bool markd
     auto& row = cells[key_of(file, *finding.object)];
     for (const auto& target : finding.targets) {
       Cell& cell = row[target.target];
-      if (target.verdict > cell.verdict) cell = Cell{target.verdict, finding.check};
+      if (target.verdict >= Verdict::LikelyBreaks) {
+        ++cell.failing;
+      } else {
+        ++cell.reviews;
+      }
+      if (target.verdict > cell.verdict) {
+        cell.verdict = target.verdict;
+        cell.check = target.check.empty() ? finding.check : target.check;
+      }
     }
   }
 
   std::vector<std::vector<std::string>> rows;
   std::map<std::string, std::map<Verdict, std::size_t>> totals;
+  std::map<std::string, std::size_t> reviewed;
   for (const auto& workload : result.workloads) {
     std::vector<std::string> row{workload_text(workload)};
     const auto found = cells.find(key_of(workload.file, workload.object));
@@ -59,7 +76,8 @@ void write_matrix_report(std::ostream& out, const LintResult& result, bool markd
       if (found != cells.end()) {
         if (auto it = found->second.find(target); it != found->second.end()) cell = it->second;
       }
-      ++totals[target][cell.verdict];
+      ++totals[target][cell.verdict == Verdict::Review ? Verdict::Ready : cell.verdict];
+      if (cell.verdict <= Verdict::Review && cell.reviews > 0) ++reviewed[target];
       row.push_back(cell_text(cell));
     }
     rows.push_back(std::move(row));
@@ -100,9 +118,8 @@ void write_matrix_report(std::ostream& out, const LintResult& result, bool markd
   }
   for (const auto& target : result.targets) {
     auto& counts = totals[target];
-    fmt::print(out, "{}{}: {} ready, {} review, {} likely breaks, {} breaks{}\n", markdown ? "- " : "", target,
-               counts[Verdict::Ready], counts[Verdict::Review], counts[Verdict::LikelyBreaks], counts[Verdict::Breaks],
-               "");
+    fmt::print(out, "{}{}: {} ready ({} to review), {} likely breaks, {} breaks\n", markdown ? "- " : "", target,
+               counts[Verdict::Ready], reviewed[target], counts[Verdict::LikelyBreaks], counts[Verdict::Breaks]);
   }
 }
 

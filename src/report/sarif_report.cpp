@@ -201,6 +201,16 @@ void write_sarif_report(std::ostream& out, const LintResult& result, const Catal
             {"physicalLocation", physical_location(uri_of(finding.rendered->file), finding.rendered->span)},
             {"message", {{"text", "where the finding is in the rendered Helm output"}}}}});
     }
+    // What the finding rests on in the manifest, and the other observations on its cause.
+    auto related_location = [&](const Place& place, const std::string& text) {
+      const Json location = physical_location(uri_of(place.file.empty() ? finding.file : place.file), place.span);
+      entry["relatedLocations"].push_back(
+          {{"id", entry["relatedLocations"].size() + 1}, {"physicalLocation", location}, {"message", {{"text", text}}}});
+    };
+    for (const auto& item : finding.evidence) related_location(item.place, item.text);
+    for (const auto& related : finding.related) {
+      related_location(related.place, fmt::format("[{}] {}", related.check, related.message));
+    }
     entry["partialFingerprints"] = {{"primaryLocationLineHash", fmt::format("{}:{}", hash, ++occurrences[identity])},
                                     {"immutalintFinding/v1", hash}};
     Json properties;
@@ -210,8 +220,14 @@ void write_sarif_report(std::ostream& out, const LintResult& result, const Catal
     }
     if (!finding.field.empty()) properties["field"] = finding.field;
     if (!finding.source.empty()) properties["helmSource"] = finding.source;
+    properties["action"] = to_string(finding.action);
     for (const auto& target : finding.targets) {
-      properties["targets"].push_back({{"target", target.target}, {"verdict", to_key(target.verdict)}, {"why", target.why}});
+      Json verdict = {{"target", target.target}, {"verdict", to_key(target.verdict)}, {"why", target.why}};
+      if (!target.source.empty()) {
+        verdict["source"] = target.source;
+        verdict["confidence"] = to_string(target.confidence);
+      }
+      properties["targets"].push_back(std::move(verdict));
     }
     if (!properties.empty()) entry["properties"] = std::move(properties);
     results.push_back(std::move(entry));

@@ -53,10 +53,12 @@ void write_indented(std::ostream& out, std::string_view text, std::string_view i
   }
 }
 
-/// "breaks on talos, bottlerocket; likely breaks on flatcar": targets grouped by verdict, worst first.
-std::string targets_line(const Finding& finding) {
+/// "breaks on talos, bottlerocket; likely breaks on flatcar": targets grouped by verdict, worst
+/// first, leaving out `skip`.
+std::string targets_line(const Finding& finding, Verdict skip) {
   std::vector<std::string> groups;
   for (auto verdict : {Verdict::Breaks, Verdict::LikelyBreaks, Verdict::Review}) {
+    if (verdict == skip) continue;
     std::vector<std::string> names;
     for (const auto& target : finding.targets) {
       if (target.verdict == verdict) names.push_back(target.target);
@@ -65,6 +67,37 @@ std::string targets_line(const Finding& finding) {
   }
   return fmt::format("{}", fmt::join(groups, "; "));
 }
+
+/// "breaks on talos (and bottlerocket): /etc is ro on talos (TAL-ARCH, documented)": the worst
+/// verdict and the fact it rests on, for the first target that has it.
+std::string claim_line(const Finding& finding) {
+  const Verdict worst = worst_verdict(finding);
+  const TargetVerdict* first = nullptr;
+  std::vector<std::string> others;
+  for (const auto& target : finding.targets) {
+    if (target.verdict != worst) continue;
+    if (!first) {
+      first = &target;
+    } else {
+      others.push_back(target.target);
+    }
+  }
+  if (!first) return {};
+  std::string line = fmt::format("{} on {}", to_string(worst), first->target);
+  if (!others.empty()) line += fmt::format(" (and {})", fmt::join(others, ", "));
+  line += ": " + first->why;
+  if (!first->source.empty()) line += fmt::format(" ({}, {})", first->source, to_string(first->confidence));
+  if (!first->check.empty() && first->check != finding.check) line += fmt::format(" [{}]", first->check);
+  return line;
+}
+
+/// Where a piece of context is: "line 40", or "file.yaml:40" in another file.
+std::string where(const Finding& finding, const Place& place) {
+  if (place.file.empty() || place.file == finding.file) return fmt::format("line {}", place.span.begin.line);
+  return fmt::format("{}:{}", place.file, place.span.begin.line);
+}
+
+constexpr std::size_t kMaxContextLines = 4;
 
 }  // namespace
 
@@ -78,7 +111,27 @@ void write_text_report(std::ostream& out, const LintResult& result, bool color) 
                color ? kDim : "", finding.check, color ? kReset : "");
     const std::string context = context_line(finding);
     if (!context.empty()) fmt::print(out, "    {}\n", context);
-    if (name_targets && !finding.targets.empty()) fmt::print(out, "    {}\n", targets_line(finding));
+    if (finding.severity != Severity::Note) {
+      if (auto claim = claim_line(finding); !claim.empty()) fmt::print(out, "    {}\n", claim);
+      if (name_targets) {
+        if (auto rest = targets_line(finding, worst_verdict(finding)); !rest.empty()) fmt::print(out, "    {}\n", rest);
+      }
+    } else if (name_targets && !finding.targets.empty()) {
+      fmt::print(out, "    {}\n", targets_line(finding, Verdict::Ready));
+    }
+    for (std::size_t i = 0; i < finding.evidence.size() && i < kMaxContextLines; ++i) {
+      fmt::print(out, "    evidence: {} ({})\n", finding.evidence[i].text, where(finding, finding.evidence[i].place));
+    }
+    if (finding.evidence.size() > kMaxContextLines) {
+      fmt::print(out, "    evidence: and {} more\n", finding.evidence.size() - kMaxContextLines);
+    }
+    for (std::size_t i = 0; i < finding.related.size() && i < kMaxContextLines; ++i) {
+      const auto& related = finding.related[i];
+      fmt::print(out, "    also [{}]: {} ({})\n", related.check, related.message, where(finding, related.place));
+    }
+    if (finding.related.size() > kMaxContextLines) {
+      fmt::print(out, "    also: {} more observations on the same cause\n", finding.related.size() - kMaxContextLines);
+    }
     if (finding.rendered) {
       fmt::print(out, "    rendered at {}:{}:{}\n", finding.rendered->file, finding.rendered->span.begin.line,
                  finding.rendered->span.begin.column);
@@ -110,7 +163,25 @@ void write_explanation(std::ostream& out, const CheckInfo& check, const TargetSe
   fmt::print(out, "{} ({})\n  {}\n\nWhy it matters on an immutable node OS:\n", check.id, to_string(check.severity),
              check.summary);
   write_indented(out, check.rationale, "  ");
+  out << "\nWhat it says, and on what evidence:\n";
+  if (check.kind == CheckKind::Posture) {
+    out << "  review       posture only (a hostPath, a host namespace, privileges, a DaemonSet): never more than\n"
+           "               a review; the evidence checks judge what the pod does with it\n";
+  } else if (check.kind == CheckKind::Input) {
+    out << "  a problem with the input itself, not a verdict on any target\n";
+  } else {
+    const std::pair<std::string_view, const std::string*> ladder[] = {
+        {"breaks", &check.ladder.breaks}, {"likely breaks", &check.ladder.likely_breaks}, {"review", &check.ladder.review}};
+    for (const auto& [verdict, text] : ladder) {
+      if (text->empty()) continue;
+      fmt::print(out, "  {:<13}\n", verdict);
+      write_indented(out, *text, "    ");
+    }
+    out << "  A verdict above review needs both the manifest's evidence and a cited target fact; a fact\n"
+           "  that is a guess caps it at likely breaks.\n";
+  }
   out << "\nOn each target:\n";
+  if (check.kind == CheckKind::Input) out << "  (no per-target verdicts)\n";
   if (!check.verdict_rule.empty()) {
     write_indented(out, check.verdict_rule, "  ");
     out << "\n";
@@ -120,7 +191,10 @@ void write_explanation(std::ostream& out, const CheckInfo& check, const TargetSe
   for (const auto& target : targets.all()) {
     const StaticVerdict verdict = check.static_verdict(target);
     if (!check.verdict_rule.empty() && !check.verdicts.count(target.name())) continue;
-    fmt::print(out, "  {:<{}}  {:<13}  {}\n", target.name(), width, to_string(verdict.verdict), verdict.why);
+    if (check.kind == CheckKind::Input) break;
+    std::string why = verdict.why;
+    if (!verdict.source.empty()) why += fmt::format(" ({}, {})", verdict.source, to_string(verdict.confidence));
+    fmt::print(out, "  {:<{}}  {:<13}  {}\n", target.name(), width, to_string(verdict.verdict), why);
   }
   out << "\nHow to fix it:\n";
   write_indented(out, check.remediation, "  ");
