@@ -45,8 +45,16 @@ void judge(Observation& observation, const Target& target, Verdict verdict, std:
 void judge(Observation& observation, const Target& target, Verdict verdict, std::string why, const Evidence& fact,
            const Evidence& other) {
   if (verdict == Verdict::Ready) return;
+  // Both facts' source keys, each once.
   std::string source = fact.source;
-  if (other.source != fact.source && !other.source.empty()) source += (source.empty() ? "" : " ") + other.source;
+  for (std::size_t start = 0; start < other.source.size();) {
+    auto end = other.source.find(' ', start);
+    if (end == std::string::npos) end = other.source.size();
+    const std::string key = other.source.substr(start, end - start);
+    const std::string padded = " " + source + " ";
+    if (!key.empty() && padded.find(" " + key + " ") == std::string::npos) source += (source.empty() ? "" : " ") + key;
+    start = end + 1;
+  }
   observation.verdicts.push_back(
       {target.name(), verdict, std::move(why), std::move(source), std::min(fact.confidence, other.confidence), {}});
 }

@@ -61,8 +61,11 @@ ShellEnv container_env(const YamlTree& tree, const ContainerView& container) {
 
 std::string command_line(const YamlTree& tree, const ContainerView& container) {
   std::string line;
-  for (const char* key : {"command", "args"}) {
-    for (NodeId item : tree.items(tree.get(container.node, key))) {
+  const NodeId lifecycle = tree.get(container.node, "lifecycle");
+  const NodeId lists[] = {tree.get(container.node, "command"), tree.get(container.node, "args"),
+                          tree.get(tree.get(tree.get(lifecycle, "postStart"), "exec"), "command")};
+  for (NodeId list : lists) {
+    for (NodeId item : tree.items(list)) {
       auto text = tree.scalar(item);
       if (!text) continue;
       if (!line.empty()) line += ' ';
@@ -321,24 +324,39 @@ class EvidenceReader {
     }
   }
 
+  /// The items of an argv list (command, args, a lifecycle hook's exec command) as texts that
+  /// command words point into.
+  void read_argv_items(NodeId list, const std::string& pointer, std::vector<std::string_view>& argv,
+                       std::vector<TextSource>& sources) const {
+    const YamlTree& tree = in_.tree;
+    std::size_t index = 0;
+    for (NodeId item : tree.items(list)) {
+      const std::string at = fmt::format("{}/{}", pointer, index++);
+      auto text = tree.scalar(item);
+      if (!text) continue;
+      const YamlNode& node = tree.node(item);
+      argv.push_back(*text);
+      sources.push_back(TextSource{*text, node.span, node.style == ScalarStyle::Block, at, in_.file, nullptr});
+    }
+  }
+
   void read_commands(const ContainerView& container) {
     const YamlTree& tree = in_.tree;
+    const ShellEnv env = container_env(tree, container);
     std::vector<std::string_view> argv;
     std::vector<TextSource> sources;
     for (const char* key : {"command", "args"}) {
-      std::size_t index = 0;
-      for (NodeId item : tree.items(tree.get(container.node, key))) {
-        const std::string pointer = fmt::format("{}/{}/{}", container.pointer, key, index++);
-        auto text = tree.scalar(item);
-        if (!text) continue;
-        const YamlNode& node = tree.node(item);
-        argv.push_back(*text);
-        sources.push_back(TextSource{*text, node.span, node.style == ScalarStyle::Block, pointer, in_.file, nullptr});
-      }
+      read_argv_items(tree.get(container.node, key), container.pointer + "/" + key, argv, sources);
     }
-    if (argv.empty()) return;
-    const ShellEnv env = container_env(tree, container);
-    add_commands(container, read_argv(argv, env), sources, "", env, 0);
+    if (!argv.empty()) add_commands(container, read_argv(argv, env), sources, "", env, 0);
+    // Lifecycle hooks run in the container too (CNI installers use postStart).
+    for (const char* hook : {"postStart", "preStop"}) {
+      const NodeId exec = tree.get(tree.get(tree.get(tree.get(container.node, "lifecycle"), hook), "exec"), "command");
+      std::vector<std::string_view> hook_argv;
+      std::vector<TextSource> hook_sources;
+      read_argv_items(exec, fmt::format("{}/lifecycle/{}/exec/command", container.pointer, hook), hook_argv, hook_sources);
+      if (!hook_argv.empty()) add_commands(container, read_argv(hook_argv, env), hook_sources, "", env, 0);
+    }
   }
 
   /// The host path a chroot directory of the container is, through a hostPath mount.
@@ -461,6 +479,19 @@ class EvidenceReader {
     return Site{Place{in_.file, tree.node(container.node).span, container.pointer}, nullptr};
   }
 
+  /// The value of the first environment variable a matcher names, as a site.
+  Site env_site(const ContainerView& container, const std::map<std::string, std::vector<std::string>>& names) const {
+    const YamlTree& tree = in_.tree;
+    std::size_t index = 0;
+    for (NodeId item : tree.items(tree.get(container.node, "env"))) {
+      const std::string pointer = fmt::format("{}/env/{}", container.pointer, index++);
+      auto name = tree.scalar(tree.get(item, "name"));
+      if (!name || !names.count(std::string(*name))) continue;
+      return Site{Place{in_.file, tree.node(item).span, pointer}, nullptr};
+    }
+    return container_site(container, "env");
+  }
+
   std::map<std::string, std::string> literal_env(const ContainerView& container) const {
     std::map<std::string, std::string> literal;
     for (auto& [name, value] : container_env(in_.tree, container)) {
@@ -479,7 +510,9 @@ class EvidenceReader {
       const Site site = container_site(container, installer.match.command ? "command" : "image");
       for (const auto& target : installer.writes) {
         for (const auto& mount : out_.mounts) {
-          if (mount.container != &container || mount.read_only || mount.read_file) continue;
+          // The installer writes through the mount it has for that path; a mount of the whole
+          // root would claim every path, so it is not taken as evidence of any.
+          if (mount.container != &container || mount.read_only || mount.read_file || mount.host_path == "/") continue;
           std::string host;
           if (path_within(target.path, mount.host_path)) {
             host = target.path;
@@ -508,7 +541,8 @@ class EvidenceReader {
       KernelWork work;
       work.known = &known;
       work.container = &container;
-      work.site = container_site(container, known.match.command ? "command" : known.match.image ? "image" : "env");
+      work.site = known.match.command || known.match.image ? container_site(container, known.match.command ? "command" : "image")
+                                                           : env_site(container, known.match.env);
       work.how = fmt::format("{} {} [{}]", describe_container(container), known.does, known.source);
       if (known.off_when) {
         if (auto setting = config_setting(*known.off_when)) {

@@ -414,7 +414,13 @@ bool leads(const Finding& a, const Finding& b, const Catalogue& catalogue) {
 /// One finding per cause: findings about the same thing of the same object (a volume, a
 /// command, a field) become one, led by the most telling; the others become its context and
 /// lend it their verdicts on targets where they are worse.
-void fold_causes(std::vector<Finding>& findings, const Catalogue& catalogue) {
+void fold_causes(std::vector<Finding>& findings, const Catalogue& catalogue, const std::vector<const Target*>& targets) {
+  auto profile_order = [&](const TargetVerdict& a, const TargetVerdict& b) {
+    auto index = [&](const TargetVerdict& v) {
+      return std::find_if(targets.begin(), targets.end(), [&](const Target* t) { return t->name() == v.target; }) - targets.begin();
+    };
+    return index(a) < index(b);
+  };
   auto key = [](const Finding& f) {
     return std::tie(f.file, f.object, f.cause);
   };
@@ -435,6 +441,9 @@ void fold_causes(std::vector<Finding>& findings, const Catalogue& catalogue) {
       Finding& other = *order[j++];
       lead.related.push_back({other.check, worst_verdict(other), other.message, Place{other.file, other.span, other.field}});
       for (auto& verdict : other.targets) {
+        // A related observation lends the finding a verdict where it is worse; a review stays
+        // with the observation, which the finding lists.
+        if (verdict.verdict <= Verdict::Review) continue;
         auto it = std::find_if(lead.targets.begin(), lead.targets.end(),
                                [&](const TargetVerdict& t) { return t.target == verdict.target; });
         if (it == lead.targets.end() || verdict.verdict > it->verdict) {
@@ -458,6 +467,7 @@ void fold_causes(std::vector<Finding>& findings, const Catalogue& catalogue) {
       ++i;
       continue;
     }
+    std::stable_sort(lead.targets.begin(), lead.targets.end(), profile_order);
     lead.severity = std::max(lead.severity, severity_of(worst_verdict(lead)));
     folded.push_back(std::move(lead));
     i = j;
@@ -500,7 +510,7 @@ void Linter::finish(std::vector<std::unique_ptr<Session>>& sessions, LintResult&
     apply_ladder(finding, it->info->kind);
     return false;
   });
-  fold_causes(result.findings, *catalogue_);
+  fold_causes(result.findings, *catalogue_, options_.targets);
 
   result.summary.errors = result.summary.warnings = result.summary.notes = 0;
   for (const auto& finding : result.findings) {

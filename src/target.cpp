@@ -120,7 +120,8 @@ class TargetProfileReader {
     const NodeId root = tree_.root();
     if (!tree_.is_mapping(root)) return fail("expected a mapping");
     static const std::set<std::string> kKnown = {"name",  "title", "aliases", "extends", "description", "general_purpose",
-                                                 "sources", "facts", "node_labels", "paths", "symlinks", "sockets"};
+                                                 "sources", "facts", "node_labels", "paths", "symlinks", "sockets",
+                                                 "workloads"};
     for (const auto& entry : tree_.entries(root)) {
       if (!kKnown.count(entry.key)) return fail(fmt::format("unknown field `{}`", entry.key));
     }
@@ -181,6 +182,17 @@ class TargetProfileReader {
       } else {
         target.node_labels_.push_back(std::move(label));
       }
+    }
+    for (NodeId item : tree_.items(tree_.get(root, "workloads"))) {
+      WorkloadOutcome outcome{text(item, "workload"), text(item, "outcome"), {}};
+      if (outcome.workload.empty()) return fail("every workload outcome needs `workload`");
+      if (outcome.outcome != "works" && outcome.outcome != "works-with-config" && outcome.outcome != "breaks") {
+        return fail(fmt::format("workload {}: `outcome` must be works, works-with-config or breaks", outcome.workload));
+      }
+      auto evidence = read_evidence(item);
+      if (!evidence) return evidence.error();
+      outcome.evidence = std::move(evidence).value();
+      target.workloads_.push_back(std::move(outcome));
     }
     return target;
   }
@@ -326,6 +338,9 @@ std::optional<std::string> undeclared_source(const Target& target) {
   }
   for (const auto& label : target.node_labels()) {
     if (auto missing = check(label.evidence)) return missing;
+  }
+  for (const auto& workload : target.workloads()) {
+    if (auto missing = check(workload.evidence)) return missing;
   }
   return std::nullopt;
 }

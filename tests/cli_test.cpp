@@ -13,7 +13,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::string kFlagged = "testdata/host-network/flagged.yaml";
+const std::string kFlagged = "testdata/cli/warning.yaml";  // a warning, no error
 const std::string kClean = "testdata/host-network/silent.yaml";
 
 }  // namespace
@@ -75,7 +75,7 @@ TEST_CASE("standard input is linted under the --stdin-filename name") {
 }
 
 TEST_CASE("the JSON report has the documented shape") {
-  auto r = run_cli({"--format", "json", "testdata/host-network/helm-source.yaml"});
+  auto r = run_cli({"--format", "json", "--fail-on", "note", "testdata/host-network/helm-source.yaml"});
   REQUIRE(r.exit_code == 1);
   auto report = nlohmann::json::parse(r.out);
   CHECK(report["tool"]["name"] == "immutalint");
@@ -96,6 +96,9 @@ TEST_CASE("the JSON report has the documented shape") {
     CHECK(f["object"]["apiVersion"] == "apps/v1");
     CHECK(f["source"] == "agent/templates/daemonset.yaml");
     CHECK_FALSE(f.contains("container"));
+    CHECK(f["action"] == "posture");
+    REQUIRE(f["targets"].size() == 1);
+    CHECK(f["targets"][0]["verdict"] == "review");
   }
   CHECK(saw_host_network);
   for (const char* key : {"files", "documents", "objects", "skipped", "error", "warning", "note"}) {
@@ -131,10 +134,15 @@ TEST_CASE("listing checks shows every check, as text and as JSON") {
 }
 
 TEST_CASE("explaining a check prints summary, rationale, remediation and example") {
-  auto r = run_cli({"--explain", "host-root-mount"});
+  auto r = run_cli({"--explain", "host-path-readonly-write"});
   CHECK(r.exit_code == 0);
-  CHECK_THAT(r.out, Catch::StartsWith("host-root-mount (error)") && Catch::Contains("How to fix it") &&
-                        Catch::Contains("Reported:") && Catch::Contains("path: /"));
+  CHECK_THAT(r.out, Catch::StartsWith("host-path-readonly-write (error)") && Catch::Contains("How to fix it") &&
+                        Catch::Contains("Reported:") && Catch::Contains("path: /usr/lib"));
+  // The evidence ladder: what makes it say each verdict.
+  CHECK_THAT(r.out, Catch::Contains("What it says, and on what evidence:") && Catch::Contains("  breaks\n") &&
+                        Catch::Contains("  review\n") && Catch::Contains("is not evidence of a write"));
+  auto posture = run_cli({"--explain", "host-root-mount"});
+  CHECK_THAT(posture.out, Catch::StartsWith("host-root-mount (note)") && Catch::Contains("posture only"));
 }
 
 TEST_CASE("the only and disable options choose checks; invalid-input stays on") {

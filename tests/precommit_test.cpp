@@ -55,6 +55,8 @@ spec:
   containers:
     - name: probe
       image: registry.example/probe:1.0
+      securityContext:
+        appArmorProfile: {type: Localhost, localhostProfile: probe}
 )";
 
 const char* const kClean = R"(apiVersion: apps/v1
@@ -127,8 +129,8 @@ TEST_CASE("the pre-commit hook fails on a flagged manifest, passes a clean one a
     auto r = try_repo("flagged.yaml");
     INFO(r.output);
     CHECK(r.exit_code == 1);
-    CHECK_THAT(r.output, Catch::Contains("Failed") && Catch::Contains("flagged.yaml:6:3: warning:") &&
-                             Catch::Contains("[host-network]"));
+    CHECK_THAT(r.output, Catch::Contains("Failed") && Catch::Contains("flagged.yaml:11:9: warning:") &&
+                             Catch::Contains("[apparmor-profile]") && Catch::Contains("flagged.yaml:6:3: note:"));
   }
   SECTION("a clean manifest passes the hook") {
     auto r = try_repo("clean.yaml");

@@ -17,8 +17,9 @@ TEST_CASE("github format writes one workflow command per finding with its positi
   auto r = test::run_cli({"--format", "github", "testdata/host-path-volume/flagged.yaml"});
   CHECK(r.exit_code == 1);
   CHECK_THAT(r.out, Catch::StartsWith("::notice file=testdata/host-path-volume/flagged.yaml,line=3,col=1,"));
-  CHECK_THAT(r.out, Catch::Contains("::warning file=testdata/host-path-volume/flagged.yaml,line=32,col=13,endLine=32,"
+  CHECK_THAT(r.out, Catch::Contains("::notice file=testdata/host-path-volume/flagged.yaml,line=32,col=13,endLine=32,"
                                     "endColumn=27,title=immutalint host-path-volume::hostPath volume"));
+  CHECK_THAT(r.out, Catch::Contains("::warning file=testdata/host-path-volume/flagged.yaml,line=35,col=13,"));
 }
 
 TEST_CASE("github format escapes hostile manifest text so it cannot start a new command") {
@@ -41,7 +42,7 @@ TEST_CASE("github format escapes hostile manifest text so it cannot start a new 
 TEST_CASE("several reports are written in one run next to the main format") {
   const std::string dir = test::make_temp_dir();
   auto r = test::run_cli({"--report", "sarif=" + dir + "/out.sarif", "--report", "json=" + dir + "/out.json",
-                          "testdata/host-ipc/flagged.yaml"});
+                          "--fail-on", "note", "testdata/host-ipc/flagged.yaml"});
   CHECK(r.exit_code == 1);
   CHECK_THAT(r.out, Catch::Contains("[host-ipc]"));
   auto sarif = json::parse(test::read_file(dir + "/out.sarif"));
@@ -72,7 +73,7 @@ TEST_CASE("findings in Helm output are reported on the chart's template lines") 
 
 TEST_CASE("Helm mapping keeps the rendered location in text and SARIF") {
   auto text = test::run_cli({"--helm-chart", "testdata/helm/node-agent", "testdata/helm/rendered.yaml"});
-  CHECK_THAT(text.out, Catch::Contains("testdata/helm/node-agent/templates/daemonset.yaml:18:7: warning:") &&
+  CHECK_THAT(text.out, Catch::Contains("testdata/helm/node-agent/templates/daemonset.yaml:18:7: note:") &&
                            Catch::Contains("    rendered at testdata/helm/rendered.yaml:51:7"));
   auto sarif = json::parse(
       test::run_cli({"--format", "sarif", "--helm-chart", "testdata/helm/node-agent", "testdata/helm/rendered.yaml"}).out);

@@ -70,8 +70,10 @@ CommandResult run_cli(const std::vector<std::string>& args, const std::string& s
   return result;
 }
 
-LintResult lint_text(const std::string& text, const std::string& display_path, const std::string& targets) {
+LintResult lint_text(const std::string& text, const std::string& display_path, const std::string& targets,
+                     const std::vector<std::string>& only) {
   LintOptions options;
+  options.only = only;
   auto selected = TargetSet::builtin()->select(targets);
   if (!selected) throw std::runtime_error(selected.error().message);
   options.targets = *selected;
@@ -83,6 +85,15 @@ LintResult lint_text(const std::string& text, const std::string& display_path, c
 std::vector<std::string> check_ids(const LintResult& result) {
   std::vector<std::string> ids;
   for (const auto& finding : result.findings) ids.push_back(finding.check);
+  return ids;
+}
+
+std::vector<std::string> observed_checks(const LintResult& result) {
+  std::vector<std::string> ids;
+  for (const auto& finding : result.findings) {
+    ids.push_back(finding.check);
+    for (const auto& related : finding.related) ids.push_back(related.check);
+  }
   return ids;
 }
 

@@ -34,11 +34,15 @@ struct CommandResult {
 CommandResult run_cli(const std::vector<std::string>& args, const std::string& stdin_text = {},
                       const std::string& working_dir = {}, const std::string& env = {});
 
-/// Lints `text` in memory with all checks, judged for `targets` (a --target value).
+/// Lints `text` in memory with all checks (or only those named), judged for `targets` (a
+/// --target value).
 LintResult lint_text(const std::string& text, const std::string& display_path = "test.yaml",
-                     const std::string& targets = "generic");
+                     const std::string& targets = "generic", const std::vector<std::string>& only = {});
 
 /// The ids of the findings, in report order.
 std::vector<std::string> check_ids(const LintResult& result);
+
+/// The ids of the findings and of the observations folded into them as context.
+std::vector<std::string> observed_checks(const LintResult& result);
 
 }  // namespace immutalint::test

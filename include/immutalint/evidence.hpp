@@ -109,7 +109,7 @@ WorkloadEvidence gather_evidence(const EvidenceInput& input);
 /// manifest; variables from valueFrom are set with an unknown value.
 ShellEnv container_env(const YamlTree& tree, const ContainerView& container);
 
-/// The container's command and args as one line, for matching.
+/// The container's command, args and postStart hook as one line, for matching.
 std::string command_line(const YamlTree& tree, const ContainerView& container);
 
 }  // namespace immutalint

@@ -76,6 +76,14 @@ struct NodeLabelFact {
   Evidence evidence;
 };
 
+/// What the documentation says of a known workload on a target: the evidence behind the
+/// tests that keep the documented-to-work ones quiet and the documented breakers loud.
+struct WorkloadOutcome {
+  std::string workload;  ///< e.g. "calico-node"
+  std::string outcome;   ///< works, works-with-config or breaks
+  Evidence evidence;
+};
+
 /// What a host path means on a target, after symbolic links are followed.
 struct PathResolution {
   std::string resolved;             ///< the path after links, e.g. /lib/modules -> /usr/lib/modules
@@ -98,6 +106,7 @@ class Target {
   const std::vector<SymlinkFact>& symlinks() const { return symlinks_; }
   const std::vector<SocketFact>& sockets() const { return sockets_; }
   const std::vector<NodeLabelFact>& node_labels() const { return node_labels_; }
+  const std::vector<WorkloadOutcome>& workloads() const { return workloads_; }
 
   /// A fact of the vocabulary (every profile states all of them).
   const Fact& fact(std::string_view key) const;
@@ -123,6 +132,7 @@ class Target {
   std::vector<SymlinkFact> symlinks_;
   std::vector<SocketFact> sockets_;
   std::vector<NodeLabelFact> node_labels_;
+  std::vector<WorkloadOutcome> workloads_;
 };
 
 /// One fact of the vocabulary (targets/vocabulary.yaml).

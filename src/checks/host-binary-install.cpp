@@ -86,7 +86,8 @@ class HostBinaryInstall final : public Check {
           verdict = Verdict::Breaks;
           outcome = "IPE enforces: only signed dm-verity code runs";
         } else {
-          verdict = Verdict::LikelyBreaks;
+          // Audit mode logs and allows: the break waits on enforcement (the *-enforce profile).
+          verdict = Verdict::Review;
           outcome = "IPE audits such binaries today and denies them once enforced";
         }
       } else if (path.exec == ExecPolicy::Noexec) {

@@ -90,6 +90,12 @@ void write_target_list_markdown(std::ostream& out, const TargetSet& targets) {
          "the behaviour), *guess* (inferred; never reported above warning).\n\n"
          "| target | OS |\n|---|---|\n";
   for (const auto& target : targets.all()) fmt::print(out, "| [`{}`](#{}) | {} |\n", target.name(), target.name(), target.title());
+  out << "\n## Fact vocabulary\n\nEvery profile states each of these facts (targets/vocabulary.yaml); a value outside the "
+         "list is refused when the profiles load.\n\n| fact | meaning | values |\n|---|---|---|\n";
+  for (const auto& term : targets.vocabulary()) {
+    fmt::print(out, "| {} | {} | {} |\n", term.key, term.means,
+               term.values.empty() ? "any " + term.type : "`" + fmt::format("{}", fmt::join(term.values, "`, `")) + "`");
+  }
   for (const auto& target : targets.all()) {
     fmt::print(out, "\n## {}\n\n**{}**", target.name(), target.title());
     if (!target.aliases().empty()) fmt::print(out, " (also accepted: `{}`)", fmt::join(target.aliases(), "`, `"));
@@ -119,6 +125,12 @@ void write_target_list_markdown(std::ostream& out, const TargetSet& targets) {
       out << "\n### Node labels\n\n| label | values | evidence |\n|---|---|---|\n";
       for (const auto& label : target.node_labels()) {
         fmt::print(out, "| `{}` | {} | {} |\n", label.key, fmt::join(label.values, ", "), evidence_md(label.evidence));
+      }
+    }
+    if (!target.workloads().empty()) {
+      out << "\n### Known workloads\n\n| workload | outcome | evidence |\n|---|---|---|\n";
+      for (const auto& workload : target.workloads()) {
+        fmt::print(out, "| {} | {} | {} |\n", workload.workload, workload.outcome, evidence_md(workload.evidence));
       }
     }
     out << "\n### Sources\n\n";

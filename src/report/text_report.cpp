@@ -174,7 +174,7 @@ void write_explanation(std::ostream& out, const CheckInfo& check, const TargetSe
         {"breaks", &check.ladder.breaks}, {"likely breaks", &check.ladder.likely_breaks}, {"review", &check.ladder.review}};
     for (const auto& [verdict, text] : ladder) {
       if (text->empty()) continue;
-      fmt::print(out, "  {:<13}\n", verdict);
+      fmt::print(out, "  {}\n", verdict);
       write_indented(out, *text, "    ");
     }
     out << "  A verdict above review needs both the manifest's evidence and a cited target fact; a fact\n"
