@@ -554,6 +554,7 @@ class EvidenceReader {
         }
       }
       out_.kernel.push_back(std::move(work));
+      break;  // the first entry that matches a container applies
     }
   }
 

@@ -128,7 +128,7 @@ class EvidenceReader {
       installers.push_back(std::move(installer));
     }
     for (NodeId entry : tree_.items(tree_.get(root, "kernel"))) {
-      if (auto ok = check_keys(entry, {"name", "does", "image", "command", "env", "builds", "loads", "certain", "off-when",
+      if (auto ok = check_keys(entry, {"name", "does", "image", "command", "env", "builds", "loads", "at-most", "off-when",
                                        "unsupported-on-immutable", "source"});
           !ok) {
         return ok.error();
@@ -140,7 +140,11 @@ class EvidenceReader {
       work.match = std::move(match).value();
       work.builds = tree_.boolean(tree_.get(entry, "builds")).value_or(false);
       work.loads = tree_.boolean(tree_.get(entry, "loads")).value_or(false);
-      work.certain = tree_.boolean(tree_.get(entry, "certain")).value_or(true);
+      if (const std::string at_most = text(entry, "at-most"); !at_most.empty()) {
+        auto verdict = parse_verdict(at_most);
+        if (!verdict || *verdict < Verdict::Review) return fail(entry, fmt::format("{}: `at-most` is review, likely-breaks or breaks", work.name));
+        work.at_most = *verdict;
+      }
       if (!work.builds && !work.loads) return fail(entry, fmt::format("{}: set `builds` or `loads`", work.name));
       const NodeId off = tree_.get(entry, "off-when");
       if (off != kNoNode) {

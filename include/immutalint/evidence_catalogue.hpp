@@ -70,7 +70,9 @@ struct KnownKernelWork {
   ContainerMatcher match;
   bool builds = false;
   bool loads = false;
-  bool certain = true;  ///< false: it may pick a mode that needs neither, decided at run time
+  /// The most it can be blamed for: `likely-breaks` when it may find a prebuilt artifact at run
+  /// time, `review` when it picks a driverless mode wherever the kernel allows one.
+  Verdict at_most = Verdict::Breaks;
   std::optional<ConfigSwitch> off_when;
   /// Set when the builder supports only general-purpose distributions: it then breaks on every
   /// immutable target, whatever the target's own facts.

@@ -28,7 +28,7 @@ class KernelBuildOnNode final : public Check {
       observation.cause = work.container->pointer + "/command";
       observation.action = Action::Runs;
       observation.evidence.push_back(evidence_of(work.how, work.site));
-      judge_all(context, observation, work.known->certain ? Verdict::Breaks : Verdict::LikelyBreaks);
+      judge_all(context, observation, work.known->at_most);
       if (const auto& support = work.known->immutable_support) {
         // The builder itself supports only general-purpose distributions.
         for (const Target* target : context.targets) {
@@ -78,7 +78,7 @@ class KernelBuildOnNode final : public Check {
         judge(observation, *target, worst_case, fmt::format("{} ships no kernel headers for its kernel", target->name()),
               headers.evidence);
       } else if (!target->fact_is("kernel_modules", "any")) {
-        judge(observation, *target, Verdict::LikelyBreaks,
+        judge(observation, *target, std::min(worst_case, Verdict::LikelyBreaks),
               fmt::format("headers exist, but only {} modules load on {}", modules.value, target->name()), modules.evidence);
       } else if (!target->general_purpose()) {
         judge_review(observation, *target, "headers and module loading are available; check the toolchain");

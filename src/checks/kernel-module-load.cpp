@@ -55,20 +55,21 @@ class KernelModuleLoad final : public Check {
       observation.cause = work.container->pointer + "/command";
       observation.action = Action::Runs;
       observation.evidence.push_back(evidence_of(work.how, work.site));
-      judge_all(context, observation, work.known->builds ? Module::Built : Module::Named, work.known->certain);
+      judge_all(context, observation, work.known->builds ? Module::Built : Module::Named, work.known->at_most);
       out.push_back(std::move(observation));
     }
   }
 
  private:
-  static void judge_all(const CheckContext& context, Observation& observation, Module module, bool certain = true) {
+  static void judge_all(const CheckContext& context, Observation& observation, Module module,
+                        Verdict at_most = Verdict::Breaks) {
     for (const Target* target : context.targets) {
       const Fact& modules = target->fact("kernel_modules");
       if (target->fact_is("kernel_modules", "denied")) {
-        judge(observation, *target, certain ? Verdict::Breaks : Verdict::LikelyBreaks,
+        judge(observation, *target, std::min(at_most, Verdict::Breaks),
               fmt::format("{} lets no workload load kernel modules", target->name()), modules.evidence);
       } else if (target->fact_is("kernel_modules", "signed") && module != Module::Named) {
-        judge(observation, *target, Verdict::LikelyBreaks,
+        judge(observation, *target, std::min(at_most, Verdict::LikelyBreaks),
               fmt::format("only signed modules load on {}; a module the workload builds or ships is rejected", target->name()),
               modules.evidence);
       } else if (!target->general_purpose()) {
