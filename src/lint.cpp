@@ -112,11 +112,14 @@ std::vector<std::pair<std::string, std::string>> mounted_config_maps(const YamlT
   return found;
 }
 
-/// Prefilter for ConfigMap entries worth keeping for the second phase: scripts, by their
-/// shebang or name, or text that names a tool the command checks or write evidence read.
-bool looks_like_script(std::string_view key, std::string_view text) {
-  if (text.starts_with("#!") || key.ends_with(".sh") || key.ends_with(".bash")) return true;
-  return false;
+/// ConfigMap entries kept for the second phase, where a container may turn out to run them: any
+/// text that is not JSON, up to a size no script reaches. There is no list of tool names here:
+/// what a script does is judged by the same checks as a container's own command.
+constexpr std::size_t kMaxScriptBytes = 256 << 10;
+bool may_be_script(std::string_view text) {
+  if (text.size() > kMaxScriptBytes) return false;
+  const auto first = text.find_first_not_of(" \t\r\n");
+  return first != std::string_view::npos && text[first] != '{' && text[first] != '[';
 }
 
 }  // namespace
@@ -318,7 +321,7 @@ class Linter::Session {
     }
     for (const auto& entry : tree.entries(tree.get(object.root, "data"))) {
       auto text = tree.scalar(entry.value);
-      if (!text || !(looks_like_script(entry.key, *text) || linter_.evidence_catalogue_->names_config_key(entry.key))) continue;
+      if (!text || !(may_be_script(*text) || linter_.evidence_catalogue_->names_config_key(entry.key))) continue;
       const YamlNode& value = tree.node(entry.value);
       config_map.entries.push_back({entry.key, std::string(*text), tree.span_of(entry), value.span, value.style});
     }
