@@ -265,10 +265,14 @@ class EvidenceReader {
     }
   }
 
-  /// The ConfigMap a container mounts at `path`, and the data key that file is; nullptr if none.
-  std::pair<const IndexedConfigMap*, const IndexedEntry*> mounted_script(const ContainerView& container,
-                                                                         std::string_view file) const {
-    if (!in_.index || !file.starts_with("/")) return {nullptr, nullptr};
+  /// A file a container sees through a ConfigMap volume: the ConfigMap's name and the data key.
+  struct MountedFile {
+    std::string config_map;
+    std::string key;
+  };
+
+  std::optional<MountedFile> mounted_file(const ContainerView& container, std::string_view file) const {
+    if (!file.starts_with("/")) return std::nullopt;
     const YamlTree& tree = in_.tree;
     const std::string path = normalize_host_path(file);
     for (const auto& mount : container.mounts) {
@@ -280,17 +284,27 @@ class EvidenceReader {
       const NodeId config = tree.get(volume->node, "configMap");
       auto name = tree.scalar(tree.get(config, "name"));
       if (!name) continue;
-      const IndexedConfigMap* config_map = in_.index->config_map(in_.object.ref.namespace_, *name);
-      if (!config_map) continue;
       std::string relative = path == mount_path ? std::string() : path.substr(mount_path.size() + (mount_path == "/" ? 0 : 1));
       if (!mount.sub_path.empty()) relative = relative.empty() ? mount.sub_path : mount.sub_path + "/" + relative;
       std::string key = relative;
       for (NodeId item : tree.items(tree.get(config, "items"))) {
         if (tree.scalar(tree.get(item, "path")).value_or("") == relative) key = std::string(tree.scalar(tree.get(item, "key")).value_or(""));
       }
-      if (const IndexedEntry* entry = config_map->entry(key)) return {config_map, entry};
+      return MountedFile{std::string(*name), key};
     }
-    return {nullptr, nullptr};
+    return std::nullopt;
+  }
+
+  /// The script a container runs from a mounted ConfigMap, once the index is known.
+  std::pair<const IndexedConfigMap*, const IndexedEntry*> mounted_script(const ContainerView& container,
+                                                                         std::string_view file) const {
+    auto mounted = mounted_file(container, file);
+    if (!mounted || !in_.index) return {nullptr, nullptr};
+    const IndexedConfigMap* config_map = in_.index->config_map(in_.object.ref.namespace_, mounted->config_map);
+    if (!config_map) return {nullptr, nullptr};
+    const IndexedEntry* entry = config_map->entry(mounted->key);
+    if (!entry || entry->config) return {nullptr, nullptr};
+    return {config_map, entry};
   }
 
   void add_commands(const ContainerView& container, std::vector<ShellCommand> commands, const std::vector<TextSource>& sources,
@@ -312,15 +326,20 @@ class EvidenceReader {
       // A script mounted from a ConfigMap that this command runs: its commands run too, in
       // the same container.
       if (runs.empty() || depth >= kMaxScriptDepth) continue;
+      if (auto mounted = mounted_file(container, runs);
+          mounted && std::find(out_.scripts_from.begin(), out_.scripts_from.end(), mounted->config_map) == out_.scripts_from.end()) {
+        out_.scripts_from.push_back(mounted->config_map);
+      }
       auto [config_map, entry] = mounted_script(container, runs);
       if (!entry) continue;
-      TextSource source{entry->text, entry->value_span, entry->style == ScalarStyle::Block,
+      const std::string text = entry->text();
+      TextSource source{text, entry->value_span, entry->style == ScalarStyle::Block,
                         "/data/" + json_pointer_token(entry->key), config_map->file, config_map};
       const std::string script_origin =
           fmt::format("script \"{}\" of ConfigMap {}", entry->key,
                       config_map->ref.namespace_.empty() ? config_map->ref.name
                                                          : config_map->ref.namespace_ + "/" + config_map->ref.name);
-      add_commands(container, read_script(entry->text, 0, env), {source}, script_origin, env, depth + 1);
+      add_commands(container, read_script(text, 0, env), {source}, script_origin, env, depth + 1);
     }
   }
 
@@ -578,7 +597,7 @@ class EvidenceReader {
     for (const IndexedConfigMap* config_map : mounted_config_maps()) {
       const IndexedEntry* entry = config_map->entry(setting.key);
       if (!entry) continue;
-      auto documents = parse_yaml_documents(entry->text, 1);
+      auto documents = parse_yaml_documents(entry->text(), 1);
       if (documents.empty() || documents[0].error) continue;
       const YamlTree& tree = documents[0].tree;
       NodeId node = tree.root();
@@ -630,16 +649,17 @@ class EvidenceReader {
       for (const auto& known : in_.catalogue.config_host_paths()) {
         const IndexedEntry* entry = config_map->entry(known.key);
         if (!entry) continue;
-        const nlohmann::json document = nlohmann::json::parse(entry->text, nullptr, false);
+        const std::string text = entry->text();
+        const nlohmann::json document = nlohmann::json::parse(text, nullptr, false);
         if (document.is_discarded()) continue;
         std::vector<std::string> paths;
         walk_json(document, known.json, paths);
-        TextSource source{entry->text, entry->value_span, entry->style == ScalarStyle::Block,
+        TextSource source{text, entry->value_span, entry->style == ScalarStyle::Block,
                           "/data/" + json_pointer_token(entry->key), config_map->file, config_map};
         std::size_t searched = 0;
         for (const auto& path : paths) {
           if (!path.starts_with("/")) continue;
-          const auto at = entry->text.find("\"" + path + "\"", searched);
+          const auto at = text.find("\"" + path + "\"", searched);
           if (at != std::string::npos) searched = at + 1;
           HostWrite write;
           write.host_path = normalize_host_path(path);

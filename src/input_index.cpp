@@ -1,6 +1,8 @@
 // The whole-input index.
 #include "immutalint/input_index.hpp"
 
+#include <algorithm>
+
 namespace immutalint {
 
 const IndexedEntry* IndexedConfigMap::entry(std::string_view key) const {
@@ -55,9 +57,14 @@ const IndexedConfigMap* InputIndex::config_map(std::string_view ns, std::string_
   return nullptr;
 }
 
-bool InputIndex::config_map_has_entries(std::string_view ns, std::string_view name) const {
+bool InputIndex::config_map_has_scripts(std::string_view ns, std::string_view name) const {
   const IndexedConfigMap* found = config_map(ns, name);
-  return found && !found->entries.empty();
+  return found && std::any_of(found->entries.begin(), found->entries.end(), [](const IndexedEntry& e) { return !e.config; });
+}
+
+bool InputIndex::config_map_has_config(std::string_view ns, std::string_view name) const {
+  const IndexedConfigMap* found = config_map(ns, name);
+  return found && std::any_of(found->entries.begin(), found->entries.end(), [](const IndexedEntry& e) { return e.config; });
 }
 
 }  // namespace immutalint

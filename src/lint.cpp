@@ -19,8 +19,8 @@
 #include "immutalint/kube_object.hpp"
 #include "immutalint/pod_spec.hpp"
 #include "immutalint/suppression.hpp"
+#include "immutalint/spool.hpp"
 #include "job_queue.hpp"
-#include "spool.hpp"
 
 namespace immutalint {
 
@@ -96,8 +96,9 @@ struct Deferred {
   std::size_t document = 0;          // index of the document within the chunk
   std::string object_pointer;
   std::string source;                // Helm template
-  Spool::Ref text;                   // the chunk, in the session's spool
+  Spool::Ref text;                   // the chunk, in the run's spool
   std::vector<std::pair<std::string, std::string>> config_maps;  // (namespace, name) it mounts
+  std::vector<std::string> scripts_from;  // ConfigMaps it runs mounted files of
   std::vector<Finding> findings;     // what the first pass found
 };
 
@@ -127,12 +128,11 @@ bool may_be_script(std::string_view text) {
 /// The work of one lint run on one thread: turns documents into findings, counts and an index.
 class Linter::Session {
  public:
-  explicit Session(const Linter& linter) : linter_(linter) {}
+  Session(const Linter& linter, Spool& spool) : linter_(linter), spool_(spool) {}
 
   LintResult& result() { return result_; }
   InputIndex& index() { return index_; }
   std::vector<Deferred>& deferred() { return deferred_; }
-  const Spool& spool() const { return spool_; }
 
   void count_file() { ++result_.summary.files; }
 
@@ -163,10 +163,10 @@ class Linter::Session {
         continue;
       }
       process_document(doc, file, source, [&](const KubeObject& object, std::vector<std::pair<std::string, std::string>> maps,
-                                               std::vector<Finding> findings) {
+                                               std::vector<std::string> scripts_from, std::vector<Finding> findings) {
         if (!spooled) spooled = spool_.put(raw.text);
         deferred_.push_back(Deferred{file_index, file, raw.first_line, document, object.pointer, source, *spooled,
-                                     std::move(maps), std::move(findings)});
+                                     std::move(maps), std::move(scripts_from), std::move(findings)});
       });
     }
   }
@@ -181,7 +181,8 @@ class Linter::Session {
         if (object.pointer != deferred.object_pointer) continue;
         Workload workload = read_workload(doc.tree, object);
         if (!workload.pod) return {};
-        return check_workload(doc.tree, object, *workload.pod, deferred.display_path, deferred.source, &index);
+        std::vector<std::string> scripts_from;
+        return check_workload(doc.tree, object, *workload.pod, deferred.display_path, deferred.source, &index, scripts_from);
       }
     }
     return {};
@@ -257,12 +258,13 @@ class Linter::Session {
       }
       ++result_.summary.workloads;
       result_.workloads.push_back({file, object.kind_span.begin.line, object.ref});
-      std::vector<Finding> findings = check_workload(tree, object, *workload.pod, file, source, nullptr);
+      std::vector<std::string> scripts_from;
+      std::vector<Finding> findings = check_workload(tree, object, *workload.pod, file, source, nullptr, scripts_from);
       auto maps = mounted_config_maps(tree, object, *workload.pod);
       if (maps.empty()) {
         for (auto& finding : findings) add(std::move(finding));
       } else {
-        defer(object, std::move(maps), std::move(findings));
+        defer(object, std::move(maps), std::move(scripts_from), std::move(findings));
       }
     }
   }
@@ -270,9 +272,11 @@ class Linter::Session {
   /// Runs every enabled check on one workload; findings carry their verdicts and severity,
   /// and suppressed ones are counted and dropped.
   std::vector<Finding> check_workload(const YamlTree& tree, const KubeObject& object, const PodSpecView& pod,
-                                      const std::string& file, const std::string& source, const InputIndex* index) {
+                                      const std::string& file, const std::string& source, const InputIndex* index,
+                                      std::vector<std::string>& scripts_from) {
     const WorkloadEvidence evidence =
         gather_evidence(EvidenceInput{tree, object, pod, file, *linter_.evidence_catalogue_, index});
+    scripts_from = evidence.scripts_from;
     const CheckContext context{tree, object, pod, linter_.options_.targets, evidence, file};
     std::vector<Finding> findings;
     std::vector<Observation> observations;
@@ -321,9 +325,10 @@ class Linter::Session {
     }
     for (const auto& entry : tree.entries(tree.get(object.root, "data"))) {
       auto text = tree.scalar(entry.value);
-      if (!text || !(may_be_script(*text) || linter_.evidence_catalogue_->names_config_key(entry.key))) continue;
+      const bool config = linter_.evidence_catalogue_->names_config_key(entry.key);
+      if (!text || !(config || may_be_script(*text))) continue;
       const YamlNode& value = tree.node(entry.value);
-      config_map.entries.push_back({entry.key, std::string(*text), tree.span_of(entry), value.span, value.style});
+      config_map.entries.push_back({entry.key, spool_.put(*text), &spool_, tree.span_of(entry), value.span, value.style, config});
     }
     index_.add_config_map(std::move(config_map), object.kind_span.begin);
   }
@@ -332,7 +337,7 @@ class Linter::Session {
   LintResult result_;
   InputIndex index_;
   std::vector<Deferred> deferred_;
-  Spool spool_;
+  Spool& spool_;  // the run's, shared by its sessions
 };
 
 Finding Linter::input_finding(std::string_view check, const std::string& file, Span span, std::string message) const {
@@ -480,28 +485,29 @@ void fold_causes(std::vector<Finding>& findings, const Catalogue& catalogue, con
 
 }  // namespace
 
-void Linter::finish(std::vector<std::unique_ptr<Session>>& sessions, LintResult& result) const {
+void Linter::finish(std::vector<std::unique_ptr<Session>>& sessions, Spool& spool, LintResult& result) const {
   // Merge what the sessions saw, in session order; nothing below depends on that order.
   InputIndex index;
-  std::vector<std::pair<Deferred*, Session*>> deferred;
+  std::vector<Deferred*> deferred;
   for (auto& session : sessions) {
     auto& part = session->result();
     result.summary.add(part.summary);
     std::move(part.findings.begin(), part.findings.end(), std::back_inserter(result.findings));
     std::move(part.workloads.begin(), part.workloads.end(), std::back_inserter(result.workloads));
     index.merge(std::move(session->index()));
-    for (auto& item : session->deferred()) deferred.emplace_back(&item, session.get());
+    for (auto& item : session->deferred()) deferred.push_back(&item);
   }
-  // Second phase: workloads that mount a ConfigMap holding scripts or settings are checked
-  // again, now that every ConfigMap is known.
-  for (auto& [item, session] : deferred) {
-    const bool needs_index = std::any_of(item->config_maps.begin(), item->config_maps.end(), [&](const auto& map) {
-      return index.config_map_has_entries(map.first, map.second);
+  // Second phase: workloads that run a script from a ConfigMap, or mount one holding settings
+  // the evidence catalogue reads, are checked again now that every ConfigMap is known.
+  for (Deferred* item : deferred) {
+    const bool runs_scripts = std::any_of(item->config_maps.begin(), item->config_maps.end(), [&](const auto& map) {
+      const bool run = std::find(item->scripts_from.begin(), item->scripts_from.end(), map.second) != item->scripts_from.end();
+      return (run && index.config_map_has_scripts(map.first, map.second)) || index.config_map_has_config(map.first, map.second);
     });
-    std::vector<Finding> findings = item->findings;
-    if (needs_index) {
-      Session second(*this);
-      findings = second.recheck(*item, session->spool().get(item->text), index);
+    std::vector<Finding> findings = std::move(item->findings);
+    if (runs_scripts) {
+      Session second(*this, spool);
+      findings = second.recheck(*item, spool.get(item->text), index);
     }
     std::move(findings.begin(), findings.end(), std::back_inserter(result.findings));
   }
@@ -530,8 +536,9 @@ void Linter::finish(std::vector<std::unique_ptr<Session>>& sessions, LintResult&
 
 LintResult Linter::lint(const InputSet& inputs) const {
   const unsigned jobs = options_.jobs > 0 ? options_.jobs : std::max(1u, std::thread::hardware_concurrency());
+  Spool spool;  // documents and ConfigMap entries kept for the second phase
   std::vector<std::unique_ptr<Session>> sessions;
-  sessions.push_back(std::make_unique<Session>(*this));  // the reading thread's: files it cannot read
+  sessions.push_back(std::make_unique<Session>(*this, spool));  // the reading thread's: files it cannot read
   Session& reader = *sessions.front();
   for (const auto& problem : inputs.problems) reader.file_problem(problem.display_path, problem.message, 1);
 
@@ -547,7 +554,7 @@ LintResult Linter::lint(const InputSet& inputs) const {
   if (jobs > 1) {
     queue.emplace(std::max<std::size_t>(8u << 20, options_.split.read_block_bytes * 2), job_bytes);
     for (unsigned i = 0; i < jobs; ++i) {
-      sessions.push_back(std::make_unique<Session>(*this));
+      sessions.push_back(std::make_unique<Session>(*this, spool));
       workers.emplace_back([&, session = sessions.back().get()] {
         while (auto job = queue->pop()) session->process(job->document, job->file, inputs.files[job->file].display_path);
       });
@@ -576,19 +583,20 @@ LintResult Linter::lint(const InputSet& inputs) const {
   if (queue) queue->close();
   for (auto& worker : workers) worker.join();
   LintResult result;
-  finish(sessions, result);
+  finish(sessions, spool, result);
   return result;
 }
 
 LintResult Linter::lint_text(std::string_view text, const std::string& display_path) const {
+  Spool spool;
   std::vector<std::unique_ptr<Session>> sessions;
-  sessions.push_back(std::make_unique<Session>(*this));
+  sessions.push_back(std::make_unique<Session>(*this, spool));
   Session& session = *sessions.front();
   session.count_file();
   auto problem = split_documents(text, options_.split, [&](RawDocument&& document) { session.process(document, 0, display_path); });
   if (problem) session.file_problem(display_path, problem->message, problem->line);
   LintResult result;
-  finish(sessions, result);
+  finish(sessions, spool, result);
   return result;
 }
 

@@ -85,6 +85,9 @@ struct WorkloadEvidence {
   std::vector<RunCommand> commands;
   std::vector<HostWrite> writes;
   std::vector<KernelWork> kernel;
+  /// ConfigMaps from which a container runs a mounted file as a script, by name. Known without
+  /// the index; their scripts are read once the whole input is known.
+  std::vector<std::string> scripts_from;
 
   /// The writes that go through a hostPath volume, or are made by its type.
   std::vector<const HostWrite*> writes_through(const VolumeView& volume) const;

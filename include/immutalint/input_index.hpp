@@ -10,18 +10,23 @@
 
 #include "immutalint/kube_object.hpp"
 #include "immutalint/location.hpp"
+#include "immutalint/spool.hpp"
 #include "immutalint/yaml_tree.hpp"
 
 namespace immutalint {
 
 /// One entry of a ConfigMap's data, kept because a container may run it as a script or the
-/// evidence catalogue reads it as configuration.
+/// evidence catalogue reads it as configuration. Its text waits in the run's spool.
 struct IndexedEntry {
   std::string key;
-  std::string text;
+  Spool::Ref text_ref;
+  const Spool* spool = nullptr;
   Span entry_span;  ///< key and value
   Span value_span;
   ScalarStyle style = ScalarStyle::Plain;
+  bool config = false;  ///< a key the evidence catalogue reads as configuration
+
+  std::string text() const { return spool ? spool->get(text_ref) : std::string(); }
 };
 
 /// A ConfigMap of the input, with the entries worth keeping.
@@ -52,8 +57,10 @@ class InputIndex {
   /// The ConfigMap `name` as a workload of namespace `ns` sees it: the same namespace, or one
   /// of them unset (a manifest applied with -n). nullptr when the input has none.
   const IndexedConfigMap* config_map(std::string_view ns, std::string_view name) const;
-  /// True when the ConfigMap has entries worth reading again (scripts, configuration).
-  bool config_map_has_entries(std::string_view ns, std::string_view name) const;
+  /// True when the ConfigMap has entries a container may run as scripts.
+  bool config_map_has_scripts(std::string_view ns, std::string_view name) const;
+  /// True when the ConfigMap has entries the evidence catalogue reads as configuration.
+  bool config_map_has_config(std::string_view ns, std::string_view name) const;
 
  private:
   struct Origin {

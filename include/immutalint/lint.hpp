@@ -16,6 +16,7 @@
 #include "immutalint/finding.hpp"
 #include "immutalint/inputs.hpp"
 #include "immutalint/result.hpp"
+#include "immutalint/spool.hpp"
 #include "immutalint/target.hpp"
 #include "immutalint/yaml_parse.hpp"
 
@@ -103,7 +104,7 @@ class Linter {
   Finding make_finding(const CheckInfo& info, Observation observation, const std::string& file,
                        const ObjectRef& object, const std::string& source) const;
   /// After the last document: merges the sessions, runs the second phase, folds causes, sorts.
-  void finish(std::vector<std::unique_ptr<Session>>& sessions, LintResult& result) const;
+  void finish(std::vector<std::unique_ptr<Session>>& sessions, Spool& spool, LintResult& result) const;
 
   const Catalogue* catalogue_;
   const EvidenceCatalogue* evidence_catalogue_;

@@ -1,9 +1,11 @@
 // Text kept for a second look once the whole input is read: in a temporary file, so that memory
-// does not grow with the input. Falls back to memory when no temporary file can be made.
+// does not grow with the input. Falls back to memory when no temporary file can be made. Safe to
+// use from several threads.
 #pragma once
 
 #include <cstdint>
 #include <cstdio>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,6 +28,7 @@ class Spool {
   }
 
   Ref put(std::string_view text) {
+    std::lock_guard lock(mutex_);
     if (!file_ && !failed_) {
       file_ = std::tmpfile();
       failed_ = file_ == nullptr;
@@ -42,6 +45,7 @@ class Spool {
   }
 
   std::string get(Ref ref) const {
+    std::lock_guard lock(mutex_);
     if (ref.offset & kInMemory) return memory_.at(static_cast<std::size_t>(ref.offset & ~kInMemory));
     std::string text(ref.size, '\0');
     if (!file_ || std::fseek(file_, static_cast<long>(ref.offset), SEEK_SET) != 0 ||
@@ -53,6 +57,7 @@ class Spool {
 
  private:
   static constexpr std::uint64_t kInMemory = std::uint64_t{1} << 63;
+  mutable std::mutex mutex_;
   std::FILE* file_ = nullptr;
   bool failed_ = false;
   std::vector<std::string> memory_;
