@@ -17,6 +17,7 @@
 #include <fmt/format.h>
 
 #include "immutalint/kube_object.hpp"
+#include "immutalint/placement.hpp"
 #include "immutalint/pod_spec.hpp"
 #include "immutalint/suppression.hpp"
 #include "immutalint/spool.hpp"
@@ -277,7 +278,12 @@ class Linter::Session {
     const WorkloadEvidence evidence =
         gather_evidence(EvidenceInput{tree, object, pod, file, *linter_.evidence_catalogue_, index});
     scripts_from = evidence.scripts_from;
-    const CheckContext context{tree, object, pod, linter_.options_.targets, evidence, file};
+    // A workload is judged only for the targets whose nodes it can be scheduled on.
+    std::vector<const Target*> landing;
+    for (const Target* target : linter_.options_.targets) {
+      if (can_land_on(tree, pod, *target)) landing.push_back(target);
+    }
+    const CheckContext context{tree, object, pod, landing, evidence, file, linter_.options_.targets};
     std::vector<Finding> findings;
     std::vector<Observation> observations;
     for (const auto& enabled : linter_.checks_) {
@@ -285,7 +291,7 @@ class Linter::Session {
       enabled.check->inspect(context, observations);
       for (auto& observation : observations) {
         const IndexedConfigMap* script = observation.config_map;
-        Finding finding = linter_.make_finding(*enabled.info, std::move(observation), file, object.ref, source);
+        Finding finding = linter_.make_finding(*enabled.info, std::move(observation), file, object.ref, source, landing);
         if (finding.targets.empty()) continue;  // ready on every selected target
         // A finding in a ConfigMap script may be accepted on the ConfigMap or on the workload.
         const bool accepted =
@@ -351,7 +357,8 @@ Finding Linter::input_finding(std::string_view check, const std::string& file, S
 }
 
 Finding Linter::make_finding(const CheckInfo& info, Observation observation, const std::string& file,
-                             const ObjectRef& object, const std::string& source) const {
+                             const ObjectRef& object, const std::string& source,
+                             std::span<const Target* const> targets) const {
   Finding finding;
   finding.check = info.id;
   finding.message = std::move(observation.message);
@@ -373,7 +380,7 @@ Finding Linter::make_finding(const CheckInfo& info, Observation observation, con
     finding.source = source;
   }
   if (info.verdict_rule.empty()) {
-    for (const Target* target : options_.targets) {
+    for (const Target* target : targets) {
       StaticVerdict row = info.static_verdict(*target);
       if (row.verdict != Verdict::Ready) {
         finding.targets.push_back({target->name(), row.verdict, std::move(row.why), std::move(row.source), row.confidence, {}});

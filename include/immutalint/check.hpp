@@ -26,9 +26,12 @@ struct CheckContext {
   const YamlTree& tree;
   const KubeObject& object;
   const PodSpecView& pod;
+  /// The selected targets the workload can be scheduled on (see placement.hpp): what it is judged for.
   std::span<const Target* const> targets;
   const WorkloadEvidence& evidence;
   const std::string& file;
+  /// Every selected target, for the check that reports where the workload cannot land.
+  std::span<const Target* const> selected_targets;
 };
 
 /// What a check found: the pipeline adds the check id, severity, object and Helm source, and

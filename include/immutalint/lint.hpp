@@ -101,8 +101,9 @@ class Linter {
   /// A finding of an input check (invalid-input, duplicate-key): no per-target verdicts.
   Finding input_finding(std::string_view check, const std::string& file, Span span, std::string message) const;
   /// A check's observation as a finding: placed, judged per target, the ladder applied.
+  /// `targets` are those the workload can be scheduled on.
   Finding make_finding(const CheckInfo& info, Observation observation, const std::string& file,
-                       const ObjectRef& object, const std::string& source) const;
+                       const ObjectRef& object, const std::string& source, std::span<const Target* const> targets) const;
   /// After the last document: merges the sessions, runs the second phase, folds causes, sorts.
   void finish(std::vector<std::unique_ptr<Session>>& sessions, Spool& spool, LintResult& result) const;
 

@@ -37,7 +37,8 @@ class OsSkuPinning final : public Check {
           context, pin.mapping, pin.entry, pin.pointer,
           fmt::format("the pod only schedules on nodes whose {} is {}", pin.key, fmt::join(pin.values, " or ")));
       observation.action = Action::Requires;
-      for (const Target* target : context.targets) {
+      // Where the pin keeps the workload off the target's nodes is exactly what this reports.
+      for (const Target* target : context.selected_targets) {
         for (const auto& label : target->node_labels()) {
           if (label.key != pin.key) continue;
           const bool matches = std::any_of(pin.values.begin(), pin.values.end(), [&](const std::string& v) {
