@@ -2,6 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include "immutalint/report.hpp"
+#include "report/escape.hpp"
 
 namespace immutalint {
 
@@ -89,6 +90,8 @@ void write_json_report(std::ostream& out, const LintResult& result) {
   report["summary"] = {{"files", s.files},         {"documents", s.documents}, {"objects", s.objects},
                        {"workloads", s.workloads}, {"skipped", s.skipped},     {"suppressed", s.suppressed},
                        {"error", s.errors},        {"warning", s.warnings},    {"note", s.notes}};
+  // JSON is UTF-8: bytes from the input that are not are replaced, and the report says so.
+  if (escape::utf8_strings(report)) report["notes"] = Json::array({escape::kReplacedNote});
   out << report.dump(2) << '\n';
 }
 

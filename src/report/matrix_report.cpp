@@ -10,6 +10,7 @@
 
 #include "immutalint/check.hpp"
 #include "immutalint/report.hpp"
+#include "report/escape.hpp"
 
 namespace immutalint {
 
@@ -90,15 +91,14 @@ void write_matrix_report(std::ostream& out, const LintResult& result, bool markd
     fmt::print(out, "| {} |\n|{}|\n", fmt::join(header, " | "), fmt::join(std::vector<std::string>(header.size(), "---"), "|"));
     for (const auto& row : rows) {
       std::vector<std::string> escaped;
-      for (const auto& text : row) {
-        std::string cell;
-        for (char c : text) cell += c == '|' ? std::string("\\|") : std::string(1, c);
-        escaped.push_back(std::move(cell));
-      }
+      for (const auto& text : row) escaped.push_back(escape::markdown_cell(text));
       fmt::print(out, "| {} |\n", fmt::join(escaped, " | "));
     }
     out << '\n';
   } else {
+    for (auto& row : rows) {
+      for (auto& text : row) text = escape::text(text);
+    }
     std::vector<std::size_t> widths(header.size());
     for (std::size_t i = 0; i < header.size(); ++i) widths[i] = header[i].size();
     for (const auto& row : rows) {

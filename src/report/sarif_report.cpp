@@ -9,6 +9,7 @@
 
 #include "immutalint/check.hpp"
 #include "immutalint/report.hpp"
+#include "report/escape.hpp"
 
 namespace immutalint {
 
@@ -261,6 +262,11 @@ void write_sarif_report(std::ostream& out, const LintResult& result, const Catal
   run["columnKind"] = "unicodeCodePoints";
   run["results"] = std::move(results);
 
+  // SARIF is UTF-8: bytes from the input that are not are replaced, and a notification says so.
+  if (escape::utf8_strings(run)) {
+    run["invocations"][0]["toolExecutionNotifications"].push_back(
+        {{"level", "note"}, {"message", {{"text", escape::kReplacedNote}}}});
+  }
   Json log;
   log["$schema"] = kSchemaUri;
   log["version"] = "2.1.0";

@@ -6,6 +6,7 @@
 #include <fmt/ostream.h>
 
 #include "immutalint/report.hpp"
+#include "report/escape.hpp"
 
 namespace immutalint {
 
@@ -99,6 +100,17 @@ std::string where(const Finding& finding, const Place& place) {
 
 constexpr std::size_t kMaxContextLines = 4;
 
+/// A file name at the start of a line: escaped, and never starting with ':' (a line that starts
+/// with "::" is a command to a CI runner).
+std::string line_start(const std::string& file) {
+  std::string safe = escape::text(file);
+  if (!safe.empty() && safe.front() == ':') safe.insert(0, "./");
+  return safe;
+}
+
+/// An indented line of context, every input-derived part of it escaped.
+void print_context(std::ostream& out, std::string_view line) { fmt::print(out, "    {}\n", escape::text(line)); }
+
 }  // namespace
 
 void write_text_report(std::ostream& out, const LintResult& result, bool color) {
@@ -106,35 +118,35 @@ void write_text_report(std::ostream& out, const LintResult& result, bool color) 
   const bool name_targets = !(result.targets.size() == 1 && result.targets[0] == "generic");
   for (const auto& finding : result.findings) {
     const std::string severity(to_string(finding.severity));
-    fmt::print(out, "{}:{}:{}: {}{}{}: {} {}[{}]{}\n", finding.file, finding.span.begin.line, finding.span.begin.column,
-               color ? color_of(finding.severity) : "", severity, color ? kReset : "", finding.message,
-               color ? kDim : "", finding.check, color ? kReset : "");
+    fmt::print(out, "{}:{}:{}: {}{}{}: {} {}[{}]{}\n", line_start(finding.file), finding.span.begin.line,
+               finding.span.begin.column, color ? color_of(finding.severity) : "", severity, color ? kReset : "",
+               escape::text(finding.message), color ? kDim : "", finding.check, color ? kReset : "");
     const std::string context = context_line(finding);
-    if (!context.empty()) fmt::print(out, "    {}\n", context);
+    if (!context.empty()) print_context(out, context);
     if (finding.severity != Severity::Note) {
-      if (auto claim = claim_line(finding); !claim.empty()) fmt::print(out, "    {}\n", claim);
+      if (auto claim = claim_line(finding); !claim.empty()) print_context(out, claim);
       if (name_targets) {
-        if (auto rest = targets_line(finding, worst_verdict(finding)); !rest.empty()) fmt::print(out, "    {}\n", rest);
+        if (auto rest = targets_line(finding, worst_verdict(finding)); !rest.empty()) print_context(out, rest);
       }
     } else if (name_targets && !finding.targets.empty()) {
-      fmt::print(out, "    {}\n", targets_line(finding, Verdict::Ready));
+      print_context(out, targets_line(finding, Verdict::Ready));
     }
     for (std::size_t i = 0; i < finding.evidence.size() && i < kMaxContextLines; ++i) {
-      fmt::print(out, "    evidence: {} ({})\n", finding.evidence[i].text, where(finding, finding.evidence[i].place));
+      print_context(out, fmt::format("evidence: {} ({})", finding.evidence[i].text, where(finding, finding.evidence[i].place)));
     }
     if (finding.evidence.size() > kMaxContextLines) {
-      fmt::print(out, "    evidence: and {} more\n", finding.evidence.size() - kMaxContextLines);
+      print_context(out, fmt::format("evidence: and {} more", finding.evidence.size() - kMaxContextLines));
     }
     for (std::size_t i = 0; i < finding.related.size() && i < kMaxContextLines; ++i) {
       const auto& related = finding.related[i];
-      fmt::print(out, "    also [{}]: {} ({})\n", related.check, related.message, where(finding, related.place));
+      print_context(out, fmt::format("also [{}]: {} ({})", related.check, related.message, where(finding, related.place)));
     }
     if (finding.related.size() > kMaxContextLines) {
-      fmt::print(out, "    also: {} more observations on the same cause\n", finding.related.size() - kMaxContextLines);
+      print_context(out, fmt::format("also: {} more observations on the same cause", finding.related.size() - kMaxContextLines));
     }
     if (finding.rendered) {
-      fmt::print(out, "    rendered at {}:{}:{}\n", finding.rendered->file, finding.rendered->span.begin.line,
-                 finding.rendered->span.begin.column);
+      print_context(out, fmt::format("rendered at {}:{}:{}", finding.rendered->file, finding.rendered->span.begin.line,
+                                     finding.rendered->span.begin.column));
     }
   }
   const Summary& s = result.summary;

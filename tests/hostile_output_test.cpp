@@ -1,0 +1,107 @@
+// Text from a manifest cannot take over where the report lands: through every format, no line a
+// hostile manifest produces can start a CI workflow command, no raw control byte survives, and
+// JSON and SARIF stay valid UTF-8.
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "test_support.hpp"
+
+using namespace immutalint;
+
+namespace {
+
+// Names, a path, a container and a Helm source with line breaks, workflow commands, terminal
+// escapes, a C1 control, a bidi override and bytes that are not UTF-8.
+const std::string kHostile =
+    "# Source: chart/templates/ds\u202e.yaml\n"
+    "apiVersion: apps/v1\n"
+    "kind: DaemonSet\n"
+    "metadata:\n"
+    "  name: \"agent\\r\\n::error file=x::injected\"\n"
+    "  namespace: \"ns\\u001b[31m\"\n"
+    "spec:\n"
+    "  selector: {matchLabels: {app: a}}\n"
+    "  template:\n"
+    "    metadata: {labels: {app: a}}\n"
+    "    spec:\n"
+    "      hostNetwork: true\n"
+    "      initContainers:\n"
+    "        - name: \"c\\r\\n::warning::fake\\u0085\\u202e\"\n"
+    "          image: registry.example/x:1\n"
+    "          command: [\"sh\", \"-c\", \"cp /bin/x '/host/usr/bin/\\u001b]0;title\\u0007'\"]\n"
+    "          volumeMounts: [{name: \"usr\\u001b\", mountPath: /host/usr}]\n"
+    "      containers: [{name: main, image: registry.example/x:1}]\n"
+    "      volumes:\n"
+    "        - name: \"usr\\u001b\"\n"
+    "          hostPath: {path: \"/usr\\n::error::path\"}\n"
+    // libyaml rejects bytes that are not UTF-8 even in a comment: an input error whose Helm
+    // source still reaches every report.
+    "---\n"
+    "# Source: chart/templates/\xff\xfe" "evil.yaml\n"
+    "apiVersion: v1\n"
+    "kind: ConfigMap\n";
+
+const std::string kHostileFile = "dir/evil\n::error::file\x1b[2J.yaml";
+
+/// Every raw control byte other than the line feed, and DEL.
+bool has_raw_control(const std::string& text) {
+  for (unsigned char c : text) {
+    if ((c < 0x20 && c != '\n') || c == 0x7F) return true;
+  }
+  return false;
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  for (std::size_t start = 0; start < text.size();) {
+    auto end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    lines.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return lines;
+}
+
+}  // namespace
+
+TEST_CASE("a hostile manifest cannot inject commands or control bytes through any format") {
+  for (const char* format : {"text", "json", "sarif", "github", "matrix", "matrix-markdown"}) {
+    INFO(format);
+    auto r = test::run_cli({"--format", format, "--fail-on", "never", "--target", "all", "--stdin-filename", kHostileFile, "-"},
+                           kHostile);
+    REQUIRE(r.exit_code == 0);
+    REQUIRE_FALSE(r.out.empty());
+    CHECK_FALSE(has_raw_control(r.out));
+    for (const auto& line : lines_of(r.out)) {
+      INFO(line);
+      if (std::string(format) == "github") {
+        // One command per finding, each of our own making.
+        CHECK((line.starts_with("::notice file=") || line.starts_with("::warning file=") ||
+               line.starts_with("::error file=")));
+        CHECK(line.find("\r") == std::string::npos);
+      } else {
+        CHECK_FALSE(line.starts_with("::"));
+      }
+    }
+    if (std::string(format) == "json" || std::string(format) == "sarif") {
+      // nlohmann rejects strings that are not valid UTF-8.
+      auto parsed = nlohmann::json::parse(r.out, nullptr, false);
+      CHECK_FALSE(parsed.is_discarded());
+      CHECK(r.out.find("U+FFFD") != std::string::npos);  // the note that says bytes were replaced
+    }
+  }
+}
+
+TEST_CASE("the text report shows escaped input readably") {
+  auto r = test::run_cli({"--fail-on", "never", "--stdin-filename", kHostileFile, "-"}, kHostile);
+  CHECK_THAT(r.out, Catch::StartsWith("dir/evil\\n::error::file\\x1b[2J.yaml:"));
+  CHECK_THAT(r.out, Catch::Contains("agent\\r\\n::error file=x::injected"));
+  CHECK_THAT(r.out, Catch::Contains("\\u{0085}\\u{202e}"));
+  CHECK_THAT(r.out, Catch::Contains("\\xff\\xfe"));
+}
+
+TEST_CASE("a file name that starts with a colon cannot start a workflow command in text output") {
+  auto r = test::run_cli({"--fail-on", "never", "--stdin-filename", "::error file=x::y.yaml", "-"}, kHostile);
+  CHECK_THAT(r.out, Catch::StartsWith("./::error file=x::y.yaml:"));
+}
