@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <set>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -109,11 +110,34 @@ bool is_kernel_filesystem(std::string_view path) {
   return path_within(path, "/proc") || path_within(path, "/sys") || path_within(path, "/dev");
 }
 
+/// The value of a short option letter, also inside a cluster of flags: `-o FILE`, `-oFILE`,
+/// `-fsSLo FILE` (curl) or `-qO FILE` (wget).
+std::optional<ShellWord> short_option_value(std::span<const ShellWord> args, char letter) {
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& w = args[i].text;
+    if (w.size() < 2 || w[0] != '-' || w[1] == '-') continue;
+    const std::size_t at = w.find(letter, 1);
+    if (at == std::string::npos) continue;
+    const bool flags_before = std::all_of(w.begin() + 1, w.begin() + static_cast<std::ptrdiff_t>(at),
+                                          [](char c) { return std::isalpha(static_cast<unsigned char>(c)); });
+    if (!flags_before) continue;
+    if (at + 1 == w.size()) {
+      if (i + 1 < args.size()) return args[i + 1];
+      continue;
+    }
+    ShellWord value = args[i];  // the value is attached: `-oFILE`
+    value.text = w.substr(at + 1);
+    value.offset += static_cast<std::uint32_t>(at + 1);
+    return value;
+  }
+  return std::nullopt;
+}
+
 /// What a command writes: each destination word and how it is written, from the standard
 /// semantics of the tools (cp's last argument, mkdir's arguments, tee's files, ...).
-std::vector<std::pair<const ShellWord*, WriteKind>> destinations(const ShellCommand& command) {
-  std::vector<std::pair<const ShellWord*, WriteKind>> out;
-  for (const auto& redirect : command.redirects) out.emplace_back(&redirect.target, WriteKind::Writes);
+std::vector<std::pair<ShellWord, WriteKind>> destinations(const ShellCommand& command) {
+  std::vector<std::pair<ShellWord, WriteKind>> out;
+  for (const auto& redirect : command.redirects) out.emplace_back(redirect.target, WriteKind::Writes);
   const std::string_view program = command.program();
   const auto args = command.args();
   // Operands: the words that are not options (and not option values).
@@ -134,37 +158,42 @@ std::vector<std::pair<const ShellWord*, WriteKind>> destinations(const ShellComm
     }
     return found;
   };
-  auto option_value = [&](std::initializer_list<std::string_view> names) -> const ShellWord* {
+  auto long_option_value = [&](std::string_view name) -> std::optional<ShellWord> {
     for (std::size_t i = 0; i < args.size(); ++i) {
-      for (auto name : names) {
-        const std::string& w = args[i].text;
-        if (w == name && i + 1 < args.size()) return &args[i + 1];
-        if (name.starts_with("--") && w.starts_with(std::string(name) + "=")) return &args[i];  // value follows '='
-      }
+      const std::string& w = args[i].text;
+      if (w == name && i + 1 < args.size()) return args[i + 1];
+      if (w.starts_with(std::string(name) + "=")) return args[i];  // path_of takes the value after '='
     }
-    return nullptr;
+    return std::nullopt;
+  };
+  auto option_value = [&](char letter, std::string_view long_name) -> std::optional<ShellWord> {
+    if (auto value = short_option_value(args, letter)) return value;
+    return long_name.empty() ? std::nullopt : long_option_value(long_name);
+  };
+  auto add = [&](std::optional<ShellWord> word, WriteKind kind) {
+    if (word) out.emplace_back(std::move(*word), kind);
   };
   if (program == "cp" || program == "mv" || program == "install" || program == "rsync" || program == "ln" || program == "scp") {
     if (program == "install" && std::any_of(args.begin(), args.end(), [](const ShellWord& w) { return w.text == "-d" || w.text == "--directory"; })) {
-      for (const ShellWord* word : operands({"-m", "-o", "-g", "--mode", "--owner", "--group"})) out.emplace_back(word, WriteKind::Creates);
+      for (const ShellWord* word : operands({"-m", "-o", "-g", "--mode", "--owner", "--group"})) out.emplace_back(*word, WriteKind::Creates);
       return out;
     }
-    if (const ShellWord* target = option_value({"-t", "--target-directory"})) {
-      out.emplace_back(target, WriteKind::Copies);
+    if (auto target = option_value('t', "--target-directory")) {
+      out.emplace_back(std::move(*target), WriteKind::Copies);
       return out;
     }
     auto found = operands({"-m", "-o", "-g", "-S", "--mode", "--owner", "--group", "--suffix", "-e", "--rsh"});
-    if (found.size() >= 2) out.emplace_back(found.back(), WriteKind::Copies);
+    if (found.size() >= 2) out.emplace_back(*found.back(), WriteKind::Copies);
   } else if (program == "mkdir" || program == "touch") {
-    for (const ShellWord* word : operands({"-m", "--mode", "-d", "-r", "-t"})) out.emplace_back(word, WriteKind::Creates);
+    for (const ShellWord* word : operands({"-m", "--mode", "-d", "-r", "-t"})) out.emplace_back(*word, WriteKind::Creates);
   } else if (program == "tee") {
-    for (const ShellWord* word : operands({})) out.emplace_back(word, WriteKind::Writes);
+    for (const ShellWord* word : operands({})) out.emplace_back(*word, WriteKind::Writes);
   } else if (program == "rm" || program == "rmdir" || program == "unlink") {
-    for (const ShellWord* word : operands({})) out.emplace_back(word, WriteKind::Removes);
+    for (const ShellWord* word : operands({})) out.emplace_back(*word, WriteKind::Removes);
   } else if (program == "chmod" || program == "chown" || program == "chgrp" || program == "chcon" || program == "chattr" ||
              program == "setfacl") {
     auto found = operands({"--reference"});
-    for (std::size_t i = 1; i < found.size(); ++i) out.emplace_back(found[i], WriteKind::Writes);
+    for (std::size_t i = 1; i < found.size(); ++i) out.emplace_back(*found[i], WriteKind::Writes);
   } else if (program == "sed") {
     const bool in_place = std::any_of(args.begin(), args.end(), [](const ShellWord& w) {
       return w.text.starts_with("-i") || w.text.starts_with("--in-place");
@@ -174,7 +203,7 @@ std::vector<std::pair<const ShellWord*, WriteKind>> destinations(const ShellComm
         return w.text == "-e" || w.text == "-f" || w.text.starts_with("--expression") || w.text.starts_with("--file");
       });
       auto found = operands({"-e", "-f", "--expression", "--file", "-l"});
-      for (std::size_t i = script_option ? 0 : 1; i < found.size(); ++i) out.emplace_back(found[i], WriteKind::Writes);
+      for (std::size_t i = script_option ? 0 : 1; i < found.size(); ++i) out.emplace_back(*found[i], WriteKind::Writes);
     }
   } else if (program == "tar") {
     // `tar -xzf a.tgz`, `tar --extract`, or old-style bundled options: `tar xzf a.tgz`.
@@ -187,20 +216,18 @@ std::vector<std::pair<const ShellWord*, WriteKind>> destinations(const ShellComm
         extract = true;
       }
     }
-    if (extract) {
-      if (const ShellWord* dir = option_value({"-C", "--directory"})) out.emplace_back(dir, WriteKind::Copies);
-    }
+    if (extract) add(option_value('C', "--directory"), WriteKind::Copies);
   } else if (program == "unzip") {
-    if (const ShellWord* dir = option_value({"-d"})) out.emplace_back(dir, WriteKind::Copies);
+    add(option_value('d', ""), WriteKind::Copies);
   } else if (program == "dd") {
     for (const auto& arg : args) {
-      if (arg.text.starts_with("of=")) out.emplace_back(&arg, WriteKind::Writes);
+      if (arg.text.starts_with("of=")) out.emplace_back(arg, WriteKind::Writes);
     }
   } else if (program == "curl") {
-    if (const ShellWord* file = option_value({"-o", "--output"})) out.emplace_back(file, WriteKind::Copies);
+    add(option_value('o', "--output"), WriteKind::Copies);
   } else if (program == "wget") {
-    if (const ShellWord* file = option_value({"-O", "--output-document"})) out.emplace_back(file, WriteKind::Copies);
-    if (const ShellWord* dir = option_value({"-P", "--directory-prefix"})) out.emplace_back(dir, WriteKind::Copies);
+    add(option_value('O', "--output-document"), WriteKind::Copies);
+    add(option_value('P', "--directory-prefix"), WriteKind::Copies);
   }
   return out;
 }
@@ -319,7 +346,9 @@ class EvidenceReader {
       run.cause = run.site.config_map
                       ? fmt::format("{}#L{}", run.site.place.field, run.site.place.span.begin.line)
                       : container.pointer + "/command";
-      run.on_host = command.host_namespace || (!command.chroot.empty() && chroot_host_path(container, command.chroot));
+      // chroot into a mount of the host's root runs the host's own programs; chroot into any
+      // other host directory runs whatever that directory holds.
+      run.on_host = command.host_namespace || (!command.chroot.empty() && chroot_host_path(container, command.chroot) == "/");
       const std::string runs = command.runs_file;
       run.command = std::move(command);
       out_.commands.push_back(std::move(run));
@@ -331,7 +360,9 @@ class EvidenceReader {
         out_.scripts_from.push_back(mounted->config_map);
       }
       auto [config_map, entry] = mounted_script(container, runs);
-      if (!entry) continue;
+      // Each script is read once per container, however many commands run it: scripts that
+      // run each other would otherwise multiply.
+      if (!entry || !scripts_read_.insert({&container, entry}).second) continue;
       const std::string text = entry->text();
       TextSource source{text, entry->value_span, entry->style == ScalarStyle::Block,
                         "/data/" + json_pointer_token(entry->key), config_map->file, config_map};
@@ -450,8 +481,11 @@ class EvidenceReader {
 
   void read_writes(const RunCommand& run) {
     for (const auto& [word, kind] : destinations(run.command)) {
-      if (word->text.empty() || (word->unknown && !word->text.starts_with("/"))) continue;
-      auto host = to_host(run, path_of(*word));
+      // `$DEST/etc/x` names no known directory; `${ROOT:-/host}/etc/x` with ROOT unset does.
+      if (word.text.empty() || word.unknown_before_slash || (word.unknown && !word.text.starts_with("/"))) continue;
+      std::string written = path_of(word);
+      if (!written.starts_with("/") && run.command.cwd) written = *run.command.cwd + "/" + written;
+      auto host = to_host(run, written);
       if (!host || is_kernel_filesystem(host->first)) continue;
       if (host->second && host->second->read_file) continue;
       HostWrite write;
@@ -675,6 +709,7 @@ class EvidenceReader {
   }
 
   const EvidenceInput& in_;
+  std::set<std::pair<const ContainerView*, const IndexedEntry*>> scripts_read_;
   WorkloadEvidence out_;
 };
 

@@ -1,6 +1,7 @@
 // Reads container commands and shell scripts into the simple commands they run. This is a
 // reader for finding evidence, not a shell: it never runs anything, and where a value is only
-// known at run time it says so (ShellWord::unknown) rather than guessing.
+// known at run time it says so (ShellWord::unknown) rather than guessing. Every loop is bounded
+// by the input's size, and nesting (`sh -c`, `$(...)`, `${...}`, wrappers) by kMaxDepth.
 #include "immutalint/shell.hpp"
 
 #include <algorithm>
@@ -11,7 +12,7 @@ namespace immutalint {
 
 namespace {
 
-/// Nested `sh -c` scripts, `$(...)` and wrappers: deeper nesting is not read.
+/// Nested `sh -c` scripts, `$(...)`, `${...}` and wrappers: deeper nesting is not read.
 constexpr int kMaxDepth = 16;
 
 bool is_name_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
@@ -38,6 +39,16 @@ bool one_of(std::string_view word, std::initializer_list<std::string_view> list)
   return std::find(list.begin(), list.end(), word) != list.end();
 }
 
+bool is_shell(std::string_view program) {
+  return one_of(program, {"sh", "bash", "dash", "ash", "zsh", "ksh", "mksh"});
+}
+
+/// A path made absolute against a known working directory, lexically.
+std::string join_path(const std::string& dir, std::string_view path) {
+  if (path.starts_with("/")) return std::string(path);
+  return dir + (dir.ends_with("/") ? "" : "/") + std::string(path);
+}
+
 /// Where commands run: inherited by the commands of nested scripts.
 struct Scope {
   bool host_namespace = false;
@@ -46,23 +57,63 @@ struct Scope {
   std::optional<ShellWord> entry;
 };
 
+/// A here-document's body, when a shell reads it as its script.
+struct StdinScript {
+  std::string text;
+  std::uint32_t source = 0;
+  std::uint32_t base = 0;
+};
+
 struct Token {
   enum class Kind { Word, Operator, Newline, End };
   Kind kind = Kind::End;
-  std::string op;     // for operators
-  ShellWord word;     // for words
+  std::string op;         // for operators
+  ShellWord word;         // for words
   bool quoted = false;    // some part of the word was quoted or escaped
-  bool adjacent = false;  // the next character is an operator, with no blank between
+  bool adjacent = false;  // the next character is a redirection, with no blank between
 };
 
-class CommandBuilder;
+void mark_unknown(ShellWord& word) {
+  word.unknown = true;
+  if (word.text.find('/') == std::string::npos) word.unknown_before_slash = true;
+}
+
+/// State of one script that outlives a single command: the working directory.
+struct ScriptState {
+  std::optional<std::string> cwd;
+};
+
+/// Turns the words of one simple command into ShellCommands: assignments, wrappers and nested
+/// shells are resolved here. Shared by scripts and by container argv.
+class CommandBuilder {
+ public:
+  CommandBuilder(ShellEnv& env, ScriptState& state, std::vector<ShellCommand>& out, int depth)
+      : env_(env), state_(state), out_(out), depth_(depth) {}
+
+  /// `conditional`: the command runs only on some paths (an if or case branch, a loop, after
+  /// `&&` or `||`), so the values it assigns are not known afterwards.
+  void build(std::vector<ShellWord> words, std::vector<ShellRedirect> redirects, Scope scope, bool conditional,
+             const std::optional<StdinScript>& stdin_script);
+
+ private:
+  bool unwrap(std::vector<ShellWord>& words, Scope& scope, std::vector<ShellRedirect>& redirects,
+              const std::optional<StdinScript>& stdin_script);
+  void emit(std::vector<ShellWord> argv, std::vector<ShellRedirect> redirects, const Scope& scope);
+  void read_nested(const std::string& text, std::uint32_t source, std::uint32_t base, const Scope& scope);
+
+  ShellEnv& env_;
+  ScriptState& state_;
+  std::vector<ShellCommand>& out_;
+  int depth_;
+};
 
 /// Tokenizes one script and turns its simple commands into ShellCommands.
 class ScriptReader {
  public:
   ScriptReader(std::string_view text, std::uint32_t source, std::uint32_t base, ShellEnv& env, Scope scope,
-               std::vector<ShellCommand>& out, int depth)
-      : text_(text), source_(source), base_(base), env_(env), scope_(std::move(scope)), out_(out), depth_(depth) {}
+               std::vector<ShellCommand>& out, int depth, ScriptState state = {})
+      : text_(text), source_(source), base_(base), env_(env), scope_(std::move(scope)), out_(out), depth_(depth),
+        state_(std::move(state)) {}
 
   void read();
 
@@ -76,7 +127,7 @@ class ScriptReader {
   void read_double_quoted(ShellWord& word);
   void read_dollar(ShellWord& word, bool in_double_quotes);
   void read_substitution(std::string_view inner, std::uint32_t inner_offset);
-  std::size_t matching_paren(std::size_t open) const;
+  std::size_t matching_close(std::size_t open, char opening, char closing) const;
   std::string expand_default(std::string_view text, bool& unknown);
 
   std::string_view text_;
@@ -86,28 +137,14 @@ class ScriptReader {
   Scope scope_;
   std::vector<ShellCommand>& out_;
   int depth_;
+  ScriptState state_;
   std::size_t pos_ = 0;
   struct Heredoc {
     std::string delimiter;
     bool strip_tabs;
   };
   std::vector<Heredoc> heredocs_;
-};
-
-/// Turns the words of one simple command into ShellCommands: assignments, control keywords,
-/// wrappers and nested shells are resolved here. Shared by scripts and by container argv.
-class CommandBuilder {
- public:
-  CommandBuilder(ShellEnv& env, std::vector<ShellCommand>& out, int depth) : env_(env), out_(out), depth_(depth) {}
-
-  void build(std::vector<ShellWord> words, std::vector<ShellRedirect> redirects, Scope scope);
-
- private:
-  bool unwrap(std::vector<ShellWord>& words, Scope& scope, std::vector<ShellRedirect>& redirects);
-
-  ShellEnv& env_;
-  std::vector<ShellCommand>& out_;
-  int depth_;
+  std::optional<StdinScript> last_heredoc_;  // the body read at the last line end, for a shell that reads it
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -164,17 +201,26 @@ Token ScriptReader::next() {
 }
 
 void ScriptReader::read_heredoc_bodies() {
+  last_heredoc_.reset();
   for (const auto& heredoc : heredocs_) {
+    const std::size_t start = pos_;
+    std::size_t end_of_body = text_.size();
     while (pos_ < text_.size()) {
       const auto end = text_.find('\n', pos_);
       std::string_view line = text_.substr(pos_, end == std::string_view::npos ? std::string_view::npos : end - pos_);
+      const std::size_t line_start = pos_;
       pos_ = end == std::string_view::npos ? text_.size() : end + 1;
       if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
       if (heredoc.strip_tabs) {
         while (!line.empty() && line.front() == '\t') line.remove_prefix(1);
       }
-      if (line == heredoc.delimiter) break;
+      if (line == heredoc.delimiter) {
+        end_of_body = line_start;
+        break;
+      }
     }
+    last_heredoc_ = StdinScript{std::string(text_.substr(start, end_of_body - start)), source_,
+                                base_ + static_cast<std::uint32_t>(start)};
   }
   heredocs_.clear();
 }
@@ -213,7 +259,7 @@ ShellWord ScriptReader::read_word(bool& quoted) {
       while (close != std::string_view::npos && text_[close - 1] == '\\') close = text_.find('`', close + 1);
       const auto end = close == std::string_view::npos ? text_.size() : close;
       read_substitution(text_.substr(pos_ + 1, end - pos_ - 1), static_cast<std::uint32_t>(pos_ + 1));
-      word.unknown = true;
+      mark_unknown(word);
       pos_ = close == std::string_view::npos ? text_.size() : close + 1;
     } else {
       word.text += c;
@@ -246,7 +292,7 @@ void ScriptReader::read_double_quoted(ShellWord& word) {
       while (close != std::string_view::npos && text_[close - 1] == '\\') close = text_.find('`', close + 1);
       const auto end = close == std::string_view::npos ? text_.size() : close;
       read_substitution(text_.substr(pos_ + 1, end - pos_ - 1), static_cast<std::uint32_t>(pos_ + 1));
-      word.unknown = true;
+      mark_unknown(word);
       pos_ = close == std::string_view::npos ? text_.size() : close + 1;
     } else {
       word.text += c;
@@ -255,7 +301,8 @@ void ScriptReader::read_double_quoted(ShellWord& word) {
   }
 }
 
-std::size_t ScriptReader::matching_paren(std::size_t open) const {
+std::size_t ScriptReader::matching_close(std::size_t open, char opening, char closing) const {
+  // Quotes and escapes hide brackets; `$(`, `${` and `(` nest.
   int depth = 0;
   for (std::size_t i = open; i < text_.size(); ++i) {
     const char c = text_[i];
@@ -265,9 +312,14 @@ std::size_t ScriptReader::matching_paren(std::size_t open) const {
       const auto close = text_.find('\'', i + 1);
       if (close == std::string_view::npos) return text_.size();
       i = close;
-    } else if (c == '(') {
+    } else if (c == '"') {
+      for (++i; i < text_.size() && text_[i] != '"'; ++i) {
+        if (text_[i] == '\\') ++i;
+      }
+      if (i >= text_.size()) return text_.size();
+    } else if (c == opening) {
       ++depth;
-    } else if (c == ')') {
+    } else if (c == closing) {
       if (--depth == 0) return i;
     }
   }
@@ -276,17 +328,20 @@ std::size_t ScriptReader::matching_paren(std::size_t open) const {
 
 void ScriptReader::read_substitution(std::string_view inner, std::uint32_t inner_offset) {
   if (depth_ >= kMaxDepth) return;
-  // The commands of a substitution run too, before the command that uses their output.
+  // The commands of a substitution run too (in a subshell: its assignments do not last).
   ShellEnv copy = env_;
-  ScriptReader nested(inner, source_, base_ + inner_offset, copy, scope_, out_, depth_ + 1);
+  ScriptReader nested(inner, source_, base_ + inner_offset, copy, scope_, out_, depth_ + 1, state_);
   nested.read();
 }
 
 std::string ScriptReader::expand_default(std::string_view text, bool& unknown) {
+  if (depth_ >= kMaxDepth) {
+    unknown = true;
+    return {};
+  }
   // A default value may itself hold expansions: read it as the inside of double quotes.
   std::vector<ShellCommand> ignored;
-  ShellEnv copy = env_;
-  ScriptReader nested(text, source_, base_, copy, scope_, ignored, depth_ + 1);
+  ScriptReader nested(text, source_, base_, env_, scope_, ignored, depth_ + 1, state_);
   ShellWord word;
   nested.read_double_quoted(word);
   unknown = unknown || word.unknown;
@@ -303,17 +358,16 @@ void ScriptReader::read_dollar(ShellWord& word, bool in_double_quotes) {
   const char c = text_[pos_];
   if (c == '(') {
     const bool arithmetic = pos_ + 1 < text_.size() && text_[pos_ + 1] == '(';
-    const std::size_t close = matching_paren(pos_);
+    const std::size_t close = matching_close(pos_, '(', ')');
     if (!arithmetic) read_substitution(text_.substr(pos_ + 1, close - pos_ - 1), static_cast<std::uint32_t>(pos_ + 1));
     pos_ = std::min(close + 1, text_.size());
-    word.unknown = true;
+    mark_unknown(word);
     return;
   }
   if (c == '{') {
-    const auto close = text_.find('}', pos_);
-    const std::size_t end = close == std::string_view::npos ? text_.size() : close;
-    std::string_view body = text_.substr(pos_ + 1, end - pos_ - 1);
-    pos_ = close == std::string_view::npos ? text_.size() : close + 1;
+    const std::size_t close = matching_close(pos_, '{', '}');
+    std::string_view body = text_.substr(pos_ + 1, close - pos_ - 1);
+    pos_ = std::min(close + 1, text_.size());
     std::size_t name_end = 0;
     while (name_end < body.size() && is_name_char(body[name_end])) ++name_end;
     const std::string name(body.substr(0, name_end));
@@ -327,13 +381,13 @@ void ScriptReader::read_dollar(ShellWord& word, bool in_double_quotes) {
       std::string value = expand_default(rest, unknown);
       if (assign && !name.empty()) env_[name] = unknown ? std::nullopt : std::optional<std::string>(value);
       word.text += value;
-      word.unknown = word.unknown || unknown;
+      if (unknown) mark_unknown(word);
     };
     if (op.starts_with(":-") || op.starts_with(":=")) {
       if (known && !empty) {
         word.text += *it->second;
       } else if (set && !known) {
-        word.unknown = true;  // set from somewhere we cannot see; the default may not apply
+        mark_unknown(word);  // set from somewhere we cannot see; the default may not apply
       } else {
         use_default(op.substr(2), op[1] == '=');
       }
@@ -341,14 +395,14 @@ void ScriptReader::read_dollar(ShellWord& word, bool in_double_quotes) {
       if (known) {
         word.text += *it->second;
       } else if (set) {
-        word.unknown = true;
+        mark_unknown(word);
       } else {
         use_default(op.substr(1), op[0] == '=');
       }
     } else if (op.empty() && known) {
       word.text += *it->second;
     } else {
-      word.unknown = true;  // ${#x}, ${x%y}, ${x/y/z}, ${!x}, unknown values
+      mark_unknown(word);  // ${#x}, ${x%y}, ${x/y/z}, ${!x}, unknown values
     }
     return;
   }
@@ -368,13 +422,13 @@ void ScriptReader::read_dollar(ShellWord& word, bool in_double_quotes) {
     if (it != env_.end() && it->second) {
       word.text += *it->second;
     } else {
-      word.unknown = true;
+      mark_unknown(word);
     }
     return;
   }
   if (std::isdigit(static_cast<unsigned char>(c)) || one_of(std::string_view(&c, 1), {"@", "*", "#", "?", "$", "!", "-"})) {
     ++pos_;
-    word.unknown = true;
+    mark_unknown(word);
     return;
   }
   word.text.append(text_.substr(start, 1));  // a lone '$'
@@ -383,34 +437,104 @@ void ScriptReader::read_dollar(ShellWord& word, bool in_double_quotes) {
 void ScriptReader::read() {
   std::vector<ShellWord> words;
   std::vector<ShellRedirect> redirects;
-  bool previous_adjacent_digits = false;
-  CommandBuilder builder(env_, out_, depth_);
+  CommandBuilder builder(env_, state_, out_, depth_);
+  int conditional_depth = 0;    // inside if, while, until, for and case bodies
+  bool after_and_or = false;    // the command follows `&&` or `||`
+  std::vector<bool> in_case;    // per open `case`: true while reading a pattern
+  bool pending_pattern = false;  // the last flushed command was a `case ... in` head
+
+  // Control keywords before a command, and words that only close a block.
+  auto strip_keywords = [&](std::vector<ShellWord>& list) {
+    std::size_t first = 0;
+    while (first < list.size()) {
+      const std::string& w = list[first].text;
+      if (one_of(w, {"if", "while", "until"})) {
+        ++conditional_depth;
+      } else if (one_of(w, {"fi", "done"})) {
+        conditional_depth = std::max(0, conditional_depth - 1);
+      } else if (!one_of(w, {"then", "else", "elif", "do", "!", "{", "}", "time"})) {
+        break;
+      }
+      ++first;
+    }
+    list.erase(list.begin(), list.begin() + static_cast<std::ptrdiff_t>(first));
+  };
   auto flush = [&] {
-    if (!words.empty() || !redirects.empty()) builder.build(std::move(words), std::move(redirects), scope_);
+    if (words.empty() && redirects.empty()) return;
+    strip_keywords(words);
+    if (!words.empty() && one_of(words[0].text, {"for", "select"})) {
+      ++conditional_depth;  // a loop head: its body runs zero or more times
+    } else if (!words.empty() && words[0].text == "function") {
+      // `function name {`: a definition, not a command
+    } else if (!words.empty() || !redirects.empty()) {
+      builder.build(std::move(words), std::move(redirects), scope_, conditional_depth > 0 || after_and_or, last_heredoc_);
+    }
     words.clear();
     redirects.clear();
+    last_heredoc_.reset();
   };
   while (true) {
     Token token = next();
     if (token.kind == Token::Kind::End) break;
+    // A `case` pattern runs to its `)`; `esac` closes the case.
+    if (!in_case.empty() && in_case.back()) {
+      if (token.kind == Token::Kind::Word && token.word.text == "esac") {
+        in_case.pop_back();
+        conditional_depth = std::max(0, conditional_depth - 1);
+      } else if (token.kind == Token::Kind::Operator && token.op == ")") {
+        in_case.back() = false;
+      }
+      continue;
+    }
     if (token.kind == Token::Kind::Newline) {
       flush();
+      after_and_or = false;
       continue;
     }
     if (token.kind == Token::Kind::Word) {
+      if (!words.empty() && words[0].text == "case" && token.word.text == "in") {
+        words.clear();  // the case head: what follows are patterns and their branches
+        in_case.push_back(true);
+        ++conditional_depth;
+        continue;
+      }
+      if (words.empty() && !in_case.empty() && token.word.text == "esac") {
+        in_case.pop_back();
+        conditional_depth = std::max(0, conditional_depth - 1);
+        continue;
+      }
       const bool digits = !token.quoted && !token.word.text.empty() &&
                           std::all_of(token.word.text.begin(), token.word.text.end(),
                                       [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)); });
-      previous_adjacent_digits = digits && token.adjacent;  // "2>": a file descriptor, not a word
-      if (!previous_adjacent_digits) words.push_back(std::move(token.word));
+      if (!(digits && token.adjacent)) words.push_back(std::move(token.word));  // "2>": a descriptor, not a word
       continue;
     }
     const std::string& op = token.op;
+    if (op == "(") {
+      // `NAME=(a b)`: an array assignment; `name() {`: a function definition.
+      if (!words.empty() && words.back().text.ends_with("=") && assignment_split(words.back().text)) {
+        const std::size_t close = matching_close(pos_ - 1, '(', ')');
+        mark_unknown(words.back());
+        pos_ = std::min(close + 1, text_.size());
+        continue;
+      }
+      if (words.size() == 1) {
+        skip_blanks();
+        if (pos_ < text_.size() && text_[pos_] == ')') {
+          ++pos_;
+          words.clear();
+          continue;
+        }
+      }
+    }
     const bool redirect = op == ">" || op == ">>" || op == ">|" || op == "&>" || op == "&>>" || op == "<" ||
                           op == "<<" || op == "<<-" || op == "<<<" || op == "<>" || op == ">&" || op == "<&";
     if (!redirect) {
-      previous_adjacent_digits = false;
       flush();
+      if (op == ";;" || op == ";&" || op == ";;&") {
+        if (!in_case.empty()) in_case.back() = true;  // the next pattern
+      }
+      after_and_or = op == "&&" || op == "||";
       continue;
     }
     skip_blanks();
@@ -425,8 +549,8 @@ void ScriptReader::read() {
                !std::all_of(target.text.begin(), target.text.end(), [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)) || ch == '-'; })) {
       redirects.push_back({std::move(target), false});  // ">& file" is "&> file"
     }
-    previous_adjacent_digits = false;
   }
+  (void)pending_pattern;
   flush();
 }
 
@@ -457,16 +581,11 @@ bool nsenter_reaches_host_files(const std::vector<ShellWord>& words, std::size_t
       continue;
     }
     if (w == "--target=1" || w == "-t1") pid1 = true;
-    if (w == "-a" || w == "--all") {
+    if (w == "-a" || w == "--all" || w == "--mount" || w.starts_with("--mount=")) {
       mount = true;
       any_namespace = true;
     }
-    if (w == "--mount" || w.starts_with("--mount=")) {
-      mount = true;
-      any_namespace = true;
-    }
-    if (w.starts_with("--") && w != "--mount" && !w.starts_with("--mount=") &&
-        one_of(w.substr(0, w.find('=')), {"--uts", "--ipc", "--net", "--pid", "--user", "--cgroup", "--time"})) {
+    if (w.starts_with("--") && one_of(w.substr(0, w.find('=')), {"--uts", "--ipc", "--net", "--pid", "--user", "--cgroup", "--time"})) {
       any_namespace = true;
     }
     if (w.size() > 1 && w[0] == '-' && w[1] != '-') {
@@ -504,11 +623,44 @@ std::string join_words(const std::vector<ShellWord>& words, std::size_t begin, s
   return text;
 }
 
-bool is_shell(std::string_view program) {
-  return one_of(program, {"sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox-sh"});
+void CommandBuilder::emit(std::vector<ShellWord> argv, std::vector<ShellRedirect> redirects, const Scope& scope) {
+  ShellCommand command;
+  command.argv = std::move(argv);
+  command.redirects = std::move(redirects);
+  command.host_namespace = scope.host_namespace;
+  command.chroot = scope.chroot;
+  command.entered_by = scope.entered_by;
+  command.entry = scope.entry;
+  command.cwd = state_.cwd;
+  const std::string_view program = command.program();
+  if (program == "." || program == "source") {
+    if (command.argv.size() > 1) command.runs_file = command.argv[1].text;
+  } else if (is_shell(program)) {
+    // `sh [options] FILE`: the first operand is the script.
+    for (std::size_t i = 1; i < command.argv.size(); ++i) {
+      const std::string& w = command.argv[i].text;
+      if (w == "-o" || w == "+o") {
+        ++i;
+      } else if (!w.starts_with("-") && !w.starts_with("+")) {
+        command.runs_file = w;
+        break;
+      }
+    }
+  } else if (!command.argv.empty() && command.argv[0].text.find('/') != std::string::npos) {
+    command.runs_file = command.argv[0].text;
+  }
+  out_.push_back(std::move(command));
 }
 
-bool CommandBuilder::unwrap(std::vector<ShellWord>& words, Scope& scope, std::vector<ShellRedirect>& redirects) {
+void CommandBuilder::read_nested(const std::string& text, std::uint32_t source, std::uint32_t base, const Scope& scope) {
+  if (depth_ >= kMaxDepth) return;
+  ShellEnv copy = env_;
+  ScriptReader reader(text, source, base, copy, scope, out_, depth_ + 1, state_);
+  reader.read();
+}
+
+bool CommandBuilder::unwrap(std::vector<ShellWord>& words, Scope& scope, std::vector<ShellRedirect>& redirects,
+                            const std::optional<StdinScript>& stdin_script) {
   for (int hops = 0; hops < kMaxDepth && !words.empty(); ++hops) {
     const std::string_view program = basename(words[0].text);
     std::size_t rest = 0;
@@ -516,11 +668,22 @@ bool CommandBuilder::unwrap(std::vector<ShellWord>& words, Scope& scope, std::ve
       rest = skip_options(words, 1, {"-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U", "-T"});
     } else if (program == "exec") {
       rest = skip_options(words, 1, {"-a"});
+      if (rest >= words.size()) {
+        // `exec >file 2>&1`: redirects the rest of the script.
+        if (!redirects.empty()) emit({}, std::move(redirects), scope);
+        return false;
+      }
     } else if (program == "env") {
       rest = skip_options(words, 1, {"-u", "-C", "-S"});
       while (rest < words.size() && assignment_split(words[rest].text)) ++rest;
-    } else if (one_of(program, {"nohup", "command", "builtin", "setsid", "time", "stdbuf", "unbuffer"})) {
-      rest = skip_options(words, 1, {"-i", "-o", "-e"});
+    } else if (one_of(program, {"nohup", "command", "builtin", "setsid", "time", "stdbuf", "unbuffer", "tini", "dumb-init",
+                                "catatonit"})) {
+      rest = skip_options(words, 1, {"-i", "-o", "-e", "-s", "-p", "-g"});
+    } else if (one_of(program, {"gosu", "su-exec", "s6-setuidgid", "chpst"})) {
+      rest = skip_options(words, 1, {"-u", "-U"});
+      if (rest < words.size()) ++rest;  // the user
+    } else if (program == "runuser") {
+      rest = skip_options(words, 1, {"-u", "-g", "-G", "--user", "--group"});
     } else if (program == "timeout") {
       rest = skip_options(words, 1, {"-s", "-k", "--signal", "--kill-after"});
       if (rest < words.size()) ++rest;  // the duration
@@ -535,10 +698,8 @@ bool CommandBuilder::unwrap(std::vector<ShellWord>& words, Scope& scope, std::ve
       std::size_t i = 1;
       while (i < words.size() && words[i].text.starts_with("-") && words[i].text != "--") {
         const std::string& w = words[i].text;
-        i += (w == "-t" || w == "--target" || w == "-S" || w == "-G" || w == "--setuid" || w == "--setgid" || w == "-w" ||
-              w == "-r")
-                 ? 2
-                 : 1;
+        // -t, -S, -G take the next word; -r and -w take an optional value written attached.
+        i += (w == "-t" || w == "--target" || w == "-S" || w == "-G" || w == "--setuid" || w == "--setgid") ? 2 : 1;
       }
       const std::size_t options_end = std::min(i, words.size());
       if (nsenter_reaches_host_files(words, 1, options_end)) {
@@ -552,44 +713,40 @@ bool CommandBuilder::unwrap(std::vector<ShellWord>& words, Scope& scope, std::ve
     } else if (program == "chroot") {
       std::size_t i = skip_options(words, 1, {"--userspec", "--groups"});
       if (i >= words.size()) return false;
-      scope.chroot = words[i].text;
+      scope.chroot = words[i].unknown_before_slash ? std::string() : words[i].text;
       scope.entered_by = join_words(words, 0, i + 1);
       scope.entry = words[0];
       rest = i + 1;
-      if (rest >= words.size()) return false;  // a shell inside the new root
-    } else if (is_shell(program) || (program == "busybox" && words.size() > 1 && is_shell(words[1].text))) {
-      const std::size_t first = program == "busybox" ? 2 : 1;
-      std::size_t i = first;
+      if (rest >= words.size()) {
+        // `chroot DIR` alone starts a shell, which may read a here-document.
+        if (stdin_script) read_nested(stdin_script->text, stdin_script->source, stdin_script->base, scope);
+        return false;
+      }
+    } else if (is_shell(program)) {
+      std::size_t i = 1;
       bool dash_c = false;
-      while (i < words.size() && words[i].text.size() > 1 && words[i].text[0] == '-' && words[i].text != "--") {
+      while (i < words.size() && words[i].text.size() > 1 && (words[i].text[0] == '-' || words[i].text[0] == '+') &&
+             words[i].text != "--") {
         const std::string& w = words[i].text;
-        if (w[1] != '-' && w.find('c') != std::string::npos) dash_c = true;
+        if (w[0] == '-' && w[1] != '-' && w.find('c') != std::string::npos) dash_c = true;
         if (w == "-o" || w == "+o") ++i;
         ++i;
       }
       if (dash_c) {
-        if (i >= words.size() || depth_ >= kMaxDepth) return false;
+        if (i >= words.size()) return false;
         const ShellWord& script = words[i];
         // Offsets of the nested script point into the text that holds the script word.
-        const std::uint32_t base = script.offset + (script.opens_quote ? 1 : 0);
-        std::vector<ShellCommand> nested;
-        ShellEnv copy = env_;
-        ScriptReader reader(script.text, script.source, base, copy, scope, nested, depth_ + 1);
-        reader.read();
-        for (auto& command : nested) out_.push_back(std::move(command));
+        read_nested(script.text, script.source, script.offset + (script.opens_quote ? 1 : 0), scope);
         // A redirection of the whole `sh -c` applies to what the script prints.
-        if (!redirects.empty()) {
-          ShellCommand writer;
-          writer.argv.push_back(words[0]);
-          writer.redirects = std::move(redirects);
-          writer.host_namespace = scope.host_namespace;
-          writer.chroot = scope.chroot;
-          out_.push_back(std::move(writer));
-        }
+        if (!redirects.empty()) emit({words[0]}, std::move(redirects), scope);
         return false;
       }
-      // `sh FILE`: runs a script file.
-      return true;
+      if (i >= words.size() && stdin_script) {
+        // `sh <<EOF`: the here-document is the script.
+        read_nested(stdin_script->text, stdin_script->source, stdin_script->base, scope);
+        return false;
+      }
+      return true;  // `sh FILE`: runs a script file
     } else {
       return true;
     }
@@ -599,22 +756,8 @@ bool CommandBuilder::unwrap(std::vector<ShellWord>& words, Scope& scope, std::ve
   return !words.empty();
 }
 
-void CommandBuilder::build(std::vector<ShellWord> words, std::vector<ShellRedirect> redirects, Scope scope) {
-  // Control keywords before a command, and words that only close a block.
-  static constexpr std::array<std::string_view, 11> kLeading = {"if", "then", "else", "elif", "do", "while", "until", "!",
-                                                                 "{", "time", "function"};
-  static constexpr std::array<std::string_view, 5> kClosing = {"fi", "done", "esac", "}", "in"};
-  while (!words.empty()) {
-    const std::string& first = words[0].text;
-    if (std::find(kLeading.begin(), kLeading.end(), first) != kLeading.end() ||
-        std::find(kClosing.begin(), kClosing.end(), first) != kClosing.end()) {
-      words.erase(words.begin());
-      continue;
-    }
-    break;
-  }
-  if (!words.empty() && one_of(words[0].text, {"for", "select", "case"})) return;  // loop heads and case words
-
+void CommandBuilder::build(std::vector<ShellWord> words, std::vector<ShellRedirect> redirects, Scope scope,
+                           bool conditional, const std::optional<StdinScript>& stdin_script) {
   // Assignments: on their own they set shell variables; before a command only its environment.
   std::size_t assignments = 0;
   while (assignments < words.size() && assignment_split(words[assignments].text)) ++assignments;
@@ -622,38 +765,28 @@ void CommandBuilder::build(std::vector<ShellWord> words, std::vector<ShellRedire
       (!words.empty() && one_of(words[0].text, {"export", "local", "readonly", "declare", "typeset"}))) {
     for (const auto& word : words) {
       if (auto eq = assignment_split(word.text)) {
+        // A value set on only some paths is not known afterwards.
         env_[word.text.substr(0, *eq)] =
-            word.unknown ? std::nullopt : std::optional<std::string>(word.text.substr(*eq + 1));
+            word.unknown || conditional ? std::nullopt : std::optional<std::string>(word.text.substr(*eq + 1));
       }
     }
-    if (!redirects.empty()) {  // `> file` alone creates the file
-      ShellCommand command;
-      command.redirects = std::move(redirects);
-      command.host_namespace = scope.host_namespace;
-      command.chroot = scope.chroot;
-      command.entered_by = scope.entered_by;
-      command.entry = scope.entry;
-      out_.push_back(std::move(command));
-    }
+    if (!redirects.empty()) emit({}, std::move(redirects), scope);  // `> file` alone creates the file
     return;
   }
   words.erase(words.begin(), words.begin() + static_cast<std::ptrdiff_t>(assignments));
-
-  if (!unwrap(words, scope, redirects)) return;
-  ShellCommand command;
-  command.argv = std::move(words);
-  command.redirects = std::move(redirects);
-  command.host_namespace = scope.host_namespace;
-  command.chroot = scope.chroot;
-  command.entered_by = scope.entered_by;
-  command.entry = scope.entry;
-  const std::string_view program = command.program();
-  if ((program == "." || program == "source" || is_shell(program)) && command.argv.size() > 1) {
-    command.runs_file = command.argv[1].text;
-  } else if (!command.argv.empty() && command.argv[0].text.find('/') != std::string::npos) {
-    command.runs_file = command.argv[0].text;
+  // `cd DIR` moves the script; relative paths after it are relative to DIR when it is known.
+  if (!words.empty() && one_of(words[0].text, {"cd", "pushd"})) {
+    if (words.size() >= 2 && words[1].text.starts_with("/") && !words[1].unknown && !conditional) {
+      state_.cwd = words[1].text;
+    } else if (words.size() >= 2 && state_.cwd && !words[1].unknown && !words[1].text.starts_with("-") && !conditional) {
+      state_.cwd = join_path(*state_.cwd, words[1].text);
+    } else {
+      state_.cwd.reset();
+    }
+    return;
   }
-  out_.push_back(std::move(command));
+  if (!unwrap(words, scope, redirects, stdin_script)) return;
+  emit(std::move(words), std::move(redirects), scope);
 }
 
 /// Kubernetes' own expansion of `$(VAR)` in command and args: from the container's env; `$$`
@@ -676,7 +809,7 @@ ShellWord expand_kubernetes(std::string_view item, std::uint32_t source, const S
           if (it->second) {
             word.text += *it->second;
           } else {
-            word.unknown = true;
+            mark_unknown(word);
           }
           i = close;
           continue;
@@ -720,8 +853,9 @@ std::vector<ShellCommand> read_argv(std::span<const std::string_view> argv, cons
   for (std::size_t i = 0; i < argv.size(); ++i) words.push_back(expand_kubernetes(argv[i], static_cast<std::uint32_t>(i), env));
   // The runtime executes argv directly: no word splitting, no shell, until a shell is named.
   ShellEnv copy = env;
-  CommandBuilder builder(copy, out, 0);
-  builder.build(std::move(words), {}, Scope{});
+  ScriptState state;
+  CommandBuilder builder(copy, state, out, 0);
+  builder.build(std::move(words), {}, Scope{}, false, std::nullopt);
   return out;
 }
 

@@ -302,7 +302,8 @@ std::optional<std::string> vocabulary_problem(const Target& target, const std::v
       return fmt::format("fact `{}`: \"{}\" is not an absolute path", term.key, value);
     }
   }
-  for (const auto& [key, fact] : target.facts()) {
+  for (const auto& entry : target.facts()) {
+    const std::string& key = entry.first;
     if (std::none_of(vocabulary.begin(), vocabulary.end(), [&](const FactTerm& term) { return term.key == key; })) {
       return fmt::format("fact `{}` is not in targets/vocabulary.yaml", key);
     }

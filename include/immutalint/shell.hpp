@@ -18,6 +18,9 @@ struct ShellWord {
   std::uint32_t source = 0;  ///< which of the texts given to the reader the word comes from
   std::uint32_t offset = 0;  ///< where the word starts in that text
   bool unknown = false;      ///< part of the word came from a value that is not known
+  /// A value that is not known came before the word's first '/': the directory it names is not
+  /// known either (`$DEST/etc/x`), so it is no evidence of any path.
+  bool unknown_before_slash = false;
   bool opens_quote = false;  ///< the word starts with a quote, so its text starts one character later
 };
 
@@ -41,8 +44,11 @@ struct ShellCommand {
   std::string entered_by;
   std::optional<ShellWord> entry;  ///< the first word of the nsenter or chroot prefix
   /// The script this command runs, when it is `sh FILE`, `. FILE`, `source FILE` or a file
-  /// executed directly; set to argv[0] or argv[1] accordingly.
+  /// executed directly.
   std::string runs_file;
+  /// The working directory, when an earlier `cd` of the same script set it to a known absolute
+  /// path; relative paths of the command are relative to it.
+  std::optional<std::string> cwd;
 
   /// The program's name without its directory ("/usr/bin/apt-get" -> "apt-get").
   std::string_view program() const;
