@@ -15,6 +15,7 @@
 #include <tuple>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "immutalint/kube_object.hpp"
 #include "immutalint/placement.hpp"
@@ -88,6 +89,13 @@ std::vector<std::string> Linter::enabled_checks() const {
 
 namespace {
 
+/// What the checks found on one workload.
+struct CheckedWorkload {
+  std::vector<Finding> findings;
+  std::vector<std::string> scripts_from;  // ConfigMaps whose mounted files it runs
+  std::size_t suppressed = 0;             // findings accepted by annotations, not in `findings`
+};
+
 /// A workload checked before the whole input was known, kept to be checked again when a
 /// ConfigMap it mounts turns out to hold scripts or settings.
 struct Deferred {
@@ -99,8 +107,7 @@ struct Deferred {
   std::string source;                // Helm template
   Spool::Ref text;                   // the chunk, in the run's spool
   std::vector<std::pair<std::string, std::string>> config_maps;  // (namespace, name) it mounts
-  std::vector<std::string> scripts_from;  // ConfigMaps it runs mounted files of
-  std::vector<Finding> findings;     // what the first pass found
+  CheckedWorkload first_pass;        // what the checks found without the index
 };
 
 /// The ConfigMaps a pod mounts as volumes.
@@ -119,9 +126,8 @@ std::vector<std::pair<std::string, std::string>> mounted_config_maps(const YamlT
 /// what a script does is judged by the same checks as a container's own command.
 constexpr std::size_t kMaxScriptBytes = 256 << 10;
 bool may_be_script(std::string_view text) {
-  if (text.size() > kMaxScriptBytes) return false;
-  const auto first = text.find_first_not_of(" \t\r\n");
-  return first != std::string_view::npos && text[first] != '{' && text[first] != '[';
+  if (text.size() > kMaxScriptBytes || text.find_first_not_of(" \t\r\n") == std::string_view::npos) return false;
+  return !nlohmann::json::accept(text);  // `[ -f x ] && ...` is a script; `["a"]` is data
 }
 
 }  // namespace
@@ -164,29 +170,38 @@ class Linter::Session {
         continue;
       }
       process_document(doc, file, source, [&](const KubeObject& object, std::vector<std::pair<std::string, std::string>> maps,
-                                               std::vector<std::string> scripts_from, std::vector<Finding> findings) {
+                                               CheckedWorkload checked) {
         if (!spooled) spooled = spool_.put(raw.text);
         deferred_.push_back(Deferred{file_index, file, raw.first_line, document, object.pointer, source, *spooled,
-                                     std::move(maps), std::move(scripts_from), std::move(findings)});
+                                     std::move(maps), std::move(checked)});
       });
     }
   }
 
-  /// Checks one workload object of a document again, now with the whole input's index.
-  std::vector<Finding> recheck(const Deferred& deferred, const std::string& text, const InputIndex& index) {
+  /// Checks workloads of one chunk again, now with the whole input's index: the chunk is parsed
+  /// once for all of them. Returns what each item's workload gives, in the order of `items`.
+  std::vector<CheckedWorkload> recheck(const std::string& text, const std::vector<Deferred*>& items, const InputIndex& index) {
+    std::vector<CheckedWorkload> checked(items.size());
     std::size_t at = 0;
-    for (ParsedDocument& doc : parse_yaml_documents(text, deferred.first_line, linter_.options_.parse)) {
-      if (at++ != deferred.document || doc.error) continue;
-      const DocumentObjects objects = find_objects(doc.tree);
-      for (const auto& object : objects.objects) {
-        if (object.pointer != deferred.object_pointer) continue;
-        Workload workload = read_workload(doc.tree, object);
-        if (!workload.pod) return {};
-        std::vector<std::string> scripts_from;
-        return check_workload(doc.tree, object, *workload.pod, deferred.display_path, deferred.source, &index, scripts_from);
+    for (ParsedDocument& doc : parse_yaml_documents(text, items.front()->first_line, linter_.options_.parse)) {
+      const std::size_t document = at++;
+      if (doc.error) continue;
+      std::optional<DocumentObjects> objects;
+      for (std::size_t i = 0; i < items.size(); ++i) {
+        const Deferred& item = *items[i];
+        if (item.document != document) continue;
+        if (!objects) objects = find_objects(doc.tree);
+        for (const auto& object : objects->objects) {
+          if (object.pointer != item.object_pointer) continue;
+          Workload workload = read_workload(doc.tree, object);
+          if (workload.pod) {
+            checked[i] = check_workload(doc.tree, object, *workload.pod, item.display_path, item.source, &index);
+          }
+          break;
+        }
       }
     }
-    return {};
+    return checked;
   }
 
  private:
@@ -259,32 +274,31 @@ class Linter::Session {
       }
       ++result_.summary.workloads;
       result_.workloads.push_back({file, object.kind_span.begin.line, object.ref});
-      std::vector<std::string> scripts_from;
-      std::vector<Finding> findings = check_workload(tree, object, *workload.pod, file, source, nullptr, scripts_from);
+      CheckedWorkload checked = check_workload(tree, object, *workload.pod, file, source, nullptr);
       auto maps = mounted_config_maps(tree, object, *workload.pod);
       if (maps.empty()) {
-        for (auto& finding : findings) add(std::move(finding));
+        result_.summary.suppressed += checked.suppressed;
+        for (auto& finding : checked.findings) add(std::move(finding));
       } else {
-        defer(object, std::move(maps), std::move(scripts_from), std::move(findings));
+        defer(object, std::move(maps), std::move(checked));
       }
     }
   }
 
   /// Runs every enabled check on one workload; findings carry their verdicts and severity,
   /// and suppressed ones are counted and dropped.
-  std::vector<Finding> check_workload(const YamlTree& tree, const KubeObject& object, const PodSpecView& pod,
-                                      const std::string& file, const std::string& source, const InputIndex* index,
-                                      std::vector<std::string>& scripts_from) {
+  CheckedWorkload check_workload(const YamlTree& tree, const KubeObject& object, const PodSpecView& pod,
+                                 const std::string& file, const std::string& source, const InputIndex* index) {
     const WorkloadEvidence evidence =
         gather_evidence(EvidenceInput{tree, object, pod, file, *linter_.evidence_catalogue_, index});
-    scripts_from = evidence.scripts_from;
+    CheckedWorkload checked;
+    checked.scripts_from = evidence.scripts_from;
     // A workload is judged only for the targets whose nodes it can be scheduled on.
     std::vector<const Target*> landing;
     for (const Target* target : linter_.options_.targets) {
       if (can_land_on(tree, pod, *target)) landing.push_back(target);
     }
     const CheckContext context{tree, object, pod, landing, evidence, file, linter_.options_.targets};
-    std::vector<Finding> findings;
     std::vector<Observation> observations;
     for (const auto& enabled : linter_.checks_) {
       observations.clear();
@@ -298,13 +312,13 @@ class Linter::Session {
             is_suppressed(tree, object, finding.check) ||
             (script && std::count(script->ignored_checks.begin(), script->ignored_checks.end(), finding.check) > 0);
         if (accepted) {
-          ++result_.summary.suppressed;
+          ++checked.suppressed;
           continue;
         }
-        findings.push_back(std::move(finding));
+        checked.findings.push_back(std::move(finding));
       }
     }
-    return findings;
+    return checked;
   }
 
   /// What other documents may need of this object: Namespace labels, ConfigMap entries.
@@ -505,27 +519,54 @@ void Linter::finish(std::vector<std::unique_ptr<Session>>& sessions, Spool& spoo
     for (auto& item : session->deferred()) deferred.push_back(&item);
   }
   // Second phase: workloads that run a script from a ConfigMap, or mount one holding settings
-  // the evidence catalogue reads, are checked again now that every ConfigMap is known.
+  // the evidence catalogue reads, are checked again now that every ConfigMap is known. The
+  // others keep what the first pass found.
+  std::map<std::uint64_t, std::vector<Deferred*>> by_chunk;  // spool offset -> its workloads, in input order
   for (Deferred* item : deferred) {
-    const bool runs_scripts = std::any_of(item->config_maps.begin(), item->config_maps.end(), [&](const auto& map) {
-      const bool run = std::find(item->scripts_from.begin(), item->scripts_from.end(), map.second) != item->scripts_from.end();
-      return (run && index.config_map_has_scripts(map.first, map.second)) || index.config_map_has_config(map.first, map.second);
+    const auto& scripts_from = item->first_pass.scripts_from;
+    const bool needs_index = std::any_of(item->config_maps.begin(), item->config_maps.end(), [&](const auto& map) {
+      const bool runs = std::find(scripts_from.begin(), scripts_from.end(), map.second) != scripts_from.end();
+      return (runs && index.config_map_has_scripts(map.first, map.second)) || index.config_map_has_config(map.first, map.second);
     });
-    std::vector<Finding> findings = std::move(item->findings);
-    if (runs_scripts) {
-      Session second(*this, spool);
-      findings = second.recheck(*item, spool.get(item->text), index);
+    if (needs_index) {
+      by_chunk[item->text.offset].push_back(item);
+    } else {
+      result.summary.suppressed += item->first_pass.suppressed;
+      std::move(item->first_pass.findings.begin(), item->first_pass.findings.end(), std::back_inserter(result.findings));
     }
-    std::move(findings.begin(), findings.end(), std::back_inserter(result.findings));
   }
-  // Checks whose verdicts depend on other documents revise their findings.
-  std::erase_if(result.findings, [&](Finding& finding) {
+  for (auto& [offset, items] : by_chunk) {
+    const std::optional<std::string> text = spool.get(items.front()->text);
+    std::vector<CheckedWorkload> checked;
+    if (text) {
+      Session second(*this, spool);
+      checked = second.recheck(*text, items, index);
+    } else {
+      // The temporary file failed under us: keep the first pass and say what was not done.
+      for (Deferred* item : items) checked.push_back(std::move(item->first_pass));
+      result.findings.push_back(input_finding(
+          kInvalidInputCheck, items.front()->display_path, Span{{items.front()->first_line, 1}, {items.front()->first_line, 1}},
+          "this document could not be read back from the temporary file; its workloads were checked without the "
+          "ConfigMaps of other documents"));
+    }
+    for (auto& one : checked) {
+      result.summary.suppressed += one.suppressed;
+      std::move(one.findings.begin(), one.findings.end(), std::back_inserter(result.findings));
+    }
+  }
+  // Checks whose verdicts depend on other documents revise their findings; a check may also
+  // withdraw one.
+  std::vector<Finding> revised;
+  revised.reserve(result.findings.size());
+  for (Finding& finding : result.findings) {
     auto it = std::find_if(checks_.begin(), checks_.end(), [&](const EnabledCheck& e) { return e.info->id == finding.check; });
-    if (it == checks_.end()) return false;
-    if (!it->check->revise(index, finding)) return true;
-    apply_ladder(finding, it->info->kind);
-    return false;
-  });
+    if (it != checks_.end()) {
+      if (!it->check->revise(index, finding)) continue;
+      apply_ladder(finding, it->info->kind);
+    }
+    revised.push_back(std::move(finding));
+  }
+  result.findings = std::move(revised);
   fold_causes(result.findings, *catalogue_, options_.targets);
 
   result.summary.errors = result.summary.warnings = result.summary.notes = 0;

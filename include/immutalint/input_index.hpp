@@ -26,7 +26,8 @@ struct IndexedEntry {
   ScalarStyle style = ScalarStyle::Plain;
   bool config = false;  ///< a key the evidence catalogue reads as configuration
 
-  std::string text() const { return spool ? spool->get(text_ref) : std::string(); }
+  /// The entry's text; empty in the unlikely case the spool cannot be read back.
+  std::string text() const { return spool ? spool->get(text_ref).value_or(std::string()) : std::string(); }
 };
 
 /// A ConfigMap of the input, with the entries worth keeping.

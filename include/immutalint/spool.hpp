@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,13 +45,14 @@ class Spool {
     return Ref{kInMemory | (memory_.size() - 1), text.size()};
   }
 
-  std::string get(Ref ref) const {
+  /// The text put at `ref`, or nullopt when the temporary file cannot be read back.
+  std::optional<std::string> get(Ref ref) const {
     std::lock_guard lock(mutex_);
     if (ref.offset & kInMemory) return memory_.at(static_cast<std::size_t>(ref.offset & ~kInMemory));
     std::string text(ref.size, '\0');
     if (!file_ || std::fseek(file_, static_cast<long>(ref.offset), SEEK_SET) != 0 ||
         std::fread(text.data(), 1, ref.size, file_) != ref.size) {
-      return {};
+      return std::nullopt;
     }
     return text;
   }
