@@ -26,6 +26,12 @@ std::string_view to_string(WriteKind kind) {
   return "writes";
 }
 
+std::string RunCommand::describe() const {
+  std::string text = fmt::format("{} runs `{}`", describe_container(*container), command.text());
+  if (!origin.empty()) text += " in " + origin;
+  return text;
+}
+
 std::vector<const HostWrite*> WorkloadEvidence::writes_through(const VolumeView& volume) const {
   std::vector<const HostWrite*> found;
   for (const auto& write : writes) {
@@ -302,17 +308,16 @@ class EvidenceReader {
     if (!file.starts_with("/")) return std::nullopt;
     const YamlTree& tree = in_.tree;
     const std::string path = normalize_host_path(file);
-    for (const auto& mount : container.mounts) {
-      if (mount.mount_path.empty()) continue;
-      const std::string mount_path = normalize_host_path(mount.mount_path);
-      if (!path_within(path, mount_path)) continue;
-      const VolumeView* volume = volume_named(mount.volume);
-      if (!volume) continue;
+    // The file is what the deepest mount holding it shows.
+    if (const VolumeMountView* mount = deepest_mount(container, path)) {
+      const std::string mount_path = normalize_host_path(mount->mount_path);
+      const VolumeView* volume = volume_named(mount->volume);
+      if (!volume) return std::nullopt;
       const NodeId config = tree.get(volume->node, "configMap");
       auto name = tree.scalar(tree.get(config, "name"));
-      if (!name) continue;
+      if (!name) return std::nullopt;
       std::string relative = path == mount_path ? std::string() : path.substr(mount_path.size() + (mount_path == "/" ? 0 : 1));
-      if (!mount.sub_path.empty()) relative = relative.empty() ? mount.sub_path : mount.sub_path + "/" + relative;
+      if (!mount->sub_path.empty()) relative = relative.empty() ? mount->sub_path : mount->sub_path + "/" + relative;
       std::string key = relative;
       for (NodeId item : tree.items(tree.get(config, "items"))) {
         if (tree.scalar(tree.get(item, "path")).value_or("") == relative) key = std::string(tree.scalar(tree.get(item, "key")).value_or(""));
@@ -412,13 +417,7 @@ class EvidenceReader {
   /// The host path a chroot directory of the container is, through a hostPath mount.
   std::optional<std::string> chroot_host_path(const ContainerView& container, std::string_view chroot) const {
     const std::string dir = normalize_host_path(chroot);
-    const HostMount* mount = nullptr;
-    for (const auto& candidate : out_.mounts) {
-      if (candidate.container == &container && path_within(dir, candidate.mount_path) &&
-          (!mount || candidate.mount_path.size() > mount->mount_path.size())) {
-        mount = &candidate;
-      }
-    }
+    const HostMount* mount = out_.host_mount_of(container, dir);
     if (!mount) return std::nullopt;
     return normalize_host_path(mount->host_path + "/" + dir.substr(mount->mount_path.size()));
   }
@@ -451,32 +450,15 @@ class EvidenceReader {
       auto root = chroot_host_path(*run.container, command.chroot);
       if (!root) return std::nullopt;
       const std::string dir = normalize_host_path(command.chroot);
-      const HostMount* mount = out_.mounts.empty() ? nullptr : host_mount_of_dir(*run.container, dir);
+      const HostMount* mount = out_.mounts.empty() ? nullptr : out_.host_mount_of(*run.container, dir);
       if (mount && mount->read_only) return std::nullopt;
       return std::make_pair(normalize_host_path(*root + "/" + path), mount);
     }
     const VolumeMountView* deepest = deepest_mount(*run.container, path);
     if (!deepest) return std::nullopt;
-    const HostMount* mount = host_mount_of_dir(*run.container, path);
+    const HostMount* mount = out_.host_mount_of(*run.container, path);
     if (!mount || mount->mount_path != normalize_host_path(deepest->mount_path) || mount->read_only) return std::nullopt;
     return std::make_pair(normalize_host_path(mount->host_path + "/" + path.substr(mount->mount_path.size())), mount);
-  }
-
-  const HostMount* host_mount_of_dir(const ContainerView& container, std::string_view path) const {
-    const HostMount* best = nullptr;
-    for (const auto& mount : out_.mounts) {
-      if (mount.container == &container && path_within(path, mount.mount_path) &&
-          (!best || mount.mount_path.size() > best->mount_path.size())) {
-        best = &mount;
-      }
-    }
-    return best;
-  }
-
-  std::string how_of(const RunCommand& run) const {
-    std::string how = fmt::format("{} runs `{}`", describe_container(*run.container), run.command.text());
-    if (!run.origin.empty()) how += " in " + run.origin;
-    return how;
   }
 
   void read_writes(const RunCommand& run) {
@@ -493,7 +475,7 @@ class EvidenceReader {
       write.kind = kind;
       write.mount = host->second;
       write.volume = host->second ? host->second->volume : nullptr;
-      write.how = how_of(run);
+      write.how = run.describe();
       write.site = run.site;
       write.container = run.container->name;
       write.cause = write.volume ? write.volume->pointer : run.cause;

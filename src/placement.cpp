@@ -5,6 +5,8 @@
 #include <cctype>
 #include <vector>
 
+#include <fmt/format.h>
+
 namespace immutalint {
 
 namespace {
@@ -15,11 +17,11 @@ bool same_ignoring_case(std::string_view a, std::string_view b) {
          });
 }
 
-/// What the target says of a label: nullptr when it does not describe it; an empty list when
-/// its nodes never carry it.
+/// What the target says of a label, by its key or one of the keys carrying the same value:
+/// nullptr when it does not describe it; an empty value list when its nodes never carry it.
 const NodeLabelFact* label_of(const Target& target, std::string_view key) {
   for (const auto& label : target.node_labels()) {
-    if (label.key == key) return &label;
+    if (label.key == key || std::find(label.also.begin(), label.also.end(), key) != label.also.end()) return &label;
   }
   return nullptr;
 }
@@ -30,13 +32,11 @@ bool carries_one_of(const NodeLabelFact& label, const std::vector<std::string>& 
   });
 }
 
-/// One node selector requirement (key, operator, values) against the target's nodes.
-bool satisfiable(const Target& target, std::string_view key, std::string_view op, const std::vector<std::string>& values) {
-  const NodeLabelFact* label = label_of(target, key);
-  if (!label) return true;
-  const bool absent = label->values.empty();
-  if (op == "In") return !absent && carries_one_of(*label, values);
-  if (op == "NotIn") return absent || std::any_of(label->values.begin(), label->values.end(), [&](const std::string& w) {
+/// One node selector requirement (key, operator, values) against what the target's nodes carry.
+bool satisfiable(const NodeLabelFact& label, std::string_view op, const std::vector<std::string>& values) {
+  const bool absent = label.values.empty();
+  if (op == "In") return !absent && carries_one_of(label, values);
+  if (op == "NotIn") return absent || std::any_of(label.values.begin(), label.values.end(), [&](const std::string& w) {
                          return std::none_of(values.begin(), values.end(), [&](const std::string& v) { return same_ignoring_case(v, w); });
                        });
   if (op == "Exists") return !absent;
@@ -46,27 +46,46 @@ bool satisfiable(const Target& target, std::string_view key, std::string_view op
 
 }  // namespace
 
-bool can_land_on(const YamlTree& tree, const PodSpecView& pod, const Target& target) {
-  for (const auto& entry : tree.entries(tree.get(pod.node, "nodeSelector"))) {
+std::optional<PlacementBlock> placement_block(const YamlTree& tree, const PodSpecView& pod, const Target& target) {
+  const NodeId selector = tree.get(pod.node, "nodeSelector");
+  for (const auto& entry : tree.entries(selector)) {
     auto value = tree.scalar(entry.value);
-    if (value && !satisfiable(target, entry.key, "In", {std::string(*value)})) return false;
+    const NodeLabelFact* label = label_of(target, entry.key);
+    if (!value || !label) continue;
+    std::vector<std::string> values{std::string(*value)};
+    if (!satisfiable(*label, "In", values)) {
+      return PlacementBlock{entry.key, "In", std::move(values), label, selector, entry.key, pod.pointer + "/nodeSelector"};
+    }
   }
+  const std::string required_pointer = pod.pointer + "/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution";
   const NodeId required = tree.get(tree.get(tree.get(pod.node, "affinity"), "nodeAffinity"),
                                    "requiredDuringSchedulingIgnoredDuringExecution");
-  auto terms = tree.items(tree.get(required, "nodeSelectorTerms"));
-  if (terms.empty()) return true;
   // Terms are alternatives; the requirements of one term must all hold.
-  return std::any_of(terms.begin(), terms.end(), [&](NodeId term) {
+  std::optional<PlacementBlock> first_failure;
+  std::size_t term_index = 0;
+  for (NodeId term : tree.items(tree.get(required, "nodeSelectorTerms"))) {
+    std::optional<PlacementBlock> failure;
+    std::size_t expression_index = 0;
     for (NodeId expression : tree.items(tree.get(term, "matchExpressions"))) {
+      const std::size_t at = expression_index++;
       auto key = tree.scalar(tree.get(expression, "key"));
       auto op = tree.scalar(tree.get(expression, "operator"));
       if (!key || !op) continue;
+      const NodeLabelFact* label = label_of(target, *key);
+      if (!label) continue;
       std::vector<std::string> values;
       for (NodeId value : tree.items(tree.get(expression, "values"))) values.emplace_back(tree.scalar(value).value_or(""));
-      if (!satisfiable(target, *key, *op, values)) return false;
+      if (satisfiable(*label, *op, values)) continue;
+      failure = PlacementBlock{std::string(*key), std::string(*op), std::move(values), label, expression,
+                               tree.get(expression, "values") != kNoNode ? "values" : "operator",
+                               fmt::format("{}/nodeSelectorTerms/{}/matchExpressions/{}", required_pointer, term_index, at)};
+      break;
     }
-    return true;
-  });
+    if (!failure) return std::nullopt;  // this term lets the pod land
+    if (!first_failure) first_failure = std::move(failure);
+    ++term_index;
+  }
+  return first_failure;
 }
 
 }  // namespace immutalint

@@ -172,6 +172,7 @@ class TargetProfileReader {
       NodeLabelFact label;
       label.key = text(item, "key");
       for (NodeId value : tree_.items(tree_.get(item, "values"))) label.values.emplace_back(tree_.scalar(value).value_or(""));
+      for (NodeId key : tree_.items(tree_.get(item, "also"))) label.also.emplace_back(tree_.scalar(key).value_or(""));
       auto evidence = read_evidence(item);
       if (!evidence) return evidence.error();
       label.evidence = std::move(evidence).value();

@@ -44,6 +44,9 @@ struct RunCommand {
   /// What findings about it are about: the container's command and args as a whole, or one
   /// line of a ConfigMap script.
   std::string cause;
+
+  /// "init container \"x\" runs `apt-get install -y open-iscsi` in script ..." for messages.
+  std::string describe() const;
 };
 
 enum class WriteKind { Creates, Writes, Copies, Removes };

@@ -72,7 +72,8 @@ struct SocketFact {
 
 struct NodeLabelFact {
   std::string key;
-  std::vector<std::string> values;
+  std::vector<std::string> also;    ///< other keys the nodes give the same value
+  std::vector<std::string> values;  ///< empty: the nodes never carry the label
   Evidence evidence;
 };
 

@@ -10,16 +10,10 @@ namespace immutalint::checks {
 
 std::string cause_of(const RunCommand& run) { return run.cause; }
 
-std::string describe_run(const RunCommand& run) {
-  std::string text = fmt::format("{} runs `{}`", describe_container(*run.container), run.command.text());
-  if (!run.origin.empty()) text += " in " + run.origin;
-  return text;
-}
-
 Observation observe_command(const RunCommand& run, std::string message) {
   Observation observation = observe_site(run.site, std::move(message), run.container->name);
   observation.cause = cause_of(run);
-  observation.evidence.push_back(evidence_of(describe_run(run), run.site));
+  observation.evidence.push_back(evidence_of(run.describe(), run.site));
   return observation;
 }
 

@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,11 +20,19 @@ namespace immutalint::checks {
 /// ConfigMap script.
 std::string cause_of(const RunCommand& run);
 
+/// Remembers the causes already observed: a check makes one observation per cause, the first
+/// command of a script line or of a container's command.
+class CauseFilter {
+ public:
+  /// True the first time a command with this cause is seen.
+  bool first(const RunCommand& run) { return seen_.insert(cause_of(run)).second; }
+
+ private:
+  std::set<std::string> seen_;
+};
+
 /// An observation at a command's line, about its cause.
 Observation observe_command(const RunCommand& run, std::string message);
-
-/// "init container \"x\" runs `apt-get install -y open-iscsi` (after nsenter ...)".
-std::string describe_run(const RunCommand& run);
 
 /// The first operand of a command (its verb for tools like apt-get or systemctl), skipping
 /// options and the values of the options listed.

@@ -18,6 +18,7 @@ class HostBinaryInstall final : public Check {
     const auto volumes = host_path_volumes(context);
     auto installs = [&](const HostWrite& w) {
       if (w.kind == WriteKind::Creates || w.kind == WriteKind::Removes) return false;
+      if (w.programs) return true;  // a catalogued installer known to put programs there
       return std::any_of(context.targets.begin(), context.targets.end(), [&](const Target* t) { return runs_from(*t, w.host_path); });
     };
     const auto groups = group_writes(volumes, context.evidence, installs);
@@ -68,7 +69,7 @@ class HostBinaryInstall final : public Check {
     Evidence fact;
     Evidence other;
     for (const HostWrite* write : writes) {
-      if (!runs_from(target, write->host_path)) continue;
+      if (!write->programs && !runs_from(target, write->host_path)) continue;
       const PathResolution resolution = target.resolve(write->host_path);
       if (!resolution.fact) continue;
       const PathFact& path = *resolution.fact;

@@ -16,7 +16,7 @@ class HostPackageInstall final : public Check {
       : managers_(info.params.table("package-managers")), root_options_(info.params.list("root-options")) {}
 
   void inspect(const CheckContext& context, std::vector<Observation>& out) const override {
-    std::vector<std::string> seen;
+    CauseFilter causes;
     for (const auto& run : context.evidence.commands) {
       const auto manager = managers_.find(std::string(run.command.program()));
       if (manager == managers_.end()) continue;
@@ -29,8 +29,7 @@ class HostPackageInstall final : public Check {
       }
       if (!installs) continue;
       const std::string how = host_scope(context, run);
-      if (how.empty() || std::find(seen.begin(), seen.end(), cause_of(run)) != seen.end()) continue;
-      seen.push_back(cause_of(run));
+      if (how.empty() || !causes.first(run)) continue;
       Observation observation = observe_command(
           run, fmt::format("{} runs `{}` on the host ({}): it installs or changes host packages",
                            describe_container(*run.container), run.command.text(), how));

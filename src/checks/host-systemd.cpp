@@ -29,15 +29,14 @@ class HostSystemd final : public Check {
       judge_all(context, observation);
       if (!observation.verdicts.empty()) out.push_back(std::move(observation));
     }
-    std::vector<std::string> seen;
+    CauseFilter causes;
     for (const auto& run : context.evidence.commands) {
       auto tool = tools_.find(std::string(run.command.program()));
       if (tool == tools_.end()) continue;
       auto verb = first_operand(run.command, {"-H", "--host", "-M", "--machine", "-t", "--type", "-p", "--property"});
       if (!verb || std::find(tool->second.begin(), tool->second.end(), *verb) == tool->second.end()) continue;
       const bool reaches = run.on_host || std::find(reaching.begin(), reaching.end(), run.container) != reaching.end();
-      if (!reaches || std::find(seen.begin(), seen.end(), cause_of(run)) != seen.end()) continue;
-      seen.push_back(cause_of(run));
+      if (!reaches || !causes.first(run)) continue;
       Observation observation = observe_command(
           run, fmt::format("{} runs `{} {}` against the host's systemd", describe_container(*run.container),
                            run.command.program(), *verb));

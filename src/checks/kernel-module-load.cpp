@@ -35,14 +35,13 @@ class KernelModuleLoad final : public Check {
       }
       out.push_back(std::move(observation));
     }
-    std::vector<std::string> seen;
+    CauseFilter causes;
     for (const auto& run : context.evidence.commands) {
       const std::string program(run.command.program());
       const bool named = std::find(by_name_.begin(), by_name_.end(), program) != by_name_.end();
       const bool file = std::find(by_file_.begin(), by_file_.end(), program) != by_file_.end();
       if ((!named && !file) || run.command.args().empty()) continue;
-      if (std::find(seen.begin(), seen.end(), cause_of(run)) != seen.end()) continue;
-      seen.push_back(cause_of(run));
+      if (!causes.first(run)) continue;
       Observation observation = observe_command(
           run, fmt::format("{} runs `{}` to load a kernel module", describe_container(*run.container), run.command.text()));
       observation.action = Action::Runs;

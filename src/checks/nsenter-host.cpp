@@ -12,11 +12,10 @@ namespace {
 class NsenterHost final : public Check {
  public:
   void inspect(const CheckContext& context, std::vector<Observation>& out) const override {
-    std::vector<std::string> seen;  // one observation per cause
+    CauseFilter causes;
     for (const auto& run : context.evidence.commands) {
       if (!run.on_host || run.command.argv.empty()) continue;
-      if (std::find(seen.begin(), seen.end(), cause_of(run)) != seen.end()) continue;
-      seen.push_back(cause_of(run));
+      if (!causes.first(run)) continue;
       Observation observation = observe_command(
           run, fmt::format("{} runs `{}` on the host ({}): it depends on the host's own programs",
                            describe_container(*run.container), run.command.program(), run.command.entered_by));
