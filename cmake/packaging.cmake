@@ -1,8 +1,42 @@
-# Debian package of immutalint (cpack -G DEB), with a man page generated from the CLI's --help.
-# Included at the end of the top-level CMakeLists.txt, after the immutalint target is defined.
-# The guard makes a second include harmless (targets and include(CPack) must happen only once).
+# Debian package of immutalint (cpack -G DEB), with a man page generated from the CLI's --help, a
+# copyright file, a Debian changelog and hardened binaries; `lintian` reports no error on it
+# (tests/package_test.cpp). Included at the end of the top-level CMakeLists.txt, after the
+# immutalint target is defined. The guard makes a second include harmless (targets and
+# include(CPack) must happen only once).
 include_guard(GLOBAL)
 include(GNUInstallDirs)
+
+# The package's maintainer, "Name <address>": the one place it is stated. It becomes the control
+# file's Maintainer field, the changelog's trailer and the copyright file's Upstream-Contact.
+set(IMMUTALINT_PACKAGE_MAINTAINER "immutalint maintainers <immutalint@lists.invalid>" CACHE STRING
+    "Maintainer of the Debian package (Name <address>)")
+if(NOT IMMUTALINT_PACKAGE_MAINTAINER MATCHES "^[^<>]*[^<> ] <[^<>@ ]+@[^<> ]+>$")
+  message(FATAL_ERROR "IMMUTALINT_PACKAGE_MAINTAINER must read \"Name <address>\", not \"${IMMUTALINT_PACKAGE_MAINTAINER}\"")
+endif()
+# Build trees configured before IMMUTALINT_PACKAGE_MAINTAINER cached a name without an address here.
+unset(CPACK_DEBIAN_PACKAGE_MAINTAINER CACHE)
+
+# Hardening, as Debian builds its packages (dpkg-buildflags, hardening=+all): position-independent
+# executable, full RELRO (-z relro -z now: relocations resolved at start and then read-only), stack
+# protector, and _FORTIFY_SOURCE=2 where the compiler optimizes (it needs -O1 or more, and it is
+# left out of sanitizer and fuzzer builds, where AddressSanitizer does that checking). Set on the targets that
+# make the installed binary only, not in CMAKE_CXX_FLAGS: the test binary and bench/ keep their
+# flags.
+option(IMMUTALINT_HARDENING "Build the installed immutalint with Debian's hardening flags" ON)
+if(IMMUTALINT_HARDENING)
+  include(CheckPIESupported)
+  check_pie_supported(LANGUAGES CXX)
+  foreach(hardened immutalint immutalint_core)
+    set_property(TARGET ${hardened} PROPERTY POSITION_INDEPENDENT_CODE ON)
+    target_compile_options(${hardened} PRIVATE -fstack-protector-strong)
+    if(NOT IMMUTALINT_SANITIZE AND NOT IMMUTALINT_FUZZ)
+      # -U first: a compiler that already defines _FORTIFY_SOURCE would warn about the redefinition.
+      target_compile_options(${hardened} PRIVATE
+        "$<$<CONFIG:Release,RelWithDebInfo,MinSizeRel>:-U_FORTIFY_SOURCE;-D_FORTIFY_SOURCE=2>")
+    endif()
+  endforeach()
+  target_link_options(immutalint PRIVATE LINKER:-z,relro LINKER:-z,now)
+endif()
 
 # The package installs under /usr (CPack's default for DEB, stated here because the man page
 # names the documentation directory).
@@ -35,6 +69,27 @@ install(FILES ${CMAKE_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR}/docs)
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/examples/ DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples)
 
+# The copyright file (machine-readable, DEP-5) and the Debian changelog, from packaging/, with the
+# maintainer and homepage filled in. Debian Policy 12.5 and 12.7: /usr/share/doc/<package>/copyright,
+# and the changelog gzipped as changelog.gz in a native package (a version without a Debian
+# revision, as here) or changelog.Debian.gz when CPACK_DEBIAN_PACKAGE_RELEASE, set when configuring,
+# adds a revision. The changelog's latest entry must name the package's version (the package test
+# checks it).
+find_program(IMMUTALINT_GZIP gzip REQUIRED)
+configure_file(${CMAKE_SOURCE_DIR}/packaging/copyright.in ${CMAKE_BINARY_DIR}/packaging/copyright @ONLY)
+configure_file(${CMAKE_SOURCE_DIR}/packaging/changelog.in ${CMAKE_BINARY_DIR}/packaging/changelog @ONLY)
+# -n keeps name and time out of the gzip header, so the file is reproducible.
+execute_process(COMMAND ${IMMUTALINT_GZIP} -9nc ${CMAKE_BINARY_DIR}/packaging/changelog
+                OUTPUT_FILE ${CMAKE_BINARY_DIR}/packaging/changelog.gz COMMAND_ERROR_IS_FATAL ANY)
+if(CPACK_DEBIAN_PACKAGE_RELEASE)
+  set(IMMUTALINT_CHANGELOG_NAME changelog.Debian.gz)
+else()
+  set(IMMUTALINT_CHANGELOG_NAME changelog.gz)
+endif()
+install(FILES ${CMAKE_BINARY_DIR}/packaging/copyright DESTINATION ${CMAKE_INSTALL_DOCDIR})
+install(FILES ${CMAKE_BINARY_DIR}/packaging/changelog.gz DESTINATION ${CMAKE_INSTALL_DOCDIR}
+        RENAME ${IMMUTALINT_CHANGELOG_NAME})
+
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME immutalint)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
@@ -48,10 +103,8 @@ string(JOIN "\n" CPACK_PACKAGE_DESCRIPTION
   "SELinux is the MAC: hostPath volumes, privileged containers, host namespaces"
   "and DaemonSets. It reads YAML and JSON, multi-document streams,"
   "Helm-rendered output and kubectl dumps.")
-# The Maintainer field needs a name and address that the project does not publish; set it when
-# configuring a package for distribution, e.g. -DCPACK_DEBIAN_PACKAGE_MAINTAINER="Name <mail>".
-set(CPACK_DEBIAN_PACKAGE_MAINTAINER "immutalint maintainers" CACHE STRING
-    "Maintainer field of the Debian package (Name <address>)")
+set(CPACK_DEBIAN_PACKAGE_MAINTAINER "${IMMUTALINT_PACKAGE_MAINTAINER}")
+set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "${IMMUTALINT_HOMEPAGE}")
 set(CPACK_DEBIAN_PACKAGE_SECTION devel)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 # CPACK_DEBIAN_PACKAGE_ARCHITECTURE is left unset: CPack then asks dpkg --print-architecture.

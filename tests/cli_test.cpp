@@ -178,7 +178,7 @@ TEST_CASE("directories are walked in a fixed order, skipping hidden folders and 
   fs::remove_all(dir);
 }
 
-TEST_CASE("output is byte-identical across runs and thread counts") {
+TEST_CASE("output is byte-identical across runs and thread counts", "[shared]") {
   const std::string corpus = immutalint::test::shared_dir() + "/corpus/real";
   auto one = run_cli({"--jobs", "1", "--format", "json", "--fail-on", "never", corpus});
   auto four = run_cli({"--jobs", "4", "--format", "json", "--fail-on", "never", corpus});

@@ -62,7 +62,7 @@ const std::set<std::string> kReviewedExceptions = {};
 
 }  // namespace
 
-TEST_CASE("the real-world corpus lints without input errors") {
+TEST_CASE("the real-world corpus lints without input errors", "[shared]") {
   const std::string root = test::shared_dir() + "/corpus/real";
   REQUIRE(fs::is_directory(root));
   auto inputs = collect_inputs({root}, "<stdin>");
@@ -77,7 +77,7 @@ TEST_CASE("the real-world corpus lints without input errors") {
   CHECK(result.findings.size() > 1000);
 }
 
-TEST_CASE("the seed checks agree with the labelled oracle fixtures") {
+TEST_CASE("the seed checks agree with the labelled oracle fixtures", "[shared]") {
   const std::string root = test::shared_dir() + "/corpus/oracles";
   REQUIRE(fs::is_directory(root));
   const Linter linter = make_linter();
@@ -133,7 +133,7 @@ TEST_CASE("the seed checks agree with the labelled oracle fixtures") {
   CHECK(agreed >= 250);
 }
 
-TEST_CASE("talos-pod-security agrees with Pod Security Admission's own baseline fixtures") {
+TEST_CASE("talos-pod-security agrees with Pod Security Admission's own baseline fixtures", "[shared]") {
   // PSA's baseline fixtures: each fail file violates one baseline rule. Properties this check
   // does not cover (AppArmor, SELinux, probes, Windows) are left out.
   const std::string root = test::shared_dir() + "/corpus/oracles/pod-security-admission";

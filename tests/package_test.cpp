@@ -1,8 +1,11 @@
-// The Debian package CPack builds: control fields, dependencies, contents, and the binary it installs.
+// The Debian package CPack builds: control fields, dependencies, contents, copyright and changelog,
+// the hardening of the binary it installs, and no lintian error.
 #include <catch2/catch.hpp>
 
 #include <sys/wait.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -54,14 +57,27 @@ t::CommandResult run(const std::string& command) {
   return result;
 }
 
-/// The cpack of the CMake that configured `build_dir`, so that both are the same version.
-std::string cpack_command(const std::string& build_dir) {
+/// The value of `name` in the CMake cache of `build_dir`, or `fallback`.
+std::string cache_value(const std::string& build_dir, const std::string& name, const std::string& fallback = {}) {
   std::istringstream cache(t::read_file(build_dir + "/CMakeCache.txt"));
-  const std::string key = "CMAKE_CPACK_COMMAND:INTERNAL=";
   for (std::string line; std::getline(cache, line);) {
-    if (line.rfind(key, 0) == 0) return line.substr(key.size());
+    const auto colon = line.find(':');
+    const auto equals = line.find('=');
+    if (colon != std::string::npos && equals != std::string::npos && colon < equals && line.substr(0, colon) == name) {
+      return line.substr(equals + 1);
+    }
   }
-  return "cpack";
+  return fallback;
+}
+
+/// The cpack of the CMake that configured `build_dir`, so that both are the same version.
+std::string cpack_command(const std::string& build_dir) { return cache_value(build_dir, "CMAKE_CPACK_COMMAND", "cpack"); }
+
+/// A CMake boolean that is true.
+bool cmake_true(std::string value) {
+  std::transform(value.begin(), value.end(), value.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  return value == "ON" || value == "1" || value == "TRUE" || value == "YES" || value == "Y";
 }
 
 /// "Field: value" lines of `dpkg-deb -f` as a map.
@@ -124,7 +140,8 @@ std::string owning_package(const std::string& path) {
 
 }  // namespace
 
-TEST_CASE("cpack builds a Debian package that installs a working immutalint with its man page and examples") {
+TEST_CASE("cpack builds a Debian package that installs a working immutalint with its man page and examples",
+          "[package]") {
   // The test binary is configured with the path of the built immutalint, in the build tree's root.
   const std::string build_dir = fs::path(IMMUTALINT_BINARY).parent_path().string();
   REQUIRE(fs::exists(build_dir + "/CPackConfig.cmake"));
@@ -148,12 +165,16 @@ TEST_CASE("cpack builds a Debian package that installs a working immutalint with
   REQUIRE(debs.size() == 1);
   const std::string deb = debs.front();
 
-  const auto control = run("dpkg-deb -f " + quote(deb) + " Package Version Section Depends");
+  const auto control = run("dpkg-deb -f " + quote(deb) + " Package Version Section Maintainer Depends");
   REQUIRE(control.exit_code == 0);
   auto fields = control_fields(control.out);
   CHECK(fields["Package"] == "immutalint");
   CHECK(fields["Version"] == IMMUTALINT_VERSION);
   CHECK(fields["Section"] == "devel");
+  // The configured IMMUTALINT_PACKAGE_MAINTAINER, "Name <address>".
+  INFO("Maintainer: " << fields["Maintainer"]);
+  CHECK(fields["Maintainer"] == cache_value(build_dir, "IMMUTALINT_PACKAGE_MAINTAINER"));
+  CHECK(std::regex_match(fields["Maintainer"], std::regex(R"([^<>]*[^<> ] <[^<>@ ]+@[^<> ]+>)")));
   const auto depends = package_names(fields["Depends"]);
   INFO("Depends: " << fields["Depends"]);
   CHECK(depends.count("libyaml-0-2") == 1);
@@ -197,6 +218,28 @@ TEST_CASE("cpack builds a Debian package that installs a working immutalint with
     CHECK_THAT(man.out, Catch::Contains(escaped));
   }
   CHECK(options > 5);
+  // No option states its default twice ("(default generic) (default: generic)"): each option's
+  // description, up to the next option, says "default" at most once.
+  std::istringstream described(help.out);
+  std::string option_text;
+  const auto check_defaults = [](const std::string& text) {
+    std::size_t count = 0;
+    for (auto at = text.find("default"); at != std::string::npos; at = text.find("default", at + 1)) ++count;
+    INFO(text);
+    CHECK(count <= 1);
+  };
+  for (std::string line; std::getline(described, line);) {
+    if (std::regex_search(line, long_option)) {
+      check_defaults(option_text);
+      option_text = line;
+    } else if (line.empty()) {
+      check_defaults(option_text);
+      option_text.clear();
+    } else if (!option_text.empty()) {
+      option_text += " " + line;
+    }
+  }
+  check_defaults(option_text);
   // groff is usually present (man-db needs it); it must format the page without a warning.
   if (run("command -v groff").exit_code == 0) {
     const auto rendered = run("gzip -dc " + quote(manpage) + " | groff -man -Tutf8 -ww -z");
@@ -211,6 +254,56 @@ TEST_CASE("cpack builds a Debian package that installs a working immutalint with
   for (const auto& entry : fs::directory_iterator(t::source_dir() + "/examples")) {
     INFO(entry.path().filename());
     CHECK(fs::is_regular_file(docdir + "/examples/" + entry.path().filename().string()));
+  }
+
+  // The copyright file (machine-readable, Apache-2.0) and the Debian changelog, whose latest entry
+  // is this version: a native package (no Debian revision) has it as changelog.gz (Policy 12.7).
+  const std::string copyright = t::read_file(docdir + "/copyright");
+  CHECK_THAT(copyright, Catch::StartsWith("Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/"));
+  CHECK_THAT(copyright, Catch::Contains("License: Apache-2.0") && Catch::Contains("/usr/share/common-licenses/Apache-2.0"));
+  CHECK_THAT(copyright, Catch::Contains("Upstream-Contact: " + fields["Maintainer"]));
+  const bool native = fields["Version"].find('-') == std::string::npos;
+  const std::string changelog_gz = docdir + (native ? "/changelog.gz" : "/changelog.Debian.gz");
+  REQUIRE(fs::is_regular_file(changelog_gz));
+  const auto changelog = run("gzip -dc " + quote(changelog_gz));
+  REQUIRE(changelog.exit_code == 0);
+  CHECK_THAT(changelog.out, Catch::StartsWith("immutalint (" + fields["Version"] + ") "));
+  CHECK_THAT(changelog.out, Catch::Contains("\n -- " + fields["Maintainer"] + "  "));
+
+  // Hardening (cmake/packaging.cmake, IMMUTALINT_HARDENING): a position-independent executable with
+  // full RELRO, and fortified calls where the tree optimizes without sanitizers or fuzzing.
+  if (cmake_true(cache_value(build_dir, "IMMUTALINT_HARDENING", "OFF"))) {
+    const auto header = run("readelf -hW " + quote(binary));
+    const auto segments = run("readelf -lW " + quote(binary));
+    const auto dynamic = run("readelf -dW " + quote(binary));
+    REQUIRE((header.exit_code == 0 && segments.exit_code == 0 && dynamic.exit_code == 0));
+    INFO(header.out << dynamic.out);
+    CHECK(std::regex_search(header.out, std::regex(R"(Type:\s+DYN\b)")));
+    CHECK(std::regex_search(dynamic.out, std::regex(R"(\(FLAGS_1\)\s+Flags:[^\n]*\bPIE\b)")));
+    CHECK(std::regex_search(dynamic.out, std::regex(R"(\(FLAGS\)\s+BIND_NOW\b)")));
+    CHECK_THAT(segments.out, Catch::Contains("GNU_RELRO"));
+    const std::string build_type = cache_value(build_dir, "CMAKE_BUILD_TYPE");
+    if (!cmake_true(cache_value(build_dir, "IMMUTALINT_SANITIZE", "OFF")) &&
+        !cmake_true(cache_value(build_dir, "IMMUTALINT_FUZZ", "OFF")) &&
+        (build_type == "Release" || build_type == "RelWithDebInfo" || build_type == "MinSizeRel")) {
+      const auto symbols = run("readelf --dyn-syms -W " + quote(binary));
+      REQUIRE(symbols.exit_code == 0);
+      CHECK(std::regex_search(symbols.out, std::regex(R"(\b__\w+_chk\b)")));
+    }
+  } else {
+    WARN("IMMUTALINT_HARDENING is OFF in " << build_dir << ": the binary's hardening is not checked");
+  }
+
+  // lintian, Debian's package checker (scripts/install-deps.sh installs it): no error. Warnings and
+  // information tags are shown here but do not fail the test.
+  REQUIRE(run("command -v lintian").exit_code == 0);
+  {
+    const auto lintian = run("lintian --tag-display-limit 0 --display-info " + quote(deb));
+    INFO("lintian " << lintian.exit_code << ":\n" << lintian.out << lintian.err);
+    CHECK(lintian.exit_code != 2);  // 2: lintian itself failed
+    std::istringstream tags(lintian.out);
+    for (std::string line; std::getline(tags, line);) CHECK_FALSE(line.rfind("E:", 0) == 0);
+    CHECK(lintian.exit_code == 0);
   }
 
   // The installed binary runs from the package's layout, on the packaged examples.

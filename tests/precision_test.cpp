@@ -40,7 +40,7 @@ std::vector<Row> read_rows() {
 
 }  // namespace
 
-TEST_CASE("the adjudicated findings on the real corpus keep their verdicts") {
+TEST_CASE("the adjudicated findings on the real corpus keep their verdicts", "[shared]") {
   const auto rows = read_rows();
   REQUIRE(rows.size() >= 50);
   std::map<std::pair<std::string, std::string>, LintResult> results;  // (file, target)

@@ -78,7 +78,7 @@ Verdict verdict_at(const std::string& path, const std::string& target, std::uint
 
 // Documented to work: quiet.
 
-TEST_CASE("node-exporter, with its read-only mount of /, is quiet where it is documented to run") {
+TEST_CASE("node-exporter, with its read-only mount of /, is quiet where it is documented to run", "[shared]") {
   // OCP-NODE-EXPORTER (RHCOS), TAL-MONITORING; Flatcar, Bottlerocket and OS Guard keep / readable.
   for (const char* target : {"generic", "flatcar", "aks-acl", "aks-osguard", "bottlerocket", "fcos"}) {
     INFO(target);
@@ -90,7 +90,7 @@ TEST_CASE("node-exporter, with its read-only mount of /, is quiet where it is do
   }
 }
 
-TEST_CASE("CNI DaemonSets documented on these OSes are quiet there") {
+TEST_CASE("CNI DaemonSets documented on these OSes are quiet there", "[shared]") {
   // CALICO-REQS, TAL-CALICO, FLATCAR-K8S, TAL-FLANNEL, BR-OPT-CNI, OCP-MULTUS.
   const std::map<std::string, std::vector<std::string>> documented = {
       {"calico/manifests/calico.yaml", {"generic", "flatcar", "talos", "bottlerocket", "fcos", "aks-acl"}},
@@ -107,7 +107,7 @@ TEST_CASE("CNI DaemonSets documented on these OSes are quiet there") {
   }
 }
 
-TEST_CASE("CNI installers writing /opt/cni/bin break only once OS Guard enforces IPE") {
+TEST_CASE("CNI installers writing /opt/cni/bin break only once OS Guard enforces IPE", "[shared]") {
   for (const char* path : {"flannel/Documentation/kube-flannel.yml", "calico/manifests/calico.yaml",
                            "cilium/install/kubernetes/quick-install.yaml", "aws-vpc-cni/config/master/aws-k8s-cni.yaml"}) {
     INFO(path);
@@ -117,14 +117,14 @@ TEST_CASE("CNI installers writing /opt/cni/bin break only once OS Guard enforces
   }
 }
 
-TEST_CASE("the GPU Operator device plugin's read-only mount of / is no break") {
+TEST_CASE("the GPU Operator device plugin's read-only mount of / is no break", "[shared]") {
   for (const char* target : {"generic", "flatcar", "aks-acl", "aks-osguard", "bottlerocket", "fcos"}) {
     INFO(target);
     CHECK(failing("nvidia-gpu-operator/assets/state-device-plugin", target).empty());
   }
 }
 
-TEST_CASE("host files mounted only to be read are no writes") {
+TEST_CASE("host files mounted only to be read are no writes", "[shared]") {
   // /etc/os-release (GPU Operator vGPU manager) and /etc/resolv.conf (canal) on Talos and Bottlerocket.
   for (const char* target : {"talos", "bottlerocket"}) {
     INFO(target);
@@ -135,13 +135,13 @@ TEST_CASE("host files mounted only to be read are no writes") {
   }
 }
 
-TEST_CASE("a package manager run inside the container is not a host install") {
+TEST_CASE("a package manager run inside the container is not a host install", "[shared]") {
   // Longhorn's COS agent runs `zypper install` in its own SUSE image from a ConfigMap script.
   expect(verdicts("longhorn/deploy/prerequisite/longhorn-gke-cos-node-agent.yaml", "host-package-install"),
          {{"generic", "ready"}, {"flatcar", "ready"}, {"talos", "ready"}, {"bottlerocket", "ready"}});
 }
 
-TEST_CASE("Falco's driver loader is quiet when its ConfigMap in the same input selects modern_ebpf") {
+TEST_CASE("Falco's driver loader is quiet when its ConfigMap in the same input selects modern_ebpf", "[shared]") {
   for (const char* check : {"kernel-build-on-node", "kernel-module-load"}) {
     INFO(check);
     expect(verdicts("falco/kubernetes/falco/templates", check),
@@ -149,7 +149,7 @@ TEST_CASE("Falco's driver loader is quiet when its ConfigMap in the same input s
   }
 }
 
-TEST_CASE("argo-cd and metrics-server stay silent on every target") {
+TEST_CASE("argo-cd and metrics-server stay silent on every target", "[shared]") {
   for (const char* path : {"argo-cd", "metrics-server"}) {
     INFO(path);
     const LintResult result = lint_corpus(path, "all");
@@ -160,7 +160,7 @@ TEST_CASE("argo-cd and metrics-server stay silent on every target") {
 
 // Documented to break: errors at the line that shows it.
 
-TEST_CASE("the GPU Operator driver container is an error at its nvidia-driver init command") {
+TEST_CASE("the GPU Operator driver container is an error at its nvidia-driver init command", "[shared]") {
   CHECK(verdict_at("nvidia-gpu-operator/assets/state-driver/0500_daemonset.yaml", "generic", 95, "kernel-build-on-node") ==
         Verdict::Breaks);
   expect(verdicts("nvidia-gpu-operator/assets/state-driver", "kernel-build-on-node"),
@@ -168,7 +168,7 @@ TEST_CASE("the GPU Operator driver container is an error at its nvidia-driver in
           {"fcos", "breaks"}, {"ubuntu", "ready"}});
 }
 
-TEST_CASE("the kata manager's LOAD_KERNEL_MODULES is read, and breaks where workloads cannot load modules") {
+TEST_CASE("the kata manager's LOAD_KERNEL_MODULES is read, and breaks where workloads cannot load modules", "[shared]") {
   CHECK(verdict_at("nvidia-gpu-operator/assets/state-kata-manager/0600_daemonset.yaml", "talos", 40, "kernel-module-load") ==
         Verdict::Breaks);
   // In-tree vhost modules are signed: a review where only signed modules load.
@@ -176,7 +176,7 @@ TEST_CASE("the kata manager's LOAD_KERNEL_MODULES is read, and breaks where work
                    "kernel-module-load") == Verdict::Review);
 }
 
-TEST_CASE("copying binaries into the host's /usr is an error") {
+TEST_CASE("copying binaries into the host's /usr is an error", "[shared]") {
   // azurefile-proxy into /usr/bin (AZF-INIT); multus into /usr/libexec/cni on OS Guard's signed /usr.
   CHECK(verdict_at("azurefile-csi-driver/deploy/csi-azurefile-node.yaml", "generic", 222, "host-binary-install") ==
         Verdict::Breaks);
@@ -184,13 +184,13 @@ TEST_CASE("copying binaries into the host's /usr is an error") {
         Verdict::Breaks);
 }
 
-TEST_CASE("kured's reboots break on Talos and Bottlerocket and need review on general-purpose nodes") {
+TEST_CASE("kured's reboots break on Talos and Bottlerocket and need review on general-purpose nodes", "[shared]") {
   expect(verdicts("kured/kured-ds.yaml", "reboot-from-pod"),
          {{"talos", "breaks"}, {"bottlerocket", "breaks"}, {"aks-acl", "likely-breaks"}, {"aks-osguard", "likely-breaks"},
           {"fcos", "likely-breaks"}, {"flatcar", "review"}, {"ubuntu", "review"}});
 }
 
-TEST_CASE("Longhorn's prerequisite installers break wherever there is no package manager") {
+TEST_CASE("Longhorn's prerequisite installers break wherever there is no package manager", "[shared]") {
   expect(verdicts("longhorn/deploy/prerequisite", "host-package-install"),
          {{"flatcar", "breaks"}, {"aks-acl", "breaks"}, {"aks-osguard", "breaks"}, {"talos", "breaks"},
           {"bottlerocket", "breaks"}, {"fcos", "breaks"}, {"ubuntu", "ready"}});
@@ -198,19 +198,19 @@ TEST_CASE("Longhorn's prerequisite installers break wherever there is no package
          {{"talos", "breaks"}, {"bottlerocket", "breaks"}, {"flatcar", "review"}, {"ubuntu", "review"}});
 }
 
-TEST_CASE("the GPU Operator toolkit cannot create /usr/local/nvidia on read-only /usr targets") {
+TEST_CASE("the GPU Operator toolkit cannot create /usr/local/nvidia on read-only /usr targets", "[shared]") {
   expect(verdicts("nvidia-gpu-operator/assets/state-container-toolkit", "host-path-not-creatable"),
          {{"flatcar", "breaks"}, {"aks-acl", "breaks"}, {"aks-osguard", "breaks"}, {"talos", "breaks"},
           {"bottlerocket", "breaks"}, {"fcos", "ready"}, {"ubuntu", "ready"}});
 }
 
-TEST_CASE("GKE's GPU driver installer breaks where the node has no headers for its kernel") {
+TEST_CASE("GKE's GPU driver installer breaks where the node has no headers for its kernel", "[shared]") {
   expect(verdicts("gke-accelerators/nvidia-driver-installer/ubuntu/daemonset.yaml", "kernel-build-on-node"),
          {{"generic", "likely-breaks"}, {"flatcar", "breaks"}, {"talos", "breaks"}, {"aks-osguard", "breaks"},
           {"bottlerocket", "likely-breaks"}, {"ubuntu", "ready"}});
 }
 
-TEST_CASE("Sysdig's driver loader shape is reported where kernel headers are missing") {
+TEST_CASE("Sysdig's driver loader shape is reported where kernel headers are missing", "[shared]") {
   // It mounts the module tree with /usr and /boot; whether it builds a module or picks a CO-RE
   // probe is decided at run time, so the verdict stops at likely breaks.
   expect(verdicts("kubernetes-examples/_archived/sysdig-cloud", "kernel-build-on-node"),
@@ -218,14 +218,14 @@ TEST_CASE("Sysdig's driver loader shape is reported where kernel headers are mis
           {"fcos", "likely-breaks"}, {"bottlerocket", "likely-breaks"}, {"ubuntu", "ready"}});
 }
 
-TEST_CASE("FlexVolume users break where no plugin directory exists and need review elsewhere") {
+TEST_CASE("FlexVolume users break where no plugin directory exists and need review elsewhere", "[shared]") {
   expect(verdicts("kubernetes-examples/_archived/volumes/flexvolume", "flexvolume-plugin"),
          {{"talos", "breaks"}, {"flatcar", "review"}, {"bottlerocket", "review"}, {"ubuntu", "ready"}});
 }
 
 // Properties of the whole corpus.
 
-TEST_CASE("on the real corpus, posture alone never makes a warning or an error") {
+TEST_CASE("on the real corpus, posture alone never makes a warning or an error", "[shared]") {
   for (const auto& finding : lint_corpus("", kDefaultTarget.data()).findings) {
     if (finding.severity == Severity::Note || finding.check == "duplicate-key" || finding.check == "invalid-input") continue;
     INFO(finding.check << " " << finding.file << ":" << finding.span.begin.line);
@@ -236,7 +236,7 @@ TEST_CASE("on the real corpus, posture alone never makes a warning or an error")
   }
 }
 
-TEST_CASE("on the real corpus, no object line carries two warnings or errors") {
+TEST_CASE("on the real corpus, no object line carries two warnings or errors", "[shared]") {
   std::set<std::string> seen;
   for (const auto& finding : lint_corpus("", kDefaultTarget.data()).findings) {
     if (finding.severity == Severity::Note || !finding.object) continue;
@@ -246,7 +246,7 @@ TEST_CASE("on the real corpus, no object line carries two warnings or errors") {
   }
 }
 
-TEST_CASE("no verdict that rests on a guess says breaks") {
+TEST_CASE("no verdict that rests on a guess says breaks", "[shared]") {
   const LintResult result = lint_corpus("", "all");
   std::size_t breaks = 0;
   for (const auto& finding : result.findings) {
@@ -261,7 +261,7 @@ TEST_CASE("no verdict that rests on a guess says breaks") {
   CHECK(breaks > 50);
 }
 
-TEST_CASE("the readiness matrix renders for the real corpus in text and Markdown") {
+TEST_CASE("the readiness matrix renders for the real corpus in text and Markdown", "[shared]") {
   auto text = test::run_cli({"--target", "all", "--format", "matrix", "--fail-on", "never", test::shared_dir() + "/corpus/real"});
   CHECK(text.exit_code == 0);
   CHECK_THAT(text.out, Catch::StartsWith("workload") && Catch::Contains("DaemonSet kube-system/kured") &&

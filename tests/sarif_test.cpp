@@ -1,8 +1,13 @@
-// SARIF output: valid for GitHub code scanning (validated with ../shared/sarif/validate-sarif
-// --strict), complete, and with fingerprints that do not move when the file is edited elsewhere.
+// SARIF output: valid against the OASIS SARIF 2.1.0 schema (vendored in tests/schemas/, checked
+// with scripts/validate-sarif.py), valid for GitHub code scanning (../shared/sarif/validate-sarif
+// --strict, when ../shared is there), complete, and with fingerprints that do not move when the
+// file is edited elsewhere.
 #include <catch2/catch.hpp>
 
+#include <sys/wait.h>
+
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -17,17 +22,44 @@ namespace fs = std::filesystem;
 
 namespace {
 
-/// Runs the validator on SARIF files; returns its exit code and output.
-test::CommandResult validate(const std::vector<std::string>& files) {
-  std::string command = test::shared_dir() + "/sarif/validate-sarif --strict --quiet";
-  for (const auto& file : files) command += " '" + file + "'";
+/// Runs a validator command line on SARIF files; returns its exit code and output.
+test::CommandResult run_validator(const std::string& validator, const std::vector<std::string>& files) {
+  std::string command = validator;
+  for (const auto& file : files) command += " " + test::shell_quote(file);
   const std::string dir = test::make_temp_dir();
-  const int status = std::system((command + " >" + dir + "/out 2>&1").c_str());
+  const int status = std::system((command + " >" + test::shell_quote(dir + "/out") + " 2>&1").c_str());
   test::CommandResult result;
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   result.out = test::read_file(dir + "/out");
   fs::remove_all(dir);
   return result;
+}
+
+/// The project's own validator: the vendored OASIS schema, with Debian's python3-jsonschema.
+test::CommandResult validate_schema(const std::vector<std::string>& files) {
+  return run_validator(test::shell_quote(test::source_dir() + "/scripts/validate-sarif.py") + " --quiet", files);
+}
+
+/// The shared validator: the schema and GitHub code scanning's upload rules.
+test::CommandResult validate_github(const std::vector<std::string>& files) {
+  return run_validator(test::shell_quote(test::shared_dir() + "/sarif/validate-sarif") + " --strict --quiet", files);
+}
+
+/// Writes the SARIF of each testdata folder into `dir`; returns the files.
+std::vector<std::string> golden_sarif(const std::string& dir) {
+  std::vector<std::string> files;
+  for (const auto& folder : fs::directory_iterator(test::source_dir() + "/testdata")) {
+    if (!folder.is_directory()) continue;
+    const std::string name = folder.path().filename().string();
+    auto r = test::run_cli({"--format", "sarif", "--sarif-category", name, "--output", dir + "/" + name + ".sarif",
+                            "testdata/" + name},
+                           "");
+    INFO(r.err);
+    CHECK(r.exit_code <= 1);
+    files.push_back(dir + "/" + name + ".sarif");
+  }
+  std::sort(files.begin(), files.end());
+  return files;
 }
 
 /// The fingerprint of each result, keyed by rule and message.
@@ -50,27 +82,57 @@ std::set<int> start_lines(const json& log) {
 
 }  // namespace
 
-TEST_CASE("the SARIF of every golden fixture passes validate-sarif --strict") {
+TEST_CASE("the SARIF of every golden fixture is valid against the OASIS SARIF 2.1.0 schema") {
   const std::string dir = test::make_temp_dir();
-  std::vector<std::string> files;
-  for (const auto& folder : fs::directory_iterator(test::source_dir() + "/testdata")) {
-    if (!folder.is_directory()) continue;
-    const std::string name = folder.path().filename().string();
-    auto r = test::run_cli({"--format", "sarif", "--sarif-category", name, "--output", dir + "/" + name + ".sarif",
-                            "testdata/" + name},
-                           "");
-    INFO(r.err);
-    CHECK(r.exit_code <= 1);
-    files.push_back(dir + "/" + name + ".sarif");
-  }
+  const auto files = golden_sarif(dir);
   REQUIRE(files.size() > 8);
-  auto v = validate(files);
+  auto v = validate_schema(files);
   INFO(v.out);
   CHECK(v.exit_code == 0);
   fs::remove_all(dir);
 }
 
-TEST_CASE("the SARIF of the whole shared corpus passes validate-sarif --strict") {
+TEST_CASE("the schema validator rejects SARIF that breaks the schema and input that is not SARIF") {
+  const std::string dir = test::make_temp_dir();
+  auto valid = json::parse(test::run_cli({"--format", "sarif", "testdata/host-root-mount/flagged.yaml"}).out);
+  REQUIRE(valid["runs"][0]["results"].size() >= 1);
+  test::write_file(dir + "/valid.sarif", valid.dump());
+  CHECK(validate_schema({dir + "/valid.sarif"}).exit_code == 0);
+
+  auto wrong_version = valid;
+  wrong_version["version"] = "2.0.0";
+  auto unknown_property = valid;
+  unknown_property["runs"][0]["results"][0]["severity"] = "error";  // SARIF's name is "level"
+  auto bad_line = valid;
+  bad_line["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] = 0;
+  const std::map<std::string, std::string> broken = {{"wrong-version", wrong_version.dump()},
+                                                     {"unknown-property", unknown_property.dump()},
+                                                     {"line-zero", bad_line.dump()},
+                                                     {"not-json", "{\"version\": \"2.1.0\", "}};
+  for (const auto& [name, text] : broken) {
+    INFO(name);
+    test::write_file(dir + "/" + name + ".sarif", text);
+    auto v = validate_schema({dir + "/valid.sarif", dir + "/" + name + ".sarif"});
+    INFO(v.out);
+    CHECK(v.exit_code == 1);
+    CHECK_THAT(v.out, Catch::Contains(name + ".sarif"));
+    CHECK_THAT(v.out, !Catch::Contains("valid.sarif:"));
+  }
+  fs::remove_all(dir);
+}
+
+TEST_CASE("the SARIF of every golden fixture passes validate-sarif --strict", "[shared]") {
+  REQUIRE(fs::is_regular_file(test::shared_dir() + "/sarif/validate-sarif"));
+  const std::string dir = test::make_temp_dir();
+  const auto files = golden_sarif(dir);
+  REQUIRE(files.size() > 8);
+  auto v = validate_github(files);
+  INFO(v.out);
+  CHECK(v.exit_code == 0);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("the SARIF of the whole shared corpus passes validate-sarif --strict", "[shared]") {
   // Every manifest, those in hidden fixture folders included.
   const std::string corpus = test::shared_dir() + "/corpus";
   std::vector<std::string> args = {"--format", "sarif", "--sarif-category", "corpus", "--fail-on", "never"};
@@ -88,7 +150,7 @@ TEST_CASE("the SARIF of the whole shared corpus passes validate-sarif --strict")
   REQUIRE(r.exit_code == 0);
   auto log = json::parse(test::read_file(dir + "/corpus.sarif"));
   CHECK(log["runs"][0]["results"].size() > 1000);
-  auto v = validate({dir + "/corpus.sarif"});
+  auto v = validate_github({dir + "/corpus.sarif"});
   INFO(v.out);
   CHECK(v.exit_code == 0);
   fs::remove_all(dir);

@@ -10,7 +10,9 @@ namespace immutalint::test {
 
 /// The repository root.
 std::string source_dir();
-/// `../shared` beside the repository, where the third-party corpus lives.
+/// The shared test material (third-party corpus, SARIF validator): IMMUTALINT_SHARED_DIR, by
+/// default `../shared` beside the repository. When it is missing the calling test is skipped
+/// under ctest, and fails under CI=true or when run outside ctest (see tests/CMakeLists.txt).
 std::string shared_dir();
 /// A file's whole content.
 std::string read_file(const std::string& path);

@@ -22,7 +22,7 @@ cxxopts::Options make_parser() {
   // clang-format off
   options.add_options()
     ("f,format", "Report format: text, json, sarif, github, matrix or matrix-markdown (with --list-checks or --list-targets: text, json or markdown)", cxxopts::value<std::string>()->default_value("text"), "FORMAT")
-    ("t,target", "Judge workloads for these node OSes (comma-separated names, or all; default generic)", cxxopts::value<std::string>()->default_value("generic"), "NAME,...")
+    ("t,target", "Judge workloads for these node OSes (comma-separated names, or all)", cxxopts::value<std::string>()->default_value("generic"), "NAME,...")
     ("o,output", "Write the report to FILE instead of standard output", cxxopts::value<std::string>(), "FILE")
     ("report", "Also write a report in FORMAT to FILE (repeatable), e.g. sarif=results.sarif", cxxopts::value<std::vector<std::string>>(), "FORMAT=FILE")
     ("sarif-root", "Make SARIF file locations relative to DIR (default: the working directory)", cxxopts::value<std::string>(), "DIR")
