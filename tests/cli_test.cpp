@@ -188,3 +188,13 @@ TEST_CASE("output is byte-identical across runs and thread counts", "[shared]") 
   CHECK(one.out == four.out);
   CHECK(four.out == again.out);
 }
+
+TEST_CASE("repeated --target options add up as a comma-separated list does") {
+  const char* fixture = "testdata/reboot-from-pod/host-reach.yaml";
+  auto repeated = run_cli({"--format", "json", "--target", "generic", "--target", "talos", fixture});
+  auto listed = run_cli({"--format", "json", "--target", "generic,talos", fixture});
+  REQUIRE(repeated.exit_code == listed.exit_code);
+  CHECK(repeated.out == listed.out);
+  auto json = nlohmann::json::parse(repeated.out);
+  CHECK(json["targets"] == nlohmann::json::array({"generic", "talos"}));
+}

@@ -22,7 +22,7 @@ cxxopts::Options make_parser() {
   // clang-format off
   options.add_options()
     ("f,format", "Report format: text, json, sarif, github, matrix or matrix-markdown (with --list-checks or --list-targets: text, json or markdown)", cxxopts::value<std::string>()->default_value("text"), "FORMAT")
-    ("t,target", "Judge workloads for these node OSes (comma-separated names, or all)", cxxopts::value<std::string>()->default_value("generic"), "NAME,...")
+    ("t,target", "Judge workloads for these node OSes (comma-separated names, or all; may be repeated)", cxxopts::value<std::vector<std::string>>()->default_value("generic"), "NAME,...")
     ("o,output", "Write the report to FILE instead of standard output", cxxopts::value<std::string>(), "FILE")
     ("report", "Also write a report in FORMAT to FILE (repeatable), e.g. sarif=results.sarif", cxxopts::value<std::vector<std::string>>(), "FORMAT=FILE")
     ("sarif-root", "Make SARIF file locations relative to DIR (default: the working directory)", cxxopts::value<std::string>(), "DIR")
@@ -101,7 +101,11 @@ Result<CliOptions> parse_command_line(int argc, const char* const* argv) {
     if (parsed.count("paths")) options.paths = parsed["paths"].as<std::vector<std::string>>();
     options.list_checks = parsed.count("list-checks") > 0;
     options.list_targets = parsed.count("list-targets") > 0;
-    options.target = parsed["target"].as<std::string>();
+    // Repeated --target options add up; cxxopts has already split each on commas.
+    options.target.clear();
+    for (const auto& name : parsed["target"].as<std::vector<std::string>>()) {
+      options.target += (options.target.empty() ? "" : ",") + name;
+    }
     options.version = parsed.count("version") > 0;
     options.help = parsed.count("help") > 0;
     options.no_color = parsed.count("no-color") > 0;
