@@ -62,12 +62,16 @@ Result<Linter> Linter::create(const Catalogue& catalogue, LintOptions options) {
     const CheckInfo* info = catalogue.find(factory.id);
     if (!info) return Error{fmt::format("check '{}' has no entry in the catalogue", factory.id)};
     if (!wanted(factory.id)) continue;
-    auto check = factory.make(*info);
-    // Parameters are read once, here: a missing or unused one is a catalogue error.
-    if (auto missing = info->params.missing(); !missing.empty()) {
+    // Parameters are read once, when the check is made, from a copy of its entry that records
+    // what it reads: a missing or unused one is a catalogue error. The shared catalogue itself
+    // is never written, so linters can be made on several threads.
+    CheckInfo reading = *info;
+    reading.params.forget_reads();
+    auto check = factory.make(reading);
+    if (auto missing = reading.params.missing(); !missing.empty()) {
       return Error{fmt::format("checks/{}.yaml: parameter `{}` is missing", info->id, missing.front())};
     }
-    if (auto unread = info->params.unread(); !unread.empty()) {
+    if (auto unread = reading.params.unread(); !unread.empty()) {
       return Error{fmt::format("checks/{}.yaml: parameter `{}` is not used by the check", info->id, unread.front())};
     }
     linter.checks_.push_back({info, std::move(check)});

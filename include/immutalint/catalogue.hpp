@@ -41,14 +41,19 @@ class CheckParams {
   /// The table `name`: key -> list.
   const std::map<std::string, std::vector<std::string>>& table(std::string_view name) const;
 
-  /// Names read but absent, and names present but never read, since the check was made.
+  /// Names read but absent, and names present but never read, since forget_reads().
   std::vector<std::string> missing() const { return {missing_.begin(), missing_.end()}; }
   std::vector<std::string> unread() const;
+  void forget_reads() {
+    read_.clear();
+    missing_.clear();
+  }
 
  private:
   friend class CatalogueReader;
   std::map<std::string, std::vector<std::string>, std::less<>> lists_;
   std::map<std::string, std::map<std::string, std::vector<std::string>>, std::less<>> tables_;
+  // What list() and table() were asked for: written only on the copy a check is made from.
   mutable std::set<std::string, std::less<>> read_;
   mutable std::set<std::string, std::less<>> missing_;
 };
