@@ -19,7 +19,7 @@ const std::string kHostile =
     "kind: DaemonSet\n"
     "metadata:\n"
     "  name: \"agent\\r\\n::error file=x::injected\"\n"
-    "  namespace: \"ns\\u001b[31m\"\n"
+    "  namespace: \"ns\\u001b[31m\\u202e\\u0085\"\n"
     "spec:\n"
     "  selector: {matchLabels: {app: a}}\n"
     "  template:\n"
@@ -83,6 +83,14 @@ TEST_CASE("a hostile manifest cannot inject commands or control bytes through an
       } else {
         CHECK_FALSE(line.starts_with("::"));
       }
+    }
+    if (std::string(format) == "github") {
+      // Hidden controls (a C1 control, a bidi override) and bytes that are not UTF-8 are
+      // percent-encoded, so a log viewer shows them instead of obeying them.
+      CHECK(r.out.find("\xE2\x80\xAE") == std::string::npos);
+      CHECK(r.out.find("\xC2\x85") == std::string::npos);
+      CHECK(r.out.find("%E2%80%AE") != std::string::npos);
+      CHECK(r.out.find("%C2%85") != std::string::npos);
     }
     if (std::string(format) == "json" || std::string(format) == "sarif") {
       // nlohmann rejects strings that are not valid UTF-8.

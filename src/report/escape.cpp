@@ -96,14 +96,26 @@ std::string utf8(std::string_view input, bool* replaced) {
 }
 
 std::string github_data(std::string_view input) {
+  // The runner decodes only %25, %0D and %0A; the other escapes show as written, which is what
+  // hidden controls and bytes that are not UTF-8 should do in a log.
   std::string out;
-  for (char c : input) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (c == '%' || byte < 0x20 || byte == 0x7F) {
-      out += fmt::format("%{:02X}", byte);
-    } else {
-      out += c;
+  out.reserve(input.size());
+  auto percent = [&](std::string_view bytes) {
+    for (char c : bytes) out += fmt::format("%{:02X}", static_cast<unsigned char>(c));
+  };
+  for (std::size_t at = 0; at < input.size();) {
+    const auto [point, length] = decode(input, at);
+    if (length == 0) {
+      percent(input.substr(at, 1));
+      ++at;
+      continue;
     }
+    if (point == '%' || point < 0x20 || is_hidden_control(point)) {
+      percent(input.substr(at, length));
+    } else {
+      out.append(input.substr(at, length));
+    }
+    at += length;
   }
   return out;
 }
