@@ -130,7 +130,7 @@ TEST_CASE("the seed checks agree with the labelled oracle fixtures", "[shared]")
   }
   for (const auto& d : disagreements) FAIL_CHECK(d);
   INFO("agreed " << agreed << ", reviewed exceptions " << excepted);
-  CHECK(agreed >= 250);
+  CHECK(agreed >= 262);  // every labelled fixture; a drop is a regression
 }
 
 TEST_CASE("talos-pod-security agrees with Pod Security Admission's own baseline fixtures", "[shared]") {
