@@ -1,46 +1,51 @@
-// The explicit, sorted table of checks implemented as code.
-#include <array>
-
-#include "checks/checks.hpp"
+// The table of checks implemented as code, and the only list of them: one row per check, its id
+// and its factory (defined in src/checks/<id>.cpp), sorted by id.
 #include "immutalint/check.hpp"
+
+#define IMMUTALINT_CHECKS(ROW)                                                   \
+  ROW("aks-gpu-unsupported", make_aks_gpu_unsupported)                         \
+  ROW("aks-pod-sandboxing", make_aks_pod_sandboxing)                           \
+  ROW("apparmor-profile", make_apparmor_profile)                               \
+  ROW("bidirectional-mount-propagation", make_bidirectional_mount_propagation) \
+  ROW("container-runtime-socket", make_container_runtime_socket)               \
+  ROW("daemonset", make_daemonset)                                             \
+  ROW("docker-log-path", make_docker_log_path)                                 \
+  ROW("flexvolume-plugin", make_flexvolume_plugin)                             \
+  ROW("host-binary-install", make_host_binary_install)                         \
+  ROW("host-etc-write", make_host_etc_write)                                   \
+  ROW("host-ipc", make_host_ipc)                                               \
+  ROW("host-network", make_host_network)                                       \
+  ROW("host-package-install", make_host_package_install)                       \
+  ROW("host-path-missing", make_host_path_missing)                             \
+  ROW("host-path-not-creatable", make_host_path_not_creatable)                 \
+  ROW("host-path-readonly-write", make_host_path_readonly_write)               \
+  ROW("host-path-volume", make_host_path_volume)                               \
+  ROW("host-pid", make_host_pid)                                               \
+  ROW("host-root-mount", make_host_root_mount)                                 \
+  ROW("host-systemd", make_host_systemd)                                       \
+  ROW("journald-dependency", make_journald_dependency)                         \
+  ROW("kernel-build-on-node", make_kernel_build_on_node)                       \
+  ROW("kernel-module-load", make_kernel_module_load)                           \
+  ROW("nsenter-host", make_nsenter_host)                                       \
+  ROW("os-sku-pinning", make_os_sku_pinning)                                   \
+  ROW("privileged-container", make_privileged_container)                       \
+  ROW("privileged-init-container", make_privileged_init_container)             \
+  ROW("reboot-from-pod", make_reboot_from_pod)                                 \
+  ROW("selinux-options-discarded", make_selinux_options_discarded)             \
+  ROW("talos-pod-security", make_talos_pod_security)
 
 namespace immutalint {
 
+namespace checks {
+#define IMMUTALINT_DECLARE(id, factory) std::unique_ptr<Check> factory(const CheckInfo& info);
+IMMUTALINT_CHECKS(IMMUTALINT_DECLARE)
+#undef IMMUTALINT_DECLARE
+}  // namespace checks
+
 namespace {
-
-constexpr std::array<CheckFactory, 30> kRegistry = {{
-    {"aks-gpu-unsupported", checks::make_aks_gpu_unsupported},
-    {"aks-pod-sandboxing", checks::make_aks_pod_sandboxing},
-    {"apparmor-profile", checks::make_apparmor_profile},
-    {"bidirectional-mount-propagation", checks::make_bidirectional_mount_propagation},
-    {"container-runtime-socket", checks::make_container_runtime_socket},
-    {"daemonset", checks::make_daemonset},
-    {"docker-log-path", checks::make_docker_log_path},
-    {"flexvolume-plugin", checks::make_flexvolume_plugin},
-    {"host-binary-install", checks::make_host_binary_install},
-    {"host-etc-write", checks::make_host_etc_write},
-    {"host-ipc", checks::make_host_ipc},
-    {"host-network", checks::make_host_network},
-    {"host-package-install", checks::make_host_package_install},
-    {"host-path-missing", checks::make_host_path_missing},
-    {"host-path-not-creatable", checks::make_host_path_not_creatable},
-    {"host-path-readonly-write", checks::make_host_path_readonly_write},
-    {"host-path-volume", checks::make_host_path_volume},
-    {"host-pid", checks::make_host_pid},
-    {"host-root-mount", checks::make_host_root_mount},
-    {"host-systemd", checks::make_host_systemd},
-    {"journald-dependency", checks::make_journald_dependency},
-    {"kernel-build-on-node", checks::make_kernel_build_on_node},
-    {"kernel-module-load", checks::make_kernel_module_load},
-    {"nsenter-host", checks::make_nsenter_host},
-    {"os-sku-pinning", checks::make_os_sku_pinning},
-    {"privileged-container", checks::make_privileged_container},
-    {"privileged-init-container", checks::make_privileged_init_container},
-    {"reboot-from-pod", checks::make_reboot_from_pod},
-    {"selinux-options-discarded", checks::make_selinux_options_discarded},
-    {"talos-pod-security", checks::make_talos_pod_security},
-}};
-
+#define IMMUTALINT_ROW(id, factory) CheckFactory{id, checks::factory},
+constexpr CheckFactory kRegistry[] = {IMMUTALINT_CHECKS(IMMUTALINT_ROW)};
+#undef IMMUTALINT_ROW
 }  // namespace
 
 std::span<const CheckFactory> check_registry() { return kRegistry; }

@@ -2,7 +2,7 @@
 // without the runtime class that the target's GPU runtime needs.
 #include <fmt/format.h>
 
-#include "checks/checks.hpp"
+#include "immutalint/check.hpp"
 
 namespace immutalint::checks {
 
@@ -43,7 +43,7 @@ class AksGpuUnsupported final : public Check {
                     runtime.evidence);
             }
           }
-          if (!observation.verdicts.empty()) out.push_back(std::move(observation));
+          out.push_back(std::move(observation));
           break;  // limits and requests name the same GPUs: report once
         }
       }

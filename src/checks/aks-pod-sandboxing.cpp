@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "checks/checks.hpp"
+#include "immutalint/check.hpp"
 
 namespace immutalint::checks {
 
@@ -34,7 +34,7 @@ class AksPodSandboxing final : public Check {
                                  classes_.front()));
       }
     }
-    if (!observation.verdicts.empty()) out.push_back(std::move(observation));
+    out.push_back(std::move(observation));
   }
 
  private:

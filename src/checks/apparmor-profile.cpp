@@ -2,7 +2,7 @@
 // apply.
 #include <fmt/format.h>
 
-#include "checks/checks.hpp"
+#include "immutalint/check.hpp"
 
 namespace immutalint::checks {
 
@@ -50,7 +50,7 @@ class AppArmorProfile final : public Check {
                           target->name(), selinux.value),
               apparmor.evidence);
       }
-      if (!observation.verdicts.empty()) out.push_back(std::move(observation));
+      out.push_back(std::move(observation));
     }
   }
 };

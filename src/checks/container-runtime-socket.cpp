@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "checks/checks.hpp"
+#include "immutalint/check.hpp"
 #include "checks/host_path_support.hpp"
 
 namespace immutalint::checks {
@@ -57,7 +57,7 @@ class ContainerRuntimeSocket final : public Check {
           judge_review(observation, *target, fmt::format("{} does not say whether {} exists", target->name(), socket));
         }
       }
-      if (!observation.verdicts.empty()) out.push_back(std::move(observation));
+      out.push_back(std::move(observation));
     }
   }
 

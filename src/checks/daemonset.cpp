@@ -1,7 +1,7 @@
 // daemonset: every DaemonSet runs on every node, so it meets the target OS first.
 #include <fmt/format.h>
 
-#include "checks/checks.hpp"
+#include "immutalint/check.hpp"
 
 namespace immutalint::checks {
 

@@ -1,7 +1,7 @@
 // docker-log-path: a mount of Docker's container log directory, empty on containerd nodes.
 #include <fmt/format.h>
 
-#include "checks/checks.hpp"
+#include "immutalint/check.hpp"
 #include "checks/host_path_support.hpp"
 
 namespace immutalint::checks {

@@ -2,7 +2,7 @@
 // plugin directory, which immutable OSes keep read-only, move elsewhere or no longer provide.
 #include <fmt/format.h>
 
-#include "checks/checks.hpp"
+#include "immutalint/check.hpp"
 #include "checks/host_path_support.hpp"
 
 namespace immutalint::checks {
@@ -34,7 +34,7 @@ class FlexvolumePlugin final : public Check {
                        fmt::format("the driver must be installed under {} by the node's own configuration", dir.value));
         }
       }
-      if (!observation.verdicts.empty()) out.push_back(std::move(observation));
+      out.push_back(std::move(observation));
     }
     const auto volumes = host_path_volumes(context);
     auto in_default_dir = [this](std::string_view path) {
@@ -51,7 +51,7 @@ class FlexvolumePlugin final : public Check {
       observation.action = Action::Installs;
       add_write_evidence(observation, group.writes);
       judge_install(context, observation, group.writes.front()->host_path);
-      if (!observation.verdicts.empty()) out.push_back(std::move(observation));
+      out.push_back(std::move(observation));
     }
     for (const auto& volume : volumes) {
       if (!in_default_dir(normalize_host_path(volume.path))) continue;
@@ -67,7 +67,7 @@ class FlexvolumePlugin final : public Check {
                                          : fmt::format("the kubelet on {} reads {}", target->name(), dir.value));
         }
       }
-      if (!observation.verdicts.empty()) out.push_back(std::move(observation));
+      out.push_back(std::move(observation));
     }
   }
 

@@ -2,7 +2,7 @@
 // executes from (CNI plugins, kubelet plugins, credential providers, the node's bin dirs).
 #include <fmt/format.h>
 
-#include "checks/checks.hpp"
+#include "immutalint/check.hpp"
 #include "checks/host_path_support.hpp"
 
 namespace immutalint::checks {
@@ -29,7 +29,7 @@ class HostBinaryInstall final : public Check {
       observation.action = Action::Installs;
       add_write_evidence(observation, group.writes);
       for (const Target* target : context.targets) judge_install(observation, *target, group.writes);
-      if (!observation.verdicts.empty()) out.push_back(std::move(observation));
+      out.push_back(std::move(observation));
     }
     for (const auto& volume : volumes) {
       if (!volume.writable) continue;
@@ -45,7 +45,7 @@ class HostBinaryInstall final : public Check {
           judge_review(observation, *target, "a program installed there would run on the node");
         }
       }
-      if (!observation.verdicts.empty()) out.push_back(std::move(observation));
+      out.push_back(std::move(observation));
     }
   }
 

@@ -3,7 +3,7 @@
 // provisioning, keep read-only, or render at every boot.
 #include <fmt/format.h>
 
-#include "checks/checks.hpp"
+#include "immutalint/check.hpp"
 #include "checks/host_path_support.hpp"
 
 namespace immutalint::checks {
@@ -52,7 +52,7 @@ class HostEtcWrite final : public Check {
           judge(observation, *target, worst, why, *fact);
         }
       }
-      if (!observation.verdicts.empty()) out.push_back(std::move(observation));
+      out.push_back(std::move(observation));
     }
     for (const auto& volume : volumes) {
       if (!volume.writable || !is_node_config(normalize_host_path(volume.path))) continue;
@@ -67,7 +67,7 @@ class HostEtcWrite final : public Check {
         const PathResolution resolution = target->resolve(volume.path);
         if (resolution.fact) judge_review(observation, *target, describe_resolution(*target, resolution));
       }
-      if (!observation.verdicts.empty()) out.push_back(std::move(observation));
+      out.push_back(std::move(observation));
     }
   }
 

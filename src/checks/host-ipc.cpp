@@ -1,5 +1,5 @@
 // host-ipc: the pod runs in the host's IPC namespace (hostIPC: true).
-#include "checks/checks.hpp"
+#include "immutalint/check.hpp"
 
 namespace immutalint::checks {
 

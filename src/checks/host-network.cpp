@@ -1,5 +1,5 @@
 // host-network: the pod runs in the host's network namespace (hostNetwork: true).
-#include "checks/checks.hpp"
+#include "immutalint/check.hpp"
 
 namespace immutalint::checks {
 

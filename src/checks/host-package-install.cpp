@@ -3,7 +3,7 @@
 // the container's own image is not reported.
 #include <fmt/format.h>
 
-#include "checks/checks.hpp"
+#include "immutalint/check.hpp"
 #include "checks/command_support.hpp"
 
 namespace immutalint::checks {
@@ -41,7 +41,7 @@ class HostPackageInstall final : public Check {
                 fmt::format("{} has no package manager that can change the OS", target->name()), packages.evidence);
         }
       }
-      if (!observation.verdicts.empty()) out.push_back(std::move(observation));
+      out.push_back(std::move(observation));
     }
   }
 

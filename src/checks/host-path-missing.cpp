@@ -1,7 +1,7 @@
 // host-path-missing: a hostPath whose type requires an existing path the target does not have.
 #include <fmt/format.h>
 
-#include "checks/checks.hpp"
+#include "immutalint/check.hpp"
 #include "checks/host_path_support.hpp"
 
 namespace immutalint::checks {
@@ -27,7 +27,7 @@ class HostPathMissing final : public Check {
         if (!resolution.fact || resolution.fact->state != PathState::Absent) continue;
         judge(observation, *target, Verdict::Breaks, describe_resolution(*target, resolution), resolution.fact->evidence);
       }
-      if (!observation.verdicts.empty()) out.push_back(std::move(observation));
+      out.push_back(std::move(observation));
     }
   }
 };

@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "checks/checks.hpp"
+#include "immutalint/check.hpp"
 #include "checks/host_path_support.hpp"
 
 namespace immutalint::checks {
@@ -31,7 +31,7 @@ class HostPathNotCreatable final : public Check {
                   : fmt::format("with no type, the runtime creates a missing {} as a directory", volume.path),
           Place{context.file, observation.span, observation.field}});
       judge_creation(context, observation, volume.path, creates);
-      if (!observation.verdicts.empty()) out.push_back(std::move(observation));
+      out.push_back(std::move(observation));
     }
     // Host paths that a ConfigMap of the input makes the workload create (provisioners).
     for (const auto& write : context.evidence.writes) {
@@ -44,7 +44,7 @@ class HostPathNotCreatable final : public Check {
       observation.action = Action::Creates;
       observation.evidence.push_back(evidence_of(write.how, write.site));
       judge_creation(context, observation, write.host_path, true);
-      if (!observation.verdicts.empty()) out.push_back(std::move(observation));
+      out.push_back(std::move(observation));
     }
   }
 

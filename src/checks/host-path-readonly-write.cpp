@@ -2,7 +2,7 @@
 // lacks, or renders from node configuration at every boot: the write fails or is lost.
 #include <fmt/format.h>
 
-#include "checks/checks.hpp"
+#include "immutalint/check.hpp"
 #include "checks/host_path_support.hpp"
 
 namespace immutalint::checks {
@@ -27,7 +27,7 @@ class HostPathReadonlyWrite final : public Check {
       observation.action = Action::Writes;
       add_write_evidence(observation, group.writes);
       for (const Target* target : context.targets) judge_writes(observation, *target, group.writes);
-      if (!observation.verdicts.empty()) out.push_back(std::move(observation));
+      out.push_back(std::move(observation));
     }
     // A writable mount of a read-only path with no write in sight: worth a look, no more.
     for (const auto& volume : volumes) {
@@ -45,7 +45,7 @@ class HostPathReadonlyWrite final : public Check {
           judge_review(observation, *target, describe_resolution(*target, resolution) + "; a write there would fail or be lost");
         }
       }
-      if (!observation.verdicts.empty()) out.push_back(std::move(observation));
+      out.push_back(std::move(observation));
     }
   }
 

@@ -1,7 +1,7 @@
 // host-path-volume: every hostPath volume, with who mounts it and whether writable.
 #include <fmt/format.h>
 
-#include "checks/checks.hpp"
+#include "immutalint/check.hpp"
 
 namespace immutalint::checks {
 

@@ -1,5 +1,5 @@
 // host-pid: the pod runs in the host's process (PID) namespace (hostPID: true).
-#include "checks/checks.hpp"
+#include "immutalint/check.hpp"
 
 namespace immutalint::checks {
 

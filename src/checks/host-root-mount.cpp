@@ -2,7 +2,7 @@
 // made through it are judged by the checks for the paths they reach.
 #include <fmt/format.h>
 
-#include "checks/checks.hpp"
+#include "immutalint/check.hpp"
 #include "checks/host_path_support.hpp"
 
 namespace immutalint::checks {

@@ -2,7 +2,7 @@
 // its unit directories, or mounts of its runtime directory or the D-Bus system socket.
 #include <fmt/format.h>
 
-#include "checks/checks.hpp"
+#include "immutalint/check.hpp"
 #include "checks/command_support.hpp"
 #include "checks/host_path_support.hpp"
 
@@ -27,7 +27,7 @@ class HostSystemd final : public Check {
           context, volume, fmt::format("hostPath volume \"{}\" mounts {}, the host's systemd or D-Bus", volume.volume->name, volume.path));
       observation.action = Action::Requires;
       judge_all(context, observation);
-      if (!observation.verdicts.empty()) out.push_back(std::move(observation));
+      out.push_back(std::move(observation));
     }
     CauseFilter causes;
     for (const auto& run : context.evidence.commands) {
@@ -42,7 +42,7 @@ class HostSystemd final : public Check {
                            run.command.program(), *verb));
       observation.action = Action::Runs;
       judge_all(context, observation);
-      if (!observation.verdicts.empty()) out.push_back(std::move(observation));
+      out.push_back(std::move(observation));
     }
     auto unit_write = [this](const HostWrite& w) {
       return std::any_of(unit_dirs_.begin(), unit_dirs_.end(), [&](const std::string& d) { return path_has_prefix(w.host_path, d); });
@@ -53,7 +53,7 @@ class HostSystemd final : public Check {
       observation.action = Action::Writes;
       add_write_evidence(observation, group.writes);
       judge_all(context, observation);
-      if (!observation.verdicts.empty()) out.push_back(std::move(observation));
+      out.push_back(std::move(observation));
     }
   }
 

@@ -1,7 +1,7 @@
 // journald-dependency: a mount of the systemd journal, which targets without journald lack.
 #include <fmt/format.h>
 
-#include "checks/checks.hpp"
+#include "immutalint/check.hpp"
 #include "checks/host_path_support.hpp"
 
 namespace immutalint::checks {
@@ -26,7 +26,7 @@ class JournaldDependency final : public Check {
         if (!target->fact_is("journald", "false")) continue;
         judge(observation, *target, Verdict::Breaks, fmt::format("{} has no journald", target->name()), journald.evidence);
       }
-      if (!observation.verdicts.empty()) out.push_back(std::move(observation));
+      out.push_back(std::move(observation));
     }
   }
 

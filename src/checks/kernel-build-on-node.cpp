@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 #include <re2/re2.h>
 
-#include "checks/checks.hpp"
+#include "immutalint/check.hpp"
 #include "checks/host_path_support.hpp"
 
 namespace immutalint::checks {
@@ -65,7 +65,7 @@ class KernelBuildOnNode final : public Check {
       // The module tree with /usr or /boot is how driver loaders look; one that picks a CO-RE
       // eBPF probe needs no headers, so that inference is never certain.
       judge_all(context, observation, headers ? Verdict::Breaks : Verdict::LikelyBreaks);
-      if (!observation.verdicts.empty()) out.push_back(std::move(observation));
+      out.push_back(std::move(observation));
     }
   }
 

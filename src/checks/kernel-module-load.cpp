@@ -2,7 +2,7 @@
 // `insmod`, or a known driver loader.
 #include <fmt/format.h>
 
-#include "checks/checks.hpp"
+#include "immutalint/check.hpp"
 #include "checks/command_support.hpp"
 
 namespace immutalint::checks {

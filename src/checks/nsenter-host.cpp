@@ -2,7 +2,7 @@
 // into a mount of the host's root) to run the host's own programs.
 #include <fmt/format.h>
 
-#include "checks/checks.hpp"
+#include "immutalint/check.hpp"
 #include "checks/command_support.hpp"
 
 namespace immutalint::checks {

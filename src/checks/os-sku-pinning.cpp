@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "checks/checks.hpp"
+#include "immutalint/check.hpp"
 #include "immutalint/placement.hpp"
 
 namespace immutalint::checks {

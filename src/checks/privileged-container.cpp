@@ -1,7 +1,7 @@
 // privileged-container: a container or ephemeral container with privileged: true.
 #include <fmt/format.h>
 
-#include "checks/checks.hpp"
+#include "immutalint/check.hpp"
 
 namespace immutalint::checks {
 

@@ -1,7 +1,7 @@
 // privileged-init-container: an init container with privileged: true, the usual node patcher.
 #include <fmt/format.h>
 
-#include "checks/checks.hpp"
+#include "immutalint/check.hpp"
 
 namespace immutalint::checks {
 

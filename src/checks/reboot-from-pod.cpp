@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "checks/checks.hpp"
+#include "immutalint/check.hpp"
 #include "checks/command_support.hpp"
 
 namespace immutalint::checks {

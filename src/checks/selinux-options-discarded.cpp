@@ -2,7 +2,7 @@
 // some targets ignore for privileged containers.
 #include <fmt/format.h>
 
-#include "checks/checks.hpp"
+#include "immutalint/check.hpp"
 
 namespace immutalint::checks {
 

@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "checks/checks.hpp"
+#include "immutalint/check.hpp"
 
 namespace immutalint::checks {
 
@@ -93,7 +93,7 @@ class TalosPodSecurity final : public Check {
             fmt::format("{} enforces Pod Security baseline outside {}", target->name(), fmt::join(exempt_, ", ")),
             psa.evidence);
     }
-    if (!observation.verdicts.empty()) out.push_back(std::move(observation));
+    out.push_back(std::move(observation));
   }
 
   /// The Namespace manifests of the input settle it: one labelled to allow privileged pods
