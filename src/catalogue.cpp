@@ -128,8 +128,20 @@ const std::map<std::string, std::vector<std::string>>& CheckParams::table(std::s
   return kEmpty;
 }
 
+const std::vector<PatternInfo>& CheckParams::patterns(std::string_view name) const {
+  static const std::vector<PatternInfo> kEmpty;
+  read_.emplace(name);
+  auto it = patterns_.find(name);
+  if (it != patterns_.end()) return it->second;
+  missing_.emplace(name);
+  return kEmpty;
+}
+
 std::vector<std::string> CheckParams::unread() const {
   std::vector<std::string> names;
+  for (const auto& [name, group] : patterns_) {
+    if (!read_.count(name)) names.push_back(name);
+  }
   for (const auto& [name, list] : lists_) {
     if (!read_.count(name)) names.push_back(name);
   }
@@ -249,13 +261,18 @@ class CatalogueReader {
     if (info.kind == CheckKind::Evidence && (info.ladder.breaks.empty() || info.ladder.review.empty())) {
       return fail("an evidence check states its `ladder`: what makes it say breaks, likely-breaks and review");
     }
-    for (NodeId item : tree_.items(tree_.get(root, "patterns"))) {
-      PatternInfo pattern{text(item, "name"), text(item, "regex")};
-      const re2::RE2 compiled(pattern.regex, re2::RE2::Quiet);
-      if (pattern.name.empty() || !compiled.ok()) {
-        return fail(fmt::format("pattern `{}`: {}", pattern.name, pattern.name.empty() ? "needs a name" : compiled.error()));
+    // patterns: group -> [{name, regex}]; a check reads a group by name, like a parameter.
+    for (const auto& group : tree_.entries(tree_.get(root, "patterns"))) {
+      if (!tree_.is_sequence(group.value)) return fail(fmt::format("pattern group `{}` must be a list", group.key));
+      auto& patterns = info.params.patterns_[group.key];
+      for (NodeId item : tree_.items(group.value)) {
+        PatternInfo pattern{text(item, "name"), text(item, "regex")};
+        const re2::RE2 compiled(pattern.regex, re2::RE2::Quiet);
+        if (pattern.name.empty() || !compiled.ok()) {
+          return fail(fmt::format("pattern `{}`: {}", pattern.name, pattern.name.empty() ? "needs a name" : compiled.error()));
+        }
+        patterns.push_back(std::move(pattern));
       }
-      info.patterns.push_back(std::move(pattern));
     }
     for (const auto& entry : tree_.entries(tree_.get(root, "params"))) {
       if (tree_.is_mapping(entry.value)) {

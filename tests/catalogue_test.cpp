@@ -3,10 +3,12 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <functional>
 #include <sstream>
 
 #include "immutalint/catalogue.hpp"
 #include "immutalint/check.hpp"
+#include "immutalint/lint.hpp"
 #include "immutalint/report.hpp"
 #include "immutalint/target.hpp"
 #include "test_support.hpp"
@@ -75,6 +77,56 @@ TEST_CASE("a check's catalogue parameters are all read, and every one it reads i
   auto linter = Linter::create(*Catalogue::builtin(), LintOptions{});
   INFO((linter ? std::string() : linter.error().message));
   CHECK(linter);
+}
+
+namespace {
+
+/// The catalogue as in checks/, with one entry's text changed by `edit`.
+Result<Catalogue> catalogue_with(const std::string& id, const std::function<std::string(std::string)>& edit) {
+  std::vector<std::pair<std::string, std::string>> files;
+  for (const auto& entry : std::filesystem::directory_iterator(test::source_dir() + "/checks")) {
+    if (entry.path().extension() != ".yaml") continue;
+    std::string text = test::read_file(entry.path().string());
+    const std::string name = entry.path().filename().string();
+    files.emplace_back(name, name == id + ".yaml" ? edit(text) : text);
+  }
+  return Catalogue::parse(files);
+}
+
+}  // namespace
+
+TEST_CASE("a parameter or pattern group the check does not read or lacks is refused") {
+  LintOptions only_reboot;
+  only_reboot.only = {"reboot-from-pod"};
+  auto unused = catalogue_with("reboot-from-pod", [](std::string text) {
+    const auto at = text.find("\nparams:\n");
+    REQUIRE(at != std::string::npos);
+    return text.insert(at + 9, "  unused-list: [a]\n");
+  });
+  REQUIRE(unused);
+  auto refused = Linter::create(*unused, only_reboot);
+  REQUIRE_FALSE(refused);
+  CHECK_THAT(refused.error().message, Catch::Contains("`unused-list` is not used"));
+
+  auto renamed_group = catalogue_with("reboot-from-pod", [](std::string text) {
+    const auto at = text.find("\n  images:\n");
+    REQUIRE(at != std::string::npos);
+    return text.replace(at, 11, "\n  imagez:\n");
+  });
+  REQUIRE(renamed_group);
+  auto missing = Linter::create(*renamed_group, only_reboot);
+  REQUIRE_FALSE(missing);
+  CHECK_THAT(missing.error().message, Catch::Contains("`images` is missing"));
+}
+
+TEST_CASE("a pattern that is not a valid RE2 expression is refused when the catalogue loads") {
+  auto broken = catalogue_with("reboot-from-pod", [](std::string text) {
+    const auto at = text.find("regex: '(^|/)kured");
+    REQUIRE(at != std::string::npos);
+    return text.insert(at + 8, "((");
+  });
+  REQUIRE_FALSE(broken);
+  CHECK_THAT(broken.error().message, Catch::Contains("pattern `kured`"));
 }
 
 TEST_CASE("posture checks never say more than review, on any target, for any input") {

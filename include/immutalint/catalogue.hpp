@@ -31,6 +31,12 @@ struct StaticVerdict {
 enum class CheckKind { Posture, Evidence, Input };
 std::string_view to_string(CheckKind kind);
 
+/// A named regular expression (RE2 syntax) that a check scans text with.
+struct PatternInfo {
+  std::string name;  ///< what it recognises, e.g. "kured"
+  std::string regex;
+};
+
 /// A check's parameters, from the `params:` section of its catalogue entry: each a list of
 /// strings, or a table of lists. Read by name when the check is made; the linter refuses a
 /// check that reads a parameter its entry lacks, or whose entry has one it never reads.
@@ -40,6 +46,8 @@ class CheckParams {
   const std::vector<std::string>& list(std::string_view name) const;
   /// The table `name`: key -> list.
   const std::map<std::string, std::vector<std::string>>& table(std::string_view name) const;
+  /// The pattern group `name` of the entry's `patterns:` section (compiled when it loaded).
+  const std::vector<PatternInfo>& patterns(std::string_view name) const;
 
   /// Names read but absent, and names present but never read, since forget_reads().
   std::vector<std::string> missing() const { return {missing_.begin(), missing_.end()}; }
@@ -53,7 +61,8 @@ class CheckParams {
   friend class CatalogueReader;
   std::map<std::string, std::vector<std::string>, std::less<>> lists_;
   std::map<std::string, std::map<std::string, std::vector<std::string>>, std::less<>> tables_;
-  // What list() and table() were asked for: written only on the copy a check is made from.
+  std::map<std::string, std::vector<PatternInfo>, std::less<>> patterns_;
+  // What list(), table() and patterns() were asked for: written only on the copy a check is made from.
   mutable std::set<std::string, std::less<>> read_;
   mutable std::set<std::string, std::less<>> missing_;
 };
@@ -65,11 +74,6 @@ struct Ladder {
   std::string review;
 };
 
-/// A named regular expression (RE2 syntax) that a check scans text with.
-struct PatternInfo {
-  std::string name;
-  std::string regex;
-};
 
 /// Everything users are told about a check.
 struct CheckInfo {
@@ -89,7 +93,6 @@ struct CheckInfo {
   /// For checks that judge each target from its facts: how, in words (for --explain).
   std::string verdict_rule;
   Ladder ladder;
-  std::vector<PatternInfo> patterns;
   CheckParams params;
 
   /// The fixed verdict on `target`.

@@ -47,9 +47,8 @@ Observation observe_capabilities(const CheckContext& context, const ContainerVie
                        std::move(message), container.name);
 }
 
-PatternSet::PatternSet(const CheckInfo& info, std::string_view prefix) {
-  for (const auto& pattern : info.patterns) {
-    if (!std::string_view(pattern.name).starts_with(prefix)) continue;
+PatternSet::PatternSet(const std::vector<PatternInfo>& patterns) {
+  for (const auto& pattern : patterns) {
     // The catalogue has compiled every pattern once already, so this cannot fail.
     patterns_.emplace_back(pattern.name, std::make_unique<re2::RE2>(pattern.regex, re2::RE2::Quiet));
   }

@@ -47,8 +47,8 @@ Observation observe_capabilities(const CheckContext& context, const ContainerVie
 /// Named RE2 patterns of a check's catalogue entry, compiled once when the check is made.
 class PatternSet {
  public:
-  /// The patterns of `info` whose names start with `prefix` ("" for all).
-  PatternSet(const CheckInfo& info, std::string_view prefix);
+  /// A pattern group of a check's catalogue entry: `PatternSet(info.params.patterns("images"))`.
+  explicit PatternSet(const std::vector<PatternInfo>& patterns);
   /// The first pattern that matches somewhere in `text`, by name; nullopt when none does.
   std::optional<std::string> find(std::string_view text) const;
 

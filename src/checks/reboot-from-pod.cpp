@@ -15,8 +15,8 @@ class RebootFromPod final : public Check {
  public:
   explicit RebootFromPod(const CheckInfo& info)
       : tools_(info.params.table("tools")), trigger_files_(info.params.list("trigger-files")),
-        systemd_sockets_(info.params.list("systemd-sockets")), images_(info, "image-"),
-        flags_(info, "flag-") {}
+        systemd_sockets_(info.params.list("systemd-sockets")), images_(info.params.patterns("images")),
+        flags_(info.params.patterns("flags")) {}
 
   void inspect(const CheckContext& context, std::vector<Observation>& out) const override {
     // The capability alone reboots nothing; it is posture, and the commands below are the claim.
