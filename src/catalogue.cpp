@@ -8,53 +8,39 @@
 #include <re2/re2.h>
 
 #include "catalogue_data.hpp"
+#include "immutalint/enum_names.hpp"
 #include "immutalint/target.hpp"
 #include "immutalint/yaml_parse.hpp"
 
 namespace immutalint {
 
-std::string_view to_string(Severity severity) {
-  switch (severity) {
-    case Severity::Note: return "note";
-    case Severity::Warning: return "warning";
-    case Severity::Error: return "error";
-  }
-  return "warning";
-}
+namespace {
 
-std::optional<Severity> parse_severity(std::string_view text) {
-  if (text == "note") return Severity::Note;
-  if (text == "warning") return Severity::Warning;
-  if (text == "error") return Severity::Error;
-  return std::nullopt;
-}
+constexpr EnumNames<Severity, 3> kSeverityNames{{{Severity::Note, "note"}, {Severity::Warning, "warning"}, {Severity::Error, "error"}}};
+// The spelling of data files and JSON; messages write "likely breaks".
+constexpr EnumNames<Verdict, 4> kVerdictKeys{
+    {{Verdict::Ready, "ready"}, {Verdict::Review, "review"}, {Verdict::LikelyBreaks, "likely-breaks"}, {Verdict::Breaks, "breaks"}}};
+constexpr EnumNames<Confidence, 4> kConfidenceNames{{{Confidence::Guess, "guess"},
+                                                     {Confidence::Issue, "issue"},
+                                                     {Confidence::Code, "code"},
+                                                     {Confidence::Documented, "documented"}}};
+constexpr EnumNames<Action, 6> kActionNames{{{Action::Posture, "posture"},
+                                             {Action::Requires, "requires"},
+                                             {Action::Runs, "runs"},
+                                             {Action::Creates, "creates"},
+                                             {Action::Writes, "writes"},
+                                             {Action::Installs, "installs"}}};
+constexpr EnumNames<CheckKind, 3> kCheckKindNames{
+    {{CheckKind::Posture, "posture"}, {CheckKind::Evidence, "evidence"}, {CheckKind::Input, "input"}}};
 
-std::string_view to_string(Verdict verdict) {
-  switch (verdict) {
-    case Verdict::Ready: return "ready";
-    case Verdict::Review: return "review";
-    case Verdict::LikelyBreaks: return "likely breaks";
-    case Verdict::Breaks: return "breaks";
-  }
-  return "review";
-}
+}  // namespace
 
-std::string_view to_key(Verdict verdict) {
-  switch (verdict) {
-    case Verdict::Ready: return "ready";
-    case Verdict::Review: return "review";
-    case Verdict::LikelyBreaks: return "likely-breaks";
-    case Verdict::Breaks: return "breaks";
-  }
-  return "review";
-}
+std::string_view to_string(Severity severity) { return name_of(kSeverityNames, severity); }
+std::optional<Severity> parse_severity(std::string_view text) { return value_of(kSeverityNames, text); }
 
-std::optional<Verdict> parse_verdict(std::string_view key) {
-  for (auto verdict : {Verdict::Ready, Verdict::Review, Verdict::LikelyBreaks, Verdict::Breaks}) {
-    if (to_key(verdict) == key) return verdict;
-  }
-  return std::nullopt;
-}
+std::string_view to_string(Verdict verdict) { return verdict == Verdict::LikelyBreaks ? "likely breaks" : to_key(verdict); }
+std::string_view to_key(Verdict verdict) { return name_of(kVerdictKeys, verdict); }
+std::optional<Verdict> parse_verdict(std::string_view key) { return value_of(kVerdictKeys, key); }
 
 Severity severity_of(Verdict verdict) {
   switch (verdict) {
@@ -66,43 +52,13 @@ Severity severity_of(Verdict verdict) {
   return Severity::Note;
 }
 
-std::string_view to_string(Confidence confidence) {
-  switch (confidence) {
-    case Confidence::Guess: return "guess";
-    case Confidence::Issue: return "issue";
-    case Confidence::Code: return "code";
-    case Confidence::Documented: return "documented";
-  }
-  return "guess";
-}
+std::string_view to_string(Confidence confidence) { return name_of(kConfidenceNames, confidence); }
+std::optional<Confidence> parse_confidence(std::string_view text) { return value_of(kConfidenceNames, text); }
 
-std::optional<Confidence> parse_confidence(std::string_view text) {
-  for (auto confidence : {Confidence::Guess, Confidence::Issue, Confidence::Code, Confidence::Documented}) {
-    if (to_string(confidence) == text) return confidence;
-  }
-  return std::nullopt;
-}
+std::string_view to_string(Action action) { return name_of(kActionNames, action); }
 
-std::string_view to_string(Action action) {
-  switch (action) {
-    case Action::Posture: return "posture";
-    case Action::Requires: return "requires";
-    case Action::Runs: return "runs";
-    case Action::Creates: return "creates";
-    case Action::Writes: return "writes";
-    case Action::Installs: return "installs";
-  }
-  return "posture";
-}
-
-std::string_view to_string(CheckKind kind) {
-  switch (kind) {
-    case CheckKind::Posture: return "posture";
-    case CheckKind::Evidence: return "evidence";
-    case CheckKind::Input: return "input";
-  }
-  return "evidence";
-}
+std::string_view to_string(CheckKind kind) { return name_of(kCheckKindNames, kind); }
+std::optional<CheckKind> parse_check_kind(std::string_view text) { return value_of(kCheckKindNames, text); }
 
 Verdict worst_verdict(const Finding& finding) {
   Verdict worst = Verdict::Ready;
@@ -194,16 +150,9 @@ class CatalogueReader {
 
     if (!is_kebab_case(info.id)) return fail("`id` must be kebab-case");
     if (file_ != info.id + ".yaml") return fail("the file name must be the check id followed by .yaml");
-    const std::string kind = text(root, "kind");
-    if (kind == "posture") {
-      info.kind = CheckKind::Posture;
-    } else if (kind == "evidence") {
-      info.kind = CheckKind::Evidence;
-    } else if (kind == "input") {
-      info.kind = CheckKind::Input;
-    } else {
-      return fail("`kind` must be posture, evidence or input");
-    }
+    auto kind = parse_check_kind(text(root, "kind"));
+    if (!kind) return fail("`kind` must be posture, evidence or input");
+    info.kind = *kind;
     if (!severity) return fail("`severity` must be error, warning or note");
     info.severity = *severity;
     if (info.summary.empty() || info.summary.find('\n') != std::string::npos) return fail("`summary` must be one line");
@@ -214,7 +163,7 @@ class CatalogueReader {
     const NodeId targets = tree_.get(root, "targets");
     for (const auto& entry : tree_.entries(targets)) {
       if (entry.key == "rule") {
-        info.verdict_rule = text(targets, "rule");
+        info.targets_rule = text(targets, "rule");
         continue;
       }
       auto verdict = parse_verdict(text(entry.value, "verdict"));
@@ -226,12 +175,12 @@ class CatalogueReader {
         if (!parsed) return fail(fmt::format("targets.{}: `confidence` must be documented, code, issue or guess", entry.key));
         row.confidence = *parsed;
       }
-      info.verdicts[entry.key] = std::move(row);
+      info.targets[entry.key] = std::move(row);
     }
     // A fixed table is what findings say, so each verdict above review cites its fact. A check
     // that judges from facts (`rule`) cites them in each finding; its table shows the example.
-    for (const auto& [target, row] : info.verdicts) {
-      if (info.verdict_rule.empty() && row.verdict > Verdict::Review && row.source.empty()) {
+    for (const auto& [target, row] : info.targets) {
+      if (info.targets_rule.empty() && row.verdict > Verdict::Review && row.source.empty()) {
         return fail(fmt::format("targets.{}: a verdict above review needs the `source` of the target fact it rests on",
                                 target));
       }
@@ -239,10 +188,10 @@ class CatalogueReader {
     if (info.kind == CheckKind::Input && tree_.find(root, "targets")) {
       return fail("an input check carries no per-target verdicts: drop `targets`");
     }
-    if (info.kind != CheckKind::Input && info.verdicts.empty()) return fail("`targets` needs a verdict per target");
+    if (info.kind != CheckKind::Input && info.targets.empty()) return fail("`targets` needs a verdict per target");
     // The severity users see is the worst the check can say.
     if (info.kind == CheckKind::Posture) {
-      for (const auto& [target, row] : info.verdicts) {
+      for (const auto& [target, row] : info.targets) {
         if (row.verdict > Verdict::Review) {
           return fail(fmt::format("targets.{}: a posture check says at most review", target));
         }
@@ -250,7 +199,7 @@ class CatalogueReader {
       if (info.severity != Severity::Note) return fail("a posture check's `severity` is note");
     } else if (info.kind == CheckKind::Evidence) {
       Verdict worst = Verdict::Ready;
-      for (const auto& [target, row] : info.verdicts) worst = std::max(worst, row.verdict);
+      for (const auto& [target, row] : info.targets) worst = std::max(worst, row.verdict);
       if (info.severity != severity_of(worst)) {
         return fail(fmt::format("`severity` must be {}, the worst verdict of its table", to_string(severity_of(worst))));
       }
@@ -340,8 +289,8 @@ const Result<Catalogue>& Catalogue::builtin() {
 }
 
 StaticVerdict CheckInfo::static_verdict(const Target& target) const {
-  if (auto it = verdicts.find(target.name()); it != verdicts.end()) return it->second;
-  if (auto it = verdicts.find("default"); it != verdicts.end()) return it->second;
+  if (auto it = targets.find(target.name()); it != targets.end()) return it->second;
+  if (auto it = targets.find("default"); it != targets.end()) return it->second;
   return StaticVerdict{Verdict::Ready, std::string(summary), {}, Confidence::Guess};
 }
 

@@ -39,7 +39,7 @@ bool is_true(const YamlTree& tree, NodeId mapping, std::string_view key) {
 
 void judge(Observation& observation, const Target& target, Verdict verdict, std::string why, const Evidence& fact) {
   if (verdict == Verdict::Ready) return;
-  observation.verdicts.push_back({target.name(), verdict, std::move(why), fact.source, fact.confidence, {}});
+  observation.targets.push_back({target.name(), verdict, std::move(why), fact.source, fact.confidence, {}});
 }
 
 void judge(Observation& observation, const Target& target, Verdict verdict, std::string why, const Evidence& fact,
@@ -55,21 +55,16 @@ void judge(Observation& observation, const Target& target, Verdict verdict, std:
     if (!key.empty() && padded.find(" " + key + " ") == std::string::npos) source += (source.empty() ? "" : " ") + key;
     start = end + 1;
   }
-  observation.verdicts.push_back(
+  observation.targets.push_back(
       {target.name(), verdict, std::move(why), std::move(source), std::min(fact.confidence, other.confidence), {}});
 }
 
 void judge_review(Observation& observation, const Target& target, std::string why) {
-  observation.verdicts.push_back({target.name(), Verdict::Review, std::move(why), {}, Confidence::Guess, {}});
+  observation.targets.push_back({target.name(), Verdict::Review, std::move(why), {}, Confidence::Guess, {}});
 }
 
 std::string cite(const Evidence& evidence) {
   return fmt::format("[{}, {}]", evidence.source, to_string(evidence.confidence));
-}
-
-std::string describe_object(const ObjectRef& ref) {
-  if (ref.namespace_.empty()) return fmt::format("{} {}", ref.kind, ref.name);
-  return fmt::format("{} {}/{}", ref.kind, ref.namespace_, ref.name);
 }
 
 std::vector<VolumeUse> uses_of_volume(const PodSpecView& pod, std::string_view volume) {

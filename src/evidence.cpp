@@ -372,9 +372,7 @@ class EvidenceReader {
       TextSource source{text, entry->value_span, entry->style == ScalarStyle::Block,
                         "/data/" + json_pointer_token(entry->key), config_map->file, config_map};
       const std::string script_origin =
-          fmt::format("script \"{}\" of ConfigMap {}", entry->key,
-                      config_map->ref.namespace_.empty() ? config_map->ref.name
-                                                         : config_map->ref.namespace_ + "/" + config_map->ref.name);
+          fmt::format("script \"{}\" of ConfigMap {}", entry->key, config_map->ref.qualified_name());
       add_commands(container, read_script(text, 0, env), {source}, script_origin, env, depth + 1);
     }
   }
@@ -627,9 +625,7 @@ class EvidenceReader {
       if (!value) continue;
       return std::make_pair(std::string(*value),
                             fmt::format("{}: {} in {} of ConfigMap {}", setting.setting, *value, setting.key,
-                                        config_map->ref.namespace_.empty()
-                                            ? config_map->ref.name
-                                            : config_map->ref.namespace_ + "/" + config_map->ref.name));
+                                        config_map->ref.qualified_name()));
     }
     return std::nullopt;
   }

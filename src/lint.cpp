@@ -391,13 +391,13 @@ Finding Linter::make_finding(const CheckInfo& info, Observation observation, con
     finding.file = observation.config_map->file;
     finding.object = observation.config_map->ref;
     finding.source = observation.config_map->source;
-    finding.message += fmt::format(" (run by {})", describe_object(object));
+    finding.message += fmt::format(" (run by {})", object.describe());
   } else {
     finding.file = file;
     finding.object = object;
     finding.source = source;
   }
-  if (info.verdict_rule.empty()) {
+  if (info.targets_rule.empty()) {
     for (const Target* target : targets) {
       StaticVerdict row = info.static_verdict(*target);
       if (row.verdict != Verdict::Ready) {
@@ -405,7 +405,7 @@ Finding Linter::make_finding(const CheckInfo& info, Observation observation, con
       }
     }
   } else {
-    finding.targets = std::move(observation.verdicts);
+    finding.targets = std::move(observation.targets);
   }
   apply_ladder(finding, info.kind);
   return finding;

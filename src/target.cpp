@@ -1,6 +1,8 @@
 // Reads and validates the target OS profiles, and answers what a host path is on a target.
 #include "immutalint/target.hpp"
 
+#include "immutalint/enum_names.hpp"
+
 #include <algorithm>
 #include <array>
 #include <set>
@@ -49,27 +51,23 @@ bool path_has_prefix(std::string_view path, std::string_view prefix) {
 }
 
 
-std::string_view to_string(PathState state) {
-  switch (state) {
-    case PathState::ReadOnly: return "ro";
-    case PathState::Persistent: return "rw-persistent";
-    case PathState::ResetAtBoot: return "rw-reset";
-    case PathState::Generated: return "generated";
-    case PathState::Absent: return "absent";
-    case PathState::Kernel: return "kernel";
-  }
-  return "ro";
-}
+namespace {
 
-std::string_view to_string(ExecPolicy policy) {
-  switch (policy) {
-    case ExecPolicy::Allowed: return "allowed";
-    case ExecPolicy::Noexec: return "noexec";
-    case ExecPolicy::Ipe: return "ipe";
-  }
-  return "allowed";
-}
+constexpr EnumNames<PathState, 6> kPathStateNames{{{PathState::ReadOnly, "ro"},
+                                                   {PathState::Persistent, "rw-persistent"},
+                                                   {PathState::ResetAtBoot, "rw-reset"},
+                                                   {PathState::Generated, "generated"},
+                                                   {PathState::Absent, "absent"},
+                                                   {PathState::Kernel, "kernel"}}};
+constexpr EnumNames<ExecPolicy, 3> kExecPolicyNames{
+    {{ExecPolicy::Allowed, "allowed"}, {ExecPolicy::Noexec, "noexec"}, {ExecPolicy::Ipe, "ipe"}}};
 
+}  // namespace
+
+std::string_view to_string(PathState state) { return name_of(kPathStateNames, state); }
+std::optional<PathState> parse_path_state(std::string_view text) { return value_of(kPathStateNames, text); }
+std::string_view to_string(ExecPolicy policy) { return name_of(kExecPolicyNames, policy); }
+std::optional<ExecPolicy> parse_exec_policy(std::string_view text) { return value_of(kExecPolicyNames, text); }
 
 const Fact& Target::fact(std::string_view key) const {
   static const Fact kMissing{};
@@ -143,8 +141,8 @@ class TargetProfileReader {
     for (NodeId item : tree_.items(tree_.get(root, "paths"))) {
       PathFact fact;
       fact.path = normalize_host_path(text(item, "path"));
-      auto state = parse_state(text(item, "state"));
-      auto exec = parse_exec(text(item, "exec", "allowed"));
+      auto state = parse_path_state(text(item, "state"));
+      auto exec = parse_exec_policy(text(item, "exec", "allowed"));
       if (!state) return fail(fmt::format("path {}: `state` must be ro, rw-persistent, rw-reset, generated, absent or kernel", fact.path));
       if (!exec) return fail(fmt::format("path {}: `exec` must be allowed, noexec or ipe", fact.path));
       fact.state = *state;
@@ -207,22 +205,6 @@ class TargetProfileReader {
     return std::string(tree_.scalar(value).value_or(fallback));
   }
 
-
-  static std::optional<PathState> parse_state(std::string_view text) {
-    if (text == "ro") return PathState::ReadOnly;
-    if (text == "rw-persistent") return PathState::Persistent;
-    if (text == "rw-reset") return PathState::ResetAtBoot;
-    if (text == "generated") return PathState::Generated;
-    if (text == "absent") return PathState::Absent;
-    if (text == "kernel") return PathState::Kernel;
-    return std::nullopt;
-  }
-  static std::optional<ExecPolicy> parse_exec(std::string_view text) {
-    if (text == "allowed") return ExecPolicy::Allowed;
-    if (text == "noexec") return ExecPolicy::Noexec;
-    if (text == "ipe") return ExecPolicy::Ipe;
-    return std::nullopt;
-  }
 
   Result<Evidence> read_evidence(NodeId mapping) const {
     Evidence evidence;
@@ -402,7 +384,7 @@ Result<TargetSet> TargetSet::parse(std::span<const std::pair<std::string, std::s
     pending = std::move(later);
   }
   std::sort(set.targets_.begin(), set.targets_.end(), [](const Target& a, const Target& b) {
-    return std::make_pair(a.name() != "generic", a.name()) < std::make_pair(b.name() != "generic", b.name());
+    return std::make_pair(a.name() != kDefaultTarget, a.name()) < std::make_pair(b.name() != kDefaultTarget, b.name());
   });
   return set;
 }

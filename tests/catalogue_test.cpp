@@ -134,7 +134,7 @@ TEST_CASE("posture checks never say more than review, on any target, for any inp
   for (const auto& info : Catalogue::builtin()->checks()) {
     if (info.kind != CheckKind::Posture) continue;
     INFO(info.id);
-    for (const auto& [target, row] : info.verdicts) CHECK(row.verdict <= Verdict::Review);
+    for (const auto& [target, row] : info.targets) CHECK(row.verdict <= Verdict::Review);
     const LintResult result = test::lint_text(info.example_flagged, "example.yaml", "all", {info.id});
     REQUIRE_FALSE(result.findings.empty());
     for (const auto& finding : result.findings) CHECK(finding.severity == Severity::Note);
@@ -165,13 +165,13 @@ TEST_CASE("every fact value a check compares is in the target vocabulary") {
 TEST_CASE("the per-target table that --explain shows matches what the check computes for its example") {
   const auto& targets = *TargetSet::builtin();
   for (const auto& info : Catalogue::builtin()->checks()) {
-    if (info.verdict_rule.empty()) continue;
+    if (info.targets_rule.empty()) continue;
     INFO(info.id);
     // The check alone, so that no other observation on the same cause lends its verdicts.
     const LintResult result = test::lint_text(info.example_flagged, "example.yaml", "all", {info.id});
     for (const auto& target : targets.all()) {
-      auto listed = info.verdicts.find(target.name());
-      if (listed == info.verdicts.end()) continue;
+      auto listed = info.targets.find(target.name());
+      if (listed == info.targets.end()) continue;
       Verdict computed = Verdict::Ready;
       for (const auto& finding : result.findings) {
         if (finding.check != info.id) continue;
@@ -188,7 +188,7 @@ TEST_CASE("the per-target table that --explain shows matches what the check comp
 TEST_CASE("every target a check's table names is a known target") {
   const auto& targets = *TargetSet::builtin();
   for (const auto& info : Catalogue::builtin()->checks()) {
-    for (const auto& [name, verdict] : info.verdicts) {
+    for (const auto& [name, verdict] : info.targets) {
       INFO(info.id << ": " << name);
       CHECK((name == "default" || targets.find(name) != nullptr));
     }

@@ -30,6 +30,7 @@ struct StaticVerdict {
 /// YAML, repeated keys) and carry no per-target verdicts.
 enum class CheckKind { Posture, Evidence, Input };
 std::string_view to_string(CheckKind kind);
+std::optional<CheckKind> parse_check_kind(std::string_view text);
 
 /// A named regular expression (RE2 syntax) that a check scans text with.
 struct PatternInfo {
@@ -89,9 +90,9 @@ struct CheckInfo {
   std::string example_clean;    ///< the same manifest fixed
   /// Fixed verdicts: "default" and per target name. Empty: every target gets the verdict that
   /// the severity stands for.
-  std::map<std::string, StaticVerdict> verdicts;
-  /// For checks that judge each target from its facts: how, in words (for --explain).
-  std::string verdict_rule;
+  std::map<std::string, StaticVerdict> targets;
+  /// `targets.rule`: for checks that judge each target from its facts, how, in words.
+  std::string targets_rule;
   Ladder ladder;
   CheckParams params;
 

@@ -50,7 +50,7 @@ struct Observation {
   std::vector<EvidenceItem> evidence;  ///< what the manifest does, and where
   /// Per-target verdicts, for checks that judge targets themselves (their catalogue entry has
   /// `targets.rule`); targets left out are ready. Other checks get their catalogue table.
-  std::vector<TargetVerdict> verdicts;
+  std::vector<TargetVerdict> targets;
   /// Set when the observation is about a ConfigMap script the workload runs: it is reported on
   /// the ConfigMap, at the script's line.
   const IndexedConfigMap* config_map = nullptr;
@@ -106,9 +106,6 @@ void judge_review(Observation& observation, const Target& target, std::string wh
 
 /// "[SOURCE, confidence]" for a message.
 std::string cite(const Evidence& evidence);
-
-/// "kind namespace/name" or "kind name" for messages.
-std::string describe_object(const ObjectRef& ref);
 
 /// A container that mounts a given volume, and how.
 struct VolumeUse {

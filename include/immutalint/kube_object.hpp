@@ -17,6 +17,11 @@ struct ObjectRef {
   std::string namespace_;  ///< empty when not set
   std::string name;
   auto operator<=>(const ObjectRef&) const = default;
+
+  /// "namespace/name", or "name" without a namespace.
+  std::string qualified_name() const { return namespace_.empty() ? name : namespace_ + "/" + name; }
+  /// "Kind namespace/name", for messages.
+  std::string describe() const { return kind + " " + qualified_name(); }
 };
 
 /// One Kubernetes object inside a document.

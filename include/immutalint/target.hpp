@@ -32,10 +32,12 @@ bool path_has_prefix(std::string_view path, std::string_view prefix);
 /// The state of a host path on a target.
 enum class PathState { ReadOnly, Persistent, ResetAtBoot, Generated, Absent, Kernel };
 std::string_view to_string(PathState state);
+std::optional<PathState> parse_path_state(std::string_view text);
 
 /// Whether programs written to a path may run from it.
 enum class ExecPolicy { Allowed, Noexec, Ipe };
 std::string_view to_string(ExecPolicy policy);
+std::optional<ExecPolicy> parse_exec_policy(std::string_view text);
 
 /// Where a fact comes from.
 struct Evidence {

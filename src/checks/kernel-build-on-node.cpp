@@ -33,7 +33,7 @@ class KernelBuildOnNode final : public Check {
         // The builder itself supports only general-purpose distributions.
         for (const Target* target : context.targets) {
           if (target->general_purpose()) continue;
-          std::erase_if(observation.verdicts, [&](const TargetVerdict& v) { return v.target == target->name(); });
+          std::erase_if(observation.targets, [&](const TargetVerdict& v) { return v.target == target->name(); });
           judge(observation, *target, Verdict::Breaks, support->why, Evidence{support->source, support->confidence, {}});
         }
       }

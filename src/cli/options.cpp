@@ -2,6 +2,7 @@
 #include "cli/options.hpp"
 
 #include "immutalint/report.hpp"
+#include "immutalint/suppression.hpp"
 
 #include <algorithm>
 #include <array>
@@ -22,7 +23,7 @@ cxxopts::Options make_parser() {
   // clang-format off
   options.add_options()
     ("f,format", "Report format: text, json, sarif, github, matrix or matrix-markdown (with --list-checks or --list-targets: text, json or markdown)", cxxopts::value<std::string>()->default_value("text"), "FORMAT")
-    ("t,target", "Judge workloads for these node OSes (comma-separated names, or all; may be repeated)", cxxopts::value<std::vector<std::string>>()->default_value("generic"), "NAME,...")
+    ("t,target", "Judge workloads for these node OSes (comma-separated names, or all; may be repeated)", cxxopts::value<std::vector<std::string>>()->default_value(std::string(kDefaultTarget)), "NAME,...")
     ("o,output", "Write the report to FILE instead of standard output", cxxopts::value<std::string>(), "FILE")
     ("report", "Also write a report in FORMAT to FILE (repeatable), e.g. sarif=results.sarif", cxxopts::value<std::vector<std::string>>(), "FORMAT=FILE")
     ("sarif-root", "Make SARIF file locations relative to DIR (default: the working directory)", cxxopts::value<std::string>(), "DIR")
@@ -69,7 +70,7 @@ std::string help_text() {
          "directories skipped) or - for standard input. Without PATH the current directory is linted.\n"
          "\nExit status: 0 no finding at or above --fail-on, 1 findings at or above it, 2 usage error.\n"
          "\nAccept a finding for one object with the annotation\n"
-         "  ignore-check.immutalint.io/<check-id>: \"<reason>\"\n";
+         "  " + std::string(kIgnoreAnnotationPrefix) + "<check-id>: \"<reason>\"\n";
 }
 
 Result<CliOptions> parse_command_line(int argc, const char* const* argv) {

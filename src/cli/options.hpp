@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "immutalint/result.hpp"
+#include "immutalint/target.hpp"
 
 namespace immutalint::cli {
 
@@ -25,7 +26,7 @@ struct CliOptions {
   std::string sarif_root;
   std::string sarif_category;
   std::vector<std::string> helm_charts;
-  std::string target = "generic";
+  std::string target = std::string(kDefaultTarget);
   bool list_targets = false;
   unsigned max_document_mib = 32;
   bool list_checks = false;

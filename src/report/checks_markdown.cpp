@@ -3,6 +3,7 @@
 #include <fmt/ostream.h>
 
 #include "immutalint/report.hpp"
+#include "immutalint/suppression.hpp"
 
 namespace immutalint {
 
@@ -19,8 +20,8 @@ void write_check_list_markdown(std::ostream& out, const Catalogue& catalogue) {
     fmt::print(out, "| [`{}`](#{}) | {} | {} | {} |\n", check.id, check.id, to_string(check.kind), to_string(check.severity),
                check.summary);
   }
-  out << "\nAccept a finding for one object with the annotation "
-         "`ignore-check.immutalint.io/<id>: \"<reason>\"` in its `metadata.annotations`.\n";
+  fmt::print(out, "\nAccept a finding for one object with the annotation `{}<id>: \"<reason>\"` in its `metadata.annotations`.\n",
+             kIgnoreAnnotationPrefix);
   for (const auto& check : catalogue.checks()) {
     fmt::print(out, "\n## {}\n\n**Kind:** {}. **Worst severity:** {}. {}\n\n### Why\n\n{}", check.id, to_string(check.kind),
                to_string(check.severity), check.summary, check.rationale);
@@ -32,11 +33,11 @@ void write_check_list_markdown(std::ostream& out, const Catalogue& catalogue) {
     } else if (check.kind == CheckKind::Posture) {
       out << "\n### Evidence ladder\n\nPosture only: at most a review note, context for the evidence checks.\n";
     }
-    if (!check.verdicts.empty()) {
+    if (!check.targets.empty()) {
       out << "\n### On each target\n\n";
-      if (!check.verdict_rule.empty()) fmt::print(out, "{}\n\n", check.verdict_rule);
+      if (!check.targets_rule.empty()) fmt::print(out, "{}\n\n", check.targets_rule);
       out << "| target | verdict | why |\n|---|---|---|\n";
-      for (const auto& [target, row] : check.verdicts) {
+      for (const auto& [target, row] : check.targets) {
         std::string why = row.why;
         if (!row.source.empty()) why += fmt::format(" ({}, {})", row.source, to_string(row.confidence));
         fmt::print(out, "| {} | {} | {} |\n", target, to_string(row.verdict), why);

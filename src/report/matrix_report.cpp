@@ -40,8 +40,7 @@ std::string cell_text(const Cell& cell) {
 
 std::string workload_text(const WorkloadRef& workload) {
   const ObjectRef& ref = workload.object;
-  const std::string name = ref.namespace_.empty() ? ref.name : ref.namespace_ + "/" + ref.name;
-  return fmt::format("{} {} ({}:{})", ref.kind, name, workload.file, workload.line);
+  return fmt::format("{} ({}:{})", ref.describe(), workload.file, workload.line);
 }
 
 }  // namespace

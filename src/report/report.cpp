@@ -1,16 +1,18 @@
 // Chooses the writer for a report format.
 #include "immutalint/report.hpp"
 
+#include "immutalint/enum_names.hpp"
+
 namespace immutalint {
 
 std::optional<ReportFormat> parse_report_format(std::string_view name) {
-  if (name == "text") return ReportFormat::Text;
-  if (name == "json") return ReportFormat::Json;
-  if (name == "sarif") return ReportFormat::Sarif;
-  if (name == "github") return ReportFormat::Github;
-  if (name == "matrix") return ReportFormat::Matrix;
-  if (name == "matrix-markdown") return ReportFormat::MatrixMarkdown;
-  return std::nullopt;
+  constexpr EnumNames<ReportFormat, 6> kNames{{{ReportFormat::Text, "text"},
+                                               {ReportFormat::Json, "json"},
+                                               {ReportFormat::Sarif, "sarif"},
+                                               {ReportFormat::Github, "github"},
+                                               {ReportFormat::Matrix, "matrix"},
+                                               {ReportFormat::MatrixMarkdown, "matrix-markdown"}}};
+  return value_of(kNames, name);
 }
 
 void write_report(std::ostream& out, ReportFormat format, const LintResult& result, const Catalogue& catalogue,

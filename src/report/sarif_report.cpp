@@ -139,8 +139,7 @@ Json logical_locations(const Finding& finding) {
   Json locations = Json::array();
   if (!finding.object) return locations;
   const ObjectRef& ref = *finding.object;
-  std::string qualified = ref.namespace_.empty() ? fmt::format("{}/{}", ref.kind, ref.name)
-                                                 : fmt::format("{}/{}/{}", ref.kind, ref.namespace_, ref.name);
+  const std::string qualified = ref.kind + "/" + ref.qualified_name();
   locations.push_back({{"name", ref.name}, {"fullyQualifiedName", qualified}, {"kind", "resource"}});
   if (!finding.container.empty()) {
     locations.push_back({{"name", finding.container},
@@ -217,7 +216,7 @@ void write_sarif_report(std::ostream& out, const LintResult& result, const Catal
     Json properties;
     if (finding.object) {
       properties["kind"] = finding.object->kind;
-      properties["object"] = describe_object(*finding.object);
+      properties["object"] = finding.object->describe();
     }
     if (!finding.field.empty()) properties["field"] = finding.field;
     if (!finding.source.empty()) properties["helmSource"] = finding.source;

@@ -6,6 +6,8 @@
 #include <fmt/ostream.h>
 
 #include "immutalint/report.hpp"
+#include "immutalint/suppression.hpp"
+#include "immutalint/target.hpp"
 #include "report/escape.hpp"
 
 namespace immutalint {
@@ -32,7 +34,7 @@ std::string context_line(const Finding& finding) {
   std::vector<std::string> parts;
   if (finding.object) {
     const auto& ref = *finding.object;
-    std::string name = ref.namespace_.empty() ? ref.name : ref.namespace_ + "/" + ref.name;
+    const std::string name = ref.qualified_name();
     parts.push_back(fmt::format("in {} {}", ref.kind, name.empty() ? "(unnamed)" : name));
   }
   if (!finding.container.empty()) parts.push_back(fmt::format("container \"{}\"", finding.container));
@@ -115,7 +117,7 @@ void print_context(std::ostream& out, std::string_view line) { fmt::print(out, "
 
 void write_text_report(std::ostream& out, const LintResult& result, bool color) {
   // With only the default profile every finding is about it; otherwise say which targets each affects.
-  const bool name_targets = !(result.targets.size() == 1 && result.targets[0] == "generic");
+  const bool name_targets = !(result.targets.size() == 1 && result.targets[0] == kDefaultTarget);
   for (const auto& finding : result.findings) {
     const std::string severity(to_string(finding.severity));
     fmt::print(out, "{}:{}:{}: {}{}{}: {} {}[{}]{}\n", line_start(finding.file), finding.span.begin.line,
@@ -194,15 +196,15 @@ void write_explanation(std::ostream& out, const CheckInfo& check, const TargetSe
   }
   out << "\nOn each target:\n";
   if (check.kind == CheckKind::Input) out << "  (no per-target verdicts)\n";
-  if (!check.verdict_rule.empty()) {
-    write_indented(out, check.verdict_rule, "  ");
+  if (!check.targets_rule.empty()) {
+    write_indented(out, check.targets_rule, "  ");
     out << "\n";
   }
   std::size_t width = 0;
   for (const auto& target : targets.all()) width = std::max(width, target.name().size());
   for (const auto& target : targets.all()) {
     const StaticVerdict verdict = check.static_verdict(target);
-    if (!check.verdict_rule.empty() && !check.verdicts.count(target.name())) continue;
+    if (!check.targets_rule.empty() && !check.targets.count(target.name())) continue;
     if (check.kind == CheckKind::Input) break;
     std::string why = verdict.why;
     if (!verdict.source.empty()) why += fmt::format(" ({}, {})", verdict.source, to_string(verdict.confidence));
@@ -216,8 +218,8 @@ void write_explanation(std::ostream& out, const CheckInfo& check, const TargetSe
     out << "\nNot reported:\n";
     write_indented(out, check.example_clean, "    ");
   }
-  fmt::print(out, "\nTo accept it for one object, annotate the object:\n  metadata.annotations: {{\"ignore-check.immutalint.io/{}\": \"<reason>\"}}\n",
-             check.id);
+  fmt::print(out, "\nTo accept it for one object, annotate the object:\n  metadata.annotations: {{\"{}{}\": \"<reason>\"}}\n",
+             kIgnoreAnnotationPrefix, check.id);
 }
 
 }  // namespace immutalint
