@@ -85,10 +85,34 @@ TEST_CASE("every testdata fixture produces exactly its expected report") {
         test::write_file(fixture.expected.string(), actual);
       } else {
         REQUIRE(fs::exists(fixture.expected));
-        CHECK(test::read_file(fixture.expected.string()) == actual);
+        const std::string diff = test::unified_diff(test::read_file(fixture.expected.string()), actual,
+                                                    fixture.relative + " (expected)", fixture.relative + " (actual)");
+        if (!diff.empty()) {
+          FAIL_CHECK("the report differs from the expected file; review the diff, then regenerate with "
+                     "IMMUTALINT_UPDATE_GOLDEN=1 tests/immutalint_tests \"every testdata fixture produces exactly its "
+                     "expected report\"\n"
+                     << diff);
+        }
       }
     }
   }
+}
+
+TEST_CASE("a golden failure shows a unified diff with context") {
+  const std::string expected = "a\nb\nc\nd\ne\nf\ng\nh\n";
+  const std::string actual = "a\nb\nc\nD\ne\nf\ng\nh\ni\n";
+  CHECK(test::unified_diff(expected, expected, "x", "y").empty());
+  CHECK(test::unified_diff(expected, actual, "x", "y") ==
+        "--- x\n+++ y\n@@ -1,8 +1,9 @@\n a\n b\n c\n-d\n+D\n e\n f\n g\n h\n+i\n");
+  // Changes far apart make separate hunks.
+  std::string long_expected, long_actual;
+  for (int i = 0; i < 30; ++i) {
+    long_expected += std::to_string(i) + "\n";
+    long_actual += (i == 2 || i == 25 ? "x" : std::to_string(i)) + "\n";
+  }
+  CHECK(test::unified_diff(long_expected, long_actual, "x", "y") ==
+        "--- x\n+++ y\n@@ -1,6 +1,6 @@\n 0\n 1\n-2\n+x\n 3\n 4\n 5\n"
+        "@@ -23,7 +23,7 @@\n 22\n 23\n 24\n-25\n+x\n 26\n 27\n 28\n");
 }
 
 TEST_CASE("every expected file has its fixture, and no two fixtures share one") {

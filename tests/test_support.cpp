@@ -133,4 +133,89 @@ std::vector<std::string> observed_checks(const LintResult& result) {
   return ids;
 }
 
+namespace {
+
+std::vector<std::string> split_lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const auto end = text.find('\n', start);
+    if (end == std::string::npos) {
+      lines.push_back(text.substr(start) + "\n\\ No newline at end of file");
+      break;
+    }
+    lines.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return lines;
+}
+
+}  // namespace
+
+std::string unified_diff(const std::string& expected, const std::string& actual, const std::string& expected_name,
+                         const std::string& actual_name) {
+  if (expected == actual) return {};
+  const auto a = split_lines(expected);
+  const auto b = split_lines(actual);
+  // Longest common subsequence of lines, from the end; the expected reports are small.
+  std::vector<std::vector<std::uint32_t>> common(a.size() + 1, std::vector<std::uint32_t>(b.size() + 1, 0));
+  for (std::size_t i = a.size(); i-- > 0;) {
+    for (std::size_t j = b.size(); j-- > 0;) {
+      common[i][j] = a[i] == b[j] ? common[i + 1][j + 1] + 1 : std::max(common[i + 1][j], common[i][j + 1]);
+    }
+  }
+  // The edit script: ' ' kept, '-' only expected, '+' only actual, with each line's numbers.
+  struct Edit {
+    char op;
+    std::size_t i, j;
+  };
+  std::vector<Edit> script;
+  std::size_t i = 0, j = 0;
+  while (i < a.size() || j < b.size()) {
+    if (i < a.size() && j < b.size() && a[i] == b[j]) {
+      script.push_back({' ', i++, j++});
+    } else if (i < a.size() && (j == b.size() || common[i + 1][j] >= common[i][j + 1])) {
+      script.push_back({'-', i++, j});  // removals first, as diff -u writes them
+    } else {
+      script.push_back({'+', i, j++});
+    }
+  }
+  constexpr std::size_t kContext = 3;
+  std::string out = "--- " + expected_name + "\n+++ " + actual_name + "\n";
+  for (std::size_t at = 0; at < script.size();) {
+    if (script[at].op == ' ') {
+      ++at;
+      continue;
+    }
+    // A hunk: from kContext kept lines before the first change to kContext after the last
+    // change that is not separated from the next one by more than 2 * kContext kept lines.
+    std::size_t begin = at >= kContext ? at - kContext : 0;
+    std::size_t end = at;
+    std::size_t kept = 0;
+    for (std::size_t k = at; k < script.size(); ++k) {
+      if (script[k].op == ' ') {
+        if (++kept > 2 * kContext) break;
+      } else {
+        kept = 0;
+        end = k + 1;
+      }
+    }
+    end = std::min(script.size(), end + kContext);
+    std::size_t old_count = 0, new_count = 0;
+    for (std::size_t k = begin; k < end; ++k) {
+      old_count += script[k].op != '+';
+      new_count += script[k].op != '-';
+    }
+    out += "@@ -" + std::to_string(script[begin].i + (old_count ? 1 : 0)) + "," + std::to_string(old_count) + " +" +
+           std::to_string(script[begin].j + (new_count ? 1 : 0)) + "," + std::to_string(new_count) + " @@\n";
+    for (std::size_t k = begin; k < end; ++k) {
+      const std::string& line = script[k].op == '+' ? b[script[k].j] : a[script[k].i];
+      out += script[k].op;
+      out += line + "\n";
+    }
+    at = end;
+  }
+  return out;
+}
+
 }  // namespace immutalint::test

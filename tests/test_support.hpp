@@ -47,4 +47,9 @@ std::vector<std::string> check_ids(const LintResult& result);
 /// The ids of the findings and of the observations folded into them as context.
 std::vector<std::string> observed_checks(const LintResult& result);
 
+/// A unified diff (`diff -u` style, 3 lines of context) from `expected` to `actual`; empty when
+/// they are equal.
+std::string unified_diff(const std::string& expected, const std::string& actual, const std::string& expected_name,
+                         const std::string& actual_name);
+
 }  // namespace immutalint::test
