@@ -132,8 +132,8 @@ class CatalogueReader {
     const NodeId root = tree_.root();
     if (!tree_.is_mapping(root)) return fail("expected a mapping");
     for (const auto& entry : tree_.entries(root)) {
-      static constexpr std::string_view kKnown[] = {"id",      "kind",    "severity", "summary", "rationale", "remediation",
-                                                    "example", "targets", "ladder",   "patterns", "params"};
+      static constexpr std::string_view kKnown[] = {"id",      "aliases", "kind",   "severity", "summary",  "rationale",
+                                                    "remediation", "example", "targets", "ladder", "patterns", "params"};
       if (std::find(std::begin(kKnown), std::end(kKnown), entry.key) == std::end(kKnown)) {
         return fail(fmt::format("unknown field `{}`", entry.key));
       }
@@ -150,6 +150,10 @@ class CatalogueReader {
 
     if (!is_kebab_case(info.id)) return fail("`id` must be kebab-case");
     if (file_ != info.id + ".yaml") return fail("the file name must be the check id followed by .yaml");
+    for (NodeId alias : tree_.items(tree_.get(root, "aliases"))) {
+      info.aliases.emplace_back(tree_.scalar(alias).value_or(""));
+      if (!is_kebab_case(info.aliases.back())) return fail("every alias in `aliases` must be a kebab-case check id");
+    }
     auto kind = parse_check_kind(text(root, "kind"));
     if (!kind) return fail("`kind` must be posture, evidence or input");
     info.kind = *kind;
@@ -276,6 +280,14 @@ Result<Catalogue> Catalogue::parse(std::span<const std::pair<std::string, std::s
   }
   std::sort(catalogue.checks_.begin(), catalogue.checks_.end(),
             [](const CheckInfo& a, const CheckInfo& b) { return a.id < b.id; });
+  // An id or a former id names one check only.
+  std::set<std::string_view> names;
+  for (const auto& info : catalogue.checks_) {
+    for (const auto& name : info.aliases) {
+      if (!names.insert(name).second) return Error{fmt::format("checks/{}.yaml: `{}` names two checks", info.id, name)};
+    }
+    if (!names.insert(info.id).second) return Error{fmt::format("checks/{}.yaml: `{}` names two checks", info.id, info.id)};
+  }
   return catalogue;
 }
 
@@ -292,6 +304,14 @@ StaticVerdict CheckInfo::static_verdict(const Target& target) const {
   if (auto it = targets.find(target.name()); it != targets.end()) return it->second;
   if (auto it = targets.find("default"); it != targets.end()) return it->second;
   return StaticVerdict{Verdict::Ready, std::string(summary), {}, Confidence::Guess};
+}
+
+const CheckInfo* Catalogue::resolve(std::string_view id) const {
+  if (const CheckInfo* info = find(id)) return info;
+  for (const auto& info : checks_) {
+    if (std::find(info.aliases.begin(), info.aliases.end(), id) != info.aliases.end()) return &info;
+  }
+  return nullptr;
 }
 
 const CheckInfo* Catalogue::find(std::string_view id) const {

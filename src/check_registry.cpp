@@ -2,15 +2,14 @@
 // and its factory (defined in src/checks/<id>.cpp), sorted by id.
 #include "immutalint/check.hpp"
 
-#define IMMUTALINT_CHECKS(ROW)                                                   \
-  ROW("aks-gpu-unsupported", make_aks_gpu_unsupported)                         \
-  ROW("aks-pod-sandboxing", make_aks_pod_sandboxing)                           \
+#define IMMUTALINT_CHECKS(ROW)                                                 \
   ROW("apparmor-profile", make_apparmor_profile)                               \
   ROW("bidirectional-mount-propagation", make_bidirectional_mount_propagation) \
   ROW("container-runtime-socket", make_container_runtime_socket)               \
   ROW("daemonset", make_daemonset)                                             \
   ROW("docker-log-path", make_docker_log_path)                                 \
   ROW("flexvolume-plugin", make_flexvolume_plugin)                             \
+  ROW("gpu-unsupported", make_gpu_unsupported)                                 \
   ROW("host-binary-install", make_host_binary_install)                         \
   ROW("host-etc-write", make_host_etc_write)                                   \
   ROW("host-ipc", make_host_ipc)                                               \
@@ -28,11 +27,12 @@
   ROW("kernel-module-load", make_kernel_module_load)                           \
   ROW("nsenter-host", make_nsenter_host)                                       \
   ROW("os-sku-pinning", make_os_sku_pinning)                                   \
+  ROW("pod-sandboxing-unsupported", make_pod_sandboxing_unsupported)           \
+  ROW("pod-security-baseline", make_pod_security_baseline)                     \
   ROW("privileged-container", make_privileged_container)                       \
   ROW("privileged-init-container", make_privileged_init_container)             \
   ROW("reboot-from-pod", make_reboot_from_pod)                                 \
-  ROW("selinux-options-discarded", make_selinux_options_discarded)             \
-  ROW("talos-pod-security", make_talos_pod_security)
+  ROW("selinux-options-discarded", make_selinux_options_discarded)
 
 namespace immutalint {
 

@@ -39,9 +39,12 @@ void Summary::add(const Summary& other) {
 }
 
 Result<Linter> Linter::create(const Catalogue& catalogue, LintOptions options) {
-  for (const auto* list : {&options.only, &options.disabled}) {
-    for (const auto& id : *list) {
-      if (!catalogue.find(id)) return Error{fmt::format("unknown check id '{}' (see --list-checks)", id)};
+  // Checks named by a former id are the checks they were renamed to.
+  for (auto* list : {&options.only, &options.disabled}) {
+    for (auto& id : *list) {
+      const CheckInfo* info = catalogue.resolve(id);
+      if (!info) return Error{fmt::format("unknown check id '{}' (see --list-checks)", id)};
+      id = info->id;
     }
   }
   auto wanted = [&](std::string_view id) {
@@ -212,15 +215,29 @@ class Linter::Session {
   void add(Finding finding) { result_.findings.push_back(std::move(finding)); }
 
   /// Adds a finding about `object` unless its annotations accept the check.
-  void add_for_object(const YamlTree& tree, const KubeObject* object, Finding finding) {
+  void add_for_object(const YamlTree& tree, const KubeObject* object, const std::string& file, Finding finding) {
     if (object) {
-      if (is_suppressed(tree, *object, finding.check)) {
+      if (accepted_by_annotation(tree, *object, file, *linter_.catalogue_->find(finding.check))) {
         ++result_.summary.suppressed;
         return;
       }
       finding.object = object->ref;
     }
     add(std::move(finding));
+  }
+
+  /// True when the object's annotations accept `check`; an annotation that names it by a former
+  /// id still does, with a notice.
+  bool accepted_by_annotation(const YamlTree& tree, const KubeObject& object, const std::string& file, const CheckInfo& check) {
+    std::string former_id;
+    if (!is_suppressed(tree, object, check, &former_id)) return false;
+    if (!former_id.empty()) note_former_id(file, object.kind_span.begin.line, former_id, check.id);
+    return true;
+  }
+
+  void note_former_id(const std::string& file, std::uint32_t line, const std::string& former_id, const std::string& id) {
+    result_.notices.push_back(fmt::format("{}:{}: annotation {}{} names check {} by its former id; rename it", file, line,
+                                          kIgnoreAnnotationPrefix, former_id, id));
   }
 
   /// The object of the document that holds a document-relative pointer (List items are
@@ -246,7 +263,7 @@ class Linter::Session {
       Finding finding = linter_.input_finding(kInvalidInputCheck, file, problem.span, problem.message);
       finding.field = field;
       finding.source = source;
-      add_for_object(tree, owner, std::move(finding));
+      add_for_object(tree, owner, file, std::move(finding));
     }
     if (linter_.duplicate_keys_) {
       for (const auto& dup : doc.duplicates) {
@@ -257,7 +274,7 @@ class Linter::Session {
                         dup.first.line));
         finding.field = field;
         finding.source = source;
-        add_for_object(tree, owner, std::move(finding));
+        add_for_object(tree, owner, file, std::move(finding));
       }
     }
 
@@ -269,7 +286,7 @@ class Linter::Session {
         Finding finding = linter_.input_finding(kInvalidInputCheck, file, problem.span, problem.message);
         finding.field = problem.pointer;
         finding.source = source;
-        add_for_object(tree, &object, std::move(finding));
+        add_for_object(tree, &object, file, std::move(finding));
       }
       if (!workload.pod) continue;
       if (runs_only_on_windows(tree, *workload.pod)) {
@@ -312,9 +329,13 @@ class Linter::Session {
         Finding finding = linter_.make_finding(*enabled.info, std::move(observation), file, object.ref, source, landing);
         if (finding.targets.empty()) continue;  // ready on every selected target
         // A finding in a ConfigMap script may be accepted on the ConfigMap or on the workload.
-        const bool accepted =
-            is_suppressed(tree, object, finding.check) ||
-            (script && std::count(script->ignored_checks.begin(), script->ignored_checks.end(), finding.check) > 0);
+        bool accepted = accepted_by_annotation(tree, object, file, *enabled.info);
+        for (const std::string& ignored : script ? script->ignored_checks : std::vector<std::string>{}) {
+          std::string former_id;
+          if (accepted || !accepts(ignored, *enabled.info, &former_id)) continue;
+          accepted = true;
+          if (!former_id.empty()) note_former_id(script->file, 1, former_id, enabled.info->id);
+        }
         if (accepted) {
           ++checked.suppressed;
           continue;
@@ -519,6 +540,7 @@ void Linter::finish(std::vector<std::unique_ptr<Session>>& sessions, Spool& spoo
     result.summary.add(part.summary);
     std::move(part.findings.begin(), part.findings.end(), std::back_inserter(result.findings));
     std::move(part.workloads.begin(), part.workloads.end(), std::back_inserter(result.workloads));
+    std::move(part.notices.begin(), part.notices.end(), std::back_inserter(result.notices));
     index.merge(std::move(session->index()));
     for (auto& item : session->deferred()) deferred.push_back(&item);
   }
@@ -545,6 +567,8 @@ void Linter::finish(std::vector<std::unique_ptr<Session>>& sessions, Spool& spoo
     if (text) {
       Session second(*this, spool);
       checked = second.recheck(*text, items, index);
+      auto& notices = second.result().notices;
+      std::move(notices.begin(), notices.end(), std::back_inserter(result.notices));
     } else {
       // The temporary file failed under us: keep the first pass and say what was not done.
       for (Deferred* item : items) checked.push_back(std::move(item->first_pass));
@@ -583,6 +607,8 @@ void Linter::finish(std::vector<std::unique_ptr<Session>>& sessions, Spool& spoo
   }
   std::sort(result.findings.begin(), result.findings.end(), report_order);
   std::sort(result.workloads.begin(), result.workloads.end());
+  std::sort(result.notices.begin(), result.notices.end());
+  result.notices.erase(std::unique(result.notices.begin(), result.notices.end()), result.notices.end());
   for (const Target* target : options_.targets) result.targets.push_back(target->name());
 }
 

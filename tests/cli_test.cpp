@@ -198,3 +198,41 @@ TEST_CASE("repeated --target options add up as a comma-separated list does") {
   auto json = nlohmann::json::parse(repeated.out);
   CHECK(json["targets"] == nlohmann::json::array({"generic", "talos"}));
 }
+
+TEST_CASE("a renamed check answers to its former id, with a warning") {
+  const std::string manifest =
+      "apiVersion: apps/v1\n"
+      "kind: DaemonSet\n"
+      "metadata:\n"
+      "  name: agent\n"
+      "  namespace: monitoring\n"
+      "  annotations:\n"
+      "    ignore-check.immutalint.io/talos-pod-security: \"namespace labelled privileged by the platform team\"\n"
+      "spec:\n"
+      "  selector: {matchLabels: {app: agent}}\n"
+      "  template:\n"
+      "    metadata: {labels: {app: agent}}\n"
+      "    spec:\n"
+      "      hostNetwork: true\n"
+      "      containers: [{name: agent, image: registry.example/agent:1}]\n";
+  // The annotation still accepts the finding, and says how to write it now.
+  auto accepted = run_cli({"--target", "talos", "--format", "json", "--stdin-filename", "agent.yaml", "-"}, manifest);
+  auto report = nlohmann::json::parse(accepted.out);
+  for (const auto& finding : report["findings"]) CHECK(finding["check"] != "pod-security-baseline");
+  CHECK(report["summary"]["suppressed"] == 1);
+  CHECK_THAT(accepted.err, Catch::Contains("agent.yaml:2: annotation ignore-check.immutalint.io/talos-pod-security names "
+                                           "check pod-security-baseline by its former id"));
+  // Without the annotation the finding is there, under its new id.
+  std::string plain = manifest;
+  plain.erase(plain.find("  annotations:"), plain.find("spec:") - plain.find("  annotations:"));
+  auto reported = run_cli({"--target", "talos", "--format", "json", "--stdin-filename", "agent.yaml", "-"}, plain);
+  CHECK(reported.out.find("\"check\": \"pod-security-baseline\"") != std::string::npos);
+  CHECK(reported.err.empty());
+  // Options take the former id too.
+  auto only = run_cli({"--target", "talos", "--only", "talos-pod-security", "--stdin-filename", "agent.yaml", "-"}, plain);
+  CHECK_THAT(only.out, Catch::Contains("[pod-security-baseline]"));
+  CHECK_THAT(only.err, Catch::Contains("check 'talos-pod-security' is now called 'pod-security-baseline'"));
+  auto explain = run_cli({"--explain", "aks-gpu-unsupported"});
+  CHECK(explain.exit_code == 0);
+  CHECK_THAT(explain.out, Catch::StartsWith("gpu-unsupported "));
+}

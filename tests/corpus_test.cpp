@@ -133,7 +133,7 @@ TEST_CASE("the seed checks agree with the labelled oracle fixtures", "[shared]")
   CHECK(agreed >= 262);  // every labelled fixture; a drop is a regression
 }
 
-TEST_CASE("talos-pod-security agrees with Pod Security Admission's own baseline fixtures", "[shared]") {
+TEST_CASE("pod-security-baseline agrees with Pod Security Admission's own baseline fixtures", "[shared]") {
   // PSA's baseline fixtures: each fail file violates one baseline rule. Properties this check
   // does not cover (AppArmor, SELinux, probes, Windows) are left out.
   const std::string root = test::shared_dir() + "/corpus/oracles/pod-security-admission";
@@ -141,7 +141,7 @@ TEST_CASE("talos-pod-security agrees with Pod Security Admission's own baseline 
                                          "privileged", "hostPort", "capabilities", "procMount", "seccomp", "sysctls", "all"};
   LintOptions options;
   options.targets = *TargetSet::builtin()->select("talos");
-  options.only = {"talos-pod-security"};
+  options.only = {"pod-security-baseline"};
   auto linter = Linter::create(*Catalogue::builtin(), options);
   REQUIRE(linter);
   std::ifstream labels(root + "/LABELS.tsv");
@@ -153,7 +153,7 @@ TEST_CASE("talos-pod-security agrees with Pod Security Admission's own baseline 
     if (row[0].find("/baseline/") == std::string::npos || !covered.count(row[4])) continue;
     const auto result = linter->lint_text(test::read_file(root + "/" + row[0]), row[0]);
     const bool flagged = std::any_of(result.findings.begin(), result.findings.end(),
-                                     [](const Finding& f) { return f.check == "talos-pod-security"; });
+                                     [](const Finding& f) { return f.check == "pod-security-baseline"; });
     INFO(row[0] << " (" << row[4] << ")");
     CHECK(flagged == (row[3] == "flag"));
     agreed += flagged == (row[3] == "flag");

@@ -86,7 +86,7 @@ TEST_CASE("node-exporter, with its read-only mount of /, is quiet where it is do
   }
   // On Talos only Pod Security speaks: the namespace must allow privileged pods (TAL-PSA).
   for (const auto& finding : failing("kube-prometheus/manifests/nodeExporter-daemonset.yaml", "talos")) {
-    CHECK_THAT(finding, Catch::StartsWith("talos-pod-security "));
+    CHECK_THAT(finding, Catch::StartsWith("pod-security-baseline "));
   }
 }
 

@@ -79,6 +79,8 @@ struct Ladder {
 /// Everything users are told about a check.
 struct CheckInfo {
   std::string id;  ///< kebab-case; also its file name, testdata folder and suppression key
+  /// Former ids, still accepted (options, annotations) with a warning to use `id`.
+  std::vector<std::string> aliases;
   CheckKind kind = CheckKind::Evidence;
   /// The worst a finding can be: for posture checks a note; for the others, the worst verdict
   /// of its table (validated when the catalogue loads).
@@ -109,7 +111,10 @@ class Catalogue {
   /// The catalogue compiled into the binary (parsed once).
   static const Result<Catalogue>& builtin();
 
+  /// The check with this id, or nullptr.
   const CheckInfo* find(std::string_view id) const;
+  /// The check with this id or former id (`aliases`), or nullptr.
+  const CheckInfo* resolve(std::string_view id) const;
   std::span<const CheckInfo> checks() const { return checks_; }
 
  private:

@@ -62,6 +62,9 @@ struct LintResult {
   std::vector<WorkloadRef> workloads;  ///< in file and line order
   std::vector<std::string> targets;    ///< names of the targets judged, in profile order
   Summary summary;
+  /// Things worth telling the user that are not findings (an annotation that uses a former
+  /// check id), sorted, each once.
+  std::vector<std::string> notices;
 };
 
 /// The verdict ladder (docs/design.md), applied to every finding a check makes: posture alone,

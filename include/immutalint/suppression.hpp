@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 
+#include "immutalint/catalogue.hpp"
 #include "immutalint/kube_object.hpp"
 #include "immutalint/yaml_tree.hpp"
 
@@ -13,7 +14,11 @@ namespace immutalint {
 /// `ignore-check.immutalint.io/<check-id>: "<reason>"` in the object's metadata.annotations.
 inline constexpr std::string_view kIgnoreAnnotationPrefix = "ignore-check.immutalint.io/";
 
-/// True when the object's annotations accept findings of `check_id`.
-bool is_suppressed(const YamlTree& tree, const KubeObject& object, std::string_view check_id);
+/// True when `annotated_id`, the id in an ignore-check annotation, names `check`: its id, or a
+/// former id, which is then written to `former_id`.
+bool accepts(std::string_view annotated_id, const CheckInfo& check, std::string* former_id = nullptr);
+
+/// True when the object's annotations accept findings of `check`; `former_id` as above.
+bool is_suppressed(const YamlTree& tree, const KubeObject& object, const CheckInfo& check, std::string* former_id = nullptr);
 
 }  // namespace immutalint

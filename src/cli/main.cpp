@@ -15,6 +15,7 @@
 #include "immutalint/lint.hpp"
 #include "immutalint/report.hpp"
 #include "immutalint/target.hpp"
+#include "report/escape.hpp"
 
 namespace {
 
@@ -26,6 +27,17 @@ constexpr int kExitInternal = 3;
 int usage_error(const std::string& message) {
   std::cerr << "immutalint: error: " << message << "\nTry 'immutalint --help'.\n";
   return kExitUsage;
+}
+
+/// A warning on standard error; the message may hold input text, so it is escaped.
+void warn(const std::string& message) { std::cerr << "immutalint: warning: " << immutalint::escape::text(message) << "\n"; }
+
+/// The id of the check `id` names: a former id gives the current one, with a warning.
+std::string current_id(const immutalint::Catalogue& catalogue, const std::string& id) {
+  const immutalint::CheckInfo* info = catalogue.resolve(id);
+  if (!info || info->id == id) return id;
+  warn(fmt::format("check '{}' is now called '{}'; use the new id", id, info->id));
+  return info->id;
 }
 
 bool color_wanted(const immutalint::cli::CliOptions& options) {
@@ -77,7 +89,7 @@ int run(const immutalint::cli::CliOptions& options, const immutalint::Catalogue&
     return kExitClean;
   }
   if (!options.explain.empty()) {
-    const CheckInfo* check = catalogue.find(options.explain);
+    const CheckInfo* check = catalogue.find(current_id(catalogue, options.explain));
     if (!check) return usage_error(fmt::format("unknown check id '{}' (see --list-checks)", options.explain));
     write_explanation(out, *check, targets);
     return kExitClean;
@@ -85,8 +97,8 @@ int run(const immutalint::cli::CliOptions& options, const immutalint::Catalogue&
 
   LintOptions lint_options;
   lint_options.jobs = options.jobs;
-  lint_options.only = options.only;
-  lint_options.disabled = options.disabled;
+  for (const auto& id : options.only) lint_options.only.push_back(current_id(catalogue, id));
+  for (const auto& id : options.disabled) lint_options.disabled.push_back(current_id(catalogue, id));
   lint_options.split.max_document_bytes = static_cast<std::size_t>(options.max_document_mib) << 20;
   auto selected = targets.select(options.target);
   if (!selected) return usage_error(selected.error().message);
@@ -100,6 +112,7 @@ int run(const immutalint::cli::CliOptions& options, const immutalint::Catalogue&
   if (auto problem = check_sarif_paths(options, *inputs)) return usage_error(*problem);
 
   LintResult result = linter->lint(*inputs);
+  for (const auto& notice : result.notices) warn(notice);
   if (!charts->empty()) map_findings_to_templates(result.findings, *charts);
 
   ReportOptions report_options;

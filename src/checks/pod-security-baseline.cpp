@@ -1,4 +1,4 @@
-// talos-pod-security: a pod that Pod Security "baseline" forbids (privileged, host namespaces,
+// pod-security-baseline: a pod that Pod Security "baseline" forbids (privileged, host namespaces,
 // hostPath, host ports, extra capabilities, unsafe sysctls, ...), outside kube-system, on a
 // target that enforces baseline by default. Namespace manifests of the input settle it.
 #include <algorithm>
@@ -124,6 +124,6 @@ class TalosPodSecurity final : public Check {
 
 }  // namespace
 
-std::unique_ptr<Check> make_talos_pod_security(const CheckInfo& info) { return std::make_unique<TalosPodSecurity>(info); }
+std::unique_ptr<Check> make_pod_security_baseline(const CheckInfo& info) { return std::make_unique<TalosPodSecurity>(info); }
 
 }  // namespace immutalint::checks

@@ -1,4 +1,4 @@
-// aks-gpu-unsupported: a container requests GPUs of a vendor the target does not support, or
+// gpu-unsupported: a container requests GPUs of a vendor the target does not support, or
 // without the runtime class that the target's GPU runtime needs.
 #include <fmt/format.h>
 
@@ -56,6 +56,6 @@ class AksGpuUnsupported final : public Check {
 
 }  // namespace
 
-std::unique_ptr<Check> make_aks_gpu_unsupported(const CheckInfo& info) { return std::make_unique<AksGpuUnsupported>(info); }
+std::unique_ptr<Check> make_gpu_unsupported(const CheckInfo& info) { return std::make_unique<AksGpuUnsupported>(info); }
 
 }  // namespace immutalint::checks

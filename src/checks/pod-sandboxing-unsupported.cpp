@@ -1,4 +1,4 @@
-// aks-pod-sandboxing: a pod that asks for an AKS Pod Sandboxing (Kata) runtime class, which only
+// pod-sandboxing-unsupported: a pod that asks for an AKS Pod Sandboxing (Kata) runtime class, which only
 // some node OS SKUs provide.
 #include <algorithm>
 
@@ -44,6 +44,6 @@ class AksPodSandboxing final : public Check {
 
 }  // namespace
 
-std::unique_ptr<Check> make_aks_pod_sandboxing(const CheckInfo& info) { return std::make_unique<AksPodSandboxing>(info); }
+std::unique_ptr<Check> make_pod_sandboxing_unsupported(const CheckInfo& info) { return std::make_unique<AksPodSandboxing>(info); }
 
 }  // namespace immutalint::checks
