@@ -25,6 +25,7 @@
   ROW("journald-dependency", make_journald_dependency)                         \
   ROW("kernel-build-on-node", make_kernel_build_on_node)                       \
   ROW("kernel-module-load", make_kernel_module_load)                           \
+  ROW("node-feature-pinning", make_node_feature_pinning)                       \
   ROW("nsenter-host", make_nsenter_host)                                       \
   ROW("os-sku-pinning", make_os_sku_pinning)                                   \
   ROW("pod-sandboxing-unsupported", make_pod_sandboxing_unsupported)           \

@@ -5,19 +5,13 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "checks/placement_support.hpp"
 #include "immutalint/check.hpp"
 #include "immutalint/placement.hpp"
 
 namespace immutalint::checks {
 
 namespace {
-
-std::string describe_requirement(const PlacementBlock& block) {
-  if (block.op == "In") return fmt::format("whose {} is {}", block.key, fmt::join(block.values, " or "));
-  if (block.op == "NotIn") return fmt::format("whose {} is not {}", block.key, fmt::join(block.values, " or "));
-  if (block.op == "Exists") return fmt::format("that carry {}", block.key);
-  return fmt::format("that do not carry {}", block.key);
-}
 
 class OsSkuPinning final : public Check {
  public:
