@@ -39,7 +39,12 @@ const std::vector<HelmChartDir>& charts() {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   LintResult result = linter().lint_text(text, "fuzz.yaml");
-  map_findings_to_templates(result.findings, charts());
+  std::vector<Finding> findings = result.findings.all();
+  map_findings_to_templates(findings, charts());
+  FindingStore mapped;
+  for (const auto& finding : findings) mapped.add(finding);
+  mapped.seal();
+  result.findings = std::move(mapped);
   ReportOptions options;
   options.sarif_root = "/";
   options.enabled_checks = linter().enabled_checks();

@@ -21,4 +21,14 @@ if [ -f Testing/Temporary/LastTest.log ]; then
     grep '^IMMUTALINT-TEST-SKIPPED:' Testing/Temporary/LastTest.log | sed 's/^IMMUTALINT-TEST-SKIPPED: */  /' | sort -u
   fi
 fi
+# A short fuzzing smoke when clang (with libFuzzer) is installed; without it, ctest has already
+# replayed the fuzz seeds and regression inputs through the same targets.
+has_libfuzzer() {
+  command -v clang++ >/dev/null 2>&1 &&
+    printf 'extern "C" int LLVMFuzzerTestOneInput(const unsigned char*, unsigned long) { return 0; }\n' |
+      clang++ -fsanitize=fuzzer -x c++ - -o /dev/null >/dev/null 2>&1
+}
+if [ "$status" -eq 0 ] && [ -z "${IMMUTALINT_SKIP_FUZZ:-}" ] && has_libfuzzer; then
+  (cd .. && scripts/fuzz.sh 60) || status=$?
+fi
 exit "$status"

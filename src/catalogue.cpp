@@ -109,7 +109,7 @@ std::vector<std::string> CheckParams::unread() const {
 
 bool report_order(const Finding& a, const Finding& b) {
   auto key = [](const Finding& f) {
-    return std::tie(f.file, f.span.begin, f.check, f.span.end, f.field, f.container, f.message, f.source);
+    return std::tie(f.file, f.span.begin, f.check, f.span.end, f.field, f.container, f.message, f.source, f.object);
   };
   return key(a) < key(b);
 }

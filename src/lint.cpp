@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstring>
 #include <map>
+#include <set>
 #include <thread>
 #include <tuple>
 
@@ -21,6 +22,7 @@
 #include "immutalint/placement.hpp"
 #include "immutalint/pod_spec.hpp"
 #include "immutalint/suppression.hpp"
+#include "immutalint/finding_store.hpp"
 #include "immutalint/spool.hpp"
 #include "job_queue.hpp"
 
@@ -103,6 +105,28 @@ struct CheckedWorkload {
   std::size_t suppressed = 0;             // findings accepted by annotations, not in `findings`
 };
 
+/// A finding written to the run's spool as soon as it is made (findings are not held in memory),
+/// with what the last phase needs to know of it without reading it back.
+struct SpilledFinding {
+  std::uint64_t group = 0;     // hash of (file, object, cause): findings that may fold share it
+  std::uint32_t session = 0;   // the session that made it
+  std::uint32_t deferred = 0;  // 1 + the index of that session's Deferred workload whose first pass made it; 0 otherwise
+  Spool::Ref ref;
+};
+
+std::uint64_t fold_group(const Finding& finding) {
+  std::string key = finding.file;
+  if (finding.object) {
+    for (const auto* part : {&finding.object->api_version, &finding.object->kind, &finding.object->namespace_, &finding.object->name}) {
+      key += '\0';
+      key += *part;
+    }
+  }
+  key += '\0';
+  key += finding.cause;
+  return std::hash<std::string>{}(key);
+}
+
 /// A workload checked before the whole input was known, kept to be checked again when a
 /// ConfigMap it mounts turns out to hold scripts or settings.
 struct Deferred {
@@ -114,7 +138,10 @@ struct Deferred {
   std::string source;                // Helm template
   Spool::Ref text;                   // the chunk, in the run's spool
   std::vector<std::pair<std::string, std::string>> config_maps;  // (namespace, name) it mounts
-  CheckedWorkload first_pass;        // what the checks found without the index
+  std::vector<std::string> scripts_from;  // ConfigMaps whose mounted files it runs
+  std::size_t first_pass_suppressed = 0;  // the first pass's findings are spilled, tagged with this workload
+  std::uint32_t session = 0;
+  std::uint32_t tag = 0;                  // SpilledFinding::deferred of its first pass
 };
 
 /// The ConfigMaps a pod mounts as volumes.
@@ -142,11 +169,12 @@ bool may_be_script(std::string_view text) {
 /// The work of one lint run on one thread: turns documents into findings, counts and an index.
 class Linter::Session {
  public:
-  Session(const Linter& linter, Spool& spool) : linter_(linter), spool_(spool) {}
+  Session(const Linter& linter, Spool& spool, std::uint32_t id) : linter_(linter), spool_(spool), id_(id) {}
 
   LintResult& result() { return result_; }
   InputIndex& index() { return index_; }
   std::vector<Deferred>& deferred() { return deferred_; }
+  std::vector<SpilledFinding>& spilled() { return spilled_; }
 
   void count_file() { ++result_.summary.files; }
 
@@ -179,8 +207,10 @@ class Linter::Session {
       process_document(doc, file, source, [&](const KubeObject& object, std::vector<std::pair<std::string, std::string>> maps,
                                                CheckedWorkload checked) {
         if (!spooled) spooled = spool_.put(raw.text);
+        const auto tag = static_cast<std::uint32_t>(deferred_.size() + 1);
+        for (auto& finding : checked.findings) add(std::move(finding), tag);
         deferred_.push_back(Deferred{file_index, file, raw.first_line, document, object.pointer, source, *spooled,
-                                     std::move(maps), std::move(checked)});
+                                     std::move(maps), std::move(checked.scripts_from), checked.suppressed, id_, tag});
       });
     }
   }
@@ -212,7 +242,9 @@ class Linter::Session {
   }
 
  private:
-  void add(Finding finding) { result_.findings.push_back(std::move(finding)); }
+  void add(const Finding& finding, std::uint32_t deferred = 0) {
+    spilled_.push_back(SpilledFinding{fold_group(finding), id_, deferred, spool_.put(encode_finding(finding))});
+  }
 
   /// Adds a finding about `object` unless its annotations accept the check.
   void add_for_object(const YamlTree& tree, const KubeObject* object, const std::string& file, Finding finding) {
@@ -294,7 +326,7 @@ class Linter::Session {
         continue;
       }
       ++result_.summary.workloads;
-      result_.workloads.push_back({file, object.kind_span.begin.line, object.ref});
+      if (linter_.options_.list_workloads) result_.workloads.push_back({file, object.kind_span.begin.line, object.ref});
       CheckedWorkload checked = check_workload(tree, object, *workload.pod, file, source, nullptr);
       auto maps = mounted_config_maps(tree, object, *workload.pod);
       if (maps.empty()) {
@@ -382,7 +414,9 @@ class Linter::Session {
   LintResult result_;
   InputIndex index_;
   std::vector<Deferred> deferred_;
+  std::vector<SpilledFinding> spilled_;
   Spool& spool_;  // the run's, shared by its sessions
+  std::uint32_t id_;
 };
 
 Finding Linter::input_finding(std::string_view check, const std::string& file, Span span, std::string message) const {
@@ -535,21 +569,29 @@ void Linter::finish(std::vector<std::unique_ptr<Session>>& sessions, Spool& spoo
   // Merge what the sessions saw, in session order; nothing below depends on that order.
   InputIndex index;
   std::vector<Deferred*> deferred;
+  std::vector<SpilledFinding> spilled;
   for (auto& session : sessions) {
     auto& part = session->result();
     result.summary.add(part.summary);
-    std::move(part.findings.begin(), part.findings.end(), std::back_inserter(result.findings));
     std::move(part.workloads.begin(), part.workloads.end(), std::back_inserter(result.workloads));
     std::move(part.notices.begin(), part.notices.end(), std::back_inserter(result.notices));
     index.merge(std::move(session->index()));
     for (auto& item : session->deferred()) deferred.push_back(&item);
+    auto& findings = session->spilled();
+    spilled.insert(spilled.end(), findings.begin(), findings.end());
+    findings = {};
   }
+  auto spill = [&](const Finding& finding) {
+    spilled.push_back(SpilledFinding{fold_group(finding), 0, 0, spool.put(encode_finding(finding))});
+  };
+
   // Second phase: workloads that run a script from a ConfigMap, or mount one holding settings
-  // the evidence catalogue reads, are checked again now that every ConfigMap is known. The
-  // others keep what the first pass found.
-  std::map<std::uint64_t, std::vector<Deferred*>> by_chunk;  // spool offset -> its workloads, in input order
+  // the evidence catalogue reads, are checked again now that every ConfigMap is known; what
+  // they give replaces their first pass. The others keep what the first pass found.
+  std::set<std::pair<std::uint32_t, std::uint32_t>> replaced;  // (session, tag) of first passes replaced
+  std::map<std::uint64_t, std::vector<Deferred*>> by_chunk;      // spool offset -> its workloads, in input order
   for (Deferred* item : deferred) {
-    const auto& scripts_from = item->first_pass.scripts_from;
+    const auto& scripts_from = item->scripts_from;
     const bool needs_index = std::any_of(item->config_maps.begin(), item->config_maps.end(), [&](const auto& map) {
       const bool runs = std::find(scripts_from.begin(), scripts_from.end(), map.second) != scripts_from.end();
       return (runs && index.config_map_has_scripts(map.first, map.second)) || index.config_map_has_config(map.first, map.second);
@@ -557,55 +599,77 @@ void Linter::finish(std::vector<std::unique_ptr<Session>>& sessions, Spool& spoo
     if (needs_index) {
       by_chunk[item->text.offset].push_back(item);
     } else {
-      result.summary.suppressed += item->first_pass.suppressed;
-      std::move(item->first_pass.findings.begin(), item->first_pass.findings.end(), std::back_inserter(result.findings));
+      result.summary.suppressed += item->first_pass_suppressed;
     }
   }
   for (auto& [offset, items] : by_chunk) {
     const std::optional<std::string> text = spool.get(items.front()->text);
-    std::vector<CheckedWorkload> checked;
-    if (text) {
-      Session second(*this, spool);
-      checked = second.recheck(*text, items, index);
-      auto& notices = second.result().notices;
-      std::move(notices.begin(), notices.end(), std::back_inserter(result.notices));
-    } else {
+    if (!text) {
       // The temporary file failed under us: keep the first pass and say what was not done.
-      for (Deferred* item : items) checked.push_back(std::move(item->first_pass));
-      result.findings.push_back(input_finding(
-          kInvalidInputCheck, items.front()->display_path, Span{{items.front()->first_line, 1}, {items.front()->first_line, 1}},
-          "this document could not be read back from the temporary file; its workloads were checked without the "
-          "ConfigMaps of other documents"));
+      for (Deferred* item : items) result.summary.suppressed += item->first_pass_suppressed;
+      spill(input_finding(kInvalidInputCheck, items.front()->display_path,
+                          Span{{items.front()->first_line, 1}, {items.front()->first_line, 1}},
+                          "this document could not be read back from the temporary file; its workloads were checked "
+                          "without the ConfigMaps of other documents"));
+      continue;
     }
-    for (auto& one : checked) {
-      result.summary.suppressed += one.suppressed;
-      std::move(one.findings.begin(), one.findings.end(), std::back_inserter(result.findings));
+    Session second(*this, spool, 0);
+    std::vector<CheckedWorkload> checked = second.recheck(*text, items, index);
+    auto& notices = second.result().notices;
+    std::move(notices.begin(), notices.end(), std::back_inserter(result.notices));
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      replaced.emplace(items[i]->session, items[i]->tag);
+      result.summary.suppressed += checked[i].suppressed;
+      for (const auto& finding : checked[i].findings) spill(finding);
     }
   }
-  // Checks whose verdicts depend on other documents revise their findings; a check may also
-  // withdraw one.
-  std::vector<Finding> revised;
-  revised.reserve(result.findings.size());
-  for (Finding& finding : result.findings) {
-    auto it = std::find_if(checks_.begin(), checks_.end(), [&](const EnabledCheck& e) { return e.info->id == finding.check; });
-    if (it != checks_.end()) {
-      if (!it->check->revise(index, finding)) continue;
-      apply_ladder(finding, it->info->kind);
+
+  // Last phase, one fold group at a time, so that only a group's findings are in memory: checks
+  // whose verdicts depend on other documents revise their findings (a check may withdraw one),
+  // findings on one cause fold into one, and what remains goes to the store in report order.
+  std::sort(spilled.begin(), spilled.end(), [](const SpilledFinding& a, const SpilledFinding& b) {
+    return std::tie(a.group, a.ref.offset) < std::tie(b.group, b.ref.offset);
+  });
+  std::size_t unreadable = 0;
+  std::vector<Finding> group;
+  for (std::size_t i = 0; i < spilled.size();) {
+    group.clear();
+    std::size_t j = i;
+    for (; j < spilled.size() && spilled[j].group == spilled[i].group; ++j) {
+      const SpilledFinding& item = spilled[j];
+      if (item.deferred != 0 && replaced.count({item.session, item.deferred})) continue;
+      auto bytes = spool.get(item.ref);
+      auto finding = bytes ? decode_finding(*bytes) : std::nullopt;
+      if (!finding) {
+        ++unreadable;
+        continue;
+      }
+      auto it = std::find_if(checks_.begin(), checks_.end(), [&](const EnabledCheck& e) { return e.info->id == finding->check; });
+      if (it != checks_.end()) {
+        if (!it->check->revise(index, *finding)) continue;
+        apply_ladder(*finding, it->info->kind);
+      }
+      group.push_back(std::move(*finding));
     }
-    revised.push_back(std::move(finding));
+    i = j;
+    fold_causes(group, *catalogue_, options_.targets);
+    for (const auto& finding : group) result.findings.add(finding);
   }
-  result.findings = std::move(revised);
-  fold_causes(result.findings, *catalogue_, options_.targets);
+  if (unreadable > 0) {
+    result.findings.add(input_finding(kInvalidInputCheck, "-", Span{{1, 1}, {1, 1}},
+                                      fmt::format("{} findings could not be read back from the temporary file", unreadable)));
+  }
+  spilled = {};
+  result.findings.seal();
 
   result.summary.errors = result.summary.warnings = result.summary.notes = 0;
-  for (const auto& finding : result.findings) {
+  result.findings.for_each([&](const Finding& finding) {
     switch (finding.severity) {
       case Severity::Error: ++result.summary.errors; break;
       case Severity::Warning: ++result.summary.warnings; break;
       case Severity::Note: ++result.summary.notes; break;
     }
-  }
-  std::sort(result.findings.begin(), result.findings.end(), report_order);
+  });
   std::sort(result.workloads.begin(), result.workloads.end());
   std::sort(result.notices.begin(), result.notices.end());
   result.notices.erase(std::unique(result.notices.begin(), result.notices.end()), result.notices.end());
@@ -616,7 +680,7 @@ LintResult Linter::lint(const InputSet& inputs) const {
   const unsigned jobs = options_.jobs > 0 ? options_.jobs : std::max(1u, std::thread::hardware_concurrency());
   Spool spool;  // documents and ConfigMap entries kept for the second phase
   std::vector<std::unique_ptr<Session>> sessions;
-  sessions.push_back(std::make_unique<Session>(*this, spool));  // the reading thread's: files it cannot read
+  sessions.push_back(std::make_unique<Session>(*this, spool, 0));  // the reading thread's: files it cannot read
   Session& reader = *sessions.front();
   for (const auto& problem : inputs.problems) reader.file_problem(problem.display_path, problem.message, 1);
 
@@ -632,7 +696,7 @@ LintResult Linter::lint(const InputSet& inputs) const {
   if (jobs > 1) {
     queue.emplace(std::max<std::size_t>(8u << 20, options_.split.read_block_bytes * 2), job_bytes);
     for (unsigned i = 0; i < jobs; ++i) {
-      sessions.push_back(std::make_unique<Session>(*this, spool));
+      sessions.push_back(std::make_unique<Session>(*this, spool, static_cast<std::uint32_t>(sessions.size())));
       workers.emplace_back([&, session = sessions.back().get()] {
         while (auto job = queue->pop()) session->process(job->document, job->file, inputs.files[job->file].display_path);
       });
@@ -668,7 +732,7 @@ LintResult Linter::lint(const InputSet& inputs) const {
 LintResult Linter::lint_text(std::string_view text, const std::string& display_path) const {
   Spool spool;
   std::vector<std::unique_ptr<Session>> sessions;
-  sessions.push_back(std::make_unique<Session>(*this, spool));
+  sessions.push_back(std::make_unique<Session>(*this, spool, 0));
   Session& session = *sessions.front();
   session.count_file();
   auto problem = split_documents(text, options_.split, [&](RawDocument&& document) { session.process(document, 0, display_path); });

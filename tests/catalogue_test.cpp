@@ -137,7 +137,7 @@ TEST_CASE("posture checks never say more than review, on any target, for any inp
     for (const auto& [target, row] : info.targets) CHECK(row.verdict <= Verdict::Review);
     const LintResult result = test::lint_text(info.example_flagged, "example.yaml", "all", {info.id});
     REQUIRE_FALSE(result.findings.empty());
-    for (const auto& finding : result.findings) CHECK(finding.severity == Severity::Note);
+    for (const auto& finding : result.findings.all()) CHECK(finding.severity == Severity::Note);
   }
 }
 
@@ -173,7 +173,7 @@ TEST_CASE("the per-target table that --explain shows matches what the check comp
       auto listed = info.targets.find(target.name());
       if (listed == info.targets.end()) continue;
       Verdict computed = Verdict::Ready;
-      for (const auto& finding : result.findings) {
+      for (const auto& finding : result.findings.all()) {
         if (finding.check != info.id) continue;
         for (const auto& verdict : finding.targets) {
           if (verdict.target == target.name()) computed = std::max(computed, verdict.verdict);

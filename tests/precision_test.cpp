@@ -56,7 +56,7 @@ TEST_CASE("the adjudicated findings on the real corpus keep their verdicts", "[s
       results[key] = Linter::create(*Catalogue::builtin(), options)->lint(*inputs);
     }
     Verdict worst = Verdict::Ready;
-    for (const auto& finding : results[key].findings) {
+    for (const auto& finding : results[key].findings.all()) {
       if (finding.span.begin.line != row.line) continue;
       for (const auto& verdict : finding.targets) {
         const std::string& by = verdict.check.empty() ? finding.check : verdict.check;

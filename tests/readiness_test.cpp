@@ -29,7 +29,7 @@ LintResult lint_corpus(const std::string& path, const std::string& targets) {
 /// corpus file or folder.
 std::map<std::string, std::string> verdicts(const std::string& path, const std::string& check) {
   std::map<std::string, Verdict> worst;
-  for (const auto& finding : lint_corpus(path, "all").findings) {
+  for (const auto& finding : lint_corpus(path, "all").findings.all()) {
     for (const auto& target : finding.targets) {
       const std::string& by = target.check.empty() ? finding.check : target.check;
       if (by == check) worst[target.target] = std::max(worst[target.target], target.verdict);
@@ -53,7 +53,7 @@ void expect(const std::map<std::string, std::string>& got, const std::map<std::s
 /// Every finding above review on `targets` for the workloads in `path`, as "check file:line".
 std::vector<std::string> failing(const std::string& path, const std::string& targets, const std::string& object = {}) {
   std::vector<std::string> found;
-  for (const auto& finding : lint_corpus(path, targets).findings) {
+  for (const auto& finding : lint_corpus(path, targets).findings.all()) {
     if (finding.severity == Severity::Note) continue;
     if (!object.empty() && (!finding.object || finding.object->name != object)) continue;
     found.push_back(finding.check + " " + finding.file + ":" + std::to_string(finding.span.begin.line));
@@ -64,7 +64,7 @@ std::vector<std::string> failing(const std::string& path, const std::string& tar
 /// The finding of `check` (leading or folded in) at a line, and its worst verdict on `target`.
 Verdict verdict_at(const std::string& path, const std::string& target, std::uint32_t line, const std::string& check) {
   Verdict worst = Verdict::Ready;
-  for (const auto& finding : lint_corpus(path, target).findings) {
+  for (const auto& finding : lint_corpus(path, target).findings.all()) {
     if (finding.span.begin.line != line) continue;
     for (const auto& verdict : finding.targets) {
       const std::string& by = verdict.check.empty() ? finding.check : verdict.check;
@@ -226,7 +226,7 @@ TEST_CASE("FlexVolume users break where no plugin directory exists and need revi
 // Properties of the whole corpus.
 
 TEST_CASE("on the real corpus, posture alone never makes a warning or an error", "[shared]") {
-  for (const auto& finding : lint_corpus("", kDefaultTarget.data()).findings) {
+  for (const auto& finding : lint_corpus("", kDefaultTarget.data()).findings.all()) {
     if (finding.severity == Severity::Note || finding.check == "duplicate-key" || finding.check == "invalid-input") continue;
     INFO(finding.check << " " << finding.file << ":" << finding.span.begin.line);
     CHECK(finding.action != Action::Posture);
@@ -238,7 +238,7 @@ TEST_CASE("on the real corpus, posture alone never makes a warning or an error",
 
 TEST_CASE("on the real corpus, no object line carries two warnings or errors", "[shared]") {
   std::set<std::string> seen;
-  for (const auto& finding : lint_corpus("", kDefaultTarget.data()).findings) {
+  for (const auto& finding : lint_corpus("", kDefaultTarget.data()).findings.all()) {
     if (finding.severity == Severity::Note || !finding.object) continue;
     const std::string line = finding.file + ":" + std::to_string(finding.span.begin.line) + " " + finding.object->name;
     INFO(line << " " << finding.check);
@@ -249,7 +249,7 @@ TEST_CASE("on the real corpus, no object line carries two warnings or errors", "
 TEST_CASE("no verdict that rests on a guess says breaks", "[shared]") {
   const LintResult result = lint_corpus("", "all");
   std::size_t breaks = 0;
-  for (const auto& finding : result.findings) {
+  for (const auto& finding : result.findings.all()) {
     for (const auto& target : finding.targets) {
       if (target.verdict != Verdict::Breaks) continue;
       ++breaks;

@@ -120,13 +120,13 @@ LintResult lint_text(const std::string& text, const std::string& display_path, c
 
 std::vector<std::string> check_ids(const LintResult& result) {
   std::vector<std::string> ids;
-  for (const auto& finding : result.findings) ids.push_back(finding.check);
+  for (const auto& finding : result.findings.all()) ids.push_back(finding.check);
   return ids;
 }
 
 std::vector<std::string> observed_checks(const LintResult& result) {
   std::vector<std::string> ids;
-  for (const auto& finding : result.findings) {
+  for (const auto& finding : result.findings.all()) {
     ids.push_back(finding.check);
     for (const auto& related : finding.related) ids.push_back(related.check);
   }

@@ -16,6 +16,7 @@
 #include "immutalint/finding.hpp"
 #include "immutalint/inputs.hpp"
 #include "immutalint/result.hpp"
+#include "immutalint/finding_store.hpp"
 #include "immutalint/spool.hpp"
 #include "immutalint/target.hpp"
 #include "immutalint/yaml_parse.hpp"
@@ -31,6 +32,9 @@ struct LintOptions {
   std::vector<const Target*> targets;
   SplitLimits split;
   ParseLimits parse;
+  /// Keep the list of workloads checked (LintResult::workloads), which only the readiness
+  /// matrix needs; without it memory does not grow with the number of workloads.
+  bool list_workloads = true;
 };
 
 /// Counts for the closing summary.
@@ -58,7 +62,7 @@ struct WorkloadRef {
 
 /// Findings in report order, the workloads checked, and the summary.
 struct LintResult {
-  std::vector<Finding> findings;
+  FindingStore findings;  ///< in report order, in a temporary file
   std::vector<WorkloadRef> workloads;  ///< in file and line order
   std::vector<std::string> targets;    ///< names of the targets judged, in profile order
   Summary summary;

@@ -99,6 +99,9 @@ int run(const immutalint::cli::CliOptions& options, const immutalint::Catalogue&
   lint_options.jobs = options.jobs;
   for (const auto& id : options.only) lint_options.only.push_back(current_id(catalogue, id));
   for (const auto& id : options.disabled) lint_options.disabled.push_back(current_id(catalogue, id));
+  // Only the readiness matrix lists every workload.
+  lint_options.list_workloads = options.format.starts_with("matrix");
+  for (const auto& report : options.reports) lint_options.list_workloads |= report.first.starts_with("matrix");
   lint_options.split.max_document_bytes = static_cast<std::size_t>(options.max_document_mib) << 20;
   auto selected = targets.select(options.target);
   if (!selected) return usage_error(selected.error().message);
@@ -113,7 +116,15 @@ int run(const immutalint::cli::CliOptions& options, const immutalint::Catalogue&
 
   LintResult result = linter->lint(*inputs);
   for (const auto& notice : result.notices) warn(notice);
-  if (!charts->empty()) map_findings_to_templates(result.findings, *charts);
+  if (!charts->empty()) {
+    // Rendered charts are small: their findings are mapped onto the templates in memory.
+    std::vector<Finding> findings = result.findings.all();
+    map_findings_to_templates(findings, *charts);
+    FindingStore mapped;
+    for (const auto& finding : findings) mapped.add(finding);
+    mapped.seal();
+    result.findings = std::move(mapped);
+  }
 
   ReportOptions report_options;
   report_options.sarif_root = options.sarif_root;
@@ -130,10 +141,10 @@ int run(const immutalint::cli::CliOptions& options, const immutalint::Catalogue&
 
   if (options.fail_on == "never") return kExitClean;
   const Severity threshold = *parse_severity(options.fail_on);
-  for (const auto& finding : result.findings) {
-    if (finding.severity >= threshold) return kExitFindings;
-  }
-  return kExitClean;
+  const Summary& summary = result.summary;
+  const std::size_t at_or_above = summary.errors + (threshold <= Severity::Warning ? summary.warnings : 0) +
+                                  (threshold <= Severity::Note ? summary.notes : 0);
+  return at_or_above > 0 ? kExitFindings : kExitClean;
 }
 
 }  // namespace

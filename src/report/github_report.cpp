@@ -22,14 +22,14 @@ std::string_view command_of(Severity severity) {
 }  // namespace
 
 void write_github_report(std::ostream& out, const LintResult& result) {
-  for (const auto& finding : result.findings) {
+  result.findings.for_each([&](const Finding& finding) {
     std::string message = finding.message;
     if (finding.object) message += fmt::format(" (in {})", finding.object->describe());
     fmt::print(out, "::{} file={},line={},col={},endLine={},endColumn={},title={}::{}\n", command_of(finding.severity),
                escape::github_property(finding.file), finding.span.begin.line, finding.span.begin.column,
                finding.span.end.line, finding.span.end.column, escape::github_property("immutalint " + finding.check),
                escape::github_data(message));
-  }
+  });
 }
 
 }  // namespace immutalint

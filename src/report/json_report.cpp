@@ -3,6 +3,7 @@
 
 #include "immutalint/report.hpp"
 #include "report/escape.hpp"
+#include "report/json_stream.hpp"
 
 namespace immutalint {
 
@@ -81,18 +82,30 @@ Json finding_json(const Finding& finding) {
 }  // namespace
 
 void write_json_report(std::ostream& out, const LintResult& result) {
-  Json report;
-  report["tool"] = {{"name", kToolName}, {"version", kToolVersion}};
-  report["targets"] = result.targets;
-  report["findings"] = Json::array();
-  for (const auto& finding : result.findings) report["findings"].push_back(finding_json(finding));
-  const Summary& s = result.summary;
-  report["summary"] = {{"files", s.files},         {"documents", s.documents}, {"objects", s.objects},
-                       {"workloads", s.workloads}, {"skipped", s.skipped},     {"suppressed", s.suppressed},
-                       {"error", s.errors},        {"warning", s.warnings},    {"note", s.notes}};
+  // The findings are written as they are read back, so that memory does not grow with them; the
+  // rest is laid out around them as one dump of the whole report would.
+  Json head;
+  head["tool"] = {{"name", kToolName}, {"version", kToolVersion}};
+  head["targets"] = result.targets;
   // JSON is UTF-8: bytes from the input that are not are replaced, and the report says so.
-  if (escape::utf8_strings(report)) report["notes"] = Json::array({escape::kReplacedNote});
-  out << report.dump(2) << '\n';
+  bool replaced = escape::utf8_strings(head);
+  const std::string head_text = head.dump(2);
+  out << std::string_view(head_text).substr(0, head_text.size() - 2) << ",\n  \"findings\": ";  // without "\n}"
+  JsonArrayWriter findings(out, 2);
+  result.findings.for_each([&](const Finding& finding) {
+    Json j = finding_json(finding);
+    replaced = escape::utf8_strings(j) || replaced;
+    findings.add(j);
+  });
+  findings.close();
+  const Summary& s = result.summary;
+  Json tail;
+  tail["summary"] = {{"files", s.files},         {"documents", s.documents}, {"objects", s.objects},
+                     {"workloads", s.workloads}, {"skipped", s.skipped},     {"suppressed", s.suppressed},
+                     {"error", s.errors},        {"warning", s.warnings},    {"note", s.notes}};
+  if (replaced) tail["notes"] = Json::array({escape::kReplacedNote});
+  const std::string tail_text = tail.dump(2);
+  out << ",\n" << std::string_view(tail_text).substr(2) << '\n';  // without "{\n"
 }
 
 void write_check_list_json(std::ostream& out, const Catalogue& catalogue) {

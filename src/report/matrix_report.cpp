@@ -47,8 +47,8 @@ std::string workload_text(const WorkloadRef& workload) {
 
 void write_matrix_report(std::ostream& out, const LintResult& result, bool markdown) {
   std::map<WorkloadKey, std::map<std::string, Cell>> cells;
-  for (const auto& finding : result.findings) {
-    if (!finding.object) continue;
+  result.findings.for_each([&](const Finding& finding) {
+    if (!finding.object) return;
     const std::string& file = finding.rendered ? finding.rendered->file : finding.file;
     auto& row = cells[key_of(file, *finding.object)];
     for (const auto& target : finding.targets) {
@@ -63,7 +63,7 @@ void write_matrix_report(std::ostream& out, const LintResult& result, bool markd
         cell.check = target.check.empty() ? finding.check : target.check;
       }
     }
-  }
+  });
 
   std::vector<std::vector<std::string>> rows;
   std::map<std::string, std::map<Verdict, std::size_t>> totals;

@@ -10,6 +10,7 @@
 #include "immutalint/check.hpp"
 #include "immutalint/report.hpp"
 #include "report/escape.hpp"
+#include "report/json_stream.hpp"
 
 namespace immutalint {
 
@@ -174,18 +175,10 @@ void write_sarif_report(std::ostream& out, const LintResult& result, const Catal
     return sarif_artifact_uri(file, options.sarif_root).value_or(percent_encode(file));
   };
 
-  Json results = Json::array();
-  Json notifications = Json::array();
+  // One result per finding, up to what GitHub accepts.
   std::map<std::string, int> occurrences;
-  for (const auto& finding : result.findings) {
+  auto result_json = [&](const Finding& finding) {
     const std::string uri = uri_of(finding.file);
-    if (finding.check == kInvalidInputCheck) {
-      notifications.push_back({{"level", "error"},
-                               {"message", {{"text", fmt::format("{}: {}", finding.file, finding.message)}}},
-                               {"locations", {{{"physicalLocation", physical_location(uri, finding.span)}}}},
-                               {"descriptor", {{"id", finding.check}}}});
-    }
-    if (results.size() == kMaxResults) continue;
     const std::string identity = identity_of(finding, uri);
     const std::string hash = fmt::format("{:016x}", fnv1a(identity));
     Json entry;
@@ -230,8 +223,28 @@ void write_sarif_report(std::ostream& out, const LintResult& result, const Catal
       properties["targets"].push_back(std::move(verdict));
     }
     if (!properties.empty()) entry["properties"] = std::move(properties);
-    results.push_back(std::move(entry));
-  }
+    return entry;
+  };
+
+  // The results are written as they are read back, so that memory does not grow with them. What
+  // comes before them in the log (notifications about input errors, and whether any text had to
+  // be made valid UTF-8) needs a first pass.
+  Json notifications = Json::array();
+  bool replaced = false;
+  std::size_t included = 0;
+  result.findings.for_each([&](const Finding& finding) {
+    if (finding.check == kInvalidInputCheck) {
+      notifications.push_back({{"level", "error"},
+                               {"message", {{"text", fmt::format("{}: {}", finding.file, finding.message)}}},
+                               {"locations", {{{"physicalLocation", physical_location(uri_of(finding.file), finding.span)}}}},
+                               {"descriptor", {{"id", finding.check}}}});
+    }
+    if (included == kMaxResults) return;
+    ++included;
+    Json entry = result_json(finding);
+    replaced = escape::utf8_strings(entry) || replaced;
+  });
+  occurrences.clear();
   if (result.findings.size() > kMaxResults) {
     notifications.push_back(
         {{"level", "warning"},
@@ -259,10 +272,10 @@ void write_sarif_report(std::ostream& out, const LintResult& result, const Catal
     run["automationDetails"] = {{"id", id}};
   }
   run["columnKind"] = "unicodeCodePoints";
-  run["results"] = std::move(results);
 
   // SARIF is UTF-8: bytes from the input that are not are replaced, and a notification says so.
-  if (escape::utf8_strings(run)) {
+  replaced = escape::utf8_strings(run) || replaced;
+  if (replaced) {
     run["invocations"][0]["toolExecutionNotifications"].push_back(
         {{"level", "note"}, {"message", {{"text", escape::kReplacedNote}}}});
   }
@@ -270,7 +283,22 @@ void write_sarif_report(std::ostream& out, const LintResult& result, const Catal
   log["$schema"] = kSchemaUri;
   log["version"] = "2.1.0";
   log["runs"] = Json::array({std::move(run)});
-  out << log.dump(2) << '\n';
+  // The log so far ends with the run's last member and the closing brackets; "results" goes
+  // after that member, laid out as a dump of the whole log would lay it out.
+  const std::string text = log.dump(2);
+  const std::string run_end = "\n    }\n  ]\n}";
+  out << std::string_view(text).substr(0, text.size() - run_end.size()) << ",\n      \"results\": ";
+  included = 0;
+  JsonArrayWriter results(out, 6);
+  result.findings.for_each([&](const Finding& finding) {
+    if (included == kMaxResults) return;
+    ++included;
+    Json entry = result_json(finding);
+    escape::utf8_strings(entry);
+    results.add(entry);
+  });
+  results.close();
+  out << run_end << '\n';
 }
 
 }  // namespace immutalint

@@ -118,7 +118,7 @@ void print_context(std::ostream& out, std::string_view line) { fmt::print(out, "
 void write_text_report(std::ostream& out, const LintResult& result, bool color) {
   // With only the default profile every finding is about it; otherwise say which targets each affects.
   const bool name_targets = !(result.targets.size() == 1 && result.targets[0] == kDefaultTarget);
-  for (const auto& finding : result.findings) {
+  result.findings.for_each([&](const Finding& finding) {
     const std::string severity(to_string(finding.severity));
     fmt::print(out, "{}:{}:{}: {}{}{}: {} {}[{}]{}\n", line_start(finding.file), finding.span.begin.line,
                finding.span.begin.column, color ? color_of(finding.severity) : "", severity, color ? kReset : "",
@@ -150,7 +150,7 @@ void write_text_report(std::ostream& out, const LintResult& result, bool color) 
       print_context(out, fmt::format("rendered at {}:{}:{}", finding.rendered->file, finding.rendered->span.begin.line,
                                      finding.rendered->span.begin.column));
     }
-  }
+  });
   const Summary& s = result.summary;
   std::string findings = s.errors + s.warnings + s.notes == 0
                              ? std::string("no findings")

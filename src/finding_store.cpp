@@ -1,0 +1,280 @@
+// Findings in a temporary file, in report order, with a small key each in memory.
+#include "immutalint/finding_store.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <unordered_map>
+
+namespace immutalint {
+
+namespace {
+
+// The encoding is private to one run: fixed-width little-endian numbers and length-prefixed
+// strings, in the order of the fields below. Nothing reads it but decode_finding.
+class Encoder {
+ public:
+  void number(std::uint32_t value) {
+    for (int shift = 0; shift < 32; shift += 8) out_.push_back(static_cast<char>((value >> shift) & 0xFF));
+  }
+  void text(const std::string& value) {
+    number(static_cast<std::uint32_t>(value.size()));
+    out_ += value;
+  }
+  void span(const Span& value) {
+    for (std::uint32_t n : {value.begin.line, value.begin.column, value.end.line, value.end.column}) number(n);
+  }
+  void place(const Place& value) {
+    text(value.file);
+    span(value.span);
+    text(value.field);
+  }
+  std::string take() { return std::move(out_); }
+
+ private:
+  std::string out_;
+};
+
+class Decoder {
+ public:
+  explicit Decoder(std::string_view in) : in_(in) {}
+  bool ok() const { return ok_; }
+  bool done() const { return ok_ && at_ == in_.size(); }
+
+  std::uint32_t number() {
+    if (!ok_ || in_.size() - at_ < 4) return fail();
+    std::uint32_t value = 0;
+    for (int i = 0; i < 4; ++i) value |= static_cast<std::uint32_t>(static_cast<unsigned char>(in_[at_ + i])) << (8 * i);
+    at_ += 4;
+    return value;
+  }
+  std::string text() {
+    const std::uint32_t size = number();
+    if (!ok_ || in_.size() - at_ < size) return fail(), std::string();
+    std::string value(in_.substr(at_, size));
+    at_ += size;
+    return value;
+  }
+  Span span() {
+    Span value;
+    value.begin.line = number();
+    value.begin.column = number();
+    value.end.line = number();
+    value.end.column = number();
+    return value;
+  }
+  Place place() {
+    Place value;
+    value.file = text();
+    value.span = span();
+    value.field = text();
+    return value;
+  }
+  /// An enum stored as its number; out of range marks the bytes damaged.
+  template <typename Enum>
+  Enum choice(Enum last) {
+    const std::uint32_t value = number();
+    if (value > static_cast<std::uint32_t>(last)) return fail(), Enum{};
+    return static_cast<Enum>(value);
+  }
+  /// A count of items that each take at least `min_bytes`: a damaged count cannot ask for more
+  /// than the bytes left.
+  std::uint32_t count(std::size_t min_bytes) {
+    const std::uint32_t value = number();
+    if (ok_ && value > (in_.size() - at_) / min_bytes) return fail();
+    return value;
+  }
+
+ private:
+  std::uint32_t fail() {
+    ok_ = false;
+    return 0;
+  }
+  std::string_view in_;
+  std::size_t at_ = 0;
+  bool ok_ = true;
+};
+
+}  // namespace
+
+std::string encode_finding(const Finding& finding) {
+  Encoder out;
+  out.text(finding.check);
+  out.number(static_cast<std::uint32_t>(finding.severity));
+  out.text(finding.message);
+  out.text(finding.file);
+  out.span(finding.span);
+  out.number(finding.object ? 1 : 0);
+  if (finding.object) {
+    out.text(finding.object->api_version);
+    out.text(finding.object->kind);
+    out.text(finding.object->namespace_);
+    out.text(finding.object->name);
+  }
+  out.text(finding.container);
+  out.text(finding.field);
+  out.text(finding.source);
+  out.number(finding.rendered ? 1 : 0);
+  if (finding.rendered) {
+    out.text(finding.rendered->file);
+    out.span(finding.rendered->span);
+  }
+  out.number(static_cast<std::uint32_t>(finding.targets.size()));
+  for (const auto& target : finding.targets) {
+    out.text(target.target);
+    out.number(static_cast<std::uint32_t>(target.verdict));
+    out.text(target.why);
+    out.text(target.source);
+    out.number(static_cast<std::uint32_t>(target.confidence));
+    out.text(target.check);
+  }
+  out.number(static_cast<std::uint32_t>(finding.action));
+  out.number(static_cast<std::uint32_t>(finding.evidence.size()));
+  for (const auto& item : finding.evidence) {
+    out.text(item.text);
+    out.place(item.place);
+  }
+  out.number(static_cast<std::uint32_t>(finding.related.size()));
+  for (const auto& related : finding.related) {
+    out.text(related.check);
+    out.number(static_cast<std::uint32_t>(related.verdict));
+    out.text(related.message);
+    out.place(related.place);
+  }
+  out.text(finding.cause);
+  return out.take();
+}
+
+std::optional<Finding> decode_finding(std::string_view bytes) {
+  Decoder in(bytes);
+  Finding finding;
+  finding.check = in.text();
+  finding.severity = in.choice(Severity::Error);
+  finding.message = in.text();
+  finding.file = in.text();
+  finding.span = in.span();
+  if (in.number() == 1) {
+    ObjectRef object;
+    object.api_version = in.text();
+    object.kind = in.text();
+    object.namespace_ = in.text();
+    object.name = in.text();
+    finding.object = std::move(object);
+  }
+  finding.container = in.text();
+  finding.field = in.text();
+  finding.source = in.text();
+  if (in.number() == 1) {
+    RenderedLocation rendered;
+    rendered.file = in.text();
+    rendered.span = in.span();
+    finding.rendered = std::move(rendered);
+  }
+  for (std::uint32_t n = in.count(24); n > 0 && in.ok(); --n) {
+    TargetVerdict target;
+    target.target = in.text();
+    target.verdict = in.choice(Verdict::Breaks);
+    target.why = in.text();
+    target.source = in.text();
+    target.confidence = in.choice(Confidence::Documented);
+    target.check = in.text();
+    finding.targets.push_back(std::move(target));
+  }
+  finding.action = in.choice(Action::Installs);
+  for (std::uint32_t n = in.count(28); n > 0 && in.ok(); --n) {
+    EvidenceItem item;
+    item.text = in.text();
+    item.place = in.place();
+    finding.evidence.push_back(std::move(item));
+  }
+  for (std::uint32_t n = in.count(36); n > 0 && in.ok(); --n) {
+    RelatedObservation related;
+    related.check = in.text();
+    related.verdict = in.choice(Verdict::Breaks);
+    related.message = in.text();
+    related.place = in.place();
+    finding.related.push_back(std::move(related));
+  }
+  finding.cause = in.text();
+  if (!in.done()) return std::nullopt;
+  return finding;
+}
+
+FindingStore::FindingStore() : spool_(std::make_unique<Spool>()) {}
+FindingStore::FindingStore(FindingStore&&) noexcept = default;
+FindingStore& FindingStore::operator=(FindingStore&&) noexcept = default;
+FindingStore::~FindingStore() = default;
+
+std::uint32_t FindingStore::intern(std::deque<std::string>& names, std::unordered_map<std::string_view, std::uint32_t>& index,
+                                   const std::string& name) {
+  if (auto it = index.find(name); it != index.end()) return it->second;
+  names.push_back(name);
+  const auto id = static_cast<std::uint32_t>(names.size() - 1);
+  index.emplace(names.back(), id);
+  return id;
+}
+
+void FindingStore::add(const Finding& finding) {
+  Key key;
+  key.file = intern(files_, file_index_, finding.file);
+  key.check = intern(checks_, check_index_, finding.check);
+  key.span = finding.span;
+  key.ref = spool_->put(encode_finding(finding));
+  keys_.push_back(key);
+  sealed_ = false;
+}
+
+std::optional<Finding> FindingStore::read(const Key& key) const {
+  auto bytes = spool_->get(key.ref);
+  if (!bytes) return std::nullopt;
+  return decode_finding(*bytes);
+}
+
+void FindingStore::seal() {
+  if (sealed_) return;
+  // Rank file names and check ids once, so that sorting compares numbers.
+  auto ranks = [](const std::deque<std::string>& names) {
+    std::vector<std::uint32_t> order(names.size());
+    for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return names[a] < names[b]; });
+    std::vector<std::uint32_t> rank(names.size());
+    for (std::uint32_t i = 0; i < order.size(); ++i) rank[order[i]] = i;
+    return rank;
+  };
+  const auto file_rank = ranks(files_);
+  const auto check_rank = ranks(checks_);
+  std::sort(keys_.begin(), keys_.end(), [&](const Key& a, const Key& b) {
+    const auto head = [&](const Key& k) { return std::make_tuple(file_rank[k.file], k.span.begin, check_rank[k.check], k.span.end); };
+    if (head(a) != head(b)) return head(a) < head(b);
+    // The same place and check: the remaining fields decide, as report_order says, and what is
+    // left, byte for byte, so that the order never depends on the order of adding.
+    const auto bytes_a = spool_->get(a.ref);
+    const auto bytes_b = spool_->get(b.ref);
+    if (!bytes_a || !bytes_b) return bytes_b.has_value() && !bytes_a.has_value();
+    const auto fa = decode_finding(*bytes_a);
+    const auto fb = decode_finding(*bytes_b);
+    if (fa && fb && report_order(*fa, *fb)) return true;
+    if (fa && fb && report_order(*fb, *fa)) return false;
+    return *bytes_a < *bytes_b;
+  });
+  sealed_ = true;
+}
+
+void FindingStore::for_each(const std::function<void(const Finding&)>& visit) const {
+  for (const auto& key : keys_) {
+    auto finding = read(key);
+    if (!finding) {
+      ++unreadable_;
+      continue;
+    }
+    visit(*finding);
+  }
+}
+
+std::vector<Finding> FindingStore::all() const {
+  std::vector<Finding> findings;
+  findings.reserve(keys_.size());
+  for_each([&](const Finding& finding) { findings.push_back(finding); });
+  return findings;
+}
+
+}  // namespace immutalint
