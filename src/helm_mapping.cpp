@@ -1,11 +1,19 @@
 // Maps findings on `helm template` output back to the chart's template files.
 #include "immutalint/helm_mapping.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <array>
+#include <cerrno>
 #include <filesystem>
-#include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
+#include <string_view>
+#include <system_error>
 
 #include <fmt/format.h>
 
@@ -17,19 +25,99 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::optional<std::string> read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+/// Templates and Chart.yaml files are far smaller than this; a larger file is not read.
+constexpr std::size_t kMaxChartFileBytes = 8u << 20;
+
+/// Closes a file descriptor when it goes out of scope.
+struct FileDescriptor {
+  int fd;
+  explicit FileDescriptor(int descriptor) : fd(descriptor) {}
+  ~FileDescriptor() {
+    if (fd >= 0) ::close(fd);
+  }
+  FileDescriptor(const FileDescriptor&) = delete;
+  FileDescriptor& operator=(const FileDescriptor&) = delete;
+};
+
+/// A file of a chart: its text, or why it was refused. Neither is set when the file does not
+/// exist or cannot be opened: then there is simply nothing to map onto.
+struct ChartFile {
+  std::optional<std::string> text;
+  std::string refusal;
+};
+
+/// `text` with control bytes and bytes outside ASCII written as \xNN, so that a message can
+/// quote a path taken from the input whatever bytes it holds.
+std::string printable(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte >= 0x7f) {
+      out += fmt::format("\\x{:02X}", byte);
+    } else {
+      out += c;
+    }
+  }
+  return out;
 }
 
-/// The `name` in a Chart.yaml.
-std::optional<std::string> chart_name(const fs::path& dir) {
-  auto text = read_text(dir / "Chart.yaml");
-  if (!text) return std::nullopt;
-  auto documents = parse_yaml_documents(*text, 1);
+/// Reads a regular file of at most kMaxChartFileBytes. Opening does not block (a FIFO would
+/// wait for a writer), and the type is checked on the opened file, not on its name.
+ChartFile read_regular_file(const fs::path& path) {
+  const FileDescriptor file(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
+  if (file.fd < 0) return {};
+  struct stat info {};
+  if (::fstat(file.fd, &info) != 0) return {};
+  if (!S_ISREG(info.st_mode)) {
+    return {std::nullopt, fmt::format("{} is not a regular file", printable(path.generic_string()))};
+  }
+  const auto too_large = [&] {
+    return ChartFile{std::nullopt, fmt::format("{} is larger than {} MiB", printable(path.generic_string()),
+                                               kMaxChartFileBytes >> 20)};
+  };
+  if (static_cast<std::uintmax_t>(info.st_size) > kMaxChartFileBytes) return too_large();
+  std::string text;
+  std::array<char, std::size_t{64} << 10> buffer{};
+  for (;;) {
+    const ssize_t got = ::read(file.fd, buffer.data(), buffer.size());
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) return {};
+    if (got == 0) break;
+    text.append(buffer.data(), static_cast<std::size_t>(got));
+    if (text.size() > kMaxChartFileBytes) return too_large();  // it grew since fstat
+  }
+  return {std::move(text), {}};
+}
+
+/// True when `path` is `root` or lies under it; both are canonical.
+bool is_within(const fs::path& root, const fs::path& path) {
+  return std::mismatch(root.begin(), root.end(), path.begin(), path.end()).first == root.end();
+}
+
+/// Reads `relative`, a path written in the input, under `dir`, which lies under the chart
+/// `root`. Absolute paths, `..` and symbolic links that lead out of `root` are refused, so a
+/// `# Source:` comment cannot make the tool read anything but the chart's own files.
+ChartFile read_chart_file(const fs::path& root, const fs::path& dir, std::string_view relative) {
+  if (relative.empty()) return {std::nullopt, "it names no file"};
+  if (relative.find('\0') != std::string_view::npos) return {std::nullopt, "it holds a NUL byte"};
+  const fs::path path(relative);
+  if (path.has_root_path()) return {std::nullopt, "it is an absolute path, outside the chart"};
+  for (const auto& part : path) {
+    if (part.native() == "..") return {std::nullopt, "it climbs out of the chart with .."};
+  }
+  std::error_code ec;
+  const fs::path resolved = fs::weakly_canonical(dir / path, ec);
+  if (ec) return {};
+  if (!is_within(root, resolved)) {
+    return {std::nullopt,
+            fmt::format("a symbolic link leads it out of the chart, to {}", printable(resolved.generic_string()))};
+  }
+  return read_regular_file(resolved);
+}
+
+/// The `name` in the text of a Chart.yaml.
+std::optional<std::string> name_in_chart_file(const std::string& text) {
+  auto documents = parse_yaml_documents(text, 1);
   if (documents.empty() || documents[0].error) return std::nullopt;
   const YamlTree& tree = documents[0].tree;
   auto name = tree.scalar(tree.get(tree.root(), "name"));
@@ -37,16 +125,29 @@ std::optional<std::string> chart_name(const fs::path& dir) {
   return std::string(*name);
 }
 
-void add_chart(const fs::path& dir, const std::string& prefix, std::vector<HelmChartDir>& out) {
-  out.push_back({prefix, dir.generic_string()});
+/// The `name` in DIR/Chart.yaml, read under the chart `root`.
+std::optional<std::string> chart_name(const fs::path& root, const fs::path& dir) {
+  auto file = read_chart_file(root, dir, "Chart.yaml");
+  if (!file.text) return std::nullopt;
+  return name_in_chart_file(*file.text);
+}
+
+/// Adds the chart in `dir` and its subcharts. A subchart directory that a symbolic link leads
+/// out of `root`, or back into a chart already added (a loop), is left out.
+void add_chart(const fs::path& root, const fs::path& dir, const std::string& prefix, std::vector<HelmChartDir>& out,
+               std::set<fs::path>& visited) {
   std::error_code ec;
+  const fs::path resolved = fs::canonical(dir, ec);
+  if (ec || !is_within(root, resolved) || !visited.insert(resolved).second) return;
+  out.push_back({prefix, dir.generic_string(), root.generic_string()});
   std::vector<fs::path> subcharts;
-  for (const auto& entry : fs::directory_iterator(dir / "charts", ec)) {
-    if (entry.is_directory()) subcharts.push_back(entry.path());
+  for (fs::directory_iterator it(dir / "charts", ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    std::error_code type_ec;
+    if (it->is_directory(type_ec)) subcharts.push_back(it->path());
   }
   std::sort(subcharts.begin(), subcharts.end());
   for (const auto& sub : subcharts) {
-    if (auto name = chart_name(sub)) add_chart(sub, prefix + "charts/" + *name + "/", out);
+    if (auto name = chart_name(root, sub)) add_chart(root, sub, prefix + "charts/" + *name + "/", out, visited);
   }
 }
 
@@ -119,11 +220,19 @@ std::optional<std::pair<std::string, std::size_t>> key_of_line(std::string_view 
 Result<std::vector<HelmChartDir>> load_helm_charts(const std::vector<std::string>& dirs) {
   std::vector<HelmChartDir> charts;
   for (const auto& dir : dirs) {
-    auto name = chart_name(dir);
+    std::error_code ec;
+    const fs::path root = fs::canonical(dir, ec);
+    if (ec) return Error{fmt::format("--helm-chart {}: {}", dir, ec.message())};
+    auto file = read_chart_file(root, dir, "Chart.yaml");
+    if (!file.refusal.empty()) {
+      return Error{fmt::format("--helm-chart {}: Chart.yaml is not read: {}", dir, file.refusal)};
+    }
+    auto name = file.text ? name_in_chart_file(*file.text) : std::nullopt;
     if (!name) return Error{fmt::format("--helm-chart {}: no Chart.yaml with a name in that directory", dir)};
     std::string clean = dir;
     while (clean.size() > 1 && clean.back() == '/') clean.pop_back();
-    add_chart(clean, *name + "/", charts);
+    std::set<fs::path> visited;
+    add_chart(root, clean, *name + "/", charts, visited);
   }
   // Longest prefix first, so that a subchart wins over its parent.
   std::stable_sort(charts.begin(), charts.end(),
@@ -200,26 +309,43 @@ const TemplateKeyLine* best_template_line(const std::vector<TemplateKeyLine>& li
   return best;
 }
 
-void map_findings_to_templates(std::vector<Finding>& findings, const std::vector<HelmChartDir>& charts) {
-  std::map<std::string, std::optional<std::vector<TemplateKeyLine>>> templates;  // read once per file
+std::vector<TemplateRefusal> map_findings_to_templates(std::vector<Finding>& findings,
+                                                       const std::vector<HelmChartDir>& charts) {
+  struct Template {
+    std::string path;  // as reports name it: the chart directory as given, then the source's path
+    std::optional<std::vector<TemplateKeyLine>> lines;
+  };
+  std::map<std::string, Template> templates;  // by `# Source:` path, each read once
+  std::vector<TemplateRefusal> refusals;
   for (auto& finding : findings) {
     if (finding.source.empty() || finding.field.empty()) continue;
     auto chart = std::find_if(charts.begin(), charts.end(),
                               [&](const HelmChartDir& c) { return finding.source.starts_with(c.prefix); });
     if (chart == charts.end()) continue;
-    const std::string path = (fs::path(chart->dir) / finding.source.substr(chart->prefix.size())).generic_string();
-    auto [it, fresh] = templates.try_emplace(path);
+    auto [it, fresh] = templates.try_emplace(finding.source);
+    Template& found = it->second;
     if (fresh) {
-      if (auto text = read_text(path)) it->second = template_key_lines(*text);
+      const std::string_view relative = std::string_view(finding.source).substr(chart->prefix.size());
+      ChartFile file = read_chart_file(chart->root, chart->dir, relative);
+      if (file.text) {
+        found.path = (fs::path(chart->dir) / relative).generic_string();
+        found.lines = template_key_lines(*file.text);
+      } else if (!file.refusal.empty()) {
+        refusals.push_back({finding.source, finding.file, finding.span,
+                            fmt::format("the template named by `# Source: {}` is not read: {}; findings from it stay "
+                                        "on the rendered output",
+                                        printable(finding.source), file.refusal)});
+      }
     }
-    if (!it->second) continue;
-    const TemplateKeyLine* line = best_template_line(*it->second, finding.field);
+    if (!found.lines) continue;
+    const TemplateKeyLine* line = best_template_line(*found.lines, finding.field);
     if (!line) continue;
     finding.rendered = RenderedLocation{finding.file, finding.span};
-    finding.file = path;
+    finding.file = found.path;
     finding.span = Span{{line->line, line->column}, {line->line, line->end_column}};
   }
   std::sort(findings.begin(), findings.end(), report_order);
+  return refusals;
 }
 
 }  // namespace immutalint

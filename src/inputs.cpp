@@ -1,7 +1,9 @@
 // Stage 1: walks PATH arguments into the ordered list of files to lint.
 #include "immutalint/inputs.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -10,6 +12,8 @@
 #include <set>
 #include <system_error>
 #include <utility>
+
+#include <fmt/format.h>
 
 namespace immutalint {
 
@@ -25,6 +29,22 @@ bool ends_with(std::string_view text, std::string_view suffix) {
 std::string display_form(std::string path) {
   while (path.size() > 2 && path.starts_with("./")) path.erase(0, 2);
   return path;
+}
+
+/// Why a path that is neither a regular file nor a directory is not read: reading a FIFO, a
+/// terminal or a device blocks or never ends.
+std::string not_a_file_message(mode_t mode) {
+  std::string_view what = "a special file";
+  if (S_ISFIFO(mode)) {
+    what = "a FIFO (named pipe)";
+  } else if (S_ISCHR(mode)) {
+    what = "a character device";
+  } else if (S_ISBLK(mode)) {
+    what = "a block device";
+  } else if (S_ISSOCK(mode)) {
+    what = "a socket";
+  }
+  return fmt::format("not a regular file but {}; it was not read (pipe it to standard input, -, instead)", what);
 }
 
 std::string join(const std::string& dir, const std::string& name) {
@@ -71,8 +91,12 @@ class DirectoryWalker {
       }
       if (S_ISDIR(entry.st_mode)) {
         if (!name.starts_with(".")) walk(path);
-      } else if (S_ISREG(entry.st_mode) && is_manifest_file_name(name)) {
-        out_.files.push_back({display_form(path), path});
+      } else if (is_manifest_file_name(name)) {
+        if (S_ISREG(entry.st_mode)) {
+          out_.files.push_back({display_form(path), path});
+        } else {
+          out_.problems.push_back({display_form(path), not_a_file_message(entry.st_mode)});
+        }
       }
     }
   }
@@ -105,8 +129,10 @@ Result<InputSet> collect_inputs(const std::vector<std::string>& paths, std::stri
     }
     if (S_ISDIR(info.st_mode)) {
       walker.walk(path);
-    } else {
+    } else if (S_ISREG(info.st_mode)) {
       set.files.push_back({display_form(path), path});
+    } else {
+      set.problems.push_back({display_form(path), not_a_file_message(info.st_mode)});
     }
   }
   std::stable_sort(set.files.begin(), set.files.end(),
@@ -117,6 +143,25 @@ Result<InputSet> collect_inputs(const std::vector<std::string>& paths, std::stri
   std::sort(set.problems.begin(), set.problems.end(),
             [](const InputProblem& a, const InputProblem& b) { return a.display_path < b.display_path; });
   return set;
+}
+
+Result<int> open_input_file(const InputFile& file) {
+  if (file.is_stdin()) return STDIN_FILENO;
+  // O_NONBLOCK: should a FIFO have taken the file's place since it was collected, opening it
+  // must not wait for a writer. Regular files ignore the flag.
+  const int fd = ::open(file.fs_path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  if (fd < 0) return Error{fmt::format("cannot open: {}", std::strerror(errno))};
+  struct stat info {};
+  if (::fstat(fd, &info) != 0) {
+    Error error{fmt::format("cannot open: {}", std::strerror(errno))};
+    ::close(fd);
+    return error;
+  }
+  if (!S_ISREG(info.st_mode)) {
+    ::close(fd);
+    return Error{not_a_file_message(info.st_mode)};
+  }
+  return fd;
 }
 
 }  // namespace immutalint

@@ -169,7 +169,7 @@ bool may_be_script(std::string_view text) {
 /// The work of one lint run on one thread: turns documents into findings, counts and an index.
 class Linter::Session {
  public:
-  Session(const Linter& linter, Spool& spool, std::uint32_t id) : linter_(linter), spool_(spool), id_(id) {}
+  Session(const Linter& linter, Spool& spool, std::uint32_t id) : linter_(linter), index_(spool), spool_(spool), id_(id) {}
 
   LintResult& result() { return result_; }
   InputIndex& index() { return index_; }
@@ -407,7 +407,7 @@ class Linter::Session {
       const YamlNode& value = tree.node(entry.value);
       config_map.entries.push_back({entry.key, spool_.put(*text), &spool_, tree.span_of(entry), value.span, value.style, config});
     }
-    index_.add_config_map(std::move(config_map), object.kind_span.begin);
+    index_.add_config_map(config_map, object.kind_span.begin);
   }
 
   const Linter& linter_;
@@ -480,12 +480,6 @@ void apply_ladder(Finding& finding, CheckKind kind) {
 }
 
 namespace {
-
-/// Opens a file for reading; standard input is fd 0.
-int open_input(const InputFile& file) {
-  if (file.is_stdin()) return STDIN_FILENO;
-  return ::open(file.fs_path.c_str(), O_RDONLY | O_CLOEXEC);
-}
 
 /// Which of two findings on one cause leads: the worse verdict, then evidence over posture,
 /// then the check id, so the choice does not depend on order.
@@ -567,7 +561,7 @@ void fold_causes(std::vector<Finding>& findings, const Catalogue& catalogue, con
 
 void Linter::finish(std::vector<std::unique_ptr<Session>>& sessions, Spool& spool, LintResult& result) const {
   // Merge what the sessions saw, in session order; nothing below depends on that order.
-  InputIndex index;
+  InputIndex index(spool);
   std::vector<Deferred*> deferred;
   std::vector<SpilledFinding> spilled;
   for (auto& session : sessions) {
@@ -617,6 +611,7 @@ void Linter::finish(std::vector<std::unique_ptr<Session>>& sessions, Spool& spoo
     std::vector<CheckedWorkload> checked = second.recheck(*text, items, index);
     auto& notices = second.result().notices;
     std::move(notices.begin(), notices.end(), std::back_inserter(result.notices));
+    index.forget_read_back();
     for (std::size_t i = 0; i < items.size(); ++i) {
       replaced.emplace(items[i]->session, items[i]->tag);
       result.summary.suppressed += checked[i].suppressed;
@@ -706,11 +701,12 @@ LintResult Linter::lint(const InputSet& inputs) const {
   for (std::size_t index = 0; index < inputs.files.size(); ++index) {
     const InputFile& file = inputs.files[index];
     reader.count_file();
-    const int fd = open_input(file);
-    if (fd < 0) {
-      reader.file_problem(file.display_path, fmt::format("cannot open: {}", std::strerror(errno)), 1);
+    const auto opened = open_input_file(file);
+    if (!opened) {
+      reader.file_problem(file.display_path, opened.error().message, 1);
       continue;
     }
+    const int fd = *opened;
     auto problem = split_documents(fd, options_.split, [&](RawDocument&& document) {
       if (queue) {
         queue->push(Job{std::move(document), index});

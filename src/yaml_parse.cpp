@@ -5,11 +5,15 @@
 #include <yaml.h>
 
 #include <algorithm>
+#include <functional>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -29,6 +33,60 @@ std::string json_pointer_token(std::string_view token) {
   }
   return out;
 }
+
+namespace {
+
+/// The entries of a mapping being closed, in order, with a lookup by key. The lookup holds
+/// positions, never views into the keys: the entries move whenever the vector grows (merged
+/// keys are added after the explicit ones), and a view would then dangle. Small mappings are
+/// searched in place; past kIndexedAbove entries a hash index takes over, so that merging a
+/// large mapping stays linear.
+class MappingEntries {
+ public:
+  explicit MappingEntries(std::size_t expected) { entries_.reserve(expected); }
+
+  /// Position of `key`, or nullopt.
+  std::optional<std::size_t> find(std::string_view key) const {
+    if (by_hash_.empty()) {
+      for (std::size_t i = 0; i < entries_.size(); ++i) {
+        if (entries_[i].key == key) return i;
+      }
+      return std::nullopt;
+    }
+    const auto [begin, end] = by_hash_.equal_range(std::hash<std::string_view>{}(key));
+    for (auto it = begin; it != end; ++it) {
+      if (entries_[it->second].key == key) return it->second;
+    }
+    return std::nullopt;
+  }
+
+  /// Adds an entry whose key is not present yet.
+  void add(MapEntry entry) {
+    entries_.push_back(std::move(entry));
+    if (entries_.size() > kIndexedAbove) {
+      if (by_hash_.empty()) {
+        for (std::size_t i = 0; i + 1 < entries_.size(); ++i) index(i);
+      }
+      index(entries_.size() - 1);
+    }
+  }
+
+  MapEntry& operator[](std::size_t position) { return entries_[position]; }
+  const std::vector<MapEntry>& entries() const { return entries_; }
+  std::vector<MapEntry> take() && { return std::move(entries_); }
+
+ private:
+  static constexpr std::size_t kIndexedAbove = 16;
+
+  void index(std::size_t position) {
+    by_hash_.emplace(std::hash<std::string_view>{}(entries_[position].key), position);
+  }
+
+  std::vector<MapEntry> entries_;
+  std::unordered_multimap<std::size_t, std::size_t> by_hash_;  // hash of a key -> its position
+};
+
+}  // namespace
 
 /// Assembles one YamlTree from events. Containers under construction are kept on a stack of
 /// frames; a container's children are copied into the tree's tables when it closes, so each
@@ -79,6 +137,8 @@ class YamlTreeBuilder {
   const ParseLimits& limits_;
   YamlTree tree_;
   std::vector<std::uint64_t> expanded_;  // nodes each node expands to, aliases included
+  std::uint64_t alias_nodes_ = 0;        // nodes the aliases read so far add, once expanded
+  std::uint64_t merged_bytes_ = 0;       // memory of the entries copied by merge keys
   std::vector<bool> open_;               // node is a container still being read
   std::vector<Frame> stack_;
   std::unordered_map<std::string, NodeId> anchors_;
@@ -159,41 +219,25 @@ bool YamlTreeBuilder::close_sequence(Frame& frame) {
 }
 
 bool YamlTreeBuilder::close_mapping(Frame& frame) {
-  std::vector<MapEntry> out;
-  out.reserve(frame.entries.size());
-  std::unordered_map<std::string_view, std::size_t> index;  // used only for large mappings
-  const bool use_index = frame.entries.size() > 16;
-  auto position_of = [&](std::string_view key) -> std::size_t {
-    if (use_index) {
-      auto it = index.find(key);
-      return it == index.end() ? out.size() : it->second;
-    }
-    for (std::size_t i = 0; i < out.size(); ++i) {
-      if (out[i].key == key) return i;
-    }
-    return out.size();
-  };
-
+  MappingEntries out(frame.entries.size());
   std::vector<NodeId> merge_values;
   for (auto& raw : frame.entries) {
     if (raw.merge) {
       merge_values.push_back(raw.value);
       continue;
     }
-    std::size_t at = position_of(raw.key);
-    if (at != out.size()) {
+    if (const auto at = out.find(raw.key)) {
       DuplicateKey dup;
       dup.key = raw.key;
       dup.repeat = raw.key_span;
-      dup.first = out[at].key_span.begin;
+      dup.first = out[*at].key_span.begin;
       dup.pointer = pointer_to_pending_key(raw.key);
       duplicates_.push_back(std::move(dup));
-      out[at].value = raw.value;
-      out[at].key_span = raw.key_span;
+      out[*at].value = raw.value;
+      out[*at].key_span = raw.key_span;
       continue;
     }
-    out.push_back(MapEntry{std::move(raw.key), raw.key_span, raw.value});
-    if (use_index) index.emplace(out.back().key, out.size() - 1);
+    out.add(MapEntry{std::move(raw.key), raw.key_span, raw.value});
   }
 
   // Merge keys: explicit keys win; among merged mappings the earlier one wins.
@@ -216,22 +260,28 @@ bool YamlTreeBuilder::close_mapping(Frame& frame) {
     }
     for (NodeId source : sources) {
       for (const auto& entry : tree_.entries(source)) {
-        if (position_of(entry.key) != out.size()) continue;
-        out.push_back(entry);
-        if (use_index) index.emplace(out.back().key, out.size() - 1);
+        if (out.find(entry.key)) continue;
+        // Merged entries are copies, not shared nodes: bound the memory they take.
+        merged_bytes_ += sizeof(MapEntry) + entry.key.size();
+        if (merged_bytes_ > limits_.max_merged_bytes) {
+          return fail(fmt::format("merge keys (<<) copy more than {} MiB of entries into this document; it is "
+                                  "not linted",
+                                  limits_.max_merged_bytes >> 20),
+                      tree_.nodes_[frame.node].span.begin);
+        }
+        out.add(entry);
       }
     }
   }
 
   std::uint64_t total = 1;
-  for (const auto& entry : out) total += 1 + expanded_[entry.value];
+  for (const auto& entry : out.entries()) total += 1 + expanded_[entry.value];
   YamlNode& node = tree_.nodes_[frame.node];
   node.first = static_cast<std::uint32_t>(tree_.entries_.size());
-  node.count = static_cast<std::uint32_t>(out.size());
+  node.count = static_cast<std::uint32_t>(out.entries().size());
   expanded_[frame.node] = std::min<std::uint64_t>(total, std::numeric_limits<std::uint32_t>::max() * 16ULL);
-  // `index` holds views into `out`'s keys; clear it before moving them.
-  index.clear();
-  std::move(out.begin(), out.end(), std::back_inserter(tree_.entries_));
+  std::vector<MapEntry> entries = std::move(out).take();
+  std::move(entries.begin(), entries.end(), std::back_inserter(tree_.entries_));
   return true;
 }
 
@@ -242,12 +292,6 @@ bool YamlTreeBuilder::on_event(const yaml_event_t& event) {
       return true;
     case YAML_DOCUMENT_END_EVENT:
       finished_ = true;
-      if (tree_.root_ != kNoNode && expanded_[tree_.root_] > limits_.max_expanded_nodes) {
-        return fail(fmt::format("aliases expand this document to more than {} nodes; it is not linted "
-                                "(Kubernetes rejects such documents too)",
-                                limits_.max_expanded_nodes),
-                    start_);
-      }
       return true;
     case YAML_ALIAS_EVENT: {
       std::string name = reinterpret_cast<const char*>(event.data.alias.anchor);
@@ -255,6 +299,15 @@ bool YamlTreeBuilder::on_event(const yaml_event_t& event) {
       if (it == anchors_.end()) return fail("unknown anchor '" + name + "' referenced", mark(event.start_mark));
       if (open_[it->second]) {
         return fail("anchor '" + name + "' contains an alias to itself", mark(event.start_mark));
+      }
+      // Only what aliases add counts: a large document without aliases is just large, and the
+      // document size limit bounds it. Checked at each alias, so that a bomb stops early.
+      alias_nodes_ += expanded_[it->second];
+      if (alias_nodes_ > limits_.max_expanded_nodes) {
+        return fail(fmt::format("aliases expand this document to more than {} nodes; it is not linted "
+                                "(Kubernetes rejects such documents too)",
+                                limits_.max_expanded_nodes),
+                    start_);
       }
       return attach(it->second, event);
     }

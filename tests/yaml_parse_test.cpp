@@ -1,7 +1,10 @@
 // Stage 2b: the YAML tree as Kubernetes' decoder would read it.
 #include <catch2/catch.hpp>
 
+#include <chrono>
+
 #include "immutalint/yaml_parse.hpp"
+#include "test_support.hpp"
 
 using namespace immutalint;
 
@@ -105,6 +108,46 @@ TEST_CASE("merge keys apply a list of mappings, the earlier one winning") {
   CHECK(scalar_at(tree, tree.get(m, "c")) == "x3");
 }
 
+TEST_CASE("a mapping of more than 16 keys that merges new keys keeps every key intact") {
+  // Reproducer of a heap use-after-free: the key index held views into entries that moved.
+  auto doc = parse_one(test::read_file(test::source_dir() + "/testdata/repro/merge-key-use-after-free.input"));
+  REQUIRE_FALSE(doc.error);
+  const auto& tree = doc.tree;
+  const NodeId x = tree.get(tree.root(), "x");
+  std::vector<std::string> keys;
+  for (const auto& entry : tree.entries(x)) keys.push_back(entry.key);
+  const std::vector<std::string> expected = {"c", "d", "e", "f", "g", "h", "i", "j", "k",
+                                             "l", "m", "n", "o", "p", "q", "r", "y", "z"};
+  CHECK(keys == expected);
+  CHECK(scalar_at(tree, tree.get(x, "y")) == "0");
+  CHECK(doc.duplicates.empty());
+}
+
+TEST_CASE("merging many keys into a small mapping finds explicit and earlier merged keys") {
+  std::string text = "base: &b {";
+  for (int i = 0; i < 2000; ++i) text += (i ? ", k" : "k") + std::to_string(i) + ": base" + std::to_string(i);
+  text += "}\nother: &o {k5: other, extra: other}\nm:\n  k7: own\n  <<: [*b, *o]\n";
+  auto doc = parse_one(text);
+  REQUIRE_FALSE(doc.error);
+  const auto& tree = doc.tree;
+  const NodeId m = tree.get(tree.root(), "m");
+  CHECK(tree.entries(m).size() == 2001);
+  CHECK(scalar_at(tree, tree.get(m, "k7")) == "own");
+  CHECK(scalar_at(tree, tree.get(m, "k5")) == "base5");
+  CHECK(scalar_at(tree, tree.get(m, "k1999")) == "base1999");
+  CHECK(scalar_at(tree, tree.get(m, "extra")) == "other");
+}
+
+TEST_CASE("merge keys that copy too much are refused, not expanded in memory") {
+  // One mapping with a long key, merged by many small mappings: the alias count stays low,
+  // but every merge copies the key.
+  std::string text = "a: &a\n  ? " + std::string(4096, 'k') + "\n  : v\nl:\n";
+  for (int i = 0; i < 20000; ++i) text += "- {<<: *a}\n";
+  auto doc = parse_one(text);
+  REQUIRE(doc.error);
+  CHECK_THAT(doc.error->message, Catch::Contains("merge keys (<<) copy more than"));
+}
+
 TEST_CASE("a quoted << is an ordinary key") {
   auto doc = parse_one("m:\n  \"<<\": {a: 1}\n");
   const auto& tree = doc.tree;
@@ -141,6 +184,54 @@ TEST_CASE("an alias bomb is rejected quickly instead of being expanded") {
   auto doc = parse_one(text);
   REQUIRE(doc.error);
   CHECK_THAT(doc.error->message, Catch::Contains("aliases expand"));
+}
+
+TEST_CASE("a billion-laughs document is refused quickly with a clear message") {
+  std::string text = "a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n";
+  for (int i = 1; i < 10; ++i) {
+    text += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [";
+    for (int j = 0; j < 10; ++j) text += std::string(j ? ", " : "") + "*a" + std::to_string(i - 1);
+    text += "]\n";
+  }
+  const auto started = std::chrono::steady_clock::now();
+  auto doc = parse_one(text);
+  const auto elapsed = std::chrono::steady_clock::now() - started;
+  REQUIRE(doc.error);
+  CHECK(doc.error->message ==
+        "aliases expand this document to more than 4000000 nodes; it is not linted (Kubernetes rejects such "
+        "documents too)");
+  CHECK(elapsed < std::chrono::seconds(5));
+}
+
+TEST_CASE("aliases within the limit are accepted, and the limit counts what they add") {
+  // 1 + 10 nodes under a0, aliased 10 times: the aliases add 110 nodes.
+  const std::string text =
+      "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\nl: [*a0, *a0, *a0, *a0, *a0, *a0, *a0, *a0, *a0, *a0]\n";
+  ParseLimits limits;
+  limits.max_expanded_nodes = 110;
+  auto accepted = parse_yaml_documents(text, 1, limits);
+  REQUIRE(accepted.size() == 1);
+  CHECK_FALSE(accepted[0].error);
+  limits.max_expanded_nodes = 109;
+  auto refused = parse_yaml_documents(text, 1, limits);
+  REQUIRE(refused.size() == 1);
+  REQUIRE(refused[0].error);
+  CHECK_THAT(refused[0].error->message, Catch::Contains("aliases expand"));
+}
+
+TEST_CASE("a List of 200,000 items without aliases is accepted, however many nodes it has") {
+  // What `kubectl get pods -A -o yaml` gives on a large cluster: about 5.6 million nodes,
+  // more than the alias limit, none of them added by an alias.
+  std::string text = "apiVersion: v1\nkind: List\nitems:\n";
+  for (int i = 0; i < 200000; ++i) {
+    text += "- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: pod-" + std::to_string(i) +
+            "\n    namespace: ns\n    labels: {app: web, tier: front}\n  spec:\n    nodeName: node-1\n"
+            "    containers:\n    - name: c\n      image: busybox\n";
+  }
+  auto doc = parse_one(text);
+  REQUIRE_FALSE(doc.error);
+  CHECK(doc.tree.node_count() > ParseLimits{}.max_expanded_nodes);
+  CHECK(doc.tree.items(doc.tree.get(doc.tree.root(), "items")).size() == 200000);
 }
 
 TEST_CASE("nesting deeper than the limit is an error, not a crash or a hang") {

@@ -28,14 +28,18 @@ struct StreamProblem {
 /// Splitting rules, in one place so that tests can shrink them.
 struct SplitLimits {
   std::size_t max_document_bytes = 32u << 20;  ///< larger documents are dropped and reported
+  /// Bytes asked of each read(2); the result does not depend on it.
   std::size_t read_block_bytes = 1u << 20;
 };
 
 /// Reads the file descriptor to its end and calls `on_document` for each document. A line that
 /// starts with `---` followed by white space or nothing separates documents, as in Kubernetes'
-/// own reader; YAML forbids such a line inside any scalar, so content is never cut. A leading
+/// own reader; YAML forbids such a line inside any scalar, so content is never cut. The `---`
+/// that must follow a directive (`%YAML 1.1`) stays in the directive's document. A leading
 /// UTF-8 byte-order mark is dropped. Memory holds one document at a time. Returns a problem when
-/// the file cannot be read or is not text (NUL bytes); documents already delivered stand.
+/// the file cannot be read or is not text (NUL bytes, reported at the first one's line); the
+/// documents that ended before it stand. The documents do not depend on how the input is read:
+/// the same bytes from memory or in blocks of any size give the same documents.
 std::optional<StreamProblem> split_documents(int fd, const SplitLimits& limits,
                                              const std::function<void(RawDocument&&)>& on_document);
 

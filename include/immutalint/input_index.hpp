@@ -41,12 +41,15 @@ struct IndexedConfigMap {
   const IndexedEntry* entry(std::string_view key) const;
 };
 
-/// Namespaces, their labels, and ConfigMaps, from every document of the input.
+/// Namespaces, their labels, and ConfigMaps, from every document of the input. ConfigMaps wait in
+/// the run's spool with a small key in memory, so the index does not grow with their contents.
 class InputIndex {
  public:
+  explicit InputIndex(Spool& spool) : spool_(&spool) {}
+
   void add_namespace(const std::string& name, std::map<std::string, std::string> labels, const std::string& file,
                      Mark at);
-  void add_config_map(IndexedConfigMap config_map, Mark at);
+  void add_config_map(const IndexedConfigMap& config_map, Mark at);
   /// Takes everything another worker's index holds. When an object is in the input twice, the
   /// one earliest in the input wins, whatever the order of the merge.
   void merge(InputIndex&& other);
@@ -56,12 +59,15 @@ class InputIndex {
   /// Its labels; nullptr when the input has no such Namespace.
   const std::map<std::string, std::string>* namespace_labels(std::string_view name) const;
   /// The ConfigMap `name` as a workload of namespace `ns` sees it: the same namespace, or one
-  /// of them unset (a manifest applied with -n). nullptr when the input has none.
+  /// of them unset (a manifest applied with -n). nullptr when the input has none. It is read
+  /// back from the spool and stays valid until forget_read_back().
   const IndexedConfigMap* config_map(std::string_view ns, std::string_view name) const;
   /// True when the ConfigMap has entries a container may run as scripts.
   bool config_map_has_scripts(std::string_view ns, std::string_view name) const;
   /// True when the ConfigMap has entries the evidence catalogue reads as configuration.
   bool config_map_has_config(std::string_view ns, std::string_view name) const;
+  /// Drops the ConfigMaps read back so far; pointers to them become invalid.
+  void forget_read_back() const { read_back_.clear(); }
 
  private:
   struct Origin {
@@ -74,11 +80,17 @@ class InputIndex {
     Origin origin;
   };
   struct ConfigMapEntry {
-    IndexedConfigMap config_map;
+    Spool::Ref record;  // the IndexedConfigMap, encoded
     Origin origin;
+    bool scripts = false;
+    bool config = false;
   };
+  const ConfigMapEntry* find_config_map(std::string_view ns, std::string_view name) const;
+
+  Spool* spool_;
   std::map<std::string, NamespaceEntry, std::less<>> namespaces_;
   std::map<std::pair<std::string, std::string>, ConfigMapEntry> config_maps_;  // (name, namespace)
+  mutable std::map<std::uint64_t, IndexedConfigMap> read_back_;                 // by record offset
 };
 
 }  // namespace immutalint

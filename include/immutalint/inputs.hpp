@@ -16,7 +16,8 @@ struct InputFile {
   bool is_stdin() const { return fs_path.empty(); }
 };
 
-/// A path that was found but cannot be walked (an unreadable directory, a dangling link).
+/// A path that was found but cannot be walked or read (an unreadable directory, a dangling
+/// link, a FIFO or a device).
 struct InputProblem {
   std::string display_path;
   std::string message;
@@ -32,9 +33,17 @@ struct InputSet {
 /// True for the file names a directory walk picks up: *.yaml, *.yml, *.json.
 bool is_manifest_file_name(std::string_view name);
 
-/// Expands PATH arguments: a file is taken as it is (whatever its extension), a directory is
-/// walked for manifest files (hidden directories skipped, links followed once, loops cut),
-/// and "-" is standard input, reported as `stdin_name`. A PATH that does not exist is an error.
+/// Expands PATH arguments: a regular file is taken as it is (whatever its extension), a
+/// directory is walked for manifest files (hidden directories skipped, links followed once,
+/// loops cut), and "-" is standard input, reported as `stdin_name`, which may be a pipe. Any
+/// other path (a FIFO, a device, a socket), named or met in a walk under a manifest name, is a
+/// problem of that input and is never opened: reading it could block or never end. A PATH that
+/// does not exist is an error.
 Result<InputSet> collect_inputs(const std::vector<std::string>& paths, std::string_view stdin_name);
+
+/// Opens an input for reading: standard input is descriptor 0, which the caller must not close;
+/// any other file is opened without blocking and refused unless it is still a regular file
+/// (something else may have taken its place since it was collected). The caller closes it.
+Result<int> open_input_file(const InputFile& file);
 
 }  // namespace immutalint

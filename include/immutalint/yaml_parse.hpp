@@ -17,8 +17,14 @@ struct ParseLimits {
   /// Deepest nesting of mappings and sequences accepted. libyaml's scanner slows down
   /// quadratically with flow nesting, so this also bounds parse time.
   std::uint32_t max_depth = 512;
-  /// Largest number of nodes a document may reach once its aliases are expanded (alias bombs).
+  /// Largest number of nodes that aliases may add to a document once expanded (alias bombs).
+  /// Nodes written out count nothing here: a large document without aliases is bounded by the
+  /// document size limit instead.
   std::uint64_t max_expanded_nodes = 4'000'000;
+  /// Largest memory, in bytes, that the entries copied by merge keys (`<<`) may take in a
+  /// document. Merged entries are copies rather than shared nodes, so short aliases of a
+  /// mapping with long keys would otherwise cost memory far beyond the document's size.
+  std::uint64_t max_merged_bytes = 64u << 20;
 };
 
 /// A key written twice in one mapping. Kubernetes keeps the last value; so does the tree.

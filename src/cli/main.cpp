@@ -119,7 +119,9 @@ int run(const immutalint::cli::CliOptions& options, const immutalint::Catalogue&
   if (!charts->empty()) {
     // Rendered charts are small: their findings are mapped onto the templates in memory.
     std::vector<Finding> findings = result.findings.all();
-    map_findings_to_templates(findings, *charts);
+    for (const auto& refusal : map_findings_to_templates(findings, *charts)) {
+      warn(fmt::format("{}:{}: {}", refusal.file, refusal.span.begin.line, refusal.message));
+    }
     FindingStore mapped;
     for (const auto& finding : findings) mapped.add(finding);
     mapped.seal();
