@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -39,6 +40,27 @@ bool is_blank_or_comment(std::string_view line) {
 }
 
 constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
+
+/// `items:` at the start of a line with nothing after it but a comment: a top-level key whose
+/// value, if anything follows, is a block on the next lines.
+bool is_items_key(std::string_view line) {
+  if (!line.starts_with("items:")) return false;
+  const std::string_view rest = line.substr(6);
+  return rest.empty() || ((rest[0] == ' ' || rest[0] == '\t' || rest[0] == '\r' || rest[0] == '\n') && is_blank_or_comment(rest));
+}
+
+/// A line that opens a block sequence entry at column `indent`: `-` followed by white space or
+/// nothing.
+bool opens_entry_at(std::string_view line, std::size_t indent) {
+  if (line.size() <= indent || line[indent] != '-') return false;
+  return line.size() == indent + 1 || line[indent + 1] == ' ' || line[indent + 1] == '\t' || line[indent + 1] == '\r' ||
+         line[indent + 1] == '\n';
+}
+
+std::size_t indent_of(std::string_view line) {
+  const std::size_t first = line.find_first_not_of(' ');
+  return first == std::string_view::npos ? line.size() : first;
+}
 
 /// Accumulates bytes into documents, one line at a time. The result does not depend on how
 /// the input is cut into blocks: every decision waits for the bytes it needs (four bytes of a
@@ -139,9 +161,68 @@ class Splitter {
         awaiting_document_start_ = false;
       }
     }
+    if (!skipping_) track_items();
     ++line_;
     line_decided_ = false;
     line_begin_ = current_.size();
+  }
+
+  /// Follows the document's top-level `items:` block sequence by its lines: it starts with the
+  /// first `-` line after `items:` and ends at the first line with content that is less indented,
+  /// or as indented but not a `-` entry. Once its lines pass spill_items_above bytes, they go to a
+  /// temporary file instead of memory. Anything unusual (tabs, flow style, a quoted scalar that
+  /// runs onto an unindented line) only ends the sequence early: the reader then finds that the
+  /// rest is not a List and puts the document back together.
+  void track_items() {
+    const std::string_view line = std::string_view(current_).substr(line_begin_);
+    switch (items_state_) {
+      case ItemsState::None:
+        if (is_items_key(line)) {
+          items_state_ = ItemsState::AwaitingFirstEntry;
+          items_begin_ = current_.size();
+          items_line_ = line_ + 1;
+        }
+        return;
+      case ItemsState::AwaitingFirstEntry:
+        if (is_blank_or_comment(line)) break;
+        if (opens_entry_at(line, indent_of(line))) {
+          items_state_ = ItemsState::InEntries;
+          items_indent_ = indent_of(line);
+          break;
+        }
+        items_state_ = ItemsState::Over;  // `items:` holds a mapping or a scalar: nothing to stream
+        return;
+      case ItemsState::InEntries: {
+        const std::size_t indent = indent_of(line);
+        if (is_blank_or_comment(line) || indent > items_indent_ || opens_entry_at(line, items_indent_)) break;
+        items_state_ = ItemsState::Over;
+        return;
+      }
+      case ItemsState::Over:
+        return;
+    }
+    // The line belongs to the items.
+    if (items_state_ != ItemsState::InEntries) return;
+    if (!spilled_items_) {
+      if (current_.size() - items_begin_ <= limits_.spill_items_above || no_temporary_file_) return;
+      std::FILE* file = std::tmpfile();
+      if (!file) {
+        no_temporary_file_ = true;  // the items stay in memory, under the document limit
+        return;
+      }
+      spilled_items_ = std::make_shared<SpilledItems>(file, items_line_, items_indent_, items_begin_);
+      spilled_items_->write(std::string_view(current_).substr(items_begin_));
+      current_.resize(items_begin_);
+      return;
+    }
+    spilled_items_->write(line);
+    current_.resize(line_begin_);
+  }
+
+  void reset_items() {
+    items_state_ = ItemsState::None;
+    spilled_items_.reset();
+    no_temporary_file_ = false;
   }
 
   /// Starts dropping the document once what is known to belong to it is over the limit. The
@@ -152,7 +233,8 @@ class Splitter {
     if (known <= limits_.max_document_bytes) return;
     skipping_ = true;
     awaiting_document_start_ = false;
-    skipped_ = known;
+    skipped_ = known + (spilled_items_ ? spilled_items_->bytes() : 0);
+    reset_items();
     current_.erase(0, known);  // keeps only the undecided start of the line, if any
     line_begin_ = 0;
   }
@@ -166,13 +248,16 @@ class Splitter {
       skipping_ = false;
       skipped_ = 0;
       current_.clear();
+      reset_items();
       return;
     }
     awaiting_document_start_ = false;
-    if (current_.empty()) return;
+    if (current_.empty() && !spilled_items_) return;
     RawDocument doc;
     doc.text = std::move(current_);
     doc.first_line = document_line_;
+    doc.items = std::move(spilled_items_);
+    reset_items();
     on_document_(std::move(doc));
     current_.clear();
   }
@@ -189,6 +274,14 @@ class Splitter {
   bool awaiting_document_start_ = false;  // the last line with content was a directive
   bool skipping_ = false;
   std::size_t skipped_ = 0;
+
+  enum class ItemsState { None, AwaitingFirstEntry, InEntries, Over };
+  ItemsState items_state_ = ItemsState::None;  // where the document is in its top-level `items:`
+  std::size_t items_begin_ = 0;     // offset in current_ of the first line after `items:`
+  std::uint32_t items_line_ = 0;    // and its file line
+  std::size_t items_indent_ = 0;    // column of the entries' `-`
+  std::shared_ptr<SpilledItems> spilled_items_;
+  bool no_temporary_file_ = false;
 };
 
 }  // namespace
@@ -220,6 +313,63 @@ std::optional<StreamProblem> split_documents(std::string_view text, const SplitL
   if (auto problem = splitter.feed(text)) return problem;
   splitter.finish();
   return std::nullopt;
+}
+
+void SpilledItems::write(std::string_view lines) {
+  if (failed_) return;
+  if (std::fwrite(lines.data(), 1, lines.size(), file_) != lines.size()) failed_ = true;
+  bytes_ += lines.size();
+}
+
+std::optional<std::string> SpilledItems::read_all() const {
+  std::string text(bytes_, '\0');
+  if (failed_ || std::fflush(file_) != 0 || std::fseek(file_, 0, SEEK_SET) != 0 ||
+      std::fread(text.data(), 1, text.size(), file_) != text.size()) {
+    return std::nullopt;
+  }
+  return text;
+}
+
+bool SpilledItems::for_each_item(std::size_t max_item_bytes, const std::function<void(Item&&)>& on_item) const {
+  if (failed_ || std::fflush(file_) != 0 || std::fseek(file_, 0, SEEK_SET) != 0) return false;
+  Item item;
+  bool started = false;  // lines before the first entry (comments) go with it
+  auto deliver = [&] {
+    if (item.bytes > max_item_bytes) item.text.clear();
+    on_item(std::move(item));
+    item = Item{};
+  };
+  std::uint32_t line_number = first_line_;
+  std::string line;
+  std::vector<char> block(64u << 10);
+  std::uint64_t left = bytes_;
+  auto take_line = [&] {
+    if (opens_entry_at(line, indent_)) {
+      if (started) deliver();
+      started = true;
+      line[indent_] = ' ';  // the entry's `-`: the item reads as a mapping at its own column
+    }
+    if (item.bytes == 0) item.first_line = line_number;
+    item.bytes += line.size();
+    if (item.bytes <= max_item_bytes) item.text += line;
+    ++line_number;
+    line.clear();
+  };
+  while (left > 0) {
+    const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(left, block.size()));
+    if (std::fread(block.data(), 1, want, file_) != want) return false;
+    left -= want;
+    for (std::string_view rest(block.data(), want); !rest.empty();) {
+      const std::size_t nl = rest.find('\n');
+      const std::size_t take = nl == std::string_view::npos ? rest.size() : nl + 1;
+      line.append(rest.substr(0, take));  // the splitter kept every line under the document limit
+      rest.remove_prefix(take);
+      if (nl != std::string_view::npos) take_line();
+    }
+  }
+  if (!line.empty()) take_line();
+  if (item.bytes > 0) deliver();
+  return true;
 }
 
 std::string helm_source_of(std::string_view text) {

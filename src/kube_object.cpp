@@ -26,6 +26,12 @@ class ObjectFinder {
     return std::move(result_);
   }
 
+  DocumentObjects run_item(const ListItemPlace& place) {
+    result_.kubernetes = true;  // the List it belongs to is
+    take_item(tree_.root(), place.index, place.list_kind, "", 1);
+    return std::move(result_);
+  }
+
  private:
   void problem(std::string message, Span span, std::string pointer) {
     result_.problems.push_back({std::move(message), span, std::move(pointer)});
@@ -74,6 +80,7 @@ class ObjectFinder {
       result_.objects.push_back(std::move(object));
       return;
     }
+    if (list_depth == 0) result_.list_kind = object.ref.kind;
     if (tree_.is_null(items->value)) return;
     if (!tree_.is_sequence(items->value)) {
       problem(fmt::format("`items` of a {} must be a list, found {}", object.ref.kind, tree_.describe(items->value)),
@@ -81,21 +88,23 @@ class ObjectFinder {
       return;
     }
     std::size_t index = 0;
-    for (NodeId item : tree_.items(items->value)) {
-      const std::string item_pointer = fmt::format("{}/items/{}", pointer, index++);
-      if (tree_.is_null(item)) continue;  // `- null` and `-` hold no object
-      if (!tree_.is_mapping(item) || !tree_.find(item, "kind") || !tree_.find(item, "apiVersion")) {
-        problem(fmt::format("item {} of the {} is not a Kubernetes object (it needs apiVersion and kind)", index - 1,
-                            object.ref.kind),
-                tree_.node(item).span, item_pointer);
-        continue;
-      }
-      if (list_depth >= 4) {
-        problem("Lists nested more than 4 deep are not expanded", tree_.node(item).span, item_pointer);
-        continue;
-      }
-      take_object(item, item_pointer, list_depth + 1);
+    for (NodeId item : tree_.items(items->value)) take_item(item, index++, object.ref.kind, pointer, list_depth + 1);
+  }
+
+  /// Item `index` of a List at `list_pointer`, which is nested `depth` Lists deep.
+  void take_item(NodeId item, std::size_t index, std::string_view list_kind, const std::string& list_pointer, int depth) {
+    const std::string item_pointer = fmt::format("{}/items/{}", list_pointer, index);
+    if (tree_.is_null(item)) return;  // `- null` and `-` hold no object
+    if (!tree_.is_mapping(item) || !tree_.find(item, "kind") || !tree_.find(item, "apiVersion")) {
+      problem(fmt::format("item {} of the {} is not a Kubernetes object (it needs apiVersion and kind)", index, list_kind),
+              tree_.node(item).span, item_pointer);
+      return;
     }
+    if (depth > 4) {
+      problem("Lists nested more than 4 deep are not expanded", tree_.node(item).span, item_pointer);
+      return;
+    }
+    take_object(item, item_pointer, depth);
   }
 
   const YamlTree& tree_;
@@ -111,5 +120,7 @@ std::string api_group(std::string_view api_version) {
 }
 
 DocumentObjects find_objects(const YamlTree& tree) { return ObjectFinder(tree).run(); }
+
+DocumentObjects find_objects(const YamlTree& tree, const ListItemPlace& place) { return ObjectFinder(tree).run_item(place); }
 
 }  // namespace immutalint

@@ -136,6 +136,7 @@ struct Deferred {
   std::size_t document = 0;          // index of the document within the chunk
   std::string object_pointer;
   std::string source;                // Helm template
+  std::optional<ListItem> list_item;  // the chunk is one item of a List read item by item
   Spool::Ref text;                   // the chunk, in the run's spool
   std::vector<std::pair<std::string, std::string>> config_maps;  // (namespace, name) it mounts
   std::vector<std::string> scripts_from;  // ConfigMaps whose mounted files it runs
@@ -143,6 +144,58 @@ struct Deferred {
   std::uint32_t session = 0;
   std::uint32_t tag = 0;                  // SpilledFinding::deferred of its first pass
 };
+
+/// The objects of a document, or of a List item read on its own.
+DocumentObjects objects_of(const YamlTree& tree, const std::optional<ListItem>& list_item) {
+  if (!list_item) return find_objects(tree);
+  return find_objects(tree, ListItemPlace{list_item->list_kind, list_item->index});
+}
+
+/// Hands a document from the splitter to `take`. When the splitter moved its top-level `items`
+/// to a temporary file and the rest of it is a List, the rest goes first and each item follows
+/// as a document of its own, so that a cluster dump never has to fit in memory; the findings
+/// are those of the List read whole. Otherwise the document is put back together as it was,
+/// within the document limit. `problem` reports what cannot be read back.
+void hand_over(RawDocument&& document, const SplitLimits& split, const ParseLimits& parse,
+               const std::function<void(RawDocument&&)>& take,
+               const std::function<void(std::uint32_t, std::string)>& problem) {
+  if (!document.items) return take(std::move(document));
+  const std::shared_ptr<const SpilledItems> items = std::move(document.items);
+  std::optional<std::string> list_kind;
+  std::size_t contents = 0;
+  for (const ParsedDocument& parsed : parse_yaml_documents(document.text, document.first_line, parse)) {
+    if (parsed.empty && !parsed.error) continue;
+    ++contents;
+    if (!parsed.error) list_kind = find_objects(parsed.tree).list_kind;
+  }
+  if (contents != 1) list_kind.reset();
+  if (!list_kind) {
+    const std::uint64_t whole = document.text.size() + items->bytes();
+    if (whole > split.max_document_bytes) {
+      RawDocument dropped;
+      dropped.first_line = document.first_line;
+      dropped.skipped_bytes = static_cast<std::size_t>(whole);
+      return take(std::move(dropped));
+    }
+    auto lines = items->read_all();
+    if (!lines) return problem(document.first_line, "the document could not be read back from its temporary file");
+    document.text.insert(items->cut_at(), *lines);
+    return take(std::move(document));
+  }
+  const std::string source = helm_source_of(document.text);
+  const std::uint32_t first_line = document.first_line;
+  take(std::move(document));
+  std::size_t index = 0;
+  const bool read = items->for_each_item(split.max_document_bytes, [&](SpilledItems::Item&& item) {
+    RawDocument part;
+    part.first_line = item.first_line;
+    if (item.text.empty() && item.bytes > 0) part.skipped_bytes = item.bytes;
+    part.text = std::move(item.text);
+    part.list_item = ListItem{*list_kind, index++, source};
+    take(std::move(part));
+  });
+  if (!read) problem(first_line, fmt::format("the {}'s items could not be read back from their temporary file", *list_kind));
+}
 
 /// The ConfigMaps a pod mounts as volumes.
 std::vector<std::pair<std::string, std::string>> mounted_config_maps(const YamlTree& tree, const KubeObject& object,
@@ -184,32 +237,39 @@ class Linter::Session {
   }
 
   void process(const RawDocument& raw, std::size_t file_index, const std::string& file) {
+    const std::optional<ListItem>& list_item = raw.list_item;
     if (raw.skipped_bytes > 0) {
+      const std::string what =
+          list_item ? fmt::format("item {} of the {}", list_item->index, list_item->list_kind) : "document";
       file_problem(file,
-                   fmt::format("document is {} bytes, more than the {} MiB limit; it was not linted",
-                               raw.skipped_bytes, linter_.options_.split.max_document_bytes >> 20),
+                   fmt::format("{} is {} bytes, more than the {} MiB limit; it was not linted", what, raw.skipped_bytes,
+                               linter_.options_.split.max_document_bytes >> 20),
                    raw.first_line);
       return;
     }
-    const std::string source = helm_source_of(raw.text);
+    const std::string source = list_item ? list_item->source : helm_source_of(raw.text);
     std::optional<Spool::Ref> spooled;
     std::size_t index = 0;
     for (ParsedDocument& doc : parse_yaml_documents(raw.text, raw.first_line, linter_.options_.parse)) {
       const std::size_t document = index++;
       if (doc.empty && !doc.error) continue;
-      ++result_.summary.documents;
+      if (!list_item) ++result_.summary.documents;  // a List's items are counted with it
+      if (list_item) {
+        // Pointers from the item's root become pointers from the List's, as when read whole.
+        for (auto& dup : doc.duplicates) dup.pointer = fmt::format("/items/{}{}", list_item->index, dup.pointer);
+      }
       if (doc.error) {
         Finding finding = linter_.input_finding(kInvalidInputCheck, file, Span{doc.error->mark, doc.error->mark}, doc.error->message);
         finding.source = source;
         add(std::move(finding));
         continue;
       }
-      process_document(doc, file, source, [&](const KubeObject& object, std::vector<std::pair<std::string, std::string>> maps,
+      process_document(doc, file, source, list_item, [&](const KubeObject& object, std::vector<std::pair<std::string, std::string>> maps,
                                                CheckedWorkload checked) {
         if (!spooled) spooled = spool_.put(raw.text);
         const auto tag = static_cast<std::uint32_t>(deferred_.size() + 1);
         for (auto& finding : checked.findings) add(std::move(finding), tag);
-        deferred_.push_back(Deferred{file_index, file, raw.first_line, document, object.pointer, source, *spooled,
+        deferred_.push_back(Deferred{file_index, file, raw.first_line, document, object.pointer, source, list_item, *spooled,
                                      std::move(maps), std::move(checked.scripts_from), checked.suppressed, id_, tag});
       });
     }
@@ -227,7 +287,7 @@ class Linter::Session {
       for (std::size_t i = 0; i < items.size(); ++i) {
         const Deferred& item = *items[i];
         if (item.document != document) continue;
-        if (!objects) objects = find_objects(doc.tree);
+        if (!objects) objects = objects_of(doc.tree, item.list_item);
         for (const auto& object : objects->objects) {
           if (object.pointer != item.object_pointer) continue;
           Workload workload = read_workload(doc.tree, object);
@@ -285,9 +345,10 @@ class Linter::Session {
   }
 
   template <typename Defer>
-  void process_document(const ParsedDocument& doc, const std::string& file, const std::string& source, Defer&& defer) {
+  void process_document(const ParsedDocument& doc, const std::string& file, const std::string& source,
+                        const std::optional<ListItem>& list_item, Defer&& defer) {
     const YamlTree& tree = doc.tree;
-    const DocumentObjects objects = find_objects(tree);
+    const DocumentObjects objects = objects_of(tree, list_item);
     if (!objects.kubernetes) return;  // some other YAML: a CI workflow, Helm values, ...
 
     for (const auto& problem : objects.problems) {
@@ -707,12 +768,18 @@ LintResult Linter::lint(const InputSet& inputs) const {
       continue;
     }
     const int fd = *opened;
-    auto problem = split_documents(fd, options_.split, [&](RawDocument&& document) {
+    const auto take = [&](RawDocument&& document) {
       if (queue) {
         queue->push(Job{std::move(document), index});
       } else {
         reader.process(document, index, file.display_path);
       }
+    };
+    const auto cannot_read_back = [&](std::uint32_t line, std::string message) {
+      reader.file_problem(file.display_path, std::move(message), line);
+    };
+    auto problem = split_documents(fd, options_.split, [&](RawDocument&& document) {
+      hand_over(std::move(document), options_.split, options_.parse, take, cannot_read_back);
     });
     if (!file.is_stdin()) ::close(fd);
     if (problem) reader.file_problem(file.display_path, problem->message, problem->line);
@@ -731,7 +798,13 @@ LintResult Linter::lint_text(std::string_view text, const std::string& display_p
   sessions.push_back(std::make_unique<Session>(*this, spool, 0));
   Session& session = *sessions.front();
   session.count_file();
-  auto problem = split_documents(text, options_.split, [&](RawDocument&& document) { session.process(document, 0, display_path); });
+  const auto take = [&](RawDocument&& document) { session.process(document, 0, display_path); };
+  const auto cannot_read_back = [&](std::uint32_t line, std::string message) {
+    session.file_problem(display_path, std::move(message), line);
+  };
+  auto problem = split_documents(text, options_.split, [&](RawDocument&& document) {
+    hand_over(std::move(document), options_.split, options_.parse, take, cannot_read_back);
+  });
   if (problem) session.file_problem(display_path, problem->message, problem->line);
   LintResult result;
   finish(sessions, spool, result);

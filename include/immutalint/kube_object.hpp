@@ -2,6 +2,7 @@
 #pragma once
 
 #include <compare>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,13 @@ struct DocumentObjects {
   std::vector<KubeObject> objects;
   std::vector<ShapeProblem> problems;
   bool kubernetes = false;  ///< false for YAML that is not a Kubernetes object (skipped silently)
+  std::optional<std::string> list_kind;  ///< set when the document is a List (its kind)
+};
+
+/// A document that is one item of a List read item by item: its place in that List.
+struct ListItemPlace {
+  std::string_view list_kind;
+  std::size_t index = 0;
 };
 
 /// The API group of an apiVersion ("apps/v1" -> "apps", "v1" -> "").
@@ -52,5 +60,9 @@ std::string api_group(std::string_view api_version);
 /// Finds the objects of a document: the root mapping when it has `apiVersion` and `kind`, or
 /// the items of a `List` or any `*List` kind, each an object of its own.
 DocumentObjects find_objects(const YamlTree& tree);
+
+/// Same for a document that is item `place.index` of a List: the objects and problems are those
+/// that item gives when the whole List is read, with the same pointers.
+DocumentObjects find_objects(const YamlTree& tree, const ListItemPlace& place);
 
 }  // namespace immutalint
