@@ -46,7 +46,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   mapped.seal();
   result.findings = std::move(mapped);
   ReportOptions options;
-  options.sarif_root = std::string(1, '/');  // move-assigned: GCC 12 -O2 + ASan misreads assign(const char*) as an overlapping copy
+  options.sarif_root =
+      std::string(1, '/');  // move-assigned: GCC 12 -O2 + ASan misreads assign(const char*) as an overlapping copy
   options.enabled_checks = linter().enabled_checks();
   for (auto format : {ReportFormat::Text, ReportFormat::Json, ReportFormat::Sarif, ReportFormat::Github,
                       ReportFormat::Matrix, ReportFormat::MatrixMarkdown}) {

@@ -24,7 +24,9 @@ struct Cut {
 
 std::vector<Cut> from_memory(std::string_view text, const SplitLimits& limits) {
   std::vector<Cut> cuts;
-  split_documents(text, limits, [&](RawDocument&& d) { cuts.push_back({std::move(d.text), d.first_line, d.skipped_bytes}); });
+  split_documents(text, limits, [&](RawDocument&& d) {
+    cuts.push_back({std::move(d.text), d.first_line, d.skipped_bytes});
+  });
   return cuts;
 }
 
@@ -36,7 +38,9 @@ std::vector<Cut> from_fd(std::string_view text, const SplitLimits& limits) {
     ::close(fd);
     return from_memory(text, limits);
   }
-  split_documents(fd, limits, [&](RawDocument&& d) { cuts.push_back({std::move(d.text), d.first_line, d.skipped_bytes}); });
+  split_documents(fd, limits, [&](RawDocument&& d) {
+    cuts.push_back({std::move(d.text), d.first_line, d.skipped_bytes});
+  });
   ::close(fd);
   return cuts;
 }

@@ -9,6 +9,7 @@ packages=(
   python3-jsonschema   # scripts/validate-sarif.py and ../shared/sarif/validate-sarif
   lintian              # the package test lints the .deb that cpack builds
   pre-commit           # the hook test runs pre-commit try-repo
+  clang-format         # the format test runs scripts/format.sh --check
 )
 
 missing=()

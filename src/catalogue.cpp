@@ -16,10 +16,13 @@ namespace immutalint {
 
 namespace {
 
-constexpr EnumNames<Severity, 3> kSeverityNames{{{Severity::Note, "note"}, {Severity::Warning, "warning"}, {Severity::Error, "error"}}};
+constexpr EnumNames<Severity, 3> kSeverityNames{
+    {{Severity::Note, "note"}, {Severity::Warning, "warning"}, {Severity::Error, "error"}}};
 // The spelling of data files and JSON; messages write "likely breaks".
-constexpr EnumNames<Verdict, 4> kVerdictKeys{
-    {{Verdict::Ready, "ready"}, {Verdict::Review, "review"}, {Verdict::LikelyBreaks, "likely-breaks"}, {Verdict::Breaks, "breaks"}}};
+constexpr EnumNames<Verdict, 4> kVerdictKeys{{{Verdict::Ready, "ready"},
+                                              {Verdict::Review, "review"},
+                                              {Verdict::LikelyBreaks, "likely-breaks"},
+                                              {Verdict::Breaks, "breaks"}}};
 constexpr EnumNames<Confidence, 4> kConfidenceNames{{{Confidence::Guess, "guess"},
                                                      {Confidence::Issue, "issue"},
                                                      {Confidence::Code, "code"},
@@ -35,12 +38,22 @@ constexpr EnumNames<CheckKind, 3> kCheckKindNames{
 
 }  // namespace
 
-std::string_view to_string(Severity severity) { return name_of(kSeverityNames, severity); }
-std::optional<Severity> parse_severity(std::string_view text) { return value_of(kSeverityNames, text); }
+std::string_view to_string(Severity severity) {
+  return name_of(kSeverityNames, severity);
+}
+std::optional<Severity> parse_severity(std::string_view text) {
+  return value_of(kSeverityNames, text);
+}
 
-std::string_view to_string(Verdict verdict) { return verdict == Verdict::LikelyBreaks ? "likely breaks" : to_key(verdict); }
-std::string_view to_key(Verdict verdict) { return name_of(kVerdictKeys, verdict); }
-std::optional<Verdict> parse_verdict(std::string_view key) { return value_of(kVerdictKeys, key); }
+std::string_view to_string(Verdict verdict) {
+  return verdict == Verdict::LikelyBreaks ? "likely breaks" : to_key(verdict);
+}
+std::string_view to_key(Verdict verdict) {
+  return name_of(kVerdictKeys, verdict);
+}
+std::optional<Verdict> parse_verdict(std::string_view key) {
+  return value_of(kVerdictKeys, key);
+}
 
 Severity severity_of(Verdict verdict) {
   switch (verdict) {
@@ -52,13 +65,23 @@ Severity severity_of(Verdict verdict) {
   return Severity::Note;
 }
 
-std::string_view to_string(Confidence confidence) { return name_of(kConfidenceNames, confidence); }
-std::optional<Confidence> parse_confidence(std::string_view text) { return value_of(kConfidenceNames, text); }
+std::string_view to_string(Confidence confidence) {
+  return name_of(kConfidenceNames, confidence);
+}
+std::optional<Confidence> parse_confidence(std::string_view text) {
+  return value_of(kConfidenceNames, text);
+}
 
-std::string_view to_string(Action action) { return name_of(kActionNames, action); }
+std::string_view to_string(Action action) {
+  return name_of(kActionNames, action);
+}
 
-std::string_view to_string(CheckKind kind) { return name_of(kCheckKindNames, kind); }
-std::optional<CheckKind> parse_check_kind(std::string_view text) { return value_of(kCheckKindNames, text); }
+std::string_view to_string(CheckKind kind) {
+  return name_of(kCheckKindNames, kind);
+}
+std::optional<CheckKind> parse_check_kind(std::string_view text) {
+  return value_of(kCheckKindNames, text);
+}
 
 Verdict worst_verdict(const Finding& finding) {
   Verdict worst = Verdict::Ready;
@@ -118,7 +141,8 @@ namespace {
 
 bool is_kebab_case(std::string_view id) {
   if (id.empty() || id.front() == '-' || id.back() == '-') return false;
-  return std::all_of(id.begin(), id.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
+  return std::all_of(id.begin(), id.end(),
+                     [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
 }
 
 }  // namespace
@@ -132,8 +156,9 @@ class CatalogueReader {
     const NodeId root = tree_.root();
     if (!tree_.is_mapping(root)) return fail("expected a mapping");
     for (const auto& entry : tree_.entries(root)) {
-      static constexpr std::string_view kKnown[] = {"id",      "aliases", "kind",   "severity", "summary",  "rationale",
-                                                    "remediation", "example", "targets", "ladder", "patterns", "params"};
+      static constexpr std::string_view kKnown[] = {"id",      "aliases",   "kind",        "severity",
+                                                    "summary", "rationale", "remediation", "example",
+                                                    "targets", "ladder",    "patterns",    "params"};
       if (std::find(std::begin(kKnown), std::end(kKnown), entry.key) == std::end(kKnown)) {
         return fail(fmt::format("unknown field `{}`", entry.key));
       }
@@ -171,12 +196,14 @@ class CatalogueReader {
         continue;
       }
       auto verdict = parse_verdict(text(entry.value, "verdict"));
-      if (!verdict) return fail(fmt::format("targets.{}: `verdict` must be ready, review, likely-breaks or breaks", entry.key));
+      if (!verdict)
+        return fail(fmt::format("targets.{}: `verdict` must be ready, review, likely-breaks or breaks", entry.key));
       StaticVerdict row{*verdict, text(entry.value, "why"), text(entry.value, "source"), Confidence::Guess};
       if (row.why.empty()) return fail(fmt::format("targets.{}: `why` is required", entry.key));
       if (auto confidence = text(entry.value, "confidence"); !confidence.empty()) {
         auto parsed = parse_confidence(confidence);
-        if (!parsed) return fail(fmt::format("targets.{}: `confidence` must be documented, code, issue or guess", entry.key));
+        if (!parsed)
+          return fail(fmt::format("targets.{}: `confidence` must be documented, code, issue or guess", entry.key));
         row.confidence = *parsed;
       }
       info.targets[entry.key] = std::move(row);
@@ -205,7 +232,8 @@ class CatalogueReader {
       Verdict worst = Verdict::Ready;
       for (const auto& [target, row] : info.targets) worst = std::max(worst, row.verdict);
       if (info.severity != severity_of(worst)) {
-        return fail(fmt::format("`severity` must be {}, the worst verdict of its table", to_string(severity_of(worst))));
+        return fail(
+            fmt::format("`severity` must be {}, the worst verdict of its table", to_string(severity_of(worst))));
       }
     }
 
@@ -222,7 +250,8 @@ class CatalogueReader {
         PatternInfo pattern{text(item, "name"), text(item, "regex")};
         const re2::RE2 compiled(pattern.regex, re2::RE2::Quiet);
         if (pattern.name.empty() || !compiled.ok()) {
-          return fail(fmt::format("pattern `{}`: {}", pattern.name, pattern.name.empty() ? "needs a name" : compiled.error()));
+          return fail(
+              fmt::format("pattern `{}`: {}", pattern.name, pattern.name.empty() ? "needs a name" : compiled.error()));
         }
         patterns.push_back(std::move(pattern));
       }
@@ -265,7 +294,8 @@ Result<CheckInfo> parse_check(const std::string& file_name, const std::string& t
   auto documents = parse_yaml_documents(text, 1);
   if (documents.size() != 1) return Error{fmt::format("checks/{}: expected exactly one YAML document", file_name)};
   const ParsedDocument& doc = documents.front();
-  if (doc.error) return Error{fmt::format("checks/{}: line {}: {}", file_name, doc.error->mark.line, doc.error->message)};
+  if (doc.error)
+    return Error{fmt::format("checks/{}: line {}: {}", file_name, doc.error->mark.line, doc.error->message)};
   return CatalogueReader(file_name, doc.tree).read();
 }
 
@@ -286,7 +316,8 @@ Result<Catalogue> Catalogue::parse(std::span<const std::pair<std::string, std::s
     for (const auto& name : info.aliases) {
       if (!names.insert(name).second) return Error{fmt::format("checks/{}.yaml: `{}` names two checks", info.id, name)};
     }
-    if (!names.insert(info.id).second) return Error{fmt::format("checks/{}.yaml: `{}` names two checks", info.id, info.id)};
+    if (!names.insert(info.id).second)
+      return Error{fmt::format("checks/{}.yaml: `{}` names two checks", info.id, info.id)};
   }
   return catalogue;
 }

@@ -87,7 +87,8 @@ std::string describe_uses(const std::vector<VolumeUse>& uses, std::string* singl
     if (std::find(list.begin(), list.end(), name) == list.end()) list.push_back(std::move(name));
   }
   if (single) {
-    const bool one = std::all_of(uses.begin(), uses.end(), [&](const VolumeUse& u) { return u.container == uses.front().container; });
+    const bool one = std::all_of(uses.begin(), uses.end(),
+                                 [&](const VolumeUse& u) { return u.container == uses.front().container; });
     *single = one ? uses.front().container->name : std::string();
   }
   std::string text;

@@ -49,6 +49,8 @@ constexpr CheckFactory kRegistry[] = {IMMUTALINT_CHECKS(IMMUTALINT_ROW)};
 #undef IMMUTALINT_ROW
 }  // namespace
 
-std::span<const CheckFactory> check_registry() { return kRegistry; }
+std::span<const CheckFactory> check_registry() {
+  return kRegistry;
+}
 
 }  // namespace immutalint

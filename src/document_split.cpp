@@ -46,7 +46,8 @@ constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
 bool is_items_key(std::string_view line) {
   if (!line.starts_with("items:")) return false;
   const std::string_view rest = line.substr(6);
-  return rest.empty() || ((rest[0] == ' ' || rest[0] == '\t' || rest[0] == '\r' || rest[0] == '\n') && is_blank_or_comment(rest));
+  return rest.empty() ||
+         ((rest[0] == ' ' || rest[0] == '\t' || rest[0] == '\r' || rest[0] == '\n') && is_blank_or_comment(rest));
 }
 
 /// A line that opens a block sequence entry at column `indent`: `-` followed by white space or
@@ -198,8 +199,7 @@ class Splitter {
         items_state_ = ItemsState::Over;
         return;
       }
-      case ItemsState::Over:
-        return;
+      case ItemsState::Over: return;
     }
     // The line belongs to the items.
     if (items_state_ != ItemsState::InEntries) return;
@@ -277,9 +277,9 @@ class Splitter {
 
   enum class ItemsState { None, AwaitingFirstEntry, InEntries, Over };
   ItemsState items_state_ = ItemsState::None;  // where the document is in its top-level `items:`
-  std::size_t items_begin_ = 0;     // offset in current_ of the first line after `items:`
-  std::uint32_t items_line_ = 0;    // and its file line
-  std::size_t items_indent_ = 0;    // column of the entries' `-`
+  std::size_t items_begin_ = 0;                // offset in current_ of the first line after `items:`
+  std::uint32_t items_line_ = 0;               // and its file line
+  std::size_t items_indent_ = 0;               // column of the entries' `-`
   std::shared_ptr<SpilledItems> spilled_items_;
   bool no_temporary_file_ = false;
 };

@@ -40,7 +40,8 @@ std::vector<const HostWrite*> WorkloadEvidence::writes_through(const VolumeView&
   return found;
 }
 
-const HostMount* WorkloadEvidence::host_mount_of(const ContainerView& container, std::string_view container_path) const {
+const HostMount* WorkloadEvidence::host_mount_of(const ContainerView& container,
+                                                 std::string_view container_path) const {
   const HostMount* best = nullptr;
   for (const auto& mount : mounts) {
     if (mount.container != &container || !path_within(container_path, mount.mount_path)) continue;
@@ -90,9 +91,9 @@ constexpr int kMaxScriptDepth = 4;
 /// One text that command words come from, and how to place an offset in it.
 struct TextSource {
   std::string_view text;
-  Span span;               ///< the scalar's span
-  bool block = false;      ///< a block scalar: lines can be counted from its first content line
-  std::string field;       ///< JSON Pointer from its object's root
+  Span span;           ///< the scalar's span
+  bool block = false;  ///< a block scalar: lines can be counted from its first content line
+  std::string field;   ///< JSON Pointer from its object's root
   std::string file;
   const IndexedConfigMap* config_map = nullptr;
 };
@@ -179,9 +180,13 @@ std::vector<std::pair<ShellWord, WriteKind>> destinations(const ShellCommand& co
   auto add = [&](std::optional<ShellWord> word, WriteKind kind) {
     if (word) out.emplace_back(std::move(*word), kind);
   };
-  if (program == "cp" || program == "mv" || program == "install" || program == "rsync" || program == "ln" || program == "scp") {
-    if (program == "install" && std::any_of(args.begin(), args.end(), [](const ShellWord& w) { return w.text == "-d" || w.text == "--directory"; })) {
-      for (const ShellWord* word : operands({"-m", "-o", "-g", "--mode", "--owner", "--group"})) out.emplace_back(*word, WriteKind::Creates);
+  if (program == "cp" || program == "mv" || program == "install" || program == "rsync" || program == "ln" ||
+      program == "scp") {
+    if (program == "install" && std::any_of(args.begin(), args.end(), [](const ShellWord& w) {
+          return w.text == "-d" || w.text == "--directory";
+        })) {
+      for (const ShellWord* word : operands({"-m", "-o", "-g", "--mode", "--owner", "--group"}))
+        out.emplace_back(*word, WriteKind::Creates);
       return out;
     }
     if (auto target = option_value('t', "--target-directory")) {
@@ -191,13 +196,14 @@ std::vector<std::pair<ShellWord, WriteKind>> destinations(const ShellCommand& co
     auto found = operands({"-m", "-o", "-g", "-S", "--mode", "--owner", "--group", "--suffix", "-e", "--rsh"});
     if (found.size() >= 2) out.emplace_back(*found.back(), WriteKind::Copies);
   } else if (program == "mkdir" || program == "touch") {
-    for (const ShellWord* word : operands({"-m", "--mode", "-d", "-r", "-t"})) out.emplace_back(*word, WriteKind::Creates);
+    for (const ShellWord* word : operands({"-m", "--mode", "-d", "-r", "-t"}))
+      out.emplace_back(*word, WriteKind::Creates);
   } else if (program == "tee") {
     for (const ShellWord* word : operands({})) out.emplace_back(*word, WriteKind::Writes);
   } else if (program == "rm" || program == "rmdir" || program == "unlink") {
     for (const ShellWord* word : operands({})) out.emplace_back(*word, WriteKind::Removes);
-  } else if (program == "chmod" || program == "chown" || program == "chgrp" || program == "chcon" || program == "chattr" ||
-             program == "setfacl") {
+  } else if (program == "chmod" || program == "chown" || program == "chgrp" || program == "chcon" ||
+             program == "chattr" || program == "setfacl") {
     auto found = operands({"--reference"});
     for (std::size_t i = 1; i < found.size(); ++i) out.emplace_back(*found[i], WriteKind::Writes);
   } else if (program == "sed") {
@@ -215,10 +221,12 @@ std::vector<std::pair<ShellWord, WriteKind>> destinations(const ShellCommand& co
     // `tar -xzf a.tgz`, `tar --extract`, or old-style bundled options: `tar xzf a.tgz`.
     bool extract = !args.empty() && !args[0].text.empty() && args[0].text[0] != '-' &&
                    args[0].text.find('x') != std::string::npos &&
-                   std::all_of(args[0].text.begin(), args[0].text.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)); });
+                   std::all_of(args[0].text.begin(), args[0].text.end(),
+                               [](char c) { return std::isalpha(static_cast<unsigned char>(c)); });
     for (const auto& w : args) {
       const std::string& t = w.text;
-      if (t == "--extract" || t == "--get" || (t.size() > 1 && t[0] == '-' && t[1] != '-' && t.find('x') != std::string::npos)) {
+      if (t == "--extract" || t == "--get" ||
+          (t.size() > 1 && t[0] == '-' && t[1] != '-' && t.find('x') != std::string::npos)) {
         extract = true;
       }
     }
@@ -290,7 +298,8 @@ class EvidenceReader {
         host.container = &container;
         host.volume = volume;
         host.mount_path = normalize_host_path(mount.mount_path);
-        host.host_path = normalize_host_path(mount.sub_path.empty() ? std::string(*path) : std::string(*path) + "/" + mount.sub_path);
+        host.host_path = normalize_host_path(mount.sub_path.empty() ? std::string(*path)
+                                                                    : std::string(*path) + "/" + mount.sub_path);
         host.read_only = mount.read_only;
         host.read_file = is_read_file(host.host_path);
         out_.mounts.push_back(std::move(host));
@@ -316,11 +325,13 @@ class EvidenceReader {
       const NodeId config = tree.get(volume->node, "configMap");
       auto name = tree.scalar(tree.get(config, "name"));
       if (!name) return std::nullopt;
-      std::string relative = path == mount_path ? std::string() : path.substr(mount_path.size() + (mount_path == "/" ? 0 : 1));
+      std::string relative =
+          path == mount_path ? std::string() : path.substr(mount_path.size() + (mount_path == "/" ? 0 : 1));
       if (!mount->sub_path.empty()) relative = relative.empty() ? mount->sub_path : mount->sub_path + "/" + relative;
       std::string key = relative;
       for (NodeId item : tree.items(tree.get(config, "items"))) {
-        if (tree.scalar(tree.get(item, "path")).value_or("") == relative) key = std::string(tree.scalar(tree.get(item, "key")).value_or(""));
+        if (tree.scalar(tree.get(item, "path")).value_or("") == relative)
+          key = std::string(tree.scalar(tree.get(item, "key")).value_or(""));
       }
       return MountedFile{std::string(*name), key};
     }
@@ -339,21 +350,22 @@ class EvidenceReader {
     return {config_map, entry};
   }
 
-  void add_commands(const ContainerView& container, std::vector<ShellCommand> commands, const std::vector<TextSource>& sources,
-                    const std::string& origin, const ShellEnv& env, int depth) {
+  void add_commands(const ContainerView& container, std::vector<ShellCommand> commands,
+                    const std::vector<TextSource>& sources, const std::string& origin, const ShellEnv& env, int depth) {
     for (auto& command : commands) {
       RunCommand run;
       run.container = &container;
-      const ShellWord* anchor = command.argv.empty() ? (command.redirects.empty() ? nullptr : &command.redirects[0].target)
-                                                     : &command.argv[0];
+      const ShellWord* anchor = command.argv.empty()
+                                    ? (command.redirects.empty() ? nullptr : &command.redirects[0].target)
+                                    : &command.argv[0];
       if (anchor && anchor->source < sources.size()) run.site = site_of(sources[anchor->source], anchor->offset);
       run.origin = origin;
-      run.cause = run.site.config_map
-                      ? fmt::format("{}#L{}", run.site.place.field, run.site.place.span.begin.line)
-                      : container.pointer + "/command";
+      run.cause = run.site.config_map ? fmt::format("{}#L{}", run.site.place.field, run.site.place.span.begin.line)
+                                      : container.pointer + "/command";
       // chroot into a mount of the host's root runs the host's own programs; chroot into any
       // other host directory runs whatever that directory holds.
-      run.on_host = command.host_namespace || (!command.chroot.empty() && chroot_host_path(container, command.chroot) == "/");
+      run.on_host =
+          command.host_namespace || (!command.chroot.empty() && chroot_host_path(container, command.chroot) == "/");
       const std::string runs = command.runs_file;
       run.command = std::move(command);
       out_.commands.push_back(std::move(run));
@@ -361,7 +373,8 @@ class EvidenceReader {
       // the same container.
       if (runs.empty() || depth >= kMaxScriptDepth) continue;
       if (auto mounted = mounted_file(container, runs);
-          mounted && std::find(out_.scripts_from.begin(), out_.scripts_from.end(), mounted->config_map) == out_.scripts_from.end()) {
+          mounted && std::find(out_.scripts_from.begin(), out_.scripts_from.end(), mounted->config_map) ==
+                         out_.scripts_from.end()) {
         out_.scripts_from.push_back(mounted->config_map);
       }
       auto [config_map, entry] = mounted_script(container, runs);
@@ -369,8 +382,12 @@ class EvidenceReader {
       // run each other would otherwise multiply.
       if (!entry || !scripts_read_.insert({&container, entry}).second) continue;
       const std::string text = entry->text();
-      TextSource source{text, entry->value_span, entry->style == ScalarStyle::Block,
-                        "/data/" + json_pointer_token(entry->key), config_map->file, config_map};
+      TextSource source{text,
+                        entry->value_span,
+                        entry->style == ScalarStyle::Block,
+                        "/data/" + json_pointer_token(entry->key),
+                        config_map->file,
+                        config_map};
       const std::string script_origin =
           fmt::format("script \"{}\" of ConfigMap {}", entry->key, config_map->ref.qualified_name());
       add_commands(container, read_script(text, 0, env), {source}, script_origin, env, depth + 1);
@@ -407,7 +424,8 @@ class EvidenceReader {
       const NodeId exec = tree.get(tree.get(tree.get(tree.get(container.node, "lifecycle"), hook), "exec"), "command");
       std::vector<std::string_view> hook_argv;
       std::vector<TextSource> hook_sources;
-      read_argv_items(exec, fmt::format("{}/lifecycle/{}/exec/command", container.pointer, hook), hook_argv, hook_sources);
+      read_argv_items(exec, fmt::format("{}/lifecycle/{}/exec/command", container.pointer, hook), hook_argv,
+                      hook_sources);
       if (!hook_argv.empty()) add_commands(container, read_argv(hook_argv, env), hook_sources, "", env, 0);
     }
   }
@@ -436,7 +454,8 @@ class EvidenceReader {
   }
 
   /// Where a path the command names lands on the host: (host path, the mount it goes through).
-  std::optional<std::pair<std::string, const HostMount*>> to_host(const RunCommand& run, std::string_view written) const {
+  std::optional<std::pair<std::string, const HostMount*>> to_host(const RunCommand& run,
+                                                                  std::string_view written) const {
     if (!written.starts_with("/")) return std::nullopt;
     const std::string path = normalize_host_path(written);
     const ShellCommand& command = run.command;
@@ -455,7 +474,8 @@ class EvidenceReader {
     const VolumeMountView* deepest = deepest_mount(*run.container, path);
     if (!deepest) return std::nullopt;
     const HostMount* mount = out_.host_mount_of(*run.container, path);
-    if (!mount || mount->mount_path != normalize_host_path(deepest->mount_path) || mount->read_only) return std::nullopt;
+    if (!mount || mount->mount_path != normalize_host_path(deepest->mount_path) || mount->read_only)
+      return std::nullopt;
     return std::make_pair(normalize_host_path(mount->host_path + "/" + path.substr(mount->mount_path.size())), mount);
   }
 
@@ -574,8 +594,9 @@ class EvidenceReader {
       KernelWork work;
       work.known = &known;
       work.container = &container;
-      work.site = known.match.command || known.match.image ? container_site(container, known.match.command ? "command" : "image")
-                                                           : env_site(container, known.match.env);
+      work.site = known.match.command || known.match.image
+                      ? container_site(container, known.match.command ? "command" : "image")
+                      : env_site(container, known.match.env);
       work.how = fmt::format("{} {} [{}]", describe_container(container), known.does, known.source);
       if (known.off_when) {
         if (auto setting = config_setting(*known.off_when)) {
@@ -623,9 +644,8 @@ class EvidenceReader {
       }
       auto value = tree.scalar(node);
       if (!value) continue;
-      return std::make_pair(std::string(*value),
-                            fmt::format("{}: {} in {} of ConfigMap {}", setting.setting, *value, setting.key,
-                                        config_map->ref.qualified_name()));
+      return std::make_pair(std::string(*value), fmt::format("{}: {} in {} of ConfigMap {}", setting.setting, *value,
+                                                             setting.key, config_map->ref.qualified_name()));
     }
     return std::nullopt;
   }
@@ -666,8 +686,12 @@ class EvidenceReader {
         if (document.is_discarded()) continue;
         std::vector<std::string> paths;
         walk_json(document, known.json, paths);
-        TextSource source{text, entry->value_span, entry->style == ScalarStyle::Block,
-                          "/data/" + json_pointer_token(entry->key), config_map->file, config_map};
+        TextSource source{text,
+                          entry->value_span,
+                          entry->style == ScalarStyle::Block,
+                          "/data/" + json_pointer_token(entry->key),
+                          config_map->file,
+                          config_map};
         std::size_t searched = 0;
         for (const auto& path : paths) {
           if (!path.starts_with("/")) continue;
@@ -676,8 +700,8 @@ class EvidenceReader {
           HostWrite write;
           write.host_path = normalize_host_path(path);
           write.kind = WriteKind::Creates;
-          write.how = fmt::format("{} of ConfigMap {} names {}: {} [{}]", known.key, config_map->ref.name, path, known.does,
-                                  known.source);
+          write.how = fmt::format("{} of ConfigMap {} names {}: {} [{}]", known.key, config_map->ref.name, path,
+                                  known.does, known.source);
           write.site = site_of(source, static_cast<std::uint32_t>(at == std::string::npos ? 0 : at));
           write.cause = fmt::format("{}#L{}", write.site.place.field, write.site.place.span.begin.line);
           out_.writes.push_back(std::move(write));

@@ -75,7 +75,8 @@ class EvidenceReader {
     auto command = pattern(entry, "command", match.command_pattern);
     if (!command) return command.error();
     match.command = *command;
-    for (const auto& variable : tree_.entries(tree_.get(entry, "env"))) match.env[variable.key] = strings(variable.value);
+    for (const auto& variable : tree_.entries(tree_.get(entry, "env")))
+      match.env[variable.key] = strings(variable.value);
     if (!match.image && !match.command && match.env.empty()) {
       return fail(entry, "an entry needs `image`, `command` or `env` to recognise a container");
     }
@@ -93,15 +94,16 @@ class EvidenceReader {
       auto end = source.find(' ', start);
       if (end == std::string::npos) end = source.size();
       const std::string key = source.substr(start, end - start);
-      if (!key.empty() && !sources.count(key)) return fail(entry, fmt::format("{}: source `{}` is not in `sources`", name, key));
+      if (!key.empty() && !sources.count(key))
+        return fail(entry, fmt::format("{}: source `{}` is not in `sources`", name, key));
       start = end + 1;
     }
     return true;
   }
 
-  Result<bool> read(std::map<std::string, std::string>& sources,
-                    std::vector<KnownInstaller>& installers, std::vector<KnownKernelWork>& kernel,
-                    std::vector<ConfigHostPaths>& host_paths, std::vector<std::string>& read_files) const {
+  Result<bool> read(std::map<std::string, std::string>& sources, std::vector<KnownInstaller>& installers,
+                    std::vector<KnownKernelWork>& kernel, std::vector<ConfigHostPaths>& host_paths,
+                    std::vector<std::string>& read_files) const {
     const NodeId root = tree_.root();
     if (auto ok = check_keys(root, {"sources", "installers", "kernel", "config-host-paths", "read-files"}); !ok) {
       return ok.error();
@@ -112,7 +114,8 @@ class EvidenceReader {
       sources[entry.key] = local[entry.key];
     }
     for (NodeId entry : tree_.items(tree_.get(root, "installers"))) {
-      if (auto ok = check_keys(entry, {"name", "does", "image", "command", "env", "writes", "source"}); !ok) return ok.error();
+      if (auto ok = check_keys(entry, {"name", "does", "image", "command", "env", "writes", "source"}); !ok)
+        return ok.error();
       KnownInstaller installer;
       if (auto ok = common(entry, installer.name, installer.does, installer.source, local); !ok) return ok.error();
       auto match = matcher(entry);
@@ -120,7 +123,8 @@ class EvidenceReader {
       installer.match = std::move(match).value();
       for (NodeId write : tree_.items(tree_.get(entry, "writes"))) {
         if (auto ok = check_keys(write, {"path", "programs"}); !ok) return ok.error();
-        InstallerWrite w{normalize_host_path(text(write, "path")), tree_.boolean(tree_.get(write, "programs")).value_or(false)};
+        InstallerWrite w{normalize_host_path(text(write, "path")),
+                         tree_.boolean(tree_.get(write, "programs")).value_or(false)};
         if (!w.path.starts_with("/")) return fail(write, "`path` must be an absolute host path");
         installer.writes.push_back(std::move(w));
       }
@@ -128,8 +132,8 @@ class EvidenceReader {
       installers.push_back(std::move(installer));
     }
     for (NodeId entry : tree_.items(tree_.get(root, "kernel"))) {
-      if (auto ok = check_keys(entry, {"name", "does", "image", "command", "env", "builds", "loads", "at-most", "off-when",
-                                       "unsupported-on-immutable", "source"});
+      if (auto ok = check_keys(entry, {"name", "does", "image", "command", "env", "builds", "loads", "at-most",
+                                       "off-when", "unsupported-on-immutable", "source"});
           !ok) {
         return ok.error();
       }
@@ -142,7 +146,8 @@ class EvidenceReader {
       work.loads = tree_.boolean(tree_.get(entry, "loads")).value_or(false);
       if (const std::string at_most = text(entry, "at-most"); !at_most.empty()) {
         auto verdict = parse_verdict(at_most);
-        if (!verdict || *verdict < Verdict::Review) return fail(entry, fmt::format("{}: `at-most` is review, likely-breaks or breaks", work.name));
+        if (!verdict || *verdict < Verdict::Review)
+          return fail(entry, fmt::format("{}: `at-most` is review, likely-breaks or breaks", work.name));
         work.at_most = *verdict;
       }
       if (!work.builds && !work.loads) return fail(entry, fmt::format("{}: set `builds` or `loads`", work.name));
@@ -150,7 +155,8 @@ class EvidenceReader {
       if (off != kNoNode) {
         if (auto ok = check_keys(off, {"key", "setting", "values"}); !ok) return ok.error();
         ConfigSwitch sw{text(off, "key"), text(off, "setting"), strings(tree_.get(off, "values"))};
-        if (sw.key.empty() || sw.setting.empty() || sw.values.empty()) return fail(off, "`off-when` needs `key`, `setting` and `values`");
+        if (sw.key.empty() || sw.setting.empty() || sw.values.empty())
+          return fail(off, "`off-when` needs `key`, `setting` and `values`");
         work.off_when = std::move(sw);
       }
       const NodeId support = tree_.get(entry, "unsupported-on-immutable");
@@ -161,7 +167,8 @@ class EvidenceReader {
         if (fact.why.empty() || fact.source.empty() || !confidence) {
           return fail(support, "`unsupported-on-immutable` needs `why`, `source` and `confidence`");
         }
-        if (!local.count(fact.source)) return fail(support, fmt::format("source `{}` is not in `sources`", fact.source));
+        if (!local.count(fact.source))
+          return fail(support, fmt::format("source `{}` is not in `sources`", fact.source));
         work.immutable_support = std::move(fact);
       }
       kernel.push_back(std::move(work));
@@ -172,7 +179,8 @@ class EvidenceReader {
       if (auto ok = common(entry, paths.name, paths.does, paths.source, local); !ok) return ok.error();
       paths.key = text(entry, "key");
       paths.json = text(entry, "json");
-      if (paths.key.empty() || paths.json.empty()) return fail(entry, fmt::format("{}: `key` and `json` are required", paths.name));
+      if (paths.key.empty() || paths.json.empty())
+        return fail(entry, fmt::format("{}: `key` and `json` are required", paths.name));
       host_paths.push_back(std::move(paths));
     }
     for (auto& path : strings(tree_.get(root, "read-files"))) read_files.push_back(normalize_host_path(path));

@@ -117,7 +117,8 @@ FindingStore::FindingStore(FindingStore&&) noexcept = default;
 FindingStore& FindingStore::operator=(FindingStore&&) noexcept = default;
 FindingStore::~FindingStore() = default;
 
-std::uint32_t FindingStore::intern(std::deque<std::string>& names, std::unordered_map<std::string_view, std::uint32_t>& index,
+std::uint32_t FindingStore::intern(std::deque<std::string>& names,
+                                   std::unordered_map<std::string_view, std::uint32_t>& index,
                                    const std::string& name) {
   if (auto it = index.find(name); it != index.end()) return it->second;
   names.push_back(name);
@@ -156,7 +157,9 @@ void FindingStore::seal() {
   const auto file_rank = ranks(files_);
   const auto check_rank = ranks(checks_);
   std::sort(keys_.begin(), keys_.end(), [&](const Key& a, const Key& b) {
-    const auto head = [&](const Key& k) { return std::make_tuple(file_rank[k.file], k.span.begin, check_rank[k.check], k.span.end); };
+    const auto head = [&](const Key& k) {
+      return std::make_tuple(file_rank[k.file], k.span.begin, check_rank[k.check], k.span.end);
+    };
     if (head(a) != head(b)) return head(a) < head(b);
     // The same place and check: the remaining fields decide, as report_order says, and what is
     // left, byte for byte, so that the order never depends on the order of adding.

@@ -298,8 +298,8 @@ const TemplateKeyLine* best_template_line(const std::vector<TemplateKeyLine>& li
     }
     // Literal list items in the template line up with the rendered indices; items made by a
     // `range` do not, and then the keys alone decide.
-    const bool exact = line.path.size() <= tokens.size() &&
-                       std::equal(line.path.rbegin(), line.path.rend(), tokens.rbegin());
+    const bool exact =
+        line.path.size() <= tokens.size() && std::equal(line.path.rbegin(), line.path.rend(), tokens.rbegin());
     const std::pair<std::size_t, bool> score{matched, exact};
     if (matched > 0 && score > best_score) {
       best = &line;

@@ -25,8 +25,8 @@ namespace {
 
 std::string encode_config_map(const IndexedConfigMap& config_map) {
   record::Encoder out;
-  for (const auto* text : {&config_map.ref.api_version, &config_map.ref.kind, &config_map.ref.namespace_, &config_map.ref.name,
-                           &config_map.file, &config_map.source}) {
+  for (const auto* text : {&config_map.ref.api_version, &config_map.ref.kind, &config_map.ref.namespace_,
+                           &config_map.ref.name, &config_map.file, &config_map.source}) {
     out.text(*text);
   }
   out.number(static_cast<std::uint32_t>(config_map.ignored_checks.size()));
@@ -47,8 +47,8 @@ std::string encode_config_map(const IndexedConfigMap& config_map) {
 std::optional<IndexedConfigMap> decode_config_map(std::string_view bytes, const Spool& spool) {
   record::Decoder in(bytes);
   IndexedConfigMap config_map;
-  for (auto* text : {&config_map.ref.api_version, &config_map.ref.kind, &config_map.ref.namespace_, &config_map.ref.name,
-                     &config_map.file, &config_map.source}) {
+  for (auto* text : {&config_map.ref.api_version, &config_map.ref.kind, &config_map.ref.namespace_,
+                     &config_map.ref.name, &config_map.file, &config_map.source}) {
     *text = in.text();
   }
   for (std::uint32_t n = in.count(4); n > 0 && in.ok(); --n) config_map.ignored_checks.push_back(in.text());
@@ -95,7 +95,9 @@ void InputIndex::merge(InputIndex&& other) {
   other.read_back_.clear();
 }
 
-bool InputIndex::has_namespace(std::string_view name) const { return namespaces_.find(name) != namespaces_.end(); }
+bool InputIndex::has_namespace(std::string_view name) const {
+  return namespaces_.find(name) != namespaces_.end();
+}
 
 const std::map<std::string, std::string>* InputIndex::namespace_labels(std::string_view name) const {
   auto it = namespaces_.find(name);

@@ -15,8 +15,8 @@ class ObjectFinder {
     const NodeId root = tree_.root();
     if (tree_.is_null(root)) return std::move(result_);
     if (!tree_.is_mapping(root)) {
-      problem(fmt::format("the document is {}, not a Kubernetes object", tree_.describe(root)),
-              tree_.node(root).span, "");
+      problem(fmt::format("the document is {}, not a Kubernetes object", tree_.describe(root)), tree_.node(root).span,
+              "");
       result_.kubernetes = true;
       return std::move(result_);
     }
@@ -42,8 +42,8 @@ class ObjectFinder {
     const MapEntry* entry = tree_.find(mapping, key);
     if (!entry || tree_.is_null(entry->value)) return std::string();
     if (!tree_.is_scalar(entry->value)) {
-      problem(fmt::format("`{}` must be a string, found {}", key, tree_.describe(entry->value)),
-              tree_.span_of(*entry), pointer + "/" + std::string(key));
+      problem(fmt::format("`{}` must be a string, found {}", key, tree_.describe(entry->value)), tree_.span_of(*entry),
+              pointer + "/" + std::string(key));
       return std::nullopt;
     }
     return std::string(*tree_.scalar(entry->value));
@@ -92,12 +92,14 @@ class ObjectFinder {
   }
 
   /// Item `index` of a List at `list_pointer`, which is nested `depth` Lists deep.
-  void take_item(NodeId item, std::size_t index, std::string_view list_kind, const std::string& list_pointer, int depth) {
+  void take_item(NodeId item, std::size_t index, std::string_view list_kind, const std::string& list_pointer,
+                 int depth) {
     const std::string item_pointer = fmt::format("{}/items/{}", list_pointer, index);
     if (tree_.is_null(item)) return;  // `- null` and `-` hold no object
     if (!tree_.is_mapping(item) || !tree_.find(item, "kind") || !tree_.find(item, "apiVersion")) {
-      problem(fmt::format("item {} of the {} is not a Kubernetes object (it needs apiVersion and kind)", index, list_kind),
-              tree_.node(item).span, item_pointer);
+      problem(
+          fmt::format("item {} of the {} is not a Kubernetes object (it needs apiVersion and kind)", index, list_kind),
+          tree_.node(item).span, item_pointer);
       return;
     }
     if (depth > 4) {
@@ -119,8 +121,12 @@ std::string api_group(std::string_view api_version) {
   return std::string(api_version.substr(0, slash));
 }
 
-DocumentObjects find_objects(const YamlTree& tree) { return ObjectFinder(tree).run(); }
+DocumentObjects find_objects(const YamlTree& tree) {
+  return ObjectFinder(tree).run();
+}
 
-DocumentObjects find_objects(const YamlTree& tree, const ListItemPlace& place) { return ObjectFinder(tree).run_item(place); }
+DocumentObjects find_objects(const YamlTree& tree, const ListItemPlace& place) {
+  return ObjectFinder(tree).run_item(place);
+}
 
 }  // namespace immutalint

@@ -18,12 +18,12 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "immutalint/finding_store.hpp"
 #include "immutalint/kube_object.hpp"
 #include "immutalint/placement.hpp"
 #include "immutalint/pod_spec.hpp"
-#include "immutalint/suppression.hpp"
-#include "immutalint/finding_store.hpp"
 #include "immutalint/spool.hpp"
+#include "immutalint/suppression.hpp"
 #include "job_queue.hpp"
 
 namespace immutalint {
@@ -108,16 +108,18 @@ struct CheckedWorkload {
 /// A finding written to the run's spool as soon as it is made (findings are not held in memory),
 /// with what the last phase needs to know of it without reading it back.
 struct SpilledFinding {
-  std::uint64_t group = 0;     // hash of (file, object, cause): findings that may fold share it
-  std::uint32_t session = 0;   // the session that made it
-  std::uint32_t deferred = 0;  // 1 + the index of that session's Deferred workload whose first pass made it; 0 otherwise
+  std::uint64_t group = 0;    // hash of (file, object, cause): findings that may fold share it
+  std::uint32_t session = 0;  // the session that made it
+  std::uint32_t deferred =
+      0;  // 1 + the index of that session's Deferred workload whose first pass made it; 0 otherwise
   Spool::Ref ref;
 };
 
 std::uint64_t fold_group(const Finding& finding) {
   std::string key = finding.file;
   if (finding.object) {
-    for (const auto* part : {&finding.object->api_version, &finding.object->kind, &finding.object->namespace_, &finding.object->name}) {
+    for (const auto* part :
+         {&finding.object->api_version, &finding.object->kind, &finding.object->namespace_, &finding.object->name}) {
       key += '\0';
       key += *part;
     }
@@ -130,19 +132,19 @@ std::uint64_t fold_group(const Finding& finding) {
 /// A workload checked before the whole input was known, kept to be checked again when a
 /// ConfigMap it mounts turns out to hold scripts or settings.
 struct Deferred {
-  std::size_t file = 0;              // index of the input file
+  std::size_t file = 0;  // index of the input file
   std::string display_path;
-  std::uint32_t first_line = 0;      // of the chunk
-  std::size_t document = 0;          // index of the document within the chunk
+  std::uint32_t first_line = 0;  // of the chunk
+  std::size_t document = 0;      // index of the document within the chunk
   std::string object_pointer;
-  std::string source;                // Helm template
-  std::optional<ListItem> list_item;  // the chunk is one item of a List read item by item
-  Spool::Ref text;                   // the chunk, in the run's spool
+  std::string source;                                            // Helm template
+  std::optional<ListItem> list_item;                             // the chunk is one item of a List read item by item
+  Spool::Ref text;                                               // the chunk, in the run's spool
   std::vector<std::pair<std::string, std::string>> config_maps;  // (namespace, name) it mounts
-  std::vector<std::string> scripts_from;  // ConfigMaps whose mounted files it runs
+  std::vector<std::string> scripts_from;                         // ConfigMaps whose mounted files it runs
   std::size_t first_pass_suppressed = 0;  // the first pass's findings are spilled, tagged with this workload
   std::uint32_t session = 0;
-  std::uint32_t tag = 0;                  // SpilledFinding::deferred of its first pass
+  std::uint32_t tag = 0;  // SpilledFinding::deferred of its first pass
 };
 
 /// The objects of a document, or of a List item read on its own.
@@ -194,7 +196,8 @@ void hand_over(RawDocument&& document, const SplitLimits& split, const ParseLimi
     part.list_item = ListItem{*list_kind, index++, source};
     take(std::move(part));
   });
-  if (!read) problem(first_line, fmt::format("the {}'s items could not be read back from their temporary file", *list_kind));
+  if (!read)
+    problem(first_line, fmt::format("the {}'s items could not be read back from their temporary file", *list_kind));
 }
 
 /// The ConfigMaps a pod mounts as volumes.
@@ -222,7 +225,8 @@ bool may_be_script(std::string_view text) {
 /// The work of one lint run on one thread: turns documents into findings, counts and an index.
 class Linter::Session {
  public:
-  Session(const Linter& linter, Spool& spool, std::uint32_t id) : linter_(linter), index_(spool), spool_(spool), id_(id) {}
+  Session(const Linter& linter, Spool& spool, std::uint32_t id)
+      : linter_(linter), index_(spool), spool_(spool), id_(id) {}
 
   LintResult& result() { return result_; }
   InputIndex& index() { return index_; }
@@ -259,25 +263,29 @@ class Linter::Session {
         for (auto& dup : doc.duplicates) dup.pointer = fmt::format("/items/{}{}", list_item->index, dup.pointer);
       }
       if (doc.error) {
-        Finding finding = linter_.input_finding(kInvalidInputCheck, file, Span{doc.error->mark, doc.error->mark}, doc.error->message);
+        Finding finding =
+            linter_.input_finding(kInvalidInputCheck, file, Span{doc.error->mark, doc.error->mark}, doc.error->message);
         finding.source = source;
         add(std::move(finding));
         continue;
       }
-      process_document(doc, file, source, list_item, [&](const KubeObject& object, std::vector<std::pair<std::string, std::string>> maps,
-                                               CheckedWorkload checked) {
-        if (!spooled) spooled = spool_.put(raw.text);
-        const auto tag = static_cast<std::uint32_t>(deferred_.size() + 1);
-        for (auto& finding : checked.findings) add(std::move(finding), tag);
-        deferred_.push_back(Deferred{file_index, file, raw.first_line, document, object.pointer, source, list_item, *spooled,
-                                     std::move(maps), std::move(checked.scripts_from), checked.suppressed, id_, tag});
-      });
+      process_document(doc, file, source, list_item,
+                       [&](const KubeObject& object, std::vector<std::pair<std::string, std::string>> maps,
+                           CheckedWorkload checked) {
+                         if (!spooled) spooled = spool_.put(raw.text);
+                         const auto tag = static_cast<std::uint32_t>(deferred_.size() + 1);
+                         for (auto& finding : checked.findings) add(std::move(finding), tag);
+                         deferred_.push_back(Deferred{file_index, file, raw.first_line, document, object.pointer,
+                                                      source, list_item, *spooled, std::move(maps),
+                                                      std::move(checked.scripts_from), checked.suppressed, id_, tag});
+                       });
     }
   }
 
   /// Checks workloads of one chunk again, now with the whole input's index: the chunk is parsed
   /// once for all of them. Returns what each item's workload gives, in the order of `items`.
-  std::vector<CheckedWorkload> recheck(const std::string& text, const std::vector<Deferred*>& items, const InputIndex& index) {
+  std::vector<CheckedWorkload> recheck(const std::string& text, const std::vector<Deferred*>& items,
+                                       const InputIndex& index) {
     std::vector<CheckedWorkload> checked(items.size());
     std::size_t at = 0;
     for (ParsedDocument& doc : parse_yaml_documents(text, items.front()->first_line, linter_.options_.parse)) {
@@ -320,25 +328,29 @@ class Linter::Session {
 
   /// True when the object's annotations accept `check`; an annotation that names it by a former
   /// id still does, with a notice.
-  bool accepted_by_annotation(const YamlTree& tree, const KubeObject& object, const std::string& file, const CheckInfo& check) {
+  bool accepted_by_annotation(const YamlTree& tree, const KubeObject& object, const std::string& file,
+                              const CheckInfo& check) {
     std::string former_id;
     if (!is_suppressed(tree, object, check, &former_id)) return false;
     if (!former_id.empty()) note_former_id(file, object.kind_span.begin.line, former_id, check.id);
     return true;
   }
 
-  void note_former_id(const std::string& file, std::uint32_t line, const std::string& former_id, const std::string& id) {
-    result_.notices.push_back(fmt::format("{}:{}: annotation {}{} names check {} by its former id; rename it", file, line,
-                                          kIgnoreAnnotationPrefix, former_id, id));
+  void note_former_id(const std::string& file, std::uint32_t line, const std::string& former_id,
+                      const std::string& id) {
+    result_.notices.push_back(fmt::format("{}:{}: annotation {}{} names check {} by its former id; rename it", file,
+                                          line, kIgnoreAnnotationPrefix, former_id, id));
   }
 
   /// The object of the document that holds a document-relative pointer (List items are
   /// objects of their own), and the pointer made relative to it.
-  static std::pair<const KubeObject*, std::string> owner_of(const DocumentObjects& objects, const std::string& pointer) {
+  static std::pair<const KubeObject*, std::string> owner_of(const DocumentObjects& objects,
+                                                            const std::string& pointer) {
     const KubeObject* best = nullptr;
     for (const auto& object : objects.objects) {
       const auto& prefix = object.pointer;
-      const bool inside = pointer.starts_with(prefix) && (pointer.size() == prefix.size() || pointer[prefix.size()] == '/');
+      const bool inside =
+          pointer.starts_with(prefix) && (pointer.size() == prefix.size() || pointer[prefix.size()] == '/');
       if (inside && (!best || prefix.size() > best->pointer.size())) best = &object;
     }
     return {best, best ? pointer.substr(best->pointer.size()) : pointer};
@@ -419,7 +431,8 @@ class Linter::Session {
       enabled.check->inspect(context, observations);
       for (auto& observation : observations) {
         const IndexedConfigMap* script = observation.config_map;
-        Finding finding = linter_.make_finding(*enabled.info, std::move(observation), file, object.ref, source, landing);
+        Finding finding =
+            linter_.make_finding(*enabled.info, std::move(observation), file, object.ref, source, landing);
         if (finding.targets.empty()) continue;  // ready on every selected target
         // A finding in a ConfigMap script may be accepted on the ConfigMap or on the workload.
         bool accepted = accepted_by_annotation(tree, object, file, *enabled.info);
@@ -440,7 +453,8 @@ class Linter::Session {
   }
 
   /// What other documents may need of this object: Namespace labels, ConfigMap entries.
-  void index_object(const YamlTree& tree, const KubeObject& object, const std::string& file, const std::string& source) {
+  void index_object(const YamlTree& tree, const KubeObject& object, const std::string& file,
+                    const std::string& source) {
     if (!api_group(object.ref.api_version).empty() || object.ref.name.empty()) return;
     const NodeId metadata = tree.get(object.root, "metadata");
     if (object.ref.kind == "Namespace") {
@@ -466,7 +480,8 @@ class Linter::Session {
       const bool config = linter_.evidence_catalogue_->names_config_key(entry.key);
       if (!text || !(config || may_be_script(*text))) continue;
       const YamlNode& value = tree.node(entry.value);
-      config_map.entries.push_back({entry.key, spool_.put(*text), &spool_, tree.span_of(entry), value.span, value.style, config});
+      config_map.entries.push_back(
+          {entry.key, spool_.put(*text), &spool_, tree.span_of(entry), value.span, value.style, config});
     }
     index_.add_config_map(config_map, object.kind_span.begin);
   }
@@ -517,7 +532,8 @@ Finding Linter::make_finding(const CheckInfo& info, Observation observation, con
     for (const Target* target : targets) {
       StaticVerdict row = info.static_verdict(*target);
       if (row.verdict != Verdict::Ready) {
-        finding.targets.push_back({target->name(), row.verdict, std::move(row.why), std::move(row.source), row.confidence, {}});
+        finding.targets.push_back(
+            {target->name(), row.verdict, std::move(row.why), std::move(row.source), row.confidence, {}});
       }
     }
   } else {
@@ -534,7 +550,8 @@ void apply_ladder(Finding& finding, CheckKind kind) {
       target.verdict = std::min(target.verdict, Verdict::Review);
     }
     // A guess is never certain.
-    if (target.verdict == Verdict::Breaks && target.confidence == Confidence::Guess) target.verdict = Verdict::LikelyBreaks;
+    if (target.verdict == Verdict::Breaks && target.confidence == Confidence::Guess)
+      target.verdict = Verdict::LikelyBreaks;
   }
   std::erase_if(finding.targets, [](const TargetVerdict& target) { return target.verdict == Verdict::Ready; });
   finding.severity = severity_of(worst_verdict(finding));
@@ -557,16 +574,16 @@ bool leads(const Finding& a, const Finding& b, const Catalogue& catalogue) {
 /// One finding per cause: findings about the same thing of the same object (a volume, a
 /// command, a field) become one, led by the most telling; the others become its context and
 /// lend it their verdicts on targets where they are worse.
-void fold_causes(std::vector<Finding>& findings, const Catalogue& catalogue, const std::vector<const Target*>& targets) {
+void fold_causes(std::vector<Finding>& findings, const Catalogue& catalogue,
+                 const std::vector<const Target*>& targets) {
   auto profile_order = [&](const TargetVerdict& a, const TargetVerdict& b) {
     auto index = [&](const TargetVerdict& v) {
-      return std::find_if(targets.begin(), targets.end(), [&](const Target* t) { return t->name() == v.target; }) - targets.begin();
+      return std::find_if(targets.begin(), targets.end(), [&](const Target* t) { return t->name() == v.target; }) -
+             targets.begin();
     };
     return index(a) < index(b);
   };
-  auto key = [](const Finding& f) {
-    return std::tie(f.file, f.object, f.cause);
-  };
+  auto key = [](const Finding& f) { return std::tie(f.file, f.object, f.cause); };
   std::vector<Finding*> order;
   order.reserve(findings.size());
   for (auto& finding : findings) order.push_back(&finding);
@@ -582,7 +599,8 @@ void fold_causes(std::vector<Finding>& findings, const Catalogue& catalogue, con
     const bool foldable = !lead.cause.empty() && lead.object;
     while (foldable && j < order.size() && key(*order[j]) == std::tie(lead.file, lead.object, lead.cause)) {
       Finding& other = *order[j++];
-      lead.related.push_back({other.check, worst_verdict(other), other.message, Place{other.file, other.span, other.field}});
+      lead.related.push_back(
+          {other.check, worst_verdict(other), other.message, Place{other.file, other.span, other.field}});
       for (auto& verdict : other.targets) {
         // A related observation lends the finding a verdict where it is worse; a review stays
         // with the observation, which the finding lists.
@@ -644,12 +662,13 @@ void Linter::finish(std::vector<std::unique_ptr<Session>>& sessions, Spool& spoo
   // the evidence catalogue reads, are checked again now that every ConfigMap is known; what
   // they give replaces their first pass. The others keep what the first pass found.
   std::set<std::pair<std::uint32_t, std::uint32_t>> replaced;  // (session, tag) of first passes replaced
-  std::map<std::uint64_t, std::vector<Deferred*>> by_chunk;      // spool offset -> its workloads, in input order
+  std::map<std::uint64_t, std::vector<Deferred*>> by_chunk;    // spool offset -> its workloads, in input order
   for (Deferred* item : deferred) {
     const auto& scripts_from = item->scripts_from;
     const bool needs_index = std::any_of(item->config_maps.begin(), item->config_maps.end(), [&](const auto& map) {
       const bool runs = std::find(scripts_from.begin(), scripts_from.end(), map.second) != scripts_from.end();
-      return (runs && index.config_map_has_scripts(map.first, map.second)) || index.config_map_has_config(map.first, map.second);
+      return (runs && index.config_map_has_scripts(map.first, map.second)) ||
+             index.config_map_has_config(map.first, map.second);
     });
     if (needs_index) {
       by_chunk[item->text.offset].push_back(item);
@@ -700,7 +719,8 @@ void Linter::finish(std::vector<std::unique_ptr<Session>>& sessions, Spool& spoo
         ++unreadable;
         continue;
       }
-      auto it = std::find_if(checks_.begin(), checks_.end(), [&](const EnabledCheck& e) { return e.info->id == finding->check; });
+      auto it = std::find_if(checks_.begin(), checks_.end(),
+                             [&](const EnabledCheck& e) { return e.info->id == finding->check; });
       if (it != checks_.end()) {
         if (!it->check->revise(index, *finding)) continue;
         apply_ladder(*finding, it->info->kind);
@@ -712,8 +732,9 @@ void Linter::finish(std::vector<std::unique_ptr<Session>>& sessions, Spool& spoo
     for (const auto& finding : group) result.findings.add(finding);
   }
   if (unreadable > 0) {
-    result.findings.add(input_finding(kInvalidInputCheck, "-", Span{{1, 1}, {1, 1}},
-                                      fmt::format("{} findings could not be read back from the temporary file", unreadable)));
+    result.findings.add(
+        input_finding(kInvalidInputCheck, "-", Span{{1, 1}, {1, 1}},
+                      fmt::format("{} findings could not be read back from the temporary file", unreadable)));
   }
   spilled = {};
   result.findings.seal();
@@ -754,7 +775,8 @@ LintResult Linter::lint(const InputSet& inputs) const {
     for (unsigned i = 0; i < jobs; ++i) {
       sessions.push_back(std::make_unique<Session>(*this, spool, static_cast<std::uint32_t>(sessions.size())));
       workers.emplace_back([&, session = sessions.back().get()] {
-        while (auto job = queue->pop()) session->process(job->document, job->file, inputs.files[job->file].display_path);
+        while (auto job = queue->pop())
+          session->process(job->document, job->file, inputs.files[job->file].display_path);
       });
     }
   }

@@ -28,7 +28,8 @@ const NodeLabelFact* label_of(const Target& target, std::string_view key) {
 
 bool carries_one_of(const NodeLabelFact& label, const std::vector<std::string>& values) {
   return std::any_of(values.begin(), values.end(), [&](const std::string& v) {
-    return std::any_of(label.values.begin(), label.values.end(), [&](const std::string& w) { return same_ignoring_case(v, w); });
+    return std::any_of(label.values.begin(), label.values.end(),
+                       [&](const std::string& w) { return same_ignoring_case(v, w); });
   });
 }
 
@@ -36,9 +37,11 @@ bool carries_one_of(const NodeLabelFact& label, const std::vector<std::string>& 
 bool satisfiable(const NodeLabelFact& label, std::string_view op, const std::vector<std::string>& values) {
   const bool absent = label.values.empty();
   if (op == "In") return !absent && carries_one_of(label, values);
-  if (op == "NotIn") return absent || std::any_of(label.values.begin(), label.values.end(), [&](const std::string& w) {
-                         return std::none_of(values.begin(), values.end(), [&](const std::string& v) { return same_ignoring_case(v, w); });
-                       });
+  if (op == "NotIn")
+    return absent || std::any_of(label.values.begin(), label.values.end(), [&](const std::string& w) {
+             return std::none_of(values.begin(), values.end(),
+                                 [&](const std::string& v) { return same_ignoring_case(v, w); });
+           });
   if (op == "Exists") return !absent;
   if (op == "DoesNotExist") return absent;
   return true;  // Gt, Lt: numeric values the profiles do not describe
@@ -54,10 +57,12 @@ std::optional<PlacementBlock> placement_block(const YamlTree& tree, const PodSpe
     if (!value || !label) continue;
     std::vector<std::string> values{std::string(*value)};
     if (!satisfiable(*label, "In", values)) {
-      return PlacementBlock{entry.key, "In", std::move(values), label, selector, entry.key, pod.pointer + "/nodeSelector"};
+      return PlacementBlock{
+          entry.key, "In", std::move(values), label, selector, entry.key, pod.pointer + "/nodeSelector"};
     }
   }
-  const std::string required_pointer = pod.pointer + "/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution";
+  const std::string required_pointer =
+      pod.pointer + "/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution";
   const NodeId required = tree.get(tree.get(tree.get(pod.node, "affinity"), "nodeAffinity"),
                                    "requiredDuringSchedulingIgnoredDuringExecution");
   // Terms are alternatives; the requirements of one term must all hold.
@@ -74,11 +79,17 @@ std::optional<PlacementBlock> placement_block(const YamlTree& tree, const PodSpe
       const NodeLabelFact* label = label_of(target, *key);
       if (!label) continue;
       std::vector<std::string> values;
-      for (NodeId value : tree.items(tree.get(expression, "values"))) values.emplace_back(tree.scalar(value).value_or(""));
+      for (NodeId value : tree.items(tree.get(expression, "values")))
+        values.emplace_back(tree.scalar(value).value_or(""));
       if (satisfiable(*label, *op, values)) continue;
-      failure = PlacementBlock{std::string(*key), std::string(*op), std::move(values), label, expression,
-                               tree.get(expression, "values") != kNoNode ? "values" : "operator",
-                               fmt::format("{}/nodeSelectorTerms/{}/matchExpressions/{}", required_pointer, term_index, at)};
+      failure =
+          PlacementBlock{std::string(*key),
+                         std::string(*op),
+                         std::move(values),
+                         label,
+                         expression,
+                         tree.get(expression, "values") != kNoNode ? "values" : "operator",
+                         fmt::format("{}/nodeSelectorTerms/{}/matchExpressions/{}", required_pointer, term_index, at)};
       break;
     }
     if (!failure) return std::nullopt;  // this term lets the pod land

@@ -77,8 +77,8 @@ class PodSpecReader {
   void problem(const MapEntry& entry, std::string pointer, std::string_view expected) {
     std::string found(tree_.describe(entry.value));
     if (auto text = tree_.scalar(entry.value)) found += fmt::format(" (\"{}\")", *text);
-    out_.problems.push_back({fmt::format("`{}` must be {}, found {}", entry.key, expected, found),
-                             tree_.span_of(entry), std::move(pointer)});
+    out_.problems.push_back({fmt::format("`{}` must be {}, found {}", entry.key, expected, found), tree_.span_of(entry),
+                             std::move(pointer)});
   }
 
   void expect_boolean(NodeId mapping, std::string_view key, const std::string& pointer) {
@@ -109,8 +109,9 @@ class PodSpecReader {
       const std::string at = fmt::format("{}/{}", list_pointer, index++);
       if (tree_.is_null(item)) continue;
       if (!tree_.is_mapping(item)) {
-        out_.problems.push_back({fmt::format("each entry of `{}` must be a mapping, found {}", key, tree_.describe(item)),
-                                 tree_.node(item).span, at});
+        out_.problems.push_back(
+            {fmt::format("each entry of `{}` must be a mapping, found {}", key, tree_.describe(item)),
+             tree_.node(item).span, at});
         continue;
       }
       fn(item, at);
@@ -170,7 +171,9 @@ bool term_requires_windows(const YamlTree& tree, NodeId term) {
 
 }  // namespace
 
-std::span<const WorkloadKind> workload_kinds() { return kWorkloadKinds; }
+std::span<const WorkloadKind> workload_kinds() {
+  return kWorkloadKinds;
+}
 
 const WorkloadKind* find_workload_kind(std::string_view api_version, std::string_view kind) {
   const std::string group = api_group(api_version);
@@ -224,7 +227,8 @@ bool runs_only_on_windows(const YamlTree& tree, const PodSpecView& pod) {
   const NodeId required = tree.get(tree.get(tree.get(pod.node, "affinity"), "nodeAffinity"),
                                    "requiredDuringSchedulingIgnoredDuringExecution");
   auto terms = tree.items(tree.get(required, "nodeSelectorTerms"));
-  return !terms.empty() && std::all_of(terms.begin(), terms.end(), [&](NodeId t) { return term_requires_windows(tree, t); });
+  return !terms.empty() &&
+         std::all_of(terms.begin(), terms.end(), [&](NodeId t) { return term_requires_windows(tree, t); });
 }
 
 }  // namespace immutalint

@@ -46,7 +46,8 @@ class Decoder {
   std::uint32_t number() {
     if (!ok_ || in_.size() - at_ < 4) return fail();
     std::uint32_t value = 0;
-    for (int i = 0; i < 4; ++i) value |= static_cast<std::uint32_t>(static_cast<unsigned char>(in_[at_ + i])) << (8 * i);
+    for (int i = 0; i < 4; ++i)
+      value |= static_cast<std::uint32_t>(static_cast<unsigned char>(in_[at_ + i])) << (8 * i);
     at_ += 4;
     return value;
   }

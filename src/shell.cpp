@@ -15,10 +15,16 @@ namespace {
 /// Nested `sh -c` scripts, `$(...)`, `${...}` and wrappers: deeper nesting is not read.
 constexpr int kMaxDepth = 16;
 
-bool is_name_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
-bool is_name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+bool is_name_start(char c) {
+  return std::isalpha(static_cast<unsigned char>(c)) || c == '_';
+}
+bool is_name_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+}
 
-bool is_operator_char(char c) { return c == ';' || c == '&' || c == '|' || c == '<' || c == '>' || c == '(' || c == ')'; }
+bool is_operator_char(char c) {
+  return c == ';' || c == '&' || c == '|' || c == '<' || c == '>' || c == '(' || c == ')';
+}
 
 std::string_view basename(std::string_view path) {
   const auto slash = path.rfind('/');
@@ -112,7 +118,13 @@ class ScriptReader {
  public:
   ScriptReader(std::string_view text, std::uint32_t source, std::uint32_t base, ShellEnv& env, Scope scope,
                std::vector<ShellCommand>& out, int depth, ScriptState state = {})
-      : text_(text), source_(source), base_(base), env_(env), scope_(std::move(scope)), out_(out), depth_(depth),
+      : text_(text),
+        source_(source),
+        base_(base),
+        env_(env),
+        scope_(std::move(scope)),
+        out_(out),
+        depth_(depth),
         state_(std::move(state)) {}
 
   void read();
@@ -179,8 +191,9 @@ Token ScriptReader::next() {
     return token;
   }
   if (is_operator_char(c)) {
-    static constexpr std::array<std::string_view, 19> kOperators = {
-        "&>>", "<<-", "<<<", ";;&", "&&", "||", ";;", ";&", "|&", ">>", ">|", "&>", "<<", "<>", ">&", "<&", "(", ")", ";"};
+    static constexpr std::array<std::string_view, 19> kOperators = {"&>>", "<<-", "<<<", ";;&", "&&", "||", ";;",
+                                                                    ";&",  "|&",  ">>",  ">|",  "&>", "<<", "<>",
+                                                                    ">&",  "<&",  "(",   ")",   ";"};
     for (auto op : kOperators) {
       if (text_.substr(pos_, op.size()) == op) {
         token.kind = Token::Kind::Operator;
@@ -426,7 +439,8 @@ void ScriptReader::read_dollar(ShellWord& word, bool in_double_quotes) {
     }
     return;
   }
-  if (std::isdigit(static_cast<unsigned char>(c)) || one_of(std::string_view(&c, 1), {"@", "*", "#", "?", "$", "!", "-"})) {
+  if (std::isdigit(static_cast<unsigned char>(c)) ||
+      one_of(std::string_view(&c, 1), {"@", "*", "#", "?", "$", "!", "-"})) {
     ++pos_;
     mark_unknown(word);
     return;
@@ -438,9 +452,9 @@ void ScriptReader::read() {
   std::vector<ShellWord> words;
   std::vector<ShellRedirect> redirects;
   CommandBuilder builder(env_, state_, out_, depth_);
-  int conditional_depth = 0;    // inside if, while, until, for and case bodies
-  bool after_and_or = false;    // the command follows `&&` or `||`
-  std::vector<bool> in_case;    // per open `case`: true while reading a pattern
+  int conditional_depth = 0;     // inside if, while, until, for and case bodies
+  bool after_and_or = false;     // the command follows `&&` or `||`
+  std::vector<bool> in_case;     // per open `case`: true while reading a pattern
   bool pending_pattern = false;  // the last flushed command was a `case ... in` head
 
   // Control keywords before a command, and words that only close a block.
@@ -467,7 +481,8 @@ void ScriptReader::read() {
     } else if (!words.empty() && words[0].text == "function") {
       // `function name {`: a definition, not a command
     } else if (!words.empty() || !redirects.empty()) {
-      builder.build(std::move(words), std::move(redirects), scope_, conditional_depth > 0 || after_and_or, last_heredoc_);
+      builder.build(std::move(words), std::move(redirects), scope_, conditional_depth > 0 || after_and_or,
+                    last_heredoc_);
     }
     words.clear();
     redirects.clear();
@@ -545,8 +560,9 @@ void ScriptReader::read() {
       heredocs_.push_back({target.text, op == "<<-"});
     } else if (op == ">" || op == ">>" || op == ">|" || op == "&>" || op == "&>>") {
       redirects.push_back({std::move(target), op == ">>" || op == "&>>"});
-    } else if (op == ">&" && !target.text.empty() &&
-               !std::all_of(target.text.begin(), target.text.end(), [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)) || ch == '-'; })) {
+    } else if (op == ">&" && !target.text.empty() && !std::all_of(target.text.begin(), target.text.end(), [](char ch) {
+                 return std::isdigit(static_cast<unsigned char>(ch)) || ch == '-';
+               })) {
       redirects.push_back({std::move(target), false});  // ">& file" is "&> file"
     }
   }
@@ -558,7 +574,8 @@ void ScriptReader::read() {
 // Commands
 
 /// Skips the options of a wrapper; `with_value` are options that take the next word as value.
-std::size_t skip_options(const std::vector<ShellWord>& words, std::size_t i, std::initializer_list<std::string_view> with_value) {
+std::size_t skip_options(const std::vector<ShellWord>& words, std::size_t i,
+                         std::initializer_list<std::string_view> with_value) {
   while (i < words.size() && words[i].text.starts_with("-") && words[i].text != "-") {
     if (words[i].text == "--") return i + 1;
     const bool takes_value = one_of(words[i].text, with_value);
@@ -585,7 +602,8 @@ bool nsenter_reaches_host_files(const std::vector<ShellWord>& words, std::size_t
       mount = true;
       any_namespace = true;
     }
-    if (w.starts_with("--") && one_of(w.substr(0, w.find('=')), {"--uts", "--ipc", "--net", "--pid", "--user", "--cgroup", "--time"})) {
+    if (w.starts_with("--") &&
+        one_of(w.substr(0, w.find('=')), {"--uts", "--ipc", "--net", "--pid", "--user", "--cgroup", "--time"})) {
       any_namespace = true;
     }
     if (w.size() > 1 && w[0] == '-' && w[1] != '-') {
@@ -652,7 +670,8 @@ void CommandBuilder::emit(std::vector<ShellWord> argv, std::vector<ShellRedirect
   out_.push_back(std::move(command));
 }
 
-void CommandBuilder::read_nested(const std::string& text, std::uint32_t source, std::uint32_t base, const Scope& scope) {
+void CommandBuilder::read_nested(const std::string& text, std::uint32_t source, std::uint32_t base,
+                                 const Scope& scope) {
   if (depth_ >= kMaxDepth) return;
   ShellEnv copy = env_;
   ScriptReader reader(text, source, base, copy, scope, out_, depth_ + 1, state_);
@@ -676,8 +695,8 @@ bool CommandBuilder::unwrap(std::vector<ShellWord>& words, Scope& scope, std::ve
     } else if (program == "env") {
       rest = skip_options(words, 1, {"-u", "-C", "-S"});
       while (rest < words.size() && assignment_split(words[rest].text)) ++rest;
-    } else if (one_of(program, {"nohup", "command", "builtin", "setsid", "time", "stdbuf", "unbuffer", "tini", "dumb-init",
-                                "catatonit"})) {
+    } else if (one_of(program, {"nohup", "command", "builtin", "setsid", "time", "stdbuf", "unbuffer", "tini",
+                                "dumb-init", "catatonit"})) {
       rest = skip_options(words, 1, {"-i", "-o", "-e", "-s", "-p", "-g"});
     } else if (one_of(program, {"gosu", "su-exec", "s6-setuidgid", "chpst"})) {
       rest = skip_options(words, 1, {"-u", "-U"});
@@ -705,7 +724,8 @@ bool CommandBuilder::unwrap(std::vector<ShellWord>& words, Scope& scope, std::ve
       if (nsenter_reaches_host_files(words, 1, options_end)) {
         scope.host_namespace = true;
         scope.chroot.clear();
-        scope.entered_by = join_words(words, 0, options_end + (options_end < words.size() && words[options_end].text == "--"));
+        scope.entered_by =
+            join_words(words, 0, options_end + (options_end < words.size() && words[options_end].text == "--"));
         scope.entry = words[0];
       }
       rest = options_end < words.size() && words[options_end].text == "--" ? options_end + 1 : options_end;
@@ -778,7 +798,8 @@ void CommandBuilder::build(std::vector<ShellWord> words, std::vector<ShellRedire
   if (!words.empty() && one_of(words[0].text, {"cd", "pushd"})) {
     if (words.size() >= 2 && words[1].text.starts_with("/") && !words[1].unknown && !conditional) {
       state_.cwd = words[1].text;
-    } else if (words.size() >= 2 && state_.cwd && !words[1].unknown && !words[1].text.starts_with("-") && !conditional) {
+    } else if (words.size() >= 2 && state_.cwd && !words[1].unknown && !words[1].text.starts_with("-") &&
+               !conditional) {
       state_.cwd = join_path(*state_.cwd, words[1].text);
     } else {
       state_.cwd.reset();
@@ -838,7 +859,8 @@ std::string ShellCommand::text() const {
   for (const auto& word : argv) {
     if (!text.empty()) text += ' ';
     const bool plain = !word.text.empty() && std::all_of(word.text.begin(), word.text.end(), [](char c) {
-      return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("-_./=:,@%+").find(c) != std::string_view::npos;
+      return std::isalnum(static_cast<unsigned char>(c)) ||
+             std::string_view("-_./=:,@%+").find(c) != std::string_view::npos;
     });
     text += plain ? word.text : "'" + word.text + "'";
   }
@@ -850,7 +872,8 @@ std::vector<ShellCommand> read_argv(std::span<const std::string_view> argv, cons
   std::vector<ShellCommand> out;
   if (argv.empty()) return out;
   std::vector<ShellWord> words;
-  for (std::size_t i = 0; i < argv.size(); ++i) words.push_back(expand_kubernetes(argv[i], static_cast<std::uint32_t>(i), env));
+  for (std::size_t i = 0; i < argv.size(); ++i)
+    words.push_back(expand_kubernetes(argv[i], static_cast<std::uint32_t>(i), env));
   // The runtime executes argv directly: no word splitting, no shell, until a shell is named.
   ShellEnv copy = env;
   ScriptState state;

@@ -16,7 +16,8 @@ bool is_suppressed(const YamlTree& tree, const KubeObject& object, const CheckIn
   const NodeId annotations = tree.get(tree.get(object.root, "metadata"), "annotations");
   for (const auto& entry : tree.entries(annotations)) {
     const std::string_view key = entry.key;
-    if (key.starts_with(kIgnoreAnnotationPrefix) && accepts(key.substr(kIgnoreAnnotationPrefix.size()), check, former_id)) {
+    if (key.starts_with(kIgnoreAnnotationPrefix) &&
+        accepts(key.substr(kIgnoreAnnotationPrefix.size()), check, former_id)) {
       return true;
     }
   }

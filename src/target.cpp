@@ -15,7 +15,6 @@
 
 namespace immutalint {
 
-
 std::string normalize_host_path(std::string_view path) {
   if (!path.starts_with("/")) return std::string(path);
   std::vector<std::string_view> parts;
@@ -50,7 +49,6 @@ bool path_has_prefix(std::string_view path, std::string_view prefix) {
   return path == prefix || (path.starts_with(prefix) && path.size() > prefix.size() && path[prefix.size()] == '/');
 }
 
-
 namespace {
 
 constexpr EnumNames<PathState, 6> kPathStateNames{{{PathState::ReadOnly, "ro"},
@@ -64,10 +62,18 @@ constexpr EnumNames<ExecPolicy, 3> kExecPolicyNames{
 
 }  // namespace
 
-std::string_view to_string(PathState state) { return name_of(kPathStateNames, state); }
-std::optional<PathState> parse_path_state(std::string_view text) { return value_of(kPathStateNames, text); }
-std::string_view to_string(ExecPolicy policy) { return name_of(kExecPolicyNames, policy); }
-std::optional<ExecPolicy> parse_exec_policy(std::string_view text) { return value_of(kExecPolicyNames, text); }
+std::string_view to_string(PathState state) {
+  return name_of(kPathStateNames, state);
+}
+std::optional<PathState> parse_path_state(std::string_view text) {
+  return value_of(kPathStateNames, text);
+}
+std::string_view to_string(ExecPolicy policy) {
+  return name_of(kExecPolicyNames, policy);
+}
+std::optional<ExecPolicy> parse_exec_policy(std::string_view text) {
+  return value_of(kExecPolicyNames, text);
+}
 
 const Fact& Target::fact(std::string_view key) const {
   static const Fact kMissing{};
@@ -75,7 +81,9 @@ const Fact& Target::fact(std::string_view key) const {
   return it == facts_.end() ? kMissing : it->second;
 }
 
-bool Target::fact_is(std::string_view key, std::string_view value) const { return fact(key).value == value; }
+bool Target::fact_is(std::string_view key, std::string_view value) const {
+  return fact(key).value == value;
+}
 
 PathResolution Target::resolve(std::string_view path) const {
   PathResolution resolution;
@@ -117,9 +125,9 @@ class TargetProfileReader {
   Result<Target> read(Target target) {
     const NodeId root = tree_.root();
     if (!tree_.is_mapping(root)) return fail("expected a mapping");
-    static const std::set<std::string> kKnown = {"name",  "title", "aliases", "extends", "description", "general_purpose",
-                                                 "sources", "facts", "node_labels", "paths", "symlinks", "sockets",
-                                                 "workloads"};
+    static const std::set<std::string> kKnown = {
+        "name",  "title",       "aliases", "extends",  "description", "general_purpose", "sources",
+        "facts", "node_labels", "paths",   "symlinks", "sockets",     "workloads"};
     for (const auto& entry : tree_.entries(root)) {
       if (!kKnown.count(entry.key)) return fail(fmt::format("unknown field `{}`", entry.key));
     }
@@ -129,7 +137,8 @@ class TargetProfileReader {
     target.extends_ = text(root, "extends");
     if (auto value = tree_.boolean(tree_.get(root, "general_purpose"))) target.general_purpose_ = *value;
     target.aliases_.clear();
-    for (NodeId alias : tree_.items(tree_.get(root, "aliases"))) target.aliases_.emplace_back(tree_.scalar(alias).value_or(""));
+    for (NodeId alias : tree_.items(tree_.get(root, "aliases")))
+      target.aliases_.emplace_back(tree_.scalar(alias).value_or(""));
     for (const auto& entry : tree_.entries(tree_.get(root, "sources"))) {
       target.sources_[entry.key] = std::string(tree_.scalar(entry.value).value_or(""));
     }
@@ -143,7 +152,9 @@ class TargetProfileReader {
       fact.path = normalize_host_path(text(item, "path"));
       auto state = parse_path_state(text(item, "state"));
       auto exec = parse_exec_policy(text(item, "exec", "allowed"));
-      if (!state) return fail(fmt::format("path {}: `state` must be ro, rw-persistent, rw-reset, generated, absent or kernel", fact.path));
+      if (!state)
+        return fail(fmt::format("path {}: `state` must be ro, rw-persistent, rw-reset, generated, absent or kernel",
+                                fact.path));
       if (!exec) return fail(fmt::format("path {}: `exec` must be allowed, noexec or ipe", fact.path));
       fact.state = *state;
       fact.exec = *exec;
@@ -160,7 +171,8 @@ class TargetProfileReader {
       replace_or_add(target.symlinks_, std::move(link));
     }
     for (NodeId item : tree_.items(tree_.get(root, "sockets"))) {
-      SocketFact socket{normalize_host_path(text(item, "path")), tree_.boolean(tree_.get(item, "present")).value_or(false), {}};
+      SocketFact socket{
+          normalize_host_path(text(item, "path")), tree_.boolean(tree_.get(item, "present")).value_or(false), {}};
       auto evidence = read_evidence(item);
       if (!evidence) return evidence.error();
       socket.evidence = std::move(evidence).value();
@@ -169,7 +181,8 @@ class TargetProfileReader {
     for (NodeId item : tree_.items(tree_.get(root, "node_labels"))) {
       NodeLabelFact label;
       label.key = text(item, "key");
-      for (NodeId value : tree_.items(tree_.get(item, "values"))) label.values.emplace_back(tree_.scalar(value).value_or(""));
+      for (NodeId value : tree_.items(tree_.get(item, "values")))
+        label.values.emplace_back(tree_.scalar(value).value_or(""));
       for (NodeId key : tree_.items(tree_.get(item, "also"))) label.also.emplace_back(tree_.scalar(key).value_or(""));
       auto evidence = read_evidence(item);
       if (!evidence) return evidence.error();
@@ -205,13 +218,13 @@ class TargetProfileReader {
     return std::string(tree_.scalar(value).value_or(fallback));
   }
 
-
   Result<Evidence> read_evidence(NodeId mapping) const {
     Evidence evidence;
     evidence.source = text(mapping, "source");
     evidence.note = text(mapping, "note");
     auto confidence = parse_confidence(text(mapping, "confidence"));
-    if (evidence.source.empty()) return fail(fmt::format("line {}: every fact needs a `source`", tree_.node(mapping).span.begin.line));
+    if (evidence.source.empty())
+      return fail(fmt::format("line {}: every fact needs a `source`", tree_.node(mapping).span.begin.line));
     if (!confidence) {
       return fail(fmt::format("line {}: `confidence` must be documented, code, issue or guess",
                               tree_.node(mapping).span.begin.line));
@@ -259,9 +272,11 @@ Result<std::vector<FactTerm>> read_vocabulary(const std::string& text) {
     term.key = entry.key;
     term.means = std::string(tree.scalar(tree.get(entry.value, "means")).value_or(""));
     term.type = std::string(tree.scalar(tree.get(entry.value, "type")).value_or(""));
-    for (NodeId value : tree.items(tree.get(entry.value, "values"))) term.values.emplace_back(tree.scalar(value).value_or(""));
+    for (NodeId value : tree.items(tree.get(entry.value, "values")))
+      term.values.emplace_back(tree.scalar(value).value_or(""));
     if (term.means.empty() || (term.values.empty() == term.type.empty())) {
-      return Error{fmt::format("targets/vocabulary.yaml: fact `{}` needs `means`, and either `values` or `type`", term.key)};
+      return Error{
+          fmt::format("targets/vocabulary.yaml: fact `{}` needs `means`, and either `values` or `type`", term.key)};
     }
     if (!term.type.empty() && term.type != "path" && term.type != "text") {
       return Error{fmt::format("targets/vocabulary.yaml: fact `{}`: `type` is path or text", term.key)};
@@ -279,7 +294,8 @@ std::optional<std::string> vocabulary_problem(const Target& target, const std::v
     if (it == target.facts().end()) return fmt::format("fact `{}` is missing", term.key);
     const std::string& value = it->second.value;
     if (!term.values.empty() && std::find(term.values.begin(), term.values.end(), value) == term.values.end()) {
-      return fmt::format("fact `{}`: \"{}\" is not one of its values ({})", term.key, value, fmt::join(term.values, ", "));
+      return fmt::format("fact `{}`: \"{}\" is not one of its values ({})", term.key, value,
+                         fmt::join(term.values, ", "));
     }
     if (term.type == "path" && !value.empty() && !value.starts_with("/")) {
       return fmt::format("fact `{}`: \"{}\" is not an absolute path", term.key, value);
@@ -351,9 +367,9 @@ Result<TargetSet> TargetSet::parse(std::span<const std::pair<std::string, std::s
     for (const auto& [name, text] : pending) {
       auto documents = parse_yaml_documents(text, 1);
       if (documents.size() != 1 || documents[0].error) {
-        return Error{fmt::format("targets/{}: {}", name,
-                                 documents.empty() || !documents[0].error ? "expected one YAML document"
-                                                                          : documents[0].error->message)};
+        return Error{fmt::format(
+            "targets/{}: {}", name,
+            documents.empty() || !documents[0].error ? "expected one YAML document" : documents[0].error->message)};
       }
       const YamlTree& tree = documents[0].tree;
       const std::string base(tree.scalar(tree.get(tree.root(), "extends")).value_or(""));
@@ -369,7 +385,8 @@ Result<TargetSet> TargetSet::parse(std::span<const std::pair<std::string, std::s
       }
       auto target = TargetProfileReader(name, tree).read(std::move(start));
       if (!target) return target.error();
-      if (target->name() + ".yaml" != name) return Error{fmt::format("targets/{}: `name` must match the file name", name)};
+      if (target->name() + ".yaml" != name)
+        return Error{fmt::format("targets/{}: `name` must match the file name", name)};
       if (target->title().empty() || target->description().empty()) {
         return Error{fmt::format("targets/{}: `title` and `description` are required", name)};
       }
@@ -426,9 +443,8 @@ Result<std::vector<const Target*>> TargetSet::select(std::string_view spec) cons
   }
   if (selected.empty()) return Error{"--target needs at least one target name"};
   // Report order follows the profile order, not the order typed.
-  std::sort(selected.begin(), selected.end(), [this](const Target* a, const Target* b) {
-    return a - targets_.data() < b - targets_.data();
-  });
+  std::sort(selected.begin(), selected.end(),
+            [this](const Target* a, const Target* b) { return a - targets_.data() < b - targets_.data(); });
   return selected;
 }
 

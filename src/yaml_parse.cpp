@@ -93,8 +93,7 @@ class MappingEntries {
 /// sequence and mapping owns one contiguous range.
 class YamlTreeBuilder {
  public:
-  YamlTreeBuilder(std::uint32_t first_line, const ParseLimits& limits)
-      : first_line_(first_line), limits_(limits) {}
+  YamlTreeBuilder(std::uint32_t first_line, const ParseLimits& limits) : first_line_(first_line), limits_(limits) {}
 
   /// Feeds one event; returns false (with error()) when the document cannot be built.
   bool on_event(const yaml_event_t& event);
@@ -194,8 +193,8 @@ bool YamlTreeBuilder::attach(NodeId id, const yaml_event_t& event) {
     parent.pending = RawEntry{key.scalar, span(event), kNoNode, false};
     if (event.type == YAML_SCALAR_EVENT) {
       const auto& s = event.data.scalar;
-      const bool untagged = s.tag == nullptr || std::string_view(reinterpret_cast<const char*>(s.tag)) ==
-                                                    "tag:yaml.org,2002:merge";
+      const bool untagged =
+          s.tag == nullptr || std::string_view(reinterpret_cast<const char*>(s.tag)) == "tag:yaml.org,2002:merge";
       parent.pending.merge = key.scalar == "<<" && s.plain_implicit && untagged;
     }
     parent.have_key = true;
@@ -254,8 +253,7 @@ bool YamlTreeBuilder::close_mapping(Frame& frame) {
         sources.push_back(item);
       }
     } else {
-      return fail("a merge key (<<) needs a mapping or a list of mappings, found " +
-                      std::string(tree_.describe(value)),
+      return fail("a merge key (<<) needs a mapping or a list of mappings, found " + std::string(tree_.describe(value)),
                   value == kNoNode ? tree_.nodes_[frame.node].span.begin : tree_.nodes_[value].span.begin);
     }
     for (NodeId source : sources) {
@@ -287,12 +285,8 @@ bool YamlTreeBuilder::close_mapping(Frame& frame) {
 
 bool YamlTreeBuilder::on_event(const yaml_event_t& event) {
   switch (event.type) {
-    case YAML_DOCUMENT_START_EVENT:
-      start_ = mark(event.start_mark);
-      return true;
-    case YAML_DOCUMENT_END_EVENT:
-      finished_ = true;
-      return true;
+    case YAML_DOCUMENT_START_EVENT: start_ = mark(event.start_mark); return true;
+    case YAML_DOCUMENT_END_EVENT: finished_ = true; return true;
     case YAML_ALIAS_EVENT: {
       std::string name = reinterpret_cast<const char*>(event.data.alias.anchor);
       auto it = anchors_.find(name);
@@ -321,9 +315,9 @@ bool YamlTreeBuilder::on_event(const yaml_event_t& event) {
       YamlNode& node = tree_.nodes_[id];
       node.scalar.assign(text);
       node.style = plain ? ScalarStyle::Plain
-                         : (s.style == YAML_LITERAL_SCALAR_STYLE || s.style == YAML_FOLDED_SCALAR_STYLE)
-                               ? ScalarStyle::Block
-                               : ScalarStyle::Quoted;
+                   : (s.style == YAML_LITERAL_SCALAR_STYLE || s.style == YAML_FOLDED_SCALAR_STYLE)
+                       ? ScalarStyle::Block
+                       : ScalarStyle::Quoted;
       register_anchor(s.anchor, id);
       return attach(id, event);
     }
@@ -350,16 +344,15 @@ bool YamlTreeBuilder::on_event(const yaml_event_t& event) {
       tree_.nodes_[frame.node].span.end = mark(event.end_mark);
       return attach(frame.node, event);
     }
-    default:
-      return true;
+    default: return true;
   }
 }
 
 ParsedDocument YamlTreeBuilder::take_document() {
   ParsedDocument doc;
   doc.start = start_;
-  doc.empty = tree_.root_ == kNoNode || (tree_.nodes_.size() == 1 && tree_.is_null(tree_.root_) &&
-                                         tree_.nodes_[0].tag.empty());
+  doc.empty =
+      tree_.root_ == kNoNode || (tree_.nodes_.size() == 1 && tree_.is_null(tree_.root_) && tree_.nodes_[0].tag.empty());
   doc.duplicates = std::move(duplicates_);
   doc.tree = std::move(tree_);
   return doc;

@@ -32,7 +32,9 @@ std::optional<bool> parse_yaml11_bool(std::string_view text) {
   return std::nullopt;
 }
 
-bool YamlTree::is_null(NodeId id) const { return id == kNoNode || nodes_[id].kind == NodeKind::Null; }
+bool YamlTree::is_null(NodeId id) const {
+  return id == kNoNode || nodes_[id].kind == NodeKind::Null;
+}
 
 std::span<const MapEntry> YamlTree::entries(NodeId id) const {
   if (!is_mapping(id)) return {};

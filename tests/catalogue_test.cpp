@@ -42,11 +42,13 @@ TEST_CASE("the check registry is sorted by id") {
 
 TEST_CASE("a catalogue entry with a bad severity or a mismatched file name is rejected") {
   std::vector<std::pair<std::string, std::string>> files = {
-      {"x.yaml", "id: x\nkind: input\nseverity: fatal\nsummary: s\nrationale: r\nremediation: m\nexample: {flagged: f}\n"}};
+      {"x.yaml",
+       "id: x\nkind: input\nseverity: fatal\nsummary: s\nrationale: r\nremediation: m\nexample: {flagged: f}\n"}};
   auto bad_severity = Catalogue::parse(files);
   REQUIRE_FALSE(bad_severity);
   CHECK_THAT(bad_severity.error().message, Catch::Contains("severity"));
-  files = {{"y.yaml", "id: x\nkind: input\nseverity: note\nsummary: s\nrationale: r\nremediation: m\nexample: {flagged: f}\n"}};
+  files = {{"y.yaml",
+            "id: x\nkind: input\nseverity: note\nsummary: s\nrationale: r\nremediation: m\nexample: {flagged: f}\n"}};
   auto bad_name = Catalogue::parse(files);
   REQUIRE_FALSE(bad_name);
   CHECK_THAT(bad_name.error().message, Catch::Contains("file name"));

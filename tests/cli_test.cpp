@@ -31,10 +31,14 @@ TEST_CASE("the help option describes options and exit codes") {
 }
 
 TEST_CASE("usage errors exit 2 with a message on stderr") {
-  for (const std::vector<std::string>& args :
-       {std::vector<std::string>{"--no-such-option"}, {"--fail-on", "sometimes"}, {"--format", "xml", kFlagged},
-        {"--only", "no-such-check", kFlagged}, {"--disable", "host-network,bogus", kFlagged},
-        {"--explain", "no-such-check"}, {"does/not/exist.yaml"}, {"--jobs", "many", kFlagged}}) {
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"--no-such-option"},
+                                               {"--fail-on", "sometimes"},
+                                               {"--format", "xml", kFlagged},
+                                               {"--only", "no-such-check", kFlagged},
+                                               {"--disable", "host-network,bogus", kFlagged},
+                                               {"--explain", "no-such-check"},
+                                               {"does/not/exist.yaml"},
+                                               {"--jobs", "many", kFlagged}}) {
     INFO(args[0]);
     auto r = run_cli(args);
     CHECK(r.exit_code == 2);
@@ -146,7 +150,8 @@ TEST_CASE("explaining a check prints summary, rationale, remediation and example
 }
 
 TEST_CASE("the only and disable options choose checks; invalid-input stays on") {
-  auto only = run_cli({"--only", "host-pid", "--format", "json", "testdata/invalid-input/syntax-error-between-documents.yaml"});
+  auto only =
+      run_cli({"--only", "host-pid", "--format", "json", "testdata/invalid-input/syntax-error-between-documents.yaml"});
   auto report = nlohmann::json::parse(only.out);
   for (const auto& f : report["findings"]) CHECK((f["check"] == "host-pid" || f["check"] == "invalid-input"));
   auto disabled = run_cli({"--disable", "host-network", kFlagged});
@@ -159,8 +164,9 @@ TEST_CASE("directories are walked in a fixed order, skipping hidden folders and 
   const std::string manifest = t::read_file(t::source_dir() + "/" + kFlagged);
   t::write_file(dir + "/b/z.yaml", manifest);
   t::write_file(dir + "/a.yml", manifest);
-  t::write_file(dir + "/c.json", "{\"apiVersion\": \"v1\", \"kind\": \"Pod\", \"metadata\": {\"name\": \"j\"}, "
-                                 "\"spec\": {\"hostPID\": true, \"containers\": []}}\n");
+  t::write_file(dir + "/c.json",
+                "{\"apiVersion\": \"v1\", \"kind\": \"Pod\", \"metadata\": {\"name\": \"j\"}, "
+                "\"spec\": {\"hostPID\": true, \"containers\": []}}\n");
   t::write_file(dir + "/.git/hidden.yaml", manifest);
   t::write_file(dir + "/notes.txt", manifest);
   fs::create_directory_symlink(dir, dir + "/b/loop");
@@ -220,8 +226,9 @@ TEST_CASE("a renamed check answers to its former id, with a warning") {
   auto report = nlohmann::json::parse(accepted.out);
   for (const auto& finding : report["findings"]) CHECK(finding["check"] != "pod-security-baseline");
   CHECK(report["summary"]["suppressed"] == 1);
-  CHECK_THAT(accepted.err, Catch::Contains("agent.yaml:2: annotation ignore-check.immutalint.io/talos-pod-security names "
-                                           "check pod-security-baseline by its former id"));
+  CHECK_THAT(accepted.err,
+             Catch::Contains("agent.yaml:2: annotation ignore-check.immutalint.io/talos-pod-security names "
+                             "check pod-security-baseline by its former id"));
   // Without the annotation the finding is there, under its new id.
   std::string plain = manifest;
   plain.erase(plain.find("  annotations:"), plain.find("spec:") - plain.find("  annotations:"));
@@ -229,7 +236,8 @@ TEST_CASE("a renamed check answers to its former id, with a warning") {
   CHECK(reported.out.find("\"check\": \"pod-security-baseline\"") != std::string::npos);
   CHECK(reported.err.empty());
   // Options take the former id too.
-  auto only = run_cli({"--target", "talos", "--only", "talos-pod-security", "--stdin-filename", "agent.yaml", "-"}, plain);
+  auto only =
+      run_cli({"--target", "talos", "--only", "talos-pod-security", "--stdin-filename", "agent.yaml", "-"}, plain);
   CHECK_THAT(only.out, Catch::Contains("[pod-security-baseline]"));
   CHECK_THAT(only.err, Catch::Contains("check 'talos-pod-security' is now called 'pod-security-baseline'"));
   auto explain = run_cli({"--explain", "aks-gpu-unsupported"});

@@ -69,7 +69,8 @@ TEST_CASE("the real-world corpus lints without input errors", "[shared]") {
   REQUIRE(inputs);
   const LintResult result = make_linter().lint(*inputs);
   for (const auto& finding : result.findings.all()) {
-    if (finding.check == "invalid-input") FAIL_CHECK(finding.file << ":" << finding.span.begin.line << ": " << finding.message);
+    if (finding.check == "invalid-input")
+      FAIL_CHECK(finding.file << ":" << finding.span.begin.line << ": " << finding.message);
   }
   CHECK(result.summary.files == 744);
   CHECK(result.summary.documents == 1972);
@@ -137,8 +138,9 @@ TEST_CASE("pod-security-baseline agrees with Pod Security Admission's own baseli
   // PSA's baseline fixtures: each fail file violates one baseline rule. Properties this check
   // does not cover (AppArmor, SELinux, probes, Windows) are left out.
   const std::string root = test::shared_dir() + "/corpus/oracles/pod-security-admission";
-  const std::set<std::string> covered = {"hostNetwork", "hostPID", "hostIPC", "hostNetwork|hostPID|hostIPC", "hostPath",
-                                         "privileged", "hostPort", "capabilities", "procMount", "seccomp", "sysctls", "all"};
+  const std::set<std::string> covered = {"hostNetwork", "hostPID",    "hostIPC",  "hostNetwork|hostPID|hostIPC",
+                                         "hostPath",    "privileged", "hostPort", "capabilities",
+                                         "procMount",   "seccomp",    "sysctls",  "all"};
   LintOptions options;
   options.targets = *TargetSet::builtin()->select("talos");
   options.only = {"pod-security-baseline"};
@@ -153,8 +155,8 @@ TEST_CASE("pod-security-baseline agrees with Pod Security Admission's own baseli
     if (row[0].find("/baseline/") == std::string::npos || !covered.count(row[4])) continue;
     const auto result = linter->lint_text(test::read_file(root + "/" + row[0]), row[0]);
     const auto findings = result.findings.all();
-    const bool flagged =
-        std::any_of(findings.begin(), findings.end(), [](const Finding& f) { return f.check == "pod-security-baseline"; });
+    const bool flagged = std::any_of(findings.begin(), findings.end(),
+                                     [](const Finding& f) { return f.check == "pod-security-baseline"; });
     INFO(row[0] << " (" << row[4] << ")");
     CHECK(flagged == (row[3] == "flag"));
     agreed += flagged == (row[3] == "flag");

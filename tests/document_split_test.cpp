@@ -148,13 +148,18 @@ TEST_CASE("CRLF separators are recognised") {
 }
 
 TEST_CASE("a UTF-8 byte-order mark is dropped") {
-  auto docs = split("\xEF\xBB\xBF" "a: 1\n");
+  auto docs = split(
+      "\xEF\xBB\xBF"
+      "a: 1\n");
   REQUIRE(docs.size() == 1);
   CHECK(docs[0].text == "a: 1\n");
 }
 
 TEST_CASE("a file with NUL bytes is reported as not text") {
-  const std::string binary("\x7f" "ELF\0\0\0", 7);
+  const std::string binary(
+      "\x7f"
+      "ELF\0\0\0",
+      7);
   auto problem = split_documents(binary, SplitLimits{}, [](RawDocument&&) {});
   REQUIRE(problem);
   CHECK_THAT(problem->message, Catch::Contains("not a text file"));
@@ -268,8 +273,9 @@ TEST_CASE("a NUL byte stops splitting at its line, whatever the read blocks") {
 }
 
 TEST_CASE("a manifest with a %YAML directive is linted without an input error") {
-  const auto result = test::lint_text("%YAML 1.1\n--- # comment\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\n"
-                                      "spec:\n  hostNetwork: true\n  containers: [{name: c, image: busybox}]\n");
+  const auto result = test::lint_text(
+      "%YAML 1.1\n--- # comment\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\n"
+      "spec:\n  hostNetwork: true\n  containers: [{name: c, image: busybox}]\n");
   const auto ids = test::check_ids(result);
   CHECK(std::find(ids.begin(), ids.end(), "invalid-input") == ids.end());
   CHECK(std::find(ids.begin(), ids.end(), "host-network") != ids.end());

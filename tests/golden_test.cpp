@@ -1,7 +1,7 @@
 // Golden files: every testdata/<dir>/X.yaml (or .yml, .json) is linted with all checks and its
 // text report compared with X.expected; its SARIF must pass validate-sarif too. A first line
-// `# targets: NAME,...` (or `all`) judges the fixture for those target OSes. Set IMMUTALINT_UPDATE_GOLDEN=1 to rewrite them, then
-// review the diff.
+// `# targets: NAME,...` (or `all`) judges the fixture for those target OSes. Set IMMUTALINT_UPDATE_GOLDEN=1 to rewrite
+// them, then review the diff.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -32,12 +32,12 @@ std::vector<Fixture> fixtures() {
   for (const auto& dir : fs::directory_iterator(root)) {
     if (!dir.is_directory()) continue;
     for (const auto& entry : fs::directory_iterator(dir.path())) {
-    if (!entry.is_regular_file() || !is_manifest_file_name(entry.path().filename().string())) continue;
-    Fixture fixture;
-    fixture.input = entry.path();
-    fixture.relative = fs::relative(entry.path(), root).generic_string();
-    fixture.expected = fs::path(entry.path()).replace_extension(".expected");
-    found.push_back(std::move(fixture));
+      if (!entry.is_regular_file() || !is_manifest_file_name(entry.path().filename().string())) continue;
+      Fixture fixture;
+      fixture.input = entry.path();
+      fixture.relative = fs::relative(entry.path(), root).generic_string();
+      fixture.expected = fs::path(entry.path()).replace_extension(".expected");
+      found.push_back(std::move(fixture));
     }
   }
   std::sort(found.begin(), found.end(), [](const Fixture& a, const Fixture& b) { return a.relative < b.relative; });
@@ -88,10 +88,11 @@ TEST_CASE("every testdata fixture produces exactly its expected report") {
         const std::string diff = test::unified_diff(test::read_file(fixture.expected.string()), actual,
                                                     fixture.relative + " (expected)", fixture.relative + " (actual)");
         if (!diff.empty()) {
-          FAIL_CHECK("the report differs from the expected file; review the diff, then regenerate with "
-                     "IMMUTALINT_UPDATE_GOLDEN=1 tests/immutalint_tests \"every testdata fixture produces exactly its "
-                     "expected report\"\n"
-                     << diff);
+          FAIL_CHECK(
+              "the report differs from the expected file; review the diff, then regenerate with "
+              "IMMUTALINT_UPDATE_GOLDEN=1 tests/immutalint_tests \"every testdata fixture produces exactly its "
+              "expected report\"\n"
+              << diff);
         }
       }
     }

@@ -38,7 +38,8 @@ const std::string kHostile =
     // libyaml rejects bytes that are not UTF-8 even in a comment: an input error whose Helm
     // source still reaches every report.
     "---\n"
-    "# Source: chart/templates/\xff\xfe" "evil.yaml\n"
+    "# Source: chart/templates/\xff\xfe"
+    "evil.yaml\n"
     "apiVersion: v1\n"
     "kind: ConfigMap\n";
 
@@ -68,8 +69,8 @@ std::vector<std::string> lines_of(const std::string& text) {
 TEST_CASE("a hostile manifest cannot inject commands or control bytes through any format") {
   for (const char* format : {"text", "json", "sarif", "github", "matrix", "matrix-markdown"}) {
     INFO(format);
-    auto r = test::run_cli({"--format", format, "--fail-on", "never", "--target", "all", "--stdin-filename", kHostileFile, "-"},
-                           kHostile);
+    auto r = test::run_cli(
+        {"--format", format, "--fail-on", "never", "--target", "all", "--stdin-filename", kHostileFile, "-"}, kHostile);
     REQUIRE(r.exit_code == 0);
     REQUIRE_FALSE(r.out.empty());
     CHECK_FALSE(has_raw_control(r.out));

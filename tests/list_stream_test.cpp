@@ -148,7 +148,8 @@ TEST_CASE("the splitter moves a large List's items out of the document, line for
   REQUIRE(documents.size() == 2);
   const RawDocument& list = documents[0];
   REQUIRE(list.items);
-  CHECK(list.text == "# Source: dump/templates/all.yaml\napiVersion: v1\nitems:\nkind: List\nmetadata:\n  resourceVersion: \"\"\n");
+  CHECK(list.text ==
+        "# Source: dump/templates/all.yaml\napiVersion: v1\nitems:\nkind: List\nmetadata:\n  resourceVersion: \"\"\n");
   CHECK(list.items->cut_at() == std::string("# Source: dump/templates/all.yaml\napiVersion: v1\nitems:\n").size());
   CHECK_FALSE(documents[1].items);
 
@@ -184,7 +185,7 @@ TEST_CASE("a List read item by item gives the findings of the List read whole") 
     CHECK_THAT(checks, Catch::VectorContains(std::string("host-binary-install")));
     CHECK_THAT(checks, Catch::VectorContains(std::string("duplicate-key")));
     CHECK_THAT(checks, Catch::VectorContains(std::string("invalid-input")));  // item 3 is `42`
-    CHECK_THAT(checks, Catch::VectorContains(std::string("host-pid")));        // the nested List's Pod
+    CHECK_THAT(checks, Catch::VectorContains(std::string("host-pid")));       // the nested List's Pod
     CHECK(report["summary"]["documents"] == 2);
     CHECK(report["summary"]["suppressed"].get<int>() >= 1);
   }
@@ -205,7 +206,8 @@ TEST_CASE("a List read item by item on worker threads gives the same report as o
       reports.push_back(json_report(linter->lint(inputs)));
     }
   }
-  for (std::size_t i = 1; i < reports.size(); ++i) CHECK(test::unified_diff(reports[0], reports[i], "first", "other") == "");
+  for (std::size_t i = 1; i < reports.size(); ++i)
+    CHECK(test::unified_diff(reports[0], reports[i], "first", "other") == "");
 }
 
 TEST_CASE("a List larger than the document limit is linted item by item") {

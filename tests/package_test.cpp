@@ -71,7 +71,9 @@ std::string cache_value(const std::string& build_dir, const std::string& name, c
 }
 
 /// The cpack of the CMake that configured `build_dir`, so that both are the same version.
-std::string cpack_command(const std::string& build_dir) { return cache_value(build_dir, "CMAKE_CPACK_COMMAND", "cpack"); }
+std::string cpack_command(const std::string& build_dir) {
+  return cache_value(build_dir, "CMAKE_CPACK_COMMAND", "cpack");
+}
 
 /// A CMake boolean that is true.
 bool cmake_true(std::string value) {
@@ -201,8 +203,8 @@ TEST_CASE("cpack builds a Debian package that installs a working immutalint with
   REQUIRE(fs::is_regular_file(manpage));
   const auto man = run("gzip -dc " + quote(manpage));
   REQUIRE(man.exit_code == 0);
-  for (const char* section : {".SH NAME", ".SH SYNOPSIS", ".SH DESCRIPTION", ".SH OPTIONS", ".SH \"EXIT STATUS\"",
-                              ".SH \"SEE ALSO\""}) {
+  for (const char* section :
+       {".SH NAME", ".SH SYNOPSIS", ".SH DESCRIPTION", ".SH OPTIONS", ".SH \"EXIT STATUS\"", ".SH \"SEE ALSO\""}) {
     CHECK_THAT(man.out, Catch::Contains(section));
   }
   const auto help = t::run_cli({"--help"});
@@ -259,8 +261,10 @@ TEST_CASE("cpack builds a Debian package that installs a working immutalint with
   // The copyright file (machine-readable, Apache-2.0) and the Debian changelog, whose latest entry
   // is this version: a native package (no Debian revision) has it as changelog.gz (Policy 12.7).
   const std::string copyright = t::read_file(docdir + "/copyright");
-  CHECK_THAT(copyright, Catch::StartsWith("Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/"));
-  CHECK_THAT(copyright, Catch::Contains("License: Apache-2.0") && Catch::Contains("/usr/share/common-licenses/Apache-2.0"));
+  CHECK_THAT(copyright,
+             Catch::StartsWith("Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/"));
+  CHECK_THAT(copyright,
+             Catch::Contains("License: Apache-2.0") && Catch::Contains("/usr/share/common-licenses/Apache-2.0"));
   CHECK_THAT(copyright, Catch::Contains("Upstream-Contact: " + fields["Maintainer"]));
   const bool native = fields["Version"].find('-') == std::string::npos;
   const std::string changelog_gz = docdir + (native ? "/changelog.gz" : "/changelog.Debian.gz");

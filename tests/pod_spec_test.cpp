@@ -47,8 +47,9 @@ TEST_CASE("List items are objects of their own, with their pointer") {
 }
 
 TEST_CASE("typed lists such as RoleList are expanded too") {
-  auto doc = parse_one("apiVersion: rbac.authorization.k8s.io/v1\nitems:\n- apiVersion: rbac.authorization.k8s.io/v1\n"
-                       "  kind: Role\n  metadata: {name: r}\nkind: RoleList\n");
+  auto doc = parse_one(
+      "apiVersion: rbac.authorization.k8s.io/v1\nitems:\n- apiVersion: rbac.authorization.k8s.io/v1\n"
+      "  kind: Role\n  metadata: {name: r}\nkind: RoleList\n");
   auto objects = find_objects(doc.tree);
   REQUIRE(objects.objects.size() == 1);
   CHECK(objects.objects[0].ref.kind == "Role");
@@ -60,13 +61,14 @@ TEST_CASE("every workload kind maps to its pod spec path") {
     const char* kind;
     const char* pointer;
   };
-  for (auto c : {Case{"v1", "Pod", "/spec"}, Case{"v1", "PodTemplate", "/template/spec"},
-                 Case{"v1", "ReplicationController", "/spec/template/spec"},
-                 Case{"apps/v1", "Deployment", "/spec/template/spec"}, Case{"apps/v1", "ReplicaSet", "/spec/template/spec"},
-                 Case{"apps/v1", "StatefulSet", "/spec/template/spec"}, Case{"apps/v1", "DaemonSet", "/spec/template/spec"},
-                 Case{"batch/v1", "Job", "/spec/template/spec"},
-                 Case{"batch/v1", "CronJob", "/spec/jobTemplate/spec/template/spec"},
-                 Case{"extensions/v1beta1", "DaemonSet", "/spec/template/spec"}}) {
+  for (auto c :
+       {Case{"v1", "Pod", "/spec"}, Case{"v1", "PodTemplate", "/template/spec"},
+        Case{"v1", "ReplicationController", "/spec/template/spec"},
+        Case{"apps/v1", "Deployment", "/spec/template/spec"}, Case{"apps/v1", "ReplicaSet", "/spec/template/spec"},
+        Case{"apps/v1", "StatefulSet", "/spec/template/spec"}, Case{"apps/v1", "DaemonSet", "/spec/template/spec"},
+        Case{"batch/v1", "Job", "/spec/template/spec"},
+        Case{"batch/v1", "CronJob", "/spec/jobTemplate/spec/template/spec"},
+        Case{"extensions/v1beta1", "DaemonSet", "/spec/template/spec"}}) {
     INFO(c.kind);
     const WorkloadKind* kind = find_workload_kind(c.api_version, c.kind);
     REQUIRE(kind);
@@ -116,7 +118,8 @@ TEST_CASE("a container list written as a mapping is a shape problem") {
 }
 
 TEST_CASE("a quoted boolean is a shape problem") {
-  auto doc = parse_one("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  hostNetwork: \"true\"\n  containers: []\n");
+  auto doc =
+      parse_one("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  hostNetwork: \"true\"\n  containers: []\n");
   auto workload = read_workload(doc.tree, find_objects(doc.tree).objects[0]);
   REQUIRE(workload.problems.size() == 1);
   CHECK_THAT(workload.problems[0].message, Catch::Contains("must be a boolean"));

@@ -33,7 +33,8 @@ std::vector<Row> read_rows() {
     std::stringstream stream(text);
     for (std::string field; std::getline(stream, field, '\t');) fields.push_back(field);
     REQUIRE(fields.size() == 7);
-    rows.push_back({fields[0], static_cast<std::uint32_t>(std::stoul(fields[1])), fields[2], fields[3], fields[4], fields[5]});
+    rows.push_back(
+        {fields[0], static_cast<std::uint32_t>(std::stoul(fields[1])), fields[2], fields[3], fields[4], fields[5]});
   }
   return rows;
 }
@@ -63,7 +64,8 @@ TEST_CASE("the adjudicated findings on the real corpus keep their verdicts", "[s
         if (by == row.check && verdict.target == row.target) worst = std::max(worst, verdict.verdict);
       }
       for (const auto& related : finding.related) {
-        if (related.check == row.check && related.place.span.begin.line == row.line) worst = std::max(worst, related.verdict);
+        if (related.check == row.check && related.place.span.begin.line == row.line)
+          worst = std::max(worst, related.verdict);
       }
     }
     INFO(row.file << ":" << row.line << " " << row.check << " on " << row.target << " (" << row.judgement << ")");

@@ -108,12 +108,16 @@ TEST_CASE("CNI DaemonSets documented on these OSes are quiet there", "[shared]")
 }
 
 TEST_CASE("CNI installers writing /opt/cni/bin break only once OS Guard enforces IPE", "[shared]") {
-  for (const char* path : {"flannel/Documentation/kube-flannel.yml", "calico/manifests/calico.yaml",
-                           "cilium/install/kubernetes/quick-install.yaml", "aws-vpc-cni/config/master/aws-k8s-cni.yaml"}) {
+  for (const char* path :
+       {"flannel/Documentation/kube-flannel.yml", "calico/manifests/calico.yaml",
+        "cilium/install/kubernetes/quick-install.yaml", "aws-vpc-cni/config/master/aws-k8s-cni.yaml"}) {
     INFO(path);
-    expect(verdicts(path, "host-binary-install"),
-           {{"aks-osguard-enforce", "breaks"}, {"aks-osguard", "review"}, {"bottlerocket", "review"},
-            {"flatcar", "ready"}, {"talos", "ready"}, {"ubuntu", "ready"}});
+    expect(verdicts(path, "host-binary-install"), {{"aks-osguard-enforce", "breaks"},
+                                                   {"aks-osguard", "review"},
+                                                   {"bottlerocket", "review"},
+                                                   {"flatcar", "ready"},
+                                                   {"talos", "ready"},
+                                                   {"ubuntu", "ready"}});
   }
 }
 
@@ -128,8 +132,8 @@ TEST_CASE("host files mounted only to be read are no writes", "[shared]") {
   // /etc/os-release (GPU Operator vGPU manager) and /etc/resolv.conf (canal) on Talos and Bottlerocket.
   for (const char* target : {"talos", "bottlerocket"}) {
     INFO(target);
-    CHECK(verdict_at("nvidia-gpu-operator/assets/state-vgpu-manager/0500_daemonset.yaml", target, 135, "host-etc-write") ==
-          Verdict::Ready);
+    CHECK(verdict_at("nvidia-gpu-operator/assets/state-vgpu-manager/0500_daemonset.yaml", target, 135,
+                     "host-etc-write") == Verdict::Ready);
     CHECK(verdict_at("calico/manifests/canal-etcd.yaml", target, 800, "host-etc-write") == Verdict::Ready);
     CHECK(verdict_at("calico/manifests/canal-etcd.yaml", target, 800, "host-path-readonly-write") == Verdict::Ready);
   }
@@ -144,8 +148,11 @@ TEST_CASE("a package manager run inside the container is not a host install", "[
 TEST_CASE("Falco's driver loader is quiet when its ConfigMap in the same input selects modern_ebpf", "[shared]") {
   for (const char* check : {"kernel-build-on-node", "kernel-module-load"}) {
     INFO(check);
-    expect(verdicts("falco/kubernetes/falco/templates", check),
-           {{"generic", "ready"}, {"flatcar", "ready"}, {"talos", "ready"}, {"bottlerocket", "ready"}, {"aks-osguard", "ready"}});
+    expect(verdicts("falco/kubernetes/falco/templates", check), {{"generic", "ready"},
+                                                                 {"flatcar", "ready"},
+                                                                 {"talos", "ready"},
+                                                                 {"bottlerocket", "ready"},
+                                                                 {"aks-osguard", "ready"}});
   }
 }
 
@@ -161,16 +168,20 @@ TEST_CASE("argo-cd and metrics-server stay silent on every target", "[shared]") 
 // Documented to break: errors at the line that shows it.
 
 TEST_CASE("the GPU Operator driver container is an error at its nvidia-driver init command", "[shared]") {
-  CHECK(verdict_at("nvidia-gpu-operator/assets/state-driver/0500_daemonset.yaml", "generic", 95, "kernel-build-on-node") ==
-        Verdict::Breaks);
-  expect(verdicts("nvidia-gpu-operator/assets/state-driver", "kernel-build-on-node"),
-         {{"flatcar", "breaks"}, {"talos", "breaks"}, {"bottlerocket", "breaks"}, {"aks-osguard", "breaks"},
-          {"fcos", "breaks"}, {"ubuntu", "ready"}});
+  CHECK(verdict_at("nvidia-gpu-operator/assets/state-driver/0500_daemonset.yaml", "generic", 95,
+                   "kernel-build-on-node") == Verdict::Breaks);
+  expect(verdicts("nvidia-gpu-operator/assets/state-driver", "kernel-build-on-node"), {{"flatcar", "breaks"},
+                                                                                       {"talos", "breaks"},
+                                                                                       {"bottlerocket", "breaks"},
+                                                                                       {"aks-osguard", "breaks"},
+                                                                                       {"fcos", "breaks"},
+                                                                                       {"ubuntu", "ready"}});
 }
 
-TEST_CASE("the kata manager's LOAD_KERNEL_MODULES is read, and breaks where workloads cannot load modules", "[shared]") {
-  CHECK(verdict_at("nvidia-gpu-operator/assets/state-kata-manager/0600_daemonset.yaml", "talos", 40, "kernel-module-load") ==
-        Verdict::Breaks);
+TEST_CASE("the kata manager's LOAD_KERNEL_MODULES is read, and breaks where workloads cannot load modules",
+          "[shared]") {
+  CHECK(verdict_at("nvidia-gpu-operator/assets/state-kata-manager/0600_daemonset.yaml", "talos", 40,
+                   "kernel-module-load") == Verdict::Breaks);
   // In-tree vhost modules are signed: a review where only signed modules load.
   CHECK(verdict_at("nvidia-gpu-operator/assets/state-kata-manager/0600_daemonset.yaml", "bottlerocket", 40,
                    "kernel-module-load") == Verdict::Review);
@@ -185,37 +196,58 @@ TEST_CASE("copying binaries into the host's /usr is an error", "[shared]") {
 }
 
 TEST_CASE("kured's reboots break on Talos and Bottlerocket and need review on general-purpose nodes", "[shared]") {
-  expect(verdicts("kured/kured-ds.yaml", "reboot-from-pod"),
-         {{"talos", "breaks"}, {"bottlerocket", "breaks"}, {"aks-acl", "likely-breaks"}, {"aks-osguard", "likely-breaks"},
-          {"fcos", "likely-breaks"}, {"flatcar", "review"}, {"ubuntu", "review"}});
+  expect(verdicts("kured/kured-ds.yaml", "reboot-from-pod"), {{"talos", "breaks"},
+                                                              {"bottlerocket", "breaks"},
+                                                              {"aks-acl", "likely-breaks"},
+                                                              {"aks-osguard", "likely-breaks"},
+                                                              {"fcos", "likely-breaks"},
+                                                              {"flatcar", "review"},
+                                                              {"ubuntu", "review"}});
 }
 
 TEST_CASE("Longhorn's prerequisite installers break wherever there is no package manager", "[shared]") {
-  expect(verdicts("longhorn/deploy/prerequisite", "host-package-install"),
-         {{"flatcar", "breaks"}, {"aks-acl", "breaks"}, {"aks-osguard", "breaks"}, {"talos", "breaks"},
-          {"bottlerocket", "breaks"}, {"fcos", "breaks"}, {"ubuntu", "ready"}});
+  expect(verdicts("longhorn/deploy/prerequisite", "host-package-install"), {{"flatcar", "breaks"},
+                                                                            {"aks-acl", "breaks"},
+                                                                            {"aks-osguard", "breaks"},
+                                                                            {"talos", "breaks"},
+                                                                            {"bottlerocket", "breaks"},
+                                                                            {"fcos", "breaks"},
+                                                                            {"ubuntu", "ready"}});
   expect(verdicts("longhorn/deploy/prerequisite", "nsenter-host"),
          {{"talos", "breaks"}, {"bottlerocket", "breaks"}, {"flatcar", "review"}, {"ubuntu", "review"}});
 }
 
 TEST_CASE("the GPU Operator toolkit cannot create /usr/local/nvidia on read-only /usr targets", "[shared]") {
   expect(verdicts("nvidia-gpu-operator/assets/state-container-toolkit", "host-path-not-creatable"),
-         {{"flatcar", "breaks"}, {"aks-acl", "breaks"}, {"aks-osguard", "breaks"}, {"talos", "breaks"},
-          {"bottlerocket", "breaks"}, {"fcos", "ready"}, {"ubuntu", "ready"}});
+         {{"flatcar", "breaks"},
+          {"aks-acl", "breaks"},
+          {"aks-osguard", "breaks"},
+          {"talos", "breaks"},
+          {"bottlerocket", "breaks"},
+          {"fcos", "ready"},
+          {"ubuntu", "ready"}});
 }
 
 TEST_CASE("GKE's GPU driver installer breaks where the node has no headers for its kernel", "[shared]") {
   expect(verdicts("gke-accelerators/nvidia-driver-installer/ubuntu/daemonset.yaml", "kernel-build-on-node"),
-         {{"generic", "likely-breaks"}, {"flatcar", "breaks"}, {"talos", "breaks"}, {"aks-osguard", "breaks"},
-          {"bottlerocket", "likely-breaks"}, {"ubuntu", "ready"}});
+         {{"generic", "likely-breaks"},
+          {"flatcar", "breaks"},
+          {"talos", "breaks"},
+          {"aks-osguard", "breaks"},
+          {"bottlerocket", "likely-breaks"},
+          {"ubuntu", "ready"}});
 }
 
 TEST_CASE("Sysdig's driver loader shape is reported where kernel headers are missing", "[shared]") {
   // It mounts the module tree with /usr and /boot; whether it builds a module or picks a CO-RE
   // probe is decided at run time, so the verdict stops at likely breaks.
   expect(verdicts("kubernetes-examples/_archived/sysdig-cloud", "kernel-build-on-node"),
-         {{"flatcar", "likely-breaks"}, {"talos", "likely-breaks"}, {"aks-osguard", "likely-breaks"},
-          {"fcos", "likely-breaks"}, {"bottlerocket", "likely-breaks"}, {"ubuntu", "ready"}});
+         {{"flatcar", "likely-breaks"},
+          {"talos", "likely-breaks"},
+          {"aks-osguard", "likely-breaks"},
+          {"fcos", "likely-breaks"},
+          {"bottlerocket", "likely-breaks"},
+          {"ubuntu", "ready"}});
 }
 
 TEST_CASE("FlexVolume users break where no plugin directory exists and need review elsewhere", "[shared]") {
@@ -227,7 +259,8 @@ TEST_CASE("FlexVolume users break where no plugin directory exists and need revi
 
 TEST_CASE("on the real corpus, posture alone never makes a warning or an error", "[shared]") {
   for (const auto& finding : lint_corpus("", kDefaultTarget.data()).findings.all()) {
-    if (finding.severity == Severity::Note || finding.check == "duplicate-key" || finding.check == "invalid-input") continue;
+    if (finding.severity == Severity::Note || finding.check == "duplicate-key" || finding.check == "invalid-input")
+      continue;
     INFO(finding.check << " " << finding.file << ":" << finding.span.begin.line);
     CHECK(finding.action != Action::Posture);
     for (const auto& target : finding.targets) {
@@ -262,12 +295,14 @@ TEST_CASE("no verdict that rests on a guess says breaks", "[shared]") {
 }
 
 TEST_CASE("the readiness matrix renders for the real corpus in text and Markdown", "[shared]") {
-  auto text = test::run_cli({"--target", "all", "--format", "matrix", "--fail-on", "never", test::shared_dir() + "/corpus/real"});
+  auto text = test::run_cli(
+      {"--target", "all", "--format", "matrix", "--fail-on", "never", test::shared_dir() + "/corpus/real"});
   CHECK(text.exit_code == 0);
   CHECK_THAT(text.out, Catch::StartsWith("workload") && Catch::Contains("DaemonSet kube-system/kured") &&
                            Catch::Contains("talos: ") && Catch::Contains("breaks: reboot-from-pod") &&
                            Catch::Contains("ready (review "));
   auto markdown = test::run_cli({"--target", "talos,flatcar", "--format", "matrix-markdown", "--fail-on", "never",
                                  test::shared_dir() + "/corpus/real/kured"});
-  CHECK_THAT(markdown.out, Catch::StartsWith("## Node OS readiness\n\n| workload | flatcar | talos |\n|---|---|---|\n"));
+  CHECK_THAT(markdown.out,
+             Catch::StartsWith("## Node OS readiness\n\n| workload | flatcar | talos |\n|---|---|---|\n"));
 }

@@ -55,7 +55,8 @@ TEST_CASE("several reports are written in one run next to the main format") {
 }
 
 TEST_CASE("findings in Helm output are reported on the chart's template lines") {
-  auto r = test::run_cli({"--format", "json", "--helm-chart", "testdata/helm/node-agent", "testdata/helm/rendered.yaml"});
+  auto r =
+      test::run_cli({"--format", "json", "--helm-chart", "testdata/helm/node-agent", "testdata/helm/rendered.yaml"});
   auto report = json::parse(r.out);
   std::map<std::string, std::string> where;  // message -> template:line
   for (const auto& f : report["findings"]) {
@@ -76,9 +77,11 @@ TEST_CASE("Helm mapping keeps the rendered location in text and SARIF") {
   CHECK_THAT(text.out, Catch::Contains("testdata/helm/node-agent/templates/daemonset.yaml:18:7: note:") &&
                            Catch::Contains("    rendered at testdata/helm/rendered.yaml:51:7"));
   auto sarif = json::parse(
-      test::run_cli({"--format", "sarif", "--helm-chart", "testdata/helm/node-agent", "testdata/helm/rendered.yaml"}).out);
+      test::run_cli({"--format", "sarif", "--helm-chart", "testdata/helm/node-agent", "testdata/helm/rendered.yaml"})
+          .out);
   for (const auto& result : sarif["runs"][0]["results"]) {
-    CHECK(result["relatedLocations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "testdata/helm/rendered.yaml");
+    CHECK(result["relatedLocations"][0]["physicalLocation"]["artifactLocation"]["uri"] ==
+          "testdata/helm/rendered.yaml");
   }
 }
 

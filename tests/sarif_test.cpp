@@ -51,9 +51,9 @@ std::vector<std::string> golden_sarif(const std::string& dir) {
   for (const auto& folder : fs::directory_iterator(test::source_dir() + "/testdata")) {
     if (!folder.is_directory()) continue;
     const std::string name = folder.path().filename().string();
-    auto r = test::run_cli({"--format", "sarif", "--sarif-category", name, "--output", dir + "/" + name + ".sarif",
-                            "testdata/" + name},
-                           "");
+    auto r = test::run_cli(
+        {"--format", "sarif", "--sarif-category", name, "--output", dir + "/" + name + ".sarif", "testdata/" + name},
+        "");
     INFO(r.err);
     CHECK(r.exit_code <= 1);
     files.push_back(dir + "/" + name + ".sarif");
@@ -222,6 +222,7 @@ TEST_CASE("a file outside the SARIF root is a usage error") {
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Catch::Contains("outside the SARIF root"));
   auto inside = test::run_cli({"--format", "sarif", "--sarif-root", "testdata", "testdata/host-ipc/flagged.yaml"});
-  CHECK(json::parse(inside.out)["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] ==
-        "host-ipc/flagged.yaml");
+  CHECK(
+      json::parse(inside.out)["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] ==
+      "host-ipc/flagged.yaml");
 }

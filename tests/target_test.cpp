@@ -82,8 +82,9 @@ TEST_CASE("the target option accepts lists, aliases and all, and rejects unknown
 
 TEST_CASE("a profile citing an undeclared source is rejected") {
   std::vector<std::pair<std::string, std::string>> files = {
-      {"x.yaml", "name: x\ntitle: X\ndescription: d\nsources: {A: a}\nfacts: {}\npaths:\n"
-                 "  - {path: /usr, state: ro, source: B, confidence: documented}\n"}};
+      {"x.yaml",
+       "name: x\ntitle: X\ndescription: d\nsources: {A: a}\nfacts: {}\npaths:\n"
+       "  - {path: /usr, state: ro, source: B, confidence: documented}\n"}};
   auto parsed = TargetSet::parse(files);
   REQUIRE_FALSE(parsed);
 }

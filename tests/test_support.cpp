@@ -19,7 +19,9 @@ namespace immutalint::test {
 
 namespace fs = std::filesystem;
 
-std::string source_dir() { return IMMUTALINT_SOURCE_DIR; }
+std::string source_dir() {
+  return IMMUTALINT_SOURCE_DIR;
+}
 
 namespace {
 
@@ -95,8 +97,8 @@ CommandResult run_cli(const std::vector<std::string>& args, const std::string& s
   std::string command = fmt::format("cd {} && {} {}", shell_quote(working_dir.empty() ? source_dir() : working_dir),
                                     env, shell_quote(IMMUTALINT_BINARY));
   for (const auto& arg : args) command += " " + shell_quote(arg);
-  command += fmt::format(" <{} >{} 2>{}", shell_quote(dir + "/stdin"), shell_quote(dir + "/out"),
-                         shell_quote(dir + "/err"));
+  command +=
+      fmt::format(" <{} >{} 2>{}", shell_quote(dir + "/stdin"), shell_quote(dir + "/out"), shell_quote(dir + "/err"));
   const int status = std::system(command.c_str());
   CommandResult result;
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);

@@ -16,7 +16,9 @@ ParsedDocument parse_one(const std::string& text) {
   return std::move(documents.front());
 }
 
-std::string scalar_at(const YamlTree& tree, NodeId node) { return std::string(tree.scalar(node).value_or("<none>")); }
+std::string scalar_at(const YamlTree& tree, NodeId node) {
+  return std::string(tree.scalar(node).value_or("<none>"));
+}
 
 }  // namespace
 

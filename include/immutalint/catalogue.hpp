@@ -75,7 +75,6 @@ struct Ladder {
   std::string review;
 };
 
-
 /// Everything users are told about a check.
 struct CheckInfo {
   std::string id;  ///< kebab-case; also its file name, testdata folder and suppression key
@@ -85,9 +84,9 @@ struct CheckInfo {
   /// The worst a finding can be: for posture checks a note; for the others, the worst verdict
   /// of its table (validated when the catalogue loads).
   Severity severity = Severity::Warning;
-  std::string summary;      ///< one line
-  std::string rationale;    ///< why it breaks on an immutable host
-  std::string remediation;  ///< how to fix it
+  std::string summary;          ///< one line
+  std::string rationale;        ///< why it breaks on an immutable host
+  std::string remediation;      ///< how to fix it
   std::string example_flagged;  ///< a manifest the check reports
   std::string example_clean;    ///< the same manifest fixed
   /// Fixed verdicts: "default" and per target name. Empty: every target gets the verdict that

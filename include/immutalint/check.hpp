@@ -94,7 +94,9 @@ Observation observe_site(const Site& site, std::string message, std::string cont
 bool is_true(const YamlTree& tree, NodeId mapping, std::string_view key);
 
 /// The worse of two verdicts.
-inline Verdict worst(Verdict a, Verdict b) { return a > b ? a : b; }
+inline Verdict worst(Verdict a, Verdict b) {
+  return a > b ? a : b;
+}
 
 /// Adds `target`'s verdict to an observation, resting on `fact` (a ready verdict adds nothing).
 void judge(Observation& observation, const Target& target, Verdict verdict, std::string why, const Evidence& fact);

@@ -64,7 +64,7 @@ struct ListItem {
 /// The text of one document as it appears in its file (the `---` line included).
 struct RawDocument {
   std::string text;
-  std::uint32_t first_line = 1;  ///< 1-based file line of text's first line
+  std::uint32_t first_line = 1;   ///< 1-based file line of text's first line
   std::size_t skipped_bytes = 0;  ///< non-zero: the document was larger than allowed and dropped
   /// Set when the document's top-level `items` were moved out of `text` (see SplitLimits).
   std::shared_ptr<const SpilledItems> items;

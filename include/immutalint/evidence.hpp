@@ -37,7 +37,8 @@ struct RunCommand {
   const ContainerView* container = nullptr;
   ShellCommand command;
   Site site;           ///< the line of the command
-  std::string origin;  ///< "" for the container's own command and args; else the script, e.g. "script entrypoint.sh of ConfigMap longhorn/agent"
+  std::string origin;  ///< "" for the container's own command and args; else the script, e.g. "script entrypoint.sh of
+                       ///< ConfigMap longhorn/agent"
   /// It acts on the host's own files: nsenter into PID 1's mount namespace, or chroot into a
   /// mount of the host's root.
   bool on_host = false;
@@ -56,10 +57,10 @@ std::string_view to_string(WriteKind kind);
 struct HostWrite {
   std::string host_path;  ///< the host path written, created or removed
   WriteKind kind = WriteKind::Writes;
-  bool programs = false;  ///< known to put programs there (a catalogued installer)
-  const HostMount* mount = nullptr;    ///< the hostPath mount it goes through; nullptr on the host or by the volume type
+  bool programs = false;             ///< known to put programs there (a catalogued installer)
+  const HostMount* mount = nullptr;  ///< the hostPath mount it goes through; nullptr on the host or by the volume type
   const VolumeView* volume = nullptr;  ///< the hostPath volume it goes through, when there is one
-  std::string how;        ///< what does it, e.g. "init container \"install\" runs `cp -f /flannel /host/opt/cni/bin/`"
+  std::string how;  ///< what does it, e.g. "init container \"install\" runs `cp -f /flannel /host/opt/cni/bin/`"
   Site site;
   std::string container;  ///< the container that does it; empty for the kubelet (volume type)
   std::string cause;      ///< its volume's pointer, or the cause of the command that makes it on the host
@@ -71,8 +72,8 @@ struct KernelWork {
   std::string how;
   Site site;
   const ContainerView* container = nullptr;
-  bool off = false;       ///< a ConfigMap of the input turns it off
-  std::string off_by;     ///< which setting does, for messages
+  bool off = false;    ///< a ConfigMap of the input turns it off
+  std::string off_by;  ///< which setting does, for messages
 };
 
 /// Everything the checks read about what one workload does. Writes point into `mounts`, so

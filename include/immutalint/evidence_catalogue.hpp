@@ -23,8 +23,8 @@ namespace immutalint {
 
 /// How an entry recognises a container: every part that is given must match.
 struct ContainerMatcher {
-  std::string image_pattern;    ///< RE2, searched in the container's image
-  std::string command_pattern;  ///< RE2, searched in the command and args joined by spaces
+  std::string image_pattern;                            ///< RE2, searched in the container's image
+  std::string command_pattern;                          ///< RE2, searched in the command and args joined by spaces
   std::map<std::string, std::vector<std::string>> env;  ///< variable -> accepted literal values
   std::shared_ptr<const re2::RE2> image;
   std::shared_ptr<const re2::RE2> command;
@@ -51,8 +51,8 @@ struct KnownInstaller {
 
 /// A ConfigMap setting that turns a loader off.
 struct ConfigSwitch {
-  std::string key;      ///< the ConfigMap data key, e.g. "falco.yaml"
-  std::string setting;  ///< dotted path inside that YAML document, e.g. "engine.kind"
+  std::string key;                  ///< the ConfigMap data key, e.g. "falco.yaml"
+  std::string setting;              ///< dotted path inside that YAML document, e.g. "engine.kind"
   std::vector<std::string> values;  ///< values that turn it off
 };
 

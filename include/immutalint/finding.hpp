@@ -47,10 +47,10 @@ std::string_view to_string(Action action);
 struct TargetVerdict {
   std::string target;
   Verdict verdict = Verdict::Review;
-  std::string why;      ///< the fact, in words
-  std::string source;   ///< the fact's source keys, e.g. "TAL-ARCH"; empty when no fact is cited
+  std::string why;     ///< the fact, in words
+  std::string source;  ///< the fact's source keys, e.g. "TAL-ARCH"; empty when no fact is cited
   Confidence confidence = Confidence::Guess;
-  std::string check;    ///< set when the verdict comes from a related observation, not the finding's own check
+  std::string check;  ///< set when the verdict comes from a related observation, not the finding's own check
 };
 
 /// A place in the input, when it is not the finding's own.
@@ -62,7 +62,7 @@ struct Place {
 
 /// One piece of the manifest's evidence: what it does, and where.
 struct EvidenceItem {
-  std::string text;    ///< e.g. "init container \"install-cni\" runs `cp -f /flannel /opt/cni/bin/flannel`"
+  std::string text;  ///< e.g. "init container \"install-cni\" runs `cp -f /flannel /opt/cni/bin/flannel`"
   Place place;
 };
 
@@ -85,17 +85,17 @@ struct Finding {
   std::string check;  ///< check id, e.g. "host-network"
   Severity severity = Severity::Warning;
   std::string message;
-  std::string file;  ///< display path of the input
-  Span span;         ///< the offending key and value
-  std::optional<ObjectRef> object;  ///< the object concerned, when there is one
-  std::string container;  ///< set only when exactly one container is concerned
-  std::string field;      ///< JSON Pointer from the object's root; empty when none applies
-  std::string source;     ///< template named by a Helm `# Source:` comment, when present
+  std::string file;                          ///< display path of the input
+  Span span;                                 ///< the offending key and value
+  std::optional<ObjectRef> object;           ///< the object concerned, when there is one
+  std::string container;                     ///< set only when exactly one container is concerned
+  std::string field;                         ///< JSON Pointer from the object's root; empty when none applies
+  std::string source;                        ///< template named by a Helm `# Source:` comment, when present
   std::optional<RenderedLocation> rendered;  ///< set when the finding was moved onto a chart template
-  std::vector<TargetVerdict> targets;  ///< the selected targets it affects, in profile order
-  Action action = Action::Posture;     ///< what the manifest does, per its evidence
-  std::vector<EvidenceItem> evidence;  ///< the manifest's side of the claim
-  std::vector<RelatedObservation> related;  ///< other observations on the same cause
+  std::vector<TargetVerdict> targets;        ///< the selected targets it affects, in profile order
+  Action action = Action::Posture;           ///< what the manifest does, per its evidence
+  std::vector<EvidenceItem> evidence;        ///< the manifest's side of the claim
+  std::vector<RelatedObservation> related;   ///< other observations on the same cause
   std::string cause;  ///< what the finding is about (a volume, a command, a field); findings on one cause are folded
 };
 

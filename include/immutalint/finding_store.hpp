@@ -56,8 +56,8 @@ class FindingStore {
     Spool::Ref ref;
   };
   /// The index of `name` in `names`, adding it if new; `index` maps names to their index.
-  static std::uint32_t intern(std::deque<std::string>& names, std::unordered_map<std::string_view, std::uint32_t>& index,
-                              const std::string& name);
+  static std::uint32_t intern(std::deque<std::string>& names,
+                              std::unordered_map<std::string_view, std::uint32_t>& index, const std::string& name);
   std::optional<Finding> read(const Key& key) const;
 
   std::unique_ptr<Spool> spool_;

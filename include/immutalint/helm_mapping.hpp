@@ -39,8 +39,8 @@ struct TemplateRefusal {
 /// (`{{ ... }}`) are ignored, so the text need not be valid YAML.
 struct TemplateKeyLine {
   std::uint32_t line;
-  std::uint32_t column;      ///< 1-based column of the key
-  std::uint32_t end_column;  ///< just past the line's last non-blank character
+  std::uint32_t column;           ///< 1-based column of the key
+  std::uint32_t end_column;       ///< just past the line's last non-blank character
   std::vector<std::string> path;  ///< keys and list indices from the template's top level to this key
 };
 std::vector<TemplateKeyLine> template_key_lines(const std::string& text);

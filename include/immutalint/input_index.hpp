@@ -34,7 +34,7 @@ struct IndexedEntry {
 struct IndexedConfigMap {
   ObjectRef ref;
   std::string file;
-  std::string source;  ///< Helm template, when a `# Source:` comment names it
+  std::string source;                       ///< Helm template, when a `# Source:` comment names it
   std::vector<std::string> ignored_checks;  ///< from its ignore-check annotations
   std::vector<IndexedEntry> entries;
 
@@ -90,7 +90,7 @@ class InputIndex {
   Spool* spool_;
   std::map<std::string, NamespaceEntry, std::less<>> namespaces_;
   std::map<std::pair<std::string, std::string>, ConfigMapEntry> config_maps_;  // (name, namespace)
-  mutable std::map<std::uint64_t, IndexedConfigMap> read_back_;                 // by record offset
+  mutable std::map<std::uint64_t, IndexedConfigMap> read_back_;                // by record offset
 };
 
 }  // namespace immutalint

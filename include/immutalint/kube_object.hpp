@@ -44,7 +44,7 @@ struct ShapeProblem {
 struct DocumentObjects {
   std::vector<KubeObject> objects;
   std::vector<ShapeProblem> problems;
-  bool kubernetes = false;  ///< false for YAML that is not a Kubernetes object (skipped silently)
+  bool kubernetes = false;               ///< false for YAML that is not a Kubernetes object (skipped silently)
   std::optional<std::string> list_kind;  ///< set when the document is a List (its kind)
 };
 

@@ -11,12 +11,12 @@
 
 #include "immutalint/catalogue.hpp"
 #include "immutalint/check.hpp"
-#include "immutalint/evidence_catalogue.hpp"
 #include "immutalint/document_split.hpp"
+#include "immutalint/evidence_catalogue.hpp"
 #include "immutalint/finding.hpp"
+#include "immutalint/finding_store.hpp"
 #include "immutalint/inputs.hpp"
 #include "immutalint/result.hpp"
-#include "immutalint/finding_store.hpp"
 #include "immutalint/spool.hpp"
 #include "immutalint/target.hpp"
 #include "immutalint/yaml_parse.hpp"
@@ -25,7 +25,7 @@ namespace immutalint {
 
 /// How to lint.
 struct LintOptions {
-  unsigned jobs = 0;  ///< worker threads; 0 means one per core
+  unsigned jobs = 0;                  ///< worker threads; 0 means one per core
   std::vector<std::string> only;      ///< run only these checks (empty: all)
   std::vector<std::string> disabled;  ///< never run these checks
   /// Target OSes to judge workloads for, in profile order; empty means the default profile.
@@ -40,11 +40,11 @@ struct LintOptions {
 /// Counts for the closing summary.
 struct Summary {
   std::size_t files = 0;
-  std::size_t documents = 0;  ///< non-empty YAML documents
-  std::size_t objects = 0;    ///< Kubernetes objects, List items counted one by one
-  std::size_t workloads = 0;  ///< objects whose pod spec was checked
-  std::size_t skipped = 0;    ///< workloads not checked because they run only on Windows nodes
-  std::size_t suppressed = 0; ///< findings accepted by an ignore-check annotation
+  std::size_t documents = 0;   ///< non-empty YAML documents
+  std::size_t objects = 0;     ///< Kubernetes objects, List items counted one by one
+  std::size_t workloads = 0;   ///< objects whose pod spec was checked
+  std::size_t skipped = 0;     ///< workloads not checked because they run only on Windows nodes
+  std::size_t suppressed = 0;  ///< findings accepted by an ignore-check annotation
   std::size_t errors = 0;
   std::size_t warnings = 0;
   std::size_t notes = 0;
@@ -62,7 +62,7 @@ struct WorkloadRef {
 
 /// Findings in report order, the workloads checked, and the summary.
 struct LintResult {
-  FindingStore findings;  ///< in report order, in a temporary file
+  FindingStore findings;               ///< in report order, in a temporary file
   std::vector<WorkloadRef> workloads;  ///< in file and line order
   std::vector<std::string> targets;    ///< names of the targets judged, in profile order
   Summary summary;
@@ -109,8 +109,8 @@ class Linter {
   Finding input_finding(std::string_view check, const std::string& file, Span span, std::string message) const;
   /// A check's observation as a finding: placed, judged per target, the ladder applied.
   /// `targets` are those the workload can be scheduled on.
-  Finding make_finding(const CheckInfo& info, Observation observation, const std::string& file,
-                       const ObjectRef& object, const std::string& source, std::span<const Target* const> targets) const;
+  Finding make_finding(const CheckInfo& info, Observation observation, const std::string& file, const ObjectRef& object,
+                       const std::string& source, std::span<const Target* const> targets) const;
   /// After the last document: merges the sessions, runs the second phase, folds causes, sorts.
   void finish(std::vector<std::unique_ptr<Session>>& sessions, Spool& spool, LintResult& result) const;
 

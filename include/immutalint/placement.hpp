@@ -15,13 +15,13 @@ namespace immutalint {
 
 /// The node selector requirement that keeps a pod off a target's nodes.
 struct PlacementBlock {
-  std::string key;                  ///< the selector key, as written
-  std::string op;                   ///< In, NotIn, Exists, DoesNotExist
+  std::string key;  ///< the selector key, as written
+  std::string op;   ///< In, NotIn, Exists, DoesNotExist
   std::vector<std::string> values;
   const NodeLabelFact* label = nullptr;  ///< what the target says of the label
-  NodeId mapping = kNoNode;         ///< the nodeSelector mapping, or the matchExpressions item
-  std::string entry;                ///< the key within `mapping` to point at
-  std::string pointer;              ///< JSON pointer of `mapping` within the object
+  NodeId mapping = kNoNode;              ///< the nodeSelector mapping, or the matchExpressions item
+  std::string entry;                     ///< the key within `mapping` to point at
+  std::string pointer;                   ///< JSON pointer of `mapping` within the object
 };
 
 /// Why the pod's node selector or required node affinity rules out the target's nodes, or

@@ -44,7 +44,7 @@ struct ContainerView {
   ContainerKind kind = ContainerKind::Container;
   std::string name;
   NodeId node = kNoNode;
-  std::string pointer;  ///< from the object root, e.g. /spec/template/spec/initContainers/0
+  std::string pointer;                ///< from the object root, e.g. /spec/template/spec/initContainers/0
   NodeId security_context = kNoNode;  ///< the securityContext mapping, or kNoNode
   std::vector<VolumeMountView> mounts;
 };
@@ -59,7 +59,7 @@ struct VolumeView {
 /// A pod spec and the parts of it most checks read.
 struct PodSpecView {
   NodeId node = kNoNode;
-  std::string pointer;  ///< from the object root, e.g. /spec/template/spec
+  std::string pointer;        ///< from the object root, e.g. /spec/template/spec
   NodeId metadata = kNoNode;  ///< the pod's metadata: the template's, or the Pod's own
   std::string metadata_pointer;
   std::vector<ContainerView> containers;  ///< containers, then init, then ephemeral containers

@@ -32,8 +32,8 @@ struct ShellRedirect {
 
 /// One simple command as it executes, with the wrappers around it resolved.
 struct ShellCommand {
-  std::vector<ShellWord> argv;            ///< after assignments and wrappers (sudo, exec, env, ...)
-  std::vector<ShellRedirect> redirects;   ///< output redirections
+  std::vector<ShellWord> argv;           ///< after assignments and wrappers (sudo, exec, env, ...)
+  std::vector<ShellRedirect> redirects;  ///< output redirections
   /// The command runs in PID 1's mount namespace (`nsenter --target 1 --mount`, or
   /// `--mount=/proc/1/ns/mnt`): it sees the host's files, not the container's.
   bool host_namespace = false;

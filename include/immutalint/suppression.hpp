@@ -19,6 +19,7 @@ inline constexpr std::string_view kIgnoreAnnotationPrefix = "ignore-check.immuta
 bool accepts(std::string_view annotated_id, const CheckInfo& check, std::string* former_id = nullptr);
 
 /// True when the object's annotations accept findings of `check`; `former_id` as above.
-bool is_suppressed(const YamlTree& tree, const KubeObject& object, const CheckInfo& check, std::string* former_id = nullptr);
+bool is_suppressed(const YamlTree& tree, const KubeObject& object, const CheckInfo& check,
+                   std::string* former_id = nullptr);
 
 }  // namespace immutalint

@@ -89,9 +89,9 @@ struct WorkloadOutcome {
 
 /// What a host path means on a target, after symbolic links are followed.
 struct PathResolution {
-  std::string resolved;             ///< the path after links, e.g. /lib/modules -> /usr/lib/modules
-  const PathFact* fact = nullptr;   ///< the longest listed prefix of `resolved`; nullptr if none
-  bool exact = false;               ///< `resolved` is itself listed
+  std::string resolved;                   ///< the path after links, e.g. /lib/modules -> /usr/lib/modules
+  const PathFact* fact = nullptr;         ///< the longest listed prefix of `resolved`; nullptr if none
+  bool exact = false;                     ///< `resolved` is itself listed
   std::vector<const SymlinkFact*> links;  ///< links followed, in order
 };
 

@@ -43,11 +43,11 @@ struct ParseError {
 
 /// One YAML document of a chunk.
 struct ParsedDocument {
-  YamlTree tree;                      ///< empty (root() == kNoNode) when `error` is set
+  YamlTree tree;  ///< empty (root() == kNoNode) when `error` is set
   std::vector<DuplicateKey> duplicates;
   std::optional<ParseError> error;
-  Mark start;                         ///< first line of the document in its file
-  bool empty = true;                  ///< no content at all (empty or comment-only document)
+  Mark start;         ///< first line of the document in its file
+  bool empty = true;  ///< no content at all (empty or comment-only document)
 };
 
 /// Parses every document in `text`. `first_line` is the file line on which `text` starts, so

@@ -34,8 +34,8 @@ struct YamlNode {
   NodeKind kind = NodeKind::Null;
   ScalarStyle style = ScalarStyle::Plain;
   Span span;
-  std::string tag;     ///< explicit tag, e.g. "tag:yaml.org,2002:bool"; empty when untagged
-  std::string scalar;  ///< scalar text (Scalar only)
+  std::string tag;          ///< explicit tag, e.g. "tag:yaml.org,2002:bool"; empty when untagged
+  std::string scalar;       ///< scalar text (Scalar only)
   std::uint32_t first = 0;  ///< first child in the tree's item or entry table
   std::uint32_t count = 0;  ///< number of children
 };

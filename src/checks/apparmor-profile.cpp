@@ -16,7 +16,8 @@ class AppArmorProfile final : public Check {
     const YamlTree& tree = context.tree;
     std::vector<Observation> found;
     // The field, on the pod and on each container.
-    auto field = [&](NodeId security_context, const std::string& pointer, const std::string& who, const std::string& container) {
+    auto field = [&](NodeId security_context, const std::string& pointer, const std::string& who,
+                     const std::string& container) {
       const NodeId profile = tree.get(security_context, "appArmorProfile");
       auto type = tree.scalar(tree.get(profile, "type"));
       if (!type || *type == "Unconfined") return;
@@ -25,7 +26,8 @@ class AppArmorProfile final : public Check {
     };
     field(tree.get(context.pod.node, "securityContext"), context.pod.pointer + "/securityContext", "the pod", "");
     for (const auto& container : context.pod.containers) {
-      field(container.security_context, container.pointer + "/securityContext", describe_container(container), container.name);
+      field(container.security_context, container.pointer + "/securityContext", describe_container(container),
+            container.name);
     }
     // The older annotation, in the pod's metadata.
     const NodeId annotations = tree.get(context.pod.metadata, "annotations");
@@ -57,6 +59,8 @@ class AppArmorProfile final : public Check {
 
 }  // namespace
 
-std::unique_ptr<Check> make_apparmor_profile(const CheckInfo& /*info*/) { return std::make_unique<AppArmorProfile>(); }
+std::unique_ptr<Check> make_apparmor_profile(const CheckInfo& /*info*/) {
+  return std::make_unique<AppArmorProfile>();
+}
 
 }  // namespace immutalint::checks

@@ -3,8 +3,8 @@
 
 #include <fmt/format.h>
 
-#include "immutalint/check.hpp"
 #include "checks/host_path_support.hpp"
+#include "immutalint/check.hpp"
 
 namespace immutalint::checks {
 
@@ -12,7 +12,8 @@ namespace {
 
 class BidirectionalMountPropagation final : public Check {
  public:
-  explicit BidirectionalMountPropagation(const CheckInfo& info) : kubelet_visible_(info.params.list("kubelet-visible")) {}
+  explicit BidirectionalMountPropagation(const CheckInfo& info)
+      : kubelet_visible_(info.params.list("kubelet-visible")) {}
 
   void inspect(const CheckContext& context, std::vector<Observation>& out) const override {
     for (const auto& volume : host_path_volumes(context)) {
@@ -21,10 +22,11 @@ class BidirectionalMountPropagation final : public Check {
       bool visible = false;
       for (const auto& dir : kubelet_visible_) visible = visible || path_has_prefix(path, dir);
       if (visible) continue;
-      Observation observation = observe_path(context, volume,
-                                             fmt::format("hostPath volume \"{}\" ({}) is mounted with Bidirectional propagation: "
-                                                         "mounts made in the pod appear on the host",
-                                                         volume.volume->name, volume.path));
+      Observation observation =
+          observe_path(context, volume,
+                       fmt::format("hostPath volume \"{}\" ({}) is mounted with Bidirectional propagation: "
+                                   "mounts made in the pod appear on the host",
+                                   volume.volume->name, volume.path));
       observation.action = Action::Requires;
       out.push_back(std::move(observation));
     }

@@ -8,7 +8,9 @@
 
 namespace immutalint::checks {
 
-std::string cause_of(const RunCommand& run) { return run.cause; }
+std::string cause_of(const RunCommand& run) {
+  return run.cause;
+}
 
 Observation observe_command(const RunCommand& run, std::string message) {
   Observation observation = observe_site(run.site, std::move(message), run.container->name);
@@ -17,7 +19,8 @@ Observation observe_command(const RunCommand& run, std::string message) {
   return observation;
 }
 
-std::optional<std::string> first_operand(const ShellCommand& command, std::initializer_list<std::string_view> with_value) {
+std::optional<std::string> first_operand(const ShellCommand& command,
+                                         std::initializer_list<std::string_view> with_value) {
   const auto args = command.args();
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& word = args[i].text;
@@ -34,7 +37,8 @@ bool adds_capability(const YamlTree& tree, const ContainerView& container, std::
   const NodeId add = tree.get(tree.get(container.security_context, "capabilities"), "add");
   for (NodeId item : tree.items(add)) {
     std::string value(tree.scalar(item).value_or(""));
-    std::transform(value.begin(), value.end(), value.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    std::transform(value.begin(), value.end(), value.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
     if (value.starts_with("CAP_")) value.erase(0, 4);
     if (value == name || value == "ALL") return true;
   }

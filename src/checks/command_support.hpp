@@ -36,7 +36,8 @@ Observation observe_command(const RunCommand& run, std::string message);
 
 /// The first operand of a command (its verb for tools like apt-get or systemctl), skipping
 /// options and the values of the options listed.
-std::optional<std::string> first_operand(const ShellCommand& command, std::initializer_list<std::string_view> with_value = {});
+std::optional<std::string> first_operand(const ShellCommand& command,
+                                         std::initializer_list<std::string_view> with_value = {});
 
 /// True when a container adds the Linux capability `name` (with or without CAP_, or ALL).
 bool adds_capability(const YamlTree& tree, const ContainerView& container, std::string_view name);

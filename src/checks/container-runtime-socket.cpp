@@ -4,8 +4,8 @@
 
 #include <fmt/format.h>
 
-#include "immutalint/check.hpp"
 #include "checks/host_path_support.hpp"
+#include "immutalint/check.hpp"
 
 namespace immutalint::checks {
 
@@ -42,17 +42,21 @@ class ContainerRuntimeSocket final : public Check {
         }
         if (fact && !fact->present && alternative) {
           judge_review(observation, *target,
-                       fmt::format("{} has no {}, but the pod also mounts {}, which it has", target->name(), fact->path, *alternative));
+                       fmt::format("{} has no {}, but the pod also mounts {}, which it has", target->name(), fact->path,
+                                   *alternative));
         } else if (fact && !fact->present) {
-          judge(observation, *target, Verdict::Breaks, fmt::format("{} has no {}", target->name(), fact->path), fact->evidence);
+          judge(observation, *target, Verdict::Breaks, fmt::format("{} has no {}", target->name(), fact->path),
+                fact->evidence);
         } else if (fact && std::find(docker_.begin(), docker_.end(), socket) != docker_.end()) {
           judge(observation, *target, Verdict::LikelyBreaks,
-                fmt::format("a Docker daemon runs on {}, but it is not the kubelet's runtime: the node's pods are not there",
-                            target->name()),
+                fmt::format(
+                    "a Docker daemon runs on {}, but it is not the kubelet's runtime: the node's pods are not there",
+                    target->name()),
                 fact->evidence);
         } else if (fact) {
-          judge_review(observation, *target, fmt::format("{} is present on {}; access to it is root on the node", fact->path,
-                                                         target->name()));
+          judge_review(
+              observation, *target,
+              fmt::format("{} is present on {}; access to it is root on the node", fact->path, target->name()));
         } else {
           judge_review(observation, *target, fmt::format("{} does not say whether {} exists", target->name(), socket));
         }

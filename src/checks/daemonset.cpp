@@ -14,14 +14,16 @@ class DaemonSetCheck final : public Check {
     Observation observation;
     observation.span = context.object.kind_span;
     observation.field = "/kind";
-    observation.message = fmt::format("DaemonSet \"{}\" runs on every node; verify it on the target node OS",
-                                      context.object.ref.name);
+    observation.message =
+        fmt::format("DaemonSet \"{}\" runs on every node; verify it on the target node OS", context.object.ref.name);
     out.push_back(std::move(observation));
   }
 };
 
 }  // namespace
 
-std::unique_ptr<Check> make_daemonset(const CheckInfo& /*info*/) { return std::make_unique<DaemonSetCheck>(); }
+std::unique_ptr<Check> make_daemonset(const CheckInfo& /*info*/) {
+  return std::make_unique<DaemonSetCheck>();
+}
 
 }  // namespace immutalint::checks

@@ -1,8 +1,8 @@
 // docker-log-path: a mount of Docker's container log directory, empty on containerd nodes.
 #include <fmt/format.h>
 
-#include "immutalint/check.hpp"
 #include "checks/host_path_support.hpp"
+#include "immutalint/check.hpp"
 
 namespace immutalint::checks {
 
@@ -15,11 +15,14 @@ class DockerLogPath final : public Check {
   void inspect(const CheckContext& context, std::vector<Observation>& out) const override {
     for (const auto& volume : host_path_volumes(context)) {
       const std::string path = normalize_host_path(volume.path);
-      if (std::none_of(log_dirs_.begin(), log_dirs_.end(), [&](const std::string& d) { return path_has_prefix(path, d); })) continue;
-      Observation observation = observe_path(context, volume,
-                                             fmt::format("hostPath volume \"{}\" reads Docker's log directory {}; containerd and "
-                                                         "CRI-O nodes write pod logs to /var/log/pods",
-                                                         volume.volume->name, volume.path));
+      if (std::none_of(log_dirs_.begin(), log_dirs_.end(),
+                       [&](const std::string& d) { return path_has_prefix(path, d); }))
+        continue;
+      Observation observation =
+          observe_path(context, volume,
+                       fmt::format("hostPath volume \"{}\" reads Docker's log directory {}; containerd and "
+                                   "CRI-O nodes write pod logs to /var/log/pods",
+                                   volume.volume->name, volume.path));
       observation.action = Action::Requires;
       out.push_back(std::move(observation));
     }
@@ -31,6 +34,8 @@ class DockerLogPath final : public Check {
 
 }  // namespace
 
-std::unique_ptr<Check> make_docker_log_path(const CheckInfo& info) { return std::make_unique<DockerLogPath>(info); }
+std::unique_ptr<Check> make_docker_log_path(const CheckInfo& info) {
+  return std::make_unique<DockerLogPath>(info);
+}
 
 }  // namespace immutalint::checks

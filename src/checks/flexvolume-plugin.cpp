@@ -2,8 +2,8 @@
 // plugin directory, which immutable OSes keep read-only, move elsewhere or no longer provide.
 #include <fmt/format.h>
 
-#include "immutalint/check.hpp"
 #include "checks/host_path_support.hpp"
+#include "immutalint/check.hpp"
 
 namespace immutalint::checks {
 
@@ -27,8 +27,8 @@ class FlexvolumePlugin final : public Check {
       for (const Target* target : context.targets) {
         const Fact& dir = target->fact("volume_plugin_dir");
         if (dir.value.empty()) {
-          judge(observation, *target, Verdict::Breaks, fmt::format("{} provides no FlexVolume plugin directory", target->name()),
-                dir.evidence);
+          judge(observation, *target, Verdict::Breaks,
+                fmt::format("{} provides no FlexVolume plugin directory", target->name()), dir.evidence);
         } else if (!target->general_purpose()) {
           judge_review(observation, *target,
                        fmt::format("the driver must be installed under {} by the node's own configuration", dir.value));
@@ -38,16 +38,17 @@ class FlexvolumePlugin final : public Check {
     }
     const auto volumes = host_path_volumes(context);
     auto in_default_dir = [this](std::string_view path) {
-      return std::any_of(default_dirs_.begin(), default_dirs_.end(), [&](const std::string& d) { return path_has_prefix(path, d); });
+      return std::any_of(default_dirs_.begin(), default_dirs_.end(),
+                         [&](const std::string& d) { return path_has_prefix(path, d); });
     };
     const auto groups = group_writes(volumes, context.evidence, [&](const HostWrite& w) {
       return w.kind != WriteKind::Creates && w.kind != WriteKind::Removes && in_default_dir(w.host_path);
     });
     for (const auto& group : groups) {
-      Observation observation = observe_writes(
-          context, group,
-          fmt::format("the pod installs a FlexVolume driver into the default plugin directory ({})",
-                      group.writes.front()->host_path));
+      Observation observation =
+          observe_writes(context, group,
+                         fmt::format("the pod installs a FlexVolume driver into the default plugin directory ({})",
+                                     group.writes.front()->host_path));
       observation.action = Action::Installs;
       add_write_evidence(observation, group.writes);
       judge_install(context, observation, group.writes.front()->host_path);
@@ -56,9 +57,10 @@ class FlexvolumePlugin final : public Check {
     for (const auto& volume : volumes) {
       if (!in_default_dir(normalize_host_path(volume.path))) continue;
       if (std::any_of(groups.begin(), groups.end(), [&](const WriteGroup& g) { return g.volume == &volume; })) continue;
-      Observation observation = observe_path(
-          context, volume,
-          fmt::format("hostPath volume \"{}\" mounts the default FlexVolume directory {}", volume.volume->name, volume.path));
+      Observation observation =
+          observe_path(context, volume,
+                       fmt::format("hostPath volume \"{}\" mounts the default FlexVolume directory {}",
+                                   volume.volume->name, volume.path));
       for (const Target* target : context.targets) {
         const Fact& dir = target->fact("volume_plugin_dir");
         if (!target->general_purpose()) {
@@ -79,13 +81,14 @@ class FlexvolumePlugin final : public Check {
       const PathState state = resolution.fact->state;
       const Fact& dir = target->fact("volume_plugin_dir");
       if (state == PathState::ReadOnly || state == PathState::Absent) {
-        judge(observation, *target, Verdict::Breaks, describe_resolution(*target, resolution) + "; no plugin can be installed there",
+        judge(observation, *target, Verdict::Breaks,
+              describe_resolution(*target, resolution) + "; no plugin can be installed there",
               resolution.fact->evidence);
-      } else if (!dir.value.empty() && std::none_of(default_dirs_.begin(), default_dirs_.end(), [&](const std::string& d) {
-                   return path_has_prefix(dir.value, d);
-                 })) {
-        const std::string why =
-            fmt::format("the kubelet on {} reads {}, so a plugin installed here is never used", target->name(), dir.value);
+      } else if (!dir.value.empty() &&
+                 std::none_of(default_dirs_.begin(), default_dirs_.end(),
+                              [&](const std::string& d) { return path_has_prefix(dir.value, d); })) {
+        const std::string why = fmt::format("the kubelet on {} reads {}, so a plugin installed here is never used",
+                                            target->name(), dir.value);
         if (target->general_purpose()) {
           judge_review(observation, *target, why);
         } else {
@@ -100,6 +103,8 @@ class FlexvolumePlugin final : public Check {
 
 }  // namespace
 
-std::unique_ptr<Check> make_flexvolume_plugin(const CheckInfo& info) { return std::make_unique<FlexvolumePlugin>(info); }
+std::unique_ptr<Check> make_flexvolume_plugin(const CheckInfo& info) {
+  return std::make_unique<FlexvolumePlugin>(info);
+}
 
 }  // namespace immutalint::checks

@@ -37,9 +37,10 @@ class AksGpuUnsupported final : public Check {
                     fmt::format("{} GPUs are not supported on {}", vendor, target->name()), support.evidence);
             } else if (needs_runtime && !runtime.value.empty() && runtime_class != runtime.value) {
               judge(observation, *target, Verdict::LikelyBreaks,
-                    fmt::format("GPU pods on {} set runtimeClassName: {}; without it the container gets no GPU devices or "
-                                "driver libraries",
-                                target->name(), runtime.value),
+                    fmt::format(
+                        "GPU pods on {} set runtimeClassName: {}; without it the container gets no GPU devices or "
+                        "driver libraries",
+                        target->name(), runtime.value),
                     runtime.evidence);
             }
           }
@@ -56,6 +57,8 @@ class AksGpuUnsupported final : public Check {
 
 }  // namespace
 
-std::unique_ptr<Check> make_gpu_unsupported(const CheckInfo& info) { return std::make_unique<AksGpuUnsupported>(info); }
+std::unique_ptr<Check> make_gpu_unsupported(const CheckInfo& info) {
+  return std::make_unique<AksGpuUnsupported>(info);
+}
 
 }  // namespace immutalint::checks

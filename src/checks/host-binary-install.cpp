@@ -2,8 +2,8 @@
 // executes from (CNI plugins, kubelet plugins, credential providers, the node's bin dirs).
 #include <fmt/format.h>
 
-#include "immutalint/check.hpp"
 #include "checks/host_path_support.hpp"
+#include "immutalint/check.hpp"
 
 namespace immutalint::checks {
 
@@ -19,7 +19,8 @@ class HostBinaryInstall final : public Check {
     auto installs = [&](const HostWrite& w) {
       if (w.kind == WriteKind::Creates || w.kind == WriteKind::Removes) return false;
       if (w.programs) return true;  // a catalogued installer known to put programs there
-      return std::any_of(context.targets.begin(), context.targets.end(), [&](const Target* t) { return runs_from(*t, w.host_path); });
+      return std::any_of(context.targets.begin(), context.targets.end(),
+                         [&](const Target* t) { return runs_from(*t, w.host_path); });
     };
     const auto groups = group_writes(volumes, context.evidence, installs);
     for (const auto& group : groups) {
@@ -37,9 +38,10 @@ class HostBinaryInstall final : public Check {
       const std::string path = canonical_host_path(volume.path);
       Observation observation = observe_path(
           context, volume,
-          fmt::format("hostPath volume \"{}\" mounts {}, where the node runs programs from, writable; the manifest shows "
-                      "no install into it",
-                      volume.volume->name, volume.path));
+          fmt::format(
+              "hostPath volume \"{}\" mounts {}, where the node runs programs from, writable; the manifest shows "
+              "no install into it",
+              volume.volume->name, volume.path));
       for (const Target* target : context.targets) {
         if (runs_from(*target, path) && !target->general_purpose()) {
           judge_review(observation, *target, "a program installed there would run on the node");
@@ -63,7 +65,8 @@ class HostBinaryInstall final : public Check {
     return false;
   }
 
-  void judge_install(Observation& observation, const Target& target, const std::vector<const HostWrite*>& writes) const {
+  void judge_install(Observation& observation, const Target& target,
+                     const std::vector<const HostWrite*>& writes) const {
     Verdict worst = Verdict::Ready;
     std::string why;
     Evidence fact;
@@ -118,6 +121,8 @@ class HostBinaryInstall final : public Check {
 
 }  // namespace
 
-std::unique_ptr<Check> make_host_binary_install(const CheckInfo& info) { return std::make_unique<HostBinaryInstall>(info); }
+std::unique_ptr<Check> make_host_binary_install(const CheckInfo& info) {
+  return std::make_unique<HostBinaryInstall>(info);
+}
 
 }  // namespace immutalint::checks

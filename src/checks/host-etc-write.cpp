@@ -3,8 +3,8 @@
 // provisioning, keep read-only, or render at every boot.
 #include <fmt/format.h>
 
-#include "immutalint/check.hpp"
 #include "checks/host_path_support.hpp"
+#include "immutalint/check.hpp"
 
 namespace immutalint::checks {
 
@@ -17,7 +17,8 @@ class HostEtcWrite final : public Check {
 
   void inspect(const CheckContext& context, std::vector<Observation>& out) const override {
     const auto volumes = host_path_volumes(context);
-    const auto groups = group_writes(volumes, context.evidence, [this](const HostWrite& w) { return is_node_config(w.host_path); });
+    const auto groups =
+        group_writes(volumes, context.evidence, [this](const HostWrite& w) { return is_node_config(w.host_path); });
     for (const auto& group : groups) {
       const HostWrite& first = *group.writes.front();
       Observation observation = observe_writes(
@@ -33,9 +34,10 @@ class HostEtcWrite final : public Check {
           const PathResolution resolution = target->resolve(write->host_path);
           if (!resolution.fact) continue;
           const PathState state = resolution.fact->state;
-          const Verdict verdict = (state == PathState::ReadOnly || state == PathState::Generated || state == PathState::Absent)
-                                      ? Verdict::Breaks
-                                      : Verdict::Review;
+          const Verdict verdict =
+              (state == PathState::ReadOnly || state == PathState::Generated || state == PathState::Absent)
+                  ? Verdict::Breaks
+                  : Verdict::Review;
           if (verdict > worst) {
             worst = verdict;
             why = describe_resolution(*target, resolution);
@@ -59,9 +61,10 @@ class HostEtcWrite final : public Check {
       if (std::any_of(groups.begin(), groups.end(), [&](const WriteGroup& g) { return g.volume == &volume; })) continue;
       Observation observation = observe_path(
           context, volume,
-          fmt::format("hostPath volume \"{}\" mounts node configuration {} writable, but the manifest shows no write into "
-                      "it",
-                      volume.volume->name, volume.path));
+          fmt::format(
+              "hostPath volume \"{}\" mounts node configuration {} writable, but the manifest shows no write into "
+              "it",
+              volume.volume->name, volume.path));
       for (const Target* target : context.targets) {
         if (target->general_purpose()) continue;
         const PathResolution resolution = target->resolve(volume.path);
@@ -73,12 +76,10 @@ class HostEtcWrite final : public Check {
 
  private:
   bool is_node_config(const std::string& path) const {
-    const bool under_root = std::any_of(config_root_.begin(), config_root_.end(), [&](const std::string& root) {
-      return path_has_prefix(path, root);
-    });
-    return under_root && std::none_of(agent_dirs_.begin(), agent_dirs_.end(), [&](const std::string& dir) {
-             return path_has_prefix(path, dir);
-           });
+    const bool under_root = std::any_of(config_root_.begin(), config_root_.end(),
+                                        [&](const std::string& root) { return path_has_prefix(path, root); });
+    return under_root && std::none_of(agent_dirs_.begin(), agent_dirs_.end(),
+                                      [&](const std::string& dir) { return path_has_prefix(path, dir); });
   }
 
   const std::vector<std::string> config_root_;
@@ -87,6 +88,8 @@ class HostEtcWrite final : public Check {
 
 }  // namespace
 
-std::unique_ptr<Check> make_host_etc_write(const CheckInfo& info) { return std::make_unique<HostEtcWrite>(info); }
+std::unique_ptr<Check> make_host_etc_write(const CheckInfo& info) {
+  return std::make_unique<HostEtcWrite>(info);
+}
 
 }  // namespace immutalint::checks

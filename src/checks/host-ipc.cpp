@@ -9,13 +9,16 @@ class HostIpc final : public Check {
  public:
   void inspect(const CheckContext& context, std::vector<Observation>& out) const override {
     if (!is_true(context.tree, context.pod.node, "hostIPC")) return;
-    out.push_back(observe_entry(context, context.pod.node, "hostIPC", context.pod.pointer,
-                                "the pod shares the host's IPC namespace: System V IPC and POSIX message queues are shared with the host"));
+    out.push_back(observe_entry(
+        context, context.pod.node, "hostIPC", context.pod.pointer,
+        "the pod shares the host's IPC namespace: System V IPC and POSIX message queues are shared with the host"));
   }
 };
 
 }  // namespace
 
-std::unique_ptr<Check> make_host_ipc(const CheckInfo& /*info*/) { return std::make_unique<HostIpc>(); }
+std::unique_ptr<Check> make_host_ipc(const CheckInfo& /*info*/) {
+  return std::make_unique<HostIpc>();
+}
 
 }  // namespace immutalint::checks

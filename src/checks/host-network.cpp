@@ -9,13 +9,16 @@ class HostNetwork final : public Check {
  public:
   void inspect(const CheckContext& context, std::vector<Observation>& out) const override {
     if (!is_true(context.tree, context.pod.node, "hostNetwork")) return;
-    out.push_back(observe_entry(context, context.pod.node, "hostNetwork", context.pod.pointer,
-                                "the pod shares the host's network namespace: it binds host ports and sees host interfaces"));
+    out.push_back(
+        observe_entry(context, context.pod.node, "hostNetwork", context.pod.pointer,
+                      "the pod shares the host's network namespace: it binds host ports and sees host interfaces"));
   }
 };
 
 }  // namespace
 
-std::unique_ptr<Check> make_host_network(const CheckInfo& /*info*/) { return std::make_unique<HostNetwork>(); }
+std::unique_ptr<Check> make_host_network(const CheckInfo& /*info*/) {
+  return std::make_unique<HostNetwork>();
+}
 
 }  // namespace immutalint::checks

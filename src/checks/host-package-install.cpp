@@ -3,8 +3,8 @@
 // the container's own image is not reported.
 #include <fmt/format.h>
 
-#include "immutalint/check.hpp"
 #include "checks/command_support.hpp"
+#include "immutalint/check.hpp"
 
 namespace immutalint::checks {
 
@@ -25,14 +25,15 @@ class HostPackageInstall final : public Check {
       // rpm and dpkg take their operation as an option (-i, -U, --install).
       bool installs = verb && std::find(verbs.begin(), verbs.end(), *verb) != verbs.end();
       for (const auto& arg : run.command.args()) {
-        installs = installs || (arg.text.starts_with("-") && std::find(verbs.begin(), verbs.end(), arg.text) != verbs.end());
+        installs =
+            installs || (arg.text.starts_with("-") && std::find(verbs.begin(), verbs.end(), arg.text) != verbs.end());
       }
       if (!installs) continue;
       const std::string how = host_scope(context, run);
       if (how.empty() || !causes.first(run)) continue;
-      Observation observation = observe_command(
-          run, fmt::format("{} runs `{}` on the host ({}): it installs or changes host packages",
-                           describe_container(*run.container), run.command.text(), how));
+      Observation observation =
+          observe_command(run, fmt::format("{} runs `{}` on the host ({}): it installs or changes host packages",
+                                           describe_container(*run.container), run.command.text(), how));
       observation.action = Action::Installs;
       for (const Target* target : context.targets) {
         const Fact& packages = target->fact("package_manager");

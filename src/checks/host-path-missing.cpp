@@ -1,8 +1,8 @@
 // host-path-missing: a hostPath whose type requires an existing path the target does not have.
 #include <fmt/format.h>
 
-#include "immutalint/check.hpp"
 #include "checks/host_path_support.hpp"
+#include "immutalint/check.hpp"
 
 namespace immutalint::checks {
 
@@ -25,7 +25,8 @@ class HostPathMissing final : public Check {
       for (const Target* target : context.targets) {
         const PathResolution resolution = target->resolve(volume.path);
         if (!resolution.fact || resolution.fact->state != PathState::Absent) continue;
-        judge(observation, *target, Verdict::Breaks, describe_resolution(*target, resolution), resolution.fact->evidence);
+        judge(observation, *target, Verdict::Breaks, describe_resolution(*target, resolution),
+              resolution.fact->evidence);
       }
       out.push_back(std::move(observation));
     }
@@ -34,6 +35,8 @@ class HostPathMissing final : public Check {
 
 }  // namespace
 
-std::unique_ptr<Check> make_host_path_missing(const CheckInfo& /*info*/) { return std::make_unique<HostPathMissing>(); }
+std::unique_ptr<Check> make_host_path_missing(const CheckInfo& /*info*/) {
+  return std::make_unique<HostPathMissing>();
+}
 
 }  // namespace immutalint::checks

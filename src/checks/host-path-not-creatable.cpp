@@ -4,8 +4,8 @@
 
 #include <fmt/format.h>
 
-#include "immutalint/check.hpp"
 #include "checks/host_path_support.hpp"
+#include "immutalint/check.hpp"
 
 namespace immutalint::checks {
 
@@ -14,7 +14,8 @@ namespace {
 class HostPathNotCreatable final : public Check {
  public:
   explicit HostPathNotCreatable(const CheckInfo& info)
-      : standard_top_level_(info.params.list("standard-top-level")), created_trees_(info.params.list("created-trees")) {}
+      : standard_top_level_(info.params.list("standard-top-level")),
+        created_trees_(info.params.list("created-trees")) {}
 
   void inspect(const CheckContext& context, std::vector<Observation>& out) const override {
     for (const auto& volume : host_path_volumes(context)) {
@@ -37,9 +38,10 @@ class HostPathNotCreatable final : public Check {
     for (const auto& write : context.evidence.writes) {
       if (write.volume || !write.container.empty() || write.kind != WriteKind::Creates) continue;
       Observation observation = observe_site(
-          write.site, fmt::format("the workload creates directories under {} on the node; where its parent is read-only "
-                                  "or missing, provisioning fails",
-                                  write.host_path));
+          write.site,
+          fmt::format("the workload creates directories under {} on the node; where its parent is read-only "
+                      "or missing, provisioning fails",
+                      write.host_path));
       observation.cause = write.cause;
       observation.action = Action::Creates;
       observation.evidence.push_back(evidence_of(write.how, write.site));
@@ -61,7 +63,8 @@ class HostPathNotCreatable final : public Check {
     return std::find(standard_top_level_.begin(), standard_top_level_.end(), top) == standard_top_level_.end();
   }
 
-  void judge_creation(const CheckContext& context, Observation& observation, const std::string& path, bool creates) const {
+  void judge_creation(const CheckContext& context, Observation& observation, const std::string& path,
+                      bool creates) const {
     for (const Target* target : context.targets) {
       const PathResolution resolution = target->resolve(path);
       if (!resolution.fact) continue;

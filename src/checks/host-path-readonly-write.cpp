@@ -2,8 +2,8 @@
 // lacks, or renders from node configuration at every boot: the write fails or is lost.
 #include <fmt/format.h>
 
-#include "immutalint/check.hpp"
 #include "checks/host_path_support.hpp"
+#include "immutalint/check.hpp"
 
 namespace immutalint::checks {
 
@@ -15,14 +15,16 @@ class HostPathReadonlyWrite final : public Check {
     const auto volumes = host_path_volumes(context);
     // Writes by commands and installers; what the kubelet creates for a volume type is
     // host-path-not-creatable's.
-    const auto groups = group_writes(volumes, context.evidence, [](const HostWrite& w) { return !w.container.empty(); });
+    const auto groups =
+        group_writes(volumes, context.evidence, [](const HostWrite& w) { return !w.container.empty(); });
     for (const auto& group : groups) {
       const HostWrite& first = *group.writes.front();
       Observation observation = observe_writes(
           context, group,
-          group.volume ? fmt::format("the pod writes {} on the node through hostPath volume \"{}\" ({})", first.host_path,
-                                     group.volume->volume->name, group.volume->path)
-                       : fmt::format("{} writes {} on the host", first.container.empty() ? "the pod" : "container \"" + first.container + "\"",
+          group.volume ? fmt::format("the pod writes {} on the node through hostPath volume \"{}\" ({})",
+                                     first.host_path, group.volume->volume->name, group.volume->path)
+                       : fmt::format("{} writes {} on the host",
+                                     first.container.empty() ? "the pod" : "container \"" + first.container + "\"",
                                      first.host_path));
       observation.action = Action::Writes;
       add_write_evidence(observation, group.writes);
@@ -35,14 +37,16 @@ class HostPathReadonlyWrite final : public Check {
       if (std::any_of(groups.begin(), groups.end(), [&](const WriteGroup& g) { return g.volume == &volume; })) continue;
       Observation observation = observe_path(
           context, volume,
-          fmt::format("hostPath volume \"{}\" mounts {} writable, but the manifest shows no write into it (add readOnly: "
-                      "true if none is made)",
-                      volume.volume->name, volume.path));
+          fmt::format(
+              "hostPath volume \"{}\" mounts {} writable, but the manifest shows no write into it (add readOnly: "
+              "true if none is made)",
+              volume.volume->name, volume.path));
       for (const Target* target : context.targets) {
         const PathResolution resolution = target->resolve(volume.path);
         if (!resolution.fact) continue;
         if (resolution.fact->state == PathState::ReadOnly || resolution.fact->state == PathState::Generated) {
-          judge_review(observation, *target, describe_resolution(*target, resolution) + "; a write there would fail or be lost");
+          judge_review(observation, *target,
+                       describe_resolution(*target, resolution) + "; a write there would fail or be lost");
         }
       }
       out.push_back(std::move(observation));
@@ -51,7 +55,8 @@ class HostPathReadonlyWrite final : public Check {
 
  private:
   /// The worst outcome of any of the writes on one target.
-  static void judge_writes(Observation& observation, const Target& target, const std::vector<const HostWrite*>& writes) {
+  static void judge_writes(Observation& observation, const Target& target,
+                           const std::vector<const HostWrite*>& writes) {
     Verdict worst = Verdict::Ready;
     std::string why;
     const Evidence* fact = nullptr;

@@ -18,13 +18,14 @@ class HostPathVolume final : public Check {
       const auto type = tree.scalar(tree.get(host_path, "type")).value_or("");
       std::string single;
       const std::string uses = describe_uses(uses_of_volume(context.pod, volume.name), &single);
-      std::string message = fmt::format("hostPath volume \"{}\" mounts host path {}{}; {}", volume.name,
-                                        path.empty() ? "(none given)" : path,
-                                        type.empty() ? "" : fmt::format(" (type {})", type), uses);
+      std::string message =
+          fmt::format("hostPath volume \"{}\" mounts host path {}{}; {}", volume.name,
+                      path.empty() ? "(none given)" : path, type.empty() ? "" : fmt::format(" (type {})", type), uses);
       const std::string pointer = volume.pointer + "/hostPath";
-      Observation observation = tree.find(host_path, "path")
-                                    ? observe_entry(context, host_path, "path", pointer, std::move(message), single)
-                                    : observe_entry(context, volume.node, "hostPath", volume.pointer, std::move(message), single);
+      Observation observation =
+          tree.find(host_path, "path")
+              ? observe_entry(context, host_path, "path", pointer, std::move(message), single)
+              : observe_entry(context, volume.node, "hostPath", volume.pointer, std::move(message), single);
       observation.cause = volume.pointer;  // other observations on this volume fold into one finding
       out.push_back(std::move(observation));
     }
@@ -33,6 +34,8 @@ class HostPathVolume final : public Check {
 
 }  // namespace
 
-std::unique_ptr<Check> make_host_path_volume(const CheckInfo& /*info*/) { return std::make_unique<HostPathVolume>(); }
+std::unique_ptr<Check> make_host_path_volume(const CheckInfo& /*info*/) {
+  return std::make_unique<HostPathVolume>();
+}
 
 }  // namespace immutalint::checks

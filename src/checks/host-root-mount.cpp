@@ -2,8 +2,8 @@
 // made through it are judged by the checks for the paths they reach.
 #include <fmt/format.h>
 
-#include "immutalint/check.hpp"
 #include "checks/host_path_support.hpp"
+#include "immutalint/check.hpp"
 
 namespace immutalint::checks {
 
@@ -24,6 +24,8 @@ class HostRootMount final : public Check {
 
 }  // namespace
 
-std::unique_ptr<Check> make_host_root_mount(const CheckInfo& /*info*/) { return std::make_unique<HostRootMount>(); }
+std::unique_ptr<Check> make_host_root_mount(const CheckInfo& /*info*/) {
+  return std::make_unique<HostRootMount>();
+}
 
 }  // namespace immutalint::checks

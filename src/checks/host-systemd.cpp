@@ -2,9 +2,9 @@
 // its unit directories, or mounts of its runtime directory or the D-Bus system socket.
 #include <fmt/format.h>
 
-#include "immutalint/check.hpp"
 #include "checks/command_support.hpp"
 #include "checks/host_path_support.hpp"
+#include "immutalint/check.hpp"
 
 namespace immutalint::checks {
 
@@ -13,7 +13,9 @@ namespace {
 class HostSystemd final : public Check {
  public:
   explicit HostSystemd(const CheckInfo& info)
-      : tools_(info.params.table("tools")), sockets_(info.params.list("sockets")), unit_dirs_(info.params.list("unit-dirs")) {}
+      : tools_(info.params.table("tools")),
+        sockets_(info.params.list("sockets")),
+        unit_dirs_(info.params.list("unit-dirs")) {}
 
   void inspect(const CheckContext& context, std::vector<Observation>& out) const override {
     const auto volumes = host_path_volumes(context);
@@ -21,10 +23,14 @@ class HostSystemd final : public Check {
     std::vector<const ContainerView*> reaching;
     for (const auto& volume : volumes) {
       const std::string path = canonical_host_path(volume.path);
-      if (std::none_of(sockets_.begin(), sockets_.end(), [&](const std::string& s) { return path_has_prefix(path, s); })) continue;
+      if (std::none_of(sockets_.begin(), sockets_.end(),
+                       [&](const std::string& s) { return path_has_prefix(path, s); }))
+        continue;
       for (const auto& use : volume.uses) reaching.push_back(use.container);
-      Observation observation = observe_path(
-          context, volume, fmt::format("hostPath volume \"{}\" mounts {}, the host's systemd or D-Bus", volume.volume->name, volume.path));
+      Observation observation =
+          observe_path(context, volume,
+                       fmt::format("hostPath volume \"{}\" mounts {}, the host's systemd or D-Bus", volume.volume->name,
+                                   volume.path));
       observation.action = Action::Requires;
       judge_all(context, observation);
       out.push_back(std::move(observation));
@@ -37,15 +43,16 @@ class HostSystemd final : public Check {
       if (!verb || std::find(tool->second.begin(), tool->second.end(), *verb) == tool->second.end()) continue;
       const bool reaches = run.on_host || std::find(reaching.begin(), reaching.end(), run.container) != reaching.end();
       if (!reaches || !causes.first(run)) continue;
-      Observation observation = observe_command(
-          run, fmt::format("{} runs `{} {}` against the host's systemd", describe_container(*run.container),
-                           run.command.program(), *verb));
+      Observation observation =
+          observe_command(run, fmt::format("{} runs `{} {}` against the host's systemd",
+                                           describe_container(*run.container), run.command.program(), *verb));
       observation.action = Action::Runs;
       judge_all(context, observation);
       out.push_back(std::move(observation));
     }
     auto unit_write = [this](const HostWrite& w) {
-      return std::any_of(unit_dirs_.begin(), unit_dirs_.end(), [&](const std::string& d) { return path_has_prefix(w.host_path, d); });
+      return std::any_of(unit_dirs_.begin(), unit_dirs_.end(),
+                         [&](const std::string& d) { return path_has_prefix(w.host_path, d); });
     };
     for (const auto& group : group_writes(volumes, context.evidence, unit_write)) {
       Observation observation = observe_writes(
@@ -62,7 +69,8 @@ class HostSystemd final : public Check {
     for (const Target* target : context.targets) {
       const Fact& systemd = target->fact("systemd");
       if (target->fact_is("systemd", "absent")) {
-        judge(observation, *target, Verdict::Breaks, fmt::format("there is no systemd on {}", target->name()), systemd.evidence);
+        judge(observation, *target, Verdict::Breaks, fmt::format("there is no systemd on {}", target->name()),
+              systemd.evidence);
       } else if (target->fact_is("systemd", "unreachable")) {
         judge(observation, *target, Verdict::Breaks, fmt::format("pods cannot reach systemd on {}", target->name()),
               systemd.evidence);
@@ -82,6 +90,8 @@ class HostSystemd final : public Check {
 
 }  // namespace
 
-std::unique_ptr<Check> make_host_systemd(const CheckInfo& info) { return std::make_unique<HostSystemd>(info); }
+std::unique_ptr<Check> make_host_systemd(const CheckInfo& info) {
+  return std::make_unique<HostSystemd>(info);
+}
 
 }  // namespace immutalint::checks

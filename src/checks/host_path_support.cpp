@@ -13,12 +13,16 @@ std::vector<HostPathVolume> host_path_volumes(const CheckContext& context) {
     const NodeId host_path = tree.get(volume.node, "hostPath");
     auto path = tree.scalar(tree.get(host_path, "path"));
     if (!path || path->empty()) continue;
-    HostPathVolume entry{&volume, host_path, std::string(*path),
-                         std::string(tree.scalar(tree.get(host_path, "type")).value_or("")), false,
+    HostPathVolume entry{&volume,
+                         host_path,
+                         std::string(*path),
+                         std::string(tree.scalar(tree.get(host_path, "type")).value_or("")),
+                         false,
                          uses_of_volume(context.pod, volume.name)};
     // A mount of a file the node only ever hands out to be read is a read.
     bool read_file = false;
-    for (const auto& mount : context.evidence.mounts) read_file = read_file || (mount.volume == &volume && mount.read_file);
+    for (const auto& mount : context.evidence.mounts)
+      read_file = read_file || (mount.volume == &volume && mount.read_file);
     for (const auto& use : entry.uses) entry.writable = entry.writable || !use.read_only;
     entry.writable = entry.writable && !read_file;
     volumes.push_back(std::move(entry));
@@ -63,7 +67,9 @@ std::string propagation_of(const CheckContext& context, const HostPathVolume& vo
   return strongest;
 }
 
-std::string cause_of(const HostWrite& write) { return write.cause; }
+std::string cause_of(const HostWrite& write) {
+  return write.cause;
+}
 
 std::vector<WriteGroup> group_writes(const std::vector<HostPathVolume>& volumes, const WorkloadEvidence& evidence,
                                      const std::function<bool(const HostWrite&)>& wanted) {
@@ -79,7 +85,8 @@ std::vector<WriteGroup> group_writes(const std::vector<HostPathVolume>& volumes,
   for (const auto& write : evidence.writes) {
     if (write.volume || !wanted(write)) continue;
     auto it = std::find_if(groups.begin(), groups.end(), [&](const WriteGroup& g) {
-      return !g.volume && cause_of(*g.writes.front()) == cause_of(write) && g.writes.front()->site.config_map == write.site.config_map;
+      return !g.volume && cause_of(*g.writes.front()) == cause_of(write) &&
+             g.writes.front()->site.config_map == write.site.config_map;
     });
     if (it == groups.end()) {
       groups.push_back(WriteGroup{nullptr, {&write}});
@@ -100,9 +107,9 @@ Observation observe_writes(const CheckContext& context, const WriteGroup& group,
 
 void add_write_evidence(Observation& observation, const std::vector<const HostWrite*>& writes) {
   for (const HostWrite* write : writes) {
-    const bool known = std::any_of(observation.evidence.begin(), observation.evidence.end(), [&](const EvidenceItem& item) {
-      return item.text == write->how && item.place.span == write->site.place.span;
-    });
+    const bool known = std::any_of(
+        observation.evidence.begin(), observation.evidence.end(),
+        [&](const EvidenceItem& item) { return item.text == write->how && item.place.span == write->site.place.span; });
     if (!known) observation.evidence.push_back(evidence_of(write->how, write->site));
   }
 }

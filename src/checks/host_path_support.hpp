@@ -14,10 +14,10 @@ namespace immutalint::checks {
 /// One hostPath volume of a pod, with what the checks need to judge it.
 struct HostPathVolume {
   const VolumeView* volume;
-  NodeId host_path;   ///< the hostPath mapping
-  std::string path;   ///< as written
-  std::string type;   ///< hostPath.type, "" when unset
-  bool writable;      ///< some container mounts it without readOnly: true, and it is not a file only ever read
+  NodeId host_path;  ///< the hostPath mapping
+  std::string path;  ///< as written
+  std::string type;  ///< hostPath.type, "" when unset
+  bool writable;     ///< some container mounts it without readOnly: true, and it is not a file only ever read
   std::vector<VolumeUse> uses;
 };
 

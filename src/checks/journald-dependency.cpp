@@ -1,8 +1,8 @@
 // journald-dependency: a mount of the systemd journal, which targets without journald lack.
 #include <fmt/format.h>
 
-#include "immutalint/check.hpp"
 #include "checks/host_path_support.hpp"
+#include "immutalint/check.hpp"
 
 namespace immutalint::checks {
 
@@ -15,16 +15,19 @@ class JournaldDependency final : public Check {
   void inspect(const CheckContext& context, std::vector<Observation>& out) const override {
     for (const auto& volume : host_path_volumes(context)) {
       const std::string path = canonical_host_path(volume.path);
-      if (std::none_of(journal_dirs_.begin(), journal_dirs_.end(), [&](const std::string& d) { return path_has_prefix(path, d); })) {
+      if (std::none_of(journal_dirs_.begin(), journal_dirs_.end(),
+                       [&](const std::string& d) { return path_has_prefix(path, d); })) {
         continue;
       }
       Observation observation = observe_path(
-          context, volume, fmt::format("hostPath volume \"{}\" reads the systemd journal at {}", volume.volume->name, volume.path));
+          context, volume,
+          fmt::format("hostPath volume \"{}\" reads the systemd journal at {}", volume.volume->name, volume.path));
       observation.action = Action::Requires;
       for (const Target* target : context.targets) {
         const Fact& journald = target->fact("journald");
         if (!target->fact_is("journald", "false")) continue;
-        judge(observation, *target, Verdict::Breaks, fmt::format("{} has no journald", target->name()), journald.evidence);
+        judge(observation, *target, Verdict::Breaks, fmt::format("{} has no journald", target->name()),
+              journald.evidence);
       }
       out.push_back(std::move(observation));
     }

@@ -3,20 +3,24 @@
 #include <fmt/format.h>
 #include <re2/re2.h>
 
-#include "immutalint/check.hpp"
 #include "checks/host_path_support.hpp"
+#include "immutalint/check.hpp"
 
 namespace immutalint::checks {
 
 namespace {
 
-std::string first_of(const std::vector<std::string>& list) { return list.empty() ? std::string() : list.front(); }
+std::string first_of(const std::vector<std::string>& list) {
+  return list.empty() ? std::string() : list.front();
+}
 
 class KernelBuildOnNode final : public Check {
  public:
   explicit KernelBuildOnNode(const CheckInfo& info)
-      : header_trees_(info.params.list("header-trees")), module_trees_(info.params.list("module-trees")),
-        loader_companions_(info.params.list("loader-companions")), build_tree_(first_of(info.params.list("build-tree"))) {}
+      : header_trees_(info.params.list("header-trees")),
+        module_trees_(info.params.list("module-trees")),
+        loader_companions_(info.params.list("loader-companions")),
+        build_tree_(first_of(info.params.list("build-tree"))) {}
 
   void inspect(const CheckContext& context, std::vector<Observation>& out) const override {
     bool known_loader = false;
@@ -34,7 +38,8 @@ class KernelBuildOnNode final : public Check {
         for (const Target* target : context.targets) {
           if (target->general_purpose()) continue;
           std::erase_if(observation.targets, [&](const TargetVerdict& v) { return v.target == target->name(); });
-          judge(observation, *target, Verdict::Breaks, support->why, Evidence{support->source, support->confidence, {}});
+          judge(observation, *target, Verdict::Breaks, support->why,
+                Evidence{support->source, support->confidence, {}});
         }
       }
       out.push_back(std::move(observation));
@@ -45,22 +50,24 @@ class KernelBuildOnNode final : public Check {
     bool companions = false;
     for (const auto& volume : volumes) {
       const std::string path = normalize_host_path(volume.path);
-      companions = companions || (!volume.uses.empty() && std::find(loader_companions_.begin(), loader_companions_.end(), path) !=
-                                                              loader_companions_.end());
+      companions = companions ||
+                   (!volume.uses.empty() &&
+                    std::find(loader_companions_.begin(), loader_companions_.end(), path) != loader_companions_.end());
     }
     for (const auto& volume : volumes) {
       const std::string path = normalize_host_path(volume.path);
       const bool module_tree = std::find(module_trees_.begin(), module_trees_.end(), path) != module_trees_.end();
-      const bool headers = std::any_of(header_trees_.begin(), header_trees_.end(), [&](const std::string& t) {
-        return path_has_prefix(path, t);
-      }) || re2::RE2::FullMatch(path, build_tree_);
+      const bool headers = std::any_of(header_trees_.begin(), header_trees_.end(),
+                                       [&](const std::string& t) { return path_has_prefix(path, t); }) ||
+                           re2::RE2::FullMatch(path, build_tree_);
       const bool loader_shape = module_tree && companions && !volume.uses.empty() && !known_loader;
       if (!headers && !loader_shape) continue;
       Observation observation = observe_path(
           context, volume,
           fmt::format("hostPath volume \"{}\" mounts {}{} to build or load kernel code for this node's kernel",
                       volume.volume->name, volume.path,
-                      headers ? " (kernel headers or a module build tree)" : " with the host's /usr or /boot (kernel headers and configuration)"));
+                      headers ? " (kernel headers or a module build tree)"
+                              : " with the host's /usr or /boot (kernel headers and configuration)"));
       observation.action = Action::Requires;
       // The module tree with /usr or /boot is how driver loaders look; one that picks a CO-RE
       // eBPF probe needs no headers, so that inference is never certain.
@@ -75,11 +82,12 @@ class KernelBuildOnNode final : public Check {
       const Fact& headers = target->fact("kernel_headers");
       const Fact& modules = target->fact("kernel_modules");
       if (target->fact_is("kernel_headers", "false")) {
-        judge(observation, *target, worst_case, fmt::format("{} ships no kernel headers for its kernel", target->name()),
-              headers.evidence);
+        judge(observation, *target, worst_case,
+              fmt::format("{} ships no kernel headers for its kernel", target->name()), headers.evidence);
       } else if (!target->fact_is("kernel_modules", "any")) {
         judge(observation, *target, std::min(worst_case, Verdict::LikelyBreaks),
-              fmt::format("headers exist, but only {} modules load on {}", modules.value, target->name()), modules.evidence);
+              fmt::format("headers exist, but only {} modules load on {}", modules.value, target->name()),
+              modules.evidence);
       } else if (!target->general_purpose()) {
         judge_review(observation, *target, "headers and module loading are available; check the toolchain");
       }
@@ -94,6 +102,8 @@ class KernelBuildOnNode final : public Check {
 
 }  // namespace
 
-std::unique_ptr<Check> make_kernel_build_on_node(const CheckInfo& info) { return std::make_unique<KernelBuildOnNode>(info); }
+std::unique_ptr<Check> make_kernel_build_on_node(const CheckInfo& info) {
+  return std::make_unique<KernelBuildOnNode>(info);
+}
 
 }  // namespace immutalint::checks

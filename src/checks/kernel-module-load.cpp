@@ -2,8 +2,8 @@
 // `insmod`, or a known driver loader.
 #include <fmt/format.h>
 
-#include "immutalint/check.hpp"
 #include "checks/command_support.hpp"
+#include "immutalint/check.hpp"
 
 namespace immutalint::checks {
 
@@ -21,13 +21,15 @@ class KernelModuleLoad final : public Check {
     for (const auto& container : context.pod.containers) {
       if (!adds_capability(context.tree, container, "SYS_MODULE")) continue;
       Observation observation = observe_capabilities(
-          context, container, fmt::format("{} adds the SYS_MODULE capability to load kernel modules", describe_container(container)));
+          context, container,
+          fmt::format("{} adds the SYS_MODULE capability to load kernel modules", describe_container(container)));
       observation.action = Action::Requires;
       for (const Target* target : context.targets) {
         const Fact& modules = target->fact("kernel_modules");
         if (target->fact_is("kernel_modules", "denied")) {
           judge(observation, *target, Verdict::Breaks,
-                fmt::format("SYS_MODULE is not in {}'s runtime capability set, so the container is not created", target->name()),
+                fmt::format("SYS_MODULE is not in {}'s runtime capability set, so the container is not created",
+                            target->name()),
                 modules.evidence);
         } else if (!target->general_purpose()) {
           judge_review(observation, *target, fmt::format("{} modules load on {}", modules.value, target->name()));
@@ -43,7 +45,8 @@ class KernelModuleLoad final : public Check {
       if ((!named && !file) || run.command.args().empty()) continue;
       if (!causes.first(run)) continue;
       Observation observation = observe_command(
-          run, fmt::format("{} runs `{}` to load a kernel module", describe_container(*run.container), run.command.text()));
+          run,
+          fmt::format("{} runs `{}` to load a kernel module", describe_container(*run.container), run.command.text()));
       observation.action = Action::Runs;
       judge_all(context, observation, file ? Module::File : Module::Named);
       out.push_back(std::move(observation));
@@ -69,12 +72,14 @@ class KernelModuleLoad final : public Check {
               fmt::format("{} lets no workload load kernel modules", target->name()), modules.evidence);
       } else if (target->fact_is("kernel_modules", "signed") && module != Module::Named) {
         judge(observation, *target, std::min(at_most, Verdict::LikelyBreaks),
-              fmt::format("only signed modules load on {}; a module the workload builds or ships is rejected", target->name()),
+              fmt::format("only signed modules load on {}; a module the workload builds or ships is rejected",
+                          target->name()),
               modules.evidence);
       } else if (!target->general_purpose()) {
-        judge_review(observation, *target,
-                     fmt::format("{} modules load on {}; preloading them through node configuration is the supported way",
-                                 modules.value, target->name()));
+        judge_review(
+            observation, *target,
+            fmt::format("{} modules load on {}; preloading them through node configuration is the supported way",
+                        modules.value, target->name()));
       }
     }
   }
@@ -85,6 +90,8 @@ class KernelModuleLoad final : public Check {
 
 }  // namespace
 
-std::unique_ptr<Check> make_kernel_module_load(const CheckInfo& info) { return std::make_unique<KernelModuleLoad>(info); }
+std::unique_ptr<Check> make_kernel_module_load(const CheckInfo& info) {
+  return std::make_unique<KernelModuleLoad>(info);
+}
 
 }  // namespace immutalint::checks

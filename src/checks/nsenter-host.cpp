@@ -2,8 +2,8 @@
 // into a mount of the host's root) to run the host's own programs.
 #include <fmt/format.h>
 
-#include "immutalint/check.hpp"
 #include "checks/command_support.hpp"
+#include "immutalint/check.hpp"
 
 namespace immutalint::checks {
 
@@ -26,12 +26,14 @@ class NsenterHost final : public Check {
           judge_review(observation, *target, "the host's tools are there, but the pod depends on them");
         } else if (target->fact_is("shell", "false")) {
           judge(observation, *target, Verdict::Breaks,
-                fmt::format("{} has no shell or GNU tools: the programs the pod runs on the host are not there", target->name()),
+                fmt::format("{} has no shell or GNU tools: the programs the pod runs on the host are not there",
+                            target->name()),
                 shell.evidence);
         } else {
           const Fact& config = target->fact("config_mechanism");
-          judge_review(observation, *target,
-                       fmt::format("the host's programs are there; changes made this way sit outside {}", config.value));
+          judge_review(
+              observation, *target,
+              fmt::format("the host's programs are there; changes made this way sit outside {}", config.value));
         }
       }
       out.push_back(std::move(observation));
@@ -41,6 +43,8 @@ class NsenterHost final : public Check {
 
 }  // namespace
 
-std::unique_ptr<Check> make_nsenter_host(const CheckInfo& /*info*/) { return std::make_unique<NsenterHost>(); }
+std::unique_ptr<Check> make_nsenter_host(const CheckInfo& /*info*/) {
+  return std::make_unique<NsenterHost>();
+}
 
 }  // namespace immutalint::checks

@@ -24,20 +24,24 @@ class OsSkuPinning final : public Check {
       auto block = placement_block(context.tree, context.pod, *target);
       if (!block || std::find(labels_.begin(), labels_.end(), block->label->key) == labels_.end()) continue;
       const NodeLabelFact& label = *block->label;
-      auto existing = std::find_if(out.begin(), out.end(), [&](const Observation& o) { return o.cause == block->pointer; });
+      auto existing =
+          std::find_if(out.begin(), out.end(), [&](const Observation& o) { return o.cause == block->pointer; });
       if (existing == out.end()) {
-        Observation observation = observe_entry(context, block->mapping, block->entry, block->pointer,
-                                                fmt::format("the pod only schedules on nodes {}", describe_requirement(*block)));
+        Observation observation =
+            observe_entry(context, block->mapping, block->entry, block->pointer,
+                          fmt::format("the pod only schedules on nodes {}", describe_requirement(*block)));
         observation.action = Action::Requires;
         observation.cause = block->pointer;
         out.push_back(std::move(observation));
         existing = out.end() - 1;
       }
-      const std::string carried = label.values.empty() ? fmt::format("{} nodes never carry {}", target->name(), label.key)
-                                                       : fmt::format("{} nodes carry {}={}", target->name(), label.key,
-                                                                     fmt::join(label.values, ","));
+      const std::string carried =
+          label.values.empty()
+              ? fmt::format("{} nodes never carry {}", target->name(), label.key)
+              : fmt::format("{} nodes carry {}={}", target->name(), label.key, fmt::join(label.values, ","));
       judge(*existing, *target, Verdict::Breaks,
-            fmt::format("{}{}", carried, label.evidence.note.empty() ? "" : "; " + label.evidence.note), label.evidence);
+            fmt::format("{}{}", carried, label.evidence.note.empty() ? "" : "; " + label.evidence.note),
+            label.evidence);
     }
   }
 
@@ -47,6 +51,8 @@ class OsSkuPinning final : public Check {
 
 }  // namespace
 
-std::unique_ptr<Check> make_os_sku_pinning(const CheckInfo& info) { return std::make_unique<OsSkuPinning>(info); }
+std::unique_ptr<Check> make_os_sku_pinning(const CheckInfo& info) {
+  return std::make_unique<OsSkuPinning>(info);
+}
 
 }  // namespace immutalint::checks

@@ -19,15 +19,16 @@ class AksPodSandboxing final : public Check {
     auto runtime_class = context.tree.scalar(context.tree.get(context.pod.node, "runtimeClassName"));
     if (!runtime_class) return;
     if (std::find(classes_.begin(), classes_.end(), *runtime_class) == classes_.end()) return;
-    Observation observation = observe_entry(context, context.pod.node, "runtimeClassName", context.pod.pointer,
-                                            fmt::format("the pod runs in the AKS Pod Sandboxing runtime class {}", *runtime_class));
+    Observation observation =
+        observe_entry(context, context.pod.node, "runtimeClassName", context.pod.pointer,
+                      fmt::format("the pod runs in the AKS Pod Sandboxing runtime class {}", *runtime_class));
     observation.action = Action::Requires;
     const bool legacy = std::find(legacy_.begin(), legacy_.end(), *runtime_class) != legacy_.end();
     for (const Target* target : context.targets) {
       const Fact& sandboxing = target->fact("pod_sandboxing");
       if (target->fact_is("pod_sandboxing", "unsupported")) {
-        judge(observation, *target, Verdict::Breaks, fmt::format("Pod Sandboxing is not available on {}", target->name()),
-              sandboxing.evidence);
+        judge(observation, *target, Verdict::Breaks,
+              fmt::format("Pod Sandboxing is not available on {}", target->name()), sandboxing.evidence);
       } else if (target->fact_is("pod_sandboxing", "supported") && legacy) {
         judge_review(observation, *target,
                      fmt::format("{} is the runtime class's old name; current clusters call it {}", *runtime_class,
@@ -44,6 +45,8 @@ class AksPodSandboxing final : public Check {
 
 }  // namespace
 
-std::unique_ptr<Check> make_pod_sandboxing_unsupported(const CheckInfo& info) { return std::make_unique<AksPodSandboxing>(info); }
+std::unique_ptr<Check> make_pod_sandboxing_unsupported(const CheckInfo& info) {
+  return std::make_unique<AksPodSandboxing>(info);
+}
 
 }  // namespace immutalint::checks

@@ -41,8 +41,10 @@ std::string container_violation(const YamlTree& tree, const ContainerView& conta
 class TalosPodSecurity final : public Check {
  public:
   explicit TalosPodSecurity(const CheckInfo& info)
-      : capabilities_(info.params.list("baseline-capabilities")), sysctls_(info.params.list("safe-sysctls")),
-        exempt_(info.params.list("exempt-namespaces")), label_(info.params.list("enforce-label")),
+      : capabilities_(info.params.list("baseline-capabilities")),
+        sysctls_(info.params.list("safe-sysctls")),
+        exempt_(info.params.list("exempt-namespaces")),
+        label_(info.params.list("enforce-label")),
         allowing_(info.params.list("allowing-levels")) {}
 
   void inspect(const CheckContext& context, std::vector<Observation>& out) const override {
@@ -124,6 +126,8 @@ class TalosPodSecurity final : public Check {
 
 }  // namespace
 
-std::unique_ptr<Check> make_pod_security_baseline(const CheckInfo& info) { return std::make_unique<TalosPodSecurity>(info); }
+std::unique_ptr<Check> make_pod_security_baseline(const CheckInfo& info) {
+  return std::make_unique<TalosPodSecurity>(info);
+}
 
 }  // namespace immutalint::checks

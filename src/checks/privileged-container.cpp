@@ -13,17 +13,18 @@ class PrivilegedContainer final : public Check {
     for (const auto& container : context.pod.containers) {
       if (container.kind == ContainerKind::InitContainer) continue;  // privileged-init-container
       if (!is_true(context.tree, container.security_context, "privileged")) continue;
-      out.push_back(observe_entry(context, container.security_context, "privileged",
-                                  container.pointer + "/securityContext",
-                                  fmt::format("{} runs privileged, with every capability and all host devices",
-                                              describe_container(container)),
-                                  container.name));
+      out.push_back(observe_entry(
+          context, container.security_context, "privileged", container.pointer + "/securityContext",
+          fmt::format("{} runs privileged, with every capability and all host devices", describe_container(container)),
+          container.name));
     }
   }
 };
 
 }  // namespace
 
-std::unique_ptr<Check> make_privileged_container(const CheckInfo& /*info*/) { return std::make_unique<PrivilegedContainer>(); }
+std::unique_ptr<Check> make_privileged_container(const CheckInfo& /*info*/) {
+  return std::make_unique<PrivilegedContainer>();
+}
 
 }  // namespace immutalint::checks

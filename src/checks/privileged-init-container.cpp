@@ -25,6 +25,8 @@ class PrivilegedInitContainer final : public Check {
 
 }  // namespace
 
-std::unique_ptr<Check> make_privileged_init_container(const CheckInfo& /*info*/) { return std::make_unique<PrivilegedInitContainer>(); }
+std::unique_ptr<Check> make_privileged_init_container(const CheckInfo& /*info*/) {
+  return std::make_unique<PrivilegedInitContainer>();
+}
 
 }  // namespace immutalint::checks

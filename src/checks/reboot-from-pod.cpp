@@ -4,8 +4,8 @@
 
 #include <fmt/format.h>
 
-#include "immutalint/check.hpp"
 #include "checks/command_support.hpp"
+#include "immutalint/check.hpp"
 
 namespace immutalint::checks {
 
@@ -14,23 +14,26 @@ namespace {
 class RebootFromPod final : public Check {
  public:
   explicit RebootFromPod(const CheckInfo& info)
-      : tools_(info.params.table("tools")), trigger_files_(info.params.list("trigger-files")),
-        systemd_sockets_(info.params.list("systemd-sockets")), images_(info.params.patterns("images")),
+      : tools_(info.params.table("tools")),
+        trigger_files_(info.params.list("trigger-files")),
+        systemd_sockets_(info.params.list("systemd-sockets")),
+        images_(info.params.patterns("images")),
         flags_(info.params.patterns("flags")) {}
 
   void inspect(const CheckContext& context, std::vector<Observation>& out) const override {
     // The capability alone reboots nothing; it is posture, and the commands below are the claim.
     for (const auto& container : context.pod.containers) {
       if (!adds_capability(context.tree, container, "SYS_BOOT")) continue;
-      out.push_back(observe_capabilities(
-          context, container, fmt::format("{} adds the SYS_BOOT capability, which lets it reboot the node", describe_container(container))));
+      out.push_back(observe_capabilities(context, container,
+                                         fmt::format("{} adds the SYS_BOOT capability, which lets it reboot the node",
+                                                     describe_container(container))));
     }
     for (const auto& container : context.pod.containers) {
       auto image = context.tree.scalar(context.tree.get(container.node, "image"));
       if (!image || !images_.find(*image)) continue;
-      Observation observation = observe_entry(context, container.node, "image", container.pointer,
-                                              fmt::format("{} runs {}, a node reboot daemon", describe_container(container), *image),
-                                              container.name);
+      Observation observation = observe_entry(
+          context, container.node, "image", container.pointer,
+          fmt::format("{} runs {}, a node reboot daemon", describe_container(container), *image), container.name);
       observation.action = Action::Runs;
       observation.cause = container.pointer + "/command";  // the same cause as what it runs
       out.push_back(std::move(observation));
@@ -39,8 +42,8 @@ class RebootFromPod final : public Check {
     for (const auto& run : context.evidence.commands) {
       const Reboot reboot = reboot_of(run.command);
       if (reboot.what.empty() || !reaches_host(context, run, reboot.through) || !causes.first(run)) continue;
-      Observation observation =
-          observe_command(run, fmt::format("{} reboots the node (`{}`)", describe_container(*run.container), reboot.what));
+      Observation observation = observe_command(
+          run, fmt::format("{} reboots the node (`{}`)", describe_container(*run.container), reboot.what));
       observation.action = Action::Runs;
       out.push_back(std::move(observation));
     }
@@ -63,8 +66,7 @@ class RebootFromPod final : public Check {
     const ContainerView& container = *run.container;
     const bool privileged = is_true(context.tree, container.security_context, "privileged");
     switch (through) {
-      case Through::Sysrq:
-        return privileged;
+      case Through::Sysrq: return privileged;
       case Through::SystemCall:
         return is_true(context.tree, context.pod.node, "hostPID") &&
                (privileged || adds_capability(context.tree, container, "SYS_BOOT"));
@@ -106,12 +108,14 @@ class RebootFromPod final : public Check {
   const std::map<std::string, std::vector<std::string>> tools_;
   const std::vector<std::string> trigger_files_;
   const std::vector<std::string> systemd_sockets_;  // host directories of systemd's and D-Bus's sockets
-  PatternSet images_;  // reboot daemons recognised by their image
-  PatternSet flags_;   // their flags
+  PatternSet images_;                               // reboot daemons recognised by their image
+  PatternSet flags_;                                // their flags
 };
 
 }  // namespace
 
-std::unique_ptr<Check> make_reboot_from_pod(const CheckInfo& info) { return std::make_unique<RebootFromPod>(info); }
+std::unique_ptr<Check> make_reboot_from_pod(const CheckInfo& info) {
+  return std::make_unique<RebootFromPod>(info);
+}
 
 }  // namespace immutalint::checks

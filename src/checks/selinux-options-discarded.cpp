@@ -21,11 +21,11 @@ class SelinuxOptionsDiscarded final : public Check {
       if (!tree.find(options, "type")) continue;
       const std::string pointer = own_type ? container.pointer + "/securityContext/seLinuxOptions"
                                            : context.pod.pointer + "/securityContext/seLinuxOptions";
-      Observation observation = observe_entry(context, options, "type", pointer,
-                                              fmt::format("{} is privileged and asks for the SELinux type {}",
-                                                          describe_container(container),
-                                                          tree.scalar(tree.get(options, "type")).value_or("")),
-                                              container.name);
+      Observation observation =
+          observe_entry(context, options, "type", pointer,
+                        fmt::format("{} is privileged and asks for the SELinux type {}", describe_container(container),
+                                    tree.scalar(tree.get(options, "type")).value_or("")),
+                        container.name);
       observation.action = Action::Requires;
       out.push_back(std::move(observation));
     }

@@ -30,7 +30,9 @@ int usage_error(const std::string& message) {
 }
 
 /// A warning on standard error; the message may hold input text, so it is escaped.
-void warn(const std::string& message) { std::cerr << "immutalint: warning: " << immutalint::escape::text(message) << "\n"; }
+void warn(const std::string& message) {
+  std::cerr << "immutalint: warning: " << immutalint::escape::text(message) << "\n";
+}
 
 /// The id of the check `id` names: a former id gives the current one, with a warning.
 std::string current_id(const immutalint::Catalogue& catalogue, const std::string& id) {

@@ -7,8 +7,8 @@
 #include <algorithm>
 #include <array>
 
-#include <cxxopts.hpp>
 #include <fmt/format.h>
+#include <cxxopts.hpp>
 
 namespace immutalint::cli {
 
@@ -70,7 +70,8 @@ std::string help_text() {
          "directories skipped) or - for standard input. Without PATH the current directory is linted.\n"
          "\nExit status: 0 no finding at or above --fail-on, 1 findings at or above it, 2 usage error.\n"
          "\nAccept a finding for one object with the annotation\n"
-         "  " + std::string(kIgnoreAnnotationPrefix) + "<check-id>: \"<reason>\"\n";
+         "  " +
+         std::string(kIgnoreAnnotationPrefix) + "<check-id>: \"<reason>\"\n";
 }
 
 Result<CliOptions> parse_command_line(int argc, const char* const* argv) {
@@ -123,8 +124,8 @@ Result<CliOptions> parse_command_line(int argc, const char* const* argv) {
       return Error{fmt::format("--format must be text, json or markdown when listing, not '{}'", options.format)};
     }
   } else if (!parse_report_format(options.format)) {
-    return Error{fmt::format("--format must be text, json, sarif, github, matrix or matrix-markdown, not '{}'",
-                             options.format)};
+    return Error{
+        fmt::format("--format must be text, json, sarif, github, matrix or matrix-markdown, not '{}'", options.format)};
   }
   for (const auto& [format, file] : options.reports) {
     if (!parse_report_format(format)) {

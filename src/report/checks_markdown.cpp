@@ -17,14 +17,16 @@ void write_check_list_markdown(std::ostream& out, const Catalogue& catalogue) {
          "context and never more than a review note. See docs/design.md for the verdict ladder.\n\n"
          "| id | kind | worst severity | summary |\n|---|---|---|---|\n";
   for (const auto& check : catalogue.checks()) {
-    fmt::print(out, "| [`{}`](#{}) | {} | {} | {} |\n", check.id, check.id, to_string(check.kind), to_string(check.severity),
-               check.summary);
+    fmt::print(out, "| [`{}`](#{}) | {} | {} | {} |\n", check.id, check.id, to_string(check.kind),
+               to_string(check.severity), check.summary);
   }
-  fmt::print(out, "\nAccept a finding for one object with the annotation `{}<id>: \"<reason>\"` in its `metadata.annotations`.\n",
-             kIgnoreAnnotationPrefix);
+  fmt::print(
+      out,
+      "\nAccept a finding for one object with the annotation `{}<id>: \"<reason>\"` in its `metadata.annotations`.\n",
+      kIgnoreAnnotationPrefix);
   for (const auto& check : catalogue.checks()) {
-    fmt::print(out, "\n## {}\n\n**Kind:** {}. **Worst severity:** {}. {}\n\n### Why\n\n{}", check.id, to_string(check.kind),
-               to_string(check.severity), check.summary, check.rationale);
+    fmt::print(out, "\n## {}\n\n**Kind:** {}. **Worst severity:** {}. {}\n\n### Why\n\n{}", check.id,
+               to_string(check.kind), to_string(check.severity), check.summary, check.rationale);
     if (check.kind == CheckKind::Evidence) {
       out << "\n### Evidence ladder\n\n";
       if (!check.ladder.breaks.empty()) fmt::print(out, "- **breaks**: {}\n", check.ladder.breaks);
@@ -43,7 +45,8 @@ void write_check_list_markdown(std::ostream& out, const Catalogue& catalogue) {
         fmt::print(out, "| {} | {} | {} |\n", target, to_string(row.verdict), why);
       }
     }
-    fmt::print(out, "\n### Fix\n\n{}\n### Example\n\nReported:\n\n```yaml\n{}```\n", check.remediation, check.example_flagged);
+    fmt::print(out, "\n### Fix\n\n{}\n### Example\n\nReported:\n\n```yaml\n{}```\n", check.remediation,
+               check.example_flagged);
     if (!check.example_clean.empty()) fmt::print(out, "\nNot reported:\n\n```yaml\n{}```\n", check.example_clean);
   }
 }

@@ -39,10 +39,10 @@ std::pair<char32_t, std::size_t> decode(std::string_view s, std::size_t at) {
 
 /// Characters that change what a terminal or a reader shows, beyond the C0 controls.
 bool is_hidden_control(char32_t point) {
-  return (point >= 0x7F && point <= 0x9F) ||      // DEL and the C1 controls
-         point == 0x2028 || point == 0x2029 ||    // line and paragraph separators
-         (point >= 0x202A && point <= 0x202E) ||  // bidirectional embeddings and overrides
-         (point >= 0x2066 && point <= 0x2069) ||  // bidirectional isolates
+  return (point >= 0x7F && point <= 0x9F) ||                     // DEL and the C1 controls
+         point == 0x2028 || point == 0x2029 ||                   // line and paragraph separators
+         (point >= 0x202A && point <= 0x202E) ||                 // bidirectional embeddings and overrides
+         (point >= 0x2066 && point <= 0x2069) ||                 // bidirectional isolates
          point == 0x200E || point == 0x200F || point == 0x061C;  // direction marks
 }
 

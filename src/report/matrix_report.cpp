@@ -18,14 +18,16 @@ namespace {
 
 struct Cell {
   Verdict verdict = Verdict::Ready;
-  std::string check;       // behind the worst verdict
-  std::size_t failing = 0; // findings at likely breaks or worse
-  std::size_t reviews = 0; // findings that only need review
+  std::string check;        // behind the worst verdict
+  std::size_t failing = 0;  // findings at likely breaks or worse
+  std::size_t reviews = 0;  // findings that only need review
 };
 
 using WorkloadKey = std::tuple<std::string, std::string, std::string, std::string>;  // file, kind, namespace, name
 
-WorkloadKey key_of(const std::string& file, const ObjectRef& ref) { return {file, ref.kind, ref.namespace_, ref.name}; }
+WorkloadKey key_of(const std::string& file, const ObjectRef& ref) {
+  return {file, ref.kind, ref.namespace_, ref.name};
+}
 
 /// "breaks: host-package-install (+2)": the worst cause and how many others fail too; a workload
 /// that only needs review reads "ready (review 3)".
@@ -87,7 +89,8 @@ void write_matrix_report(std::ostream& out, const LintResult& result, bool markd
 
   if (markdown) {
     out << "## Node OS readiness\n\n";
-    fmt::print(out, "| {} |\n|{}|\n", fmt::join(header, " | "), fmt::join(std::vector<std::string>(header.size(), "---"), "|"));
+    fmt::print(out, "| {} |\n|{}|\n", fmt::join(header, " | "),
+               fmt::join(std::vector<std::string>(header.size(), "---"), "|"));
     for (const auto& row : rows) {
       std::vector<std::string> escaped;
       for (const auto& text : row) escaped.push_back(escape::markdown_cell(text));

@@ -143,9 +143,8 @@ Json logical_locations(const Finding& finding) {
   const std::string qualified = ref.kind + "/" + ref.qualified_name();
   locations.push_back({{"name", ref.name}, {"fullyQualifiedName", qualified}, {"kind", "resource"}});
   if (!finding.container.empty()) {
-    locations.push_back({{"name", finding.container},
-                         {"fullyQualifiedName", qualified + "/" + finding.container},
-                         {"kind", "member"}});
+    locations.push_back(
+        {{"name", finding.container}, {"fullyQualifiedName", qualified + "/" + finding.container}, {"kind", "member"}});
   }
   return locations;
 }
@@ -187,18 +186,20 @@ void write_sarif_report(std::ostream& out, const LintResult& result, const Catal
     entry["level"] = level_of(finding.severity);
     entry["message"] = {{"text", finding.message}};
     entry["locations"] = Json::array({{{"physicalLocation", physical_location(uri, finding.span)}}});
-    if (auto logical = logical_locations(finding); !logical.empty()) entry["locations"][0]["logicalLocations"] = logical;
+    if (auto logical = logical_locations(finding); !logical.empty())
+      entry["locations"][0]["logicalLocations"] = logical;
     if (finding.rendered) {
-      entry["relatedLocations"] = Json::array(
-          {{{"id", 1},
-            {"physicalLocation", physical_location(uri_of(finding.rendered->file), finding.rendered->span)},
-            {"message", {{"text", "where the finding is in the rendered Helm output"}}}}});
+      entry["relatedLocations"] =
+          Json::array({{{"id", 1},
+                        {"physicalLocation", physical_location(uri_of(finding.rendered->file), finding.rendered->span)},
+                        {"message", {{"text", "where the finding is in the rendered Helm output"}}}}});
     }
     // What the finding rests on in the manifest, and the other observations on its cause.
     auto related_location = [&](const Place& place, const std::string& text) {
       const Json location = physical_location(uri_of(place.file.empty() ? finding.file : place.file), place.span);
-      entry["relatedLocations"].push_back(
-          {{"id", entry["relatedLocations"].size() + 1}, {"physicalLocation", location}, {"message", {{"text", text}}}});
+      entry["relatedLocations"].push_back({{"id", entry["relatedLocations"].size() + 1},
+                                           {"physicalLocation", location},
+                                           {"message", {{"text", text}}}});
     };
     for (const auto& item : finding.evidence) related_location(item.place, item.text);
     for (const auto& related : finding.related) {
@@ -234,10 +235,11 @@ void write_sarif_report(std::ostream& out, const LintResult& result, const Catal
   std::size_t included = 0;
   result.findings.for_each([&](const Finding& finding) {
     if (finding.check == kInvalidInputCheck) {
-      notifications.push_back({{"level", "error"},
-                               {"message", {{"text", fmt::format("{}: {}", finding.file, finding.message)}}},
-                               {"locations", {{{"physicalLocation", physical_location(uri_of(finding.file), finding.span)}}}},
-                               {"descriptor", {{"id", finding.check}}}});
+      notifications.push_back(
+          {{"level", "error"},
+           {"message", {{"text", fmt::format("{}: {}", finding.file, finding.message)}}},
+           {"locations", {{{"physicalLocation", physical_location(uri_of(finding.file), finding.span)}}}},
+           {"descriptor", {{"id", finding.check}}}});
     }
     if (included == kMaxResults) return;
     ++included;
@@ -248,8 +250,9 @@ void write_sarif_report(std::ostream& out, const LintResult& result, const Catal
   if (result.findings.size() > kMaxResults) {
     notifications.push_back(
         {{"level", "warning"},
-         {"message", {{"text", fmt::format("{} findings; only the first {} are included, the most GitHub accepts",
-                                           result.findings.size(), kMaxResults)}}}});
+         {"message",
+          {{"text", fmt::format("{} findings; only the first {} are included, the most GitHub accepts",
+                                result.findings.size(), kMaxResults)}}}});
   }
 
   Json run;
@@ -261,9 +264,10 @@ void write_sarif_report(std::ostream& out, const LintResult& result, const Catal
   Json invocation = {{"executionSuccessful", true}};
   if (!notifications.empty()) invocation["toolExecutionNotifications"] = std::move(notifications);
   run["invocations"] = Json::array({std::move(invocation)});
-  std::string root_uri = "file://" + percent_encode(fs::absolute(options.sarif_root.empty() ? "." : options.sarif_root)
-                                                        .lexically_normal()
-                                                        .generic_string());
+  std::string root_uri =
+      "file://" +
+      percent_encode(
+          fs::absolute(options.sarif_root.empty() ? "." : options.sarif_root).lexically_normal().generic_string());
   if (root_uri.back() != '/') root_uri += '/';
   run["originalUriBaseIds"] = {{kSourceRoot, {{"uri", root_uri}}}};
   if (!options.sarif_category.empty()) {

@@ -89,12 +89,15 @@ void write_target_list_markdown(std::ostream& out, const TargetSet& targets) {
          "documentation), *code* (vendor source or build configuration), *issue* (an issue thread showing "
          "the behaviour), *guess* (inferred; never reported above warning).\n\n"
          "| target | OS |\n|---|---|\n";
-  for (const auto& target : targets.all()) fmt::print(out, "| [`{}`](#{}) | {} |\n", target.name(), target.name(), target.title());
-  out << "\n## Fact vocabulary\n\nEvery profile states each of these facts (targets/vocabulary.yaml); a value outside the "
+  for (const auto& target : targets.all())
+    fmt::print(out, "| [`{}`](#{}) | {} |\n", target.name(), target.name(), target.title());
+  out << "\n## Fact vocabulary\n\nEvery profile states each of these facts (targets/vocabulary.yaml); a value outside "
+         "the "
          "list is refused when the profiles load.\n\n| fact | meaning | values |\n|---|---|---|\n";
   for (const auto& term : targets.vocabulary()) {
-    fmt::print(out, "| {} | {} | {} |\n", term.key, term.means,
-               term.values.empty() ? "any " + term.type : "`" + fmt::format("{}", fmt::join(term.values, "`, `")) + "`");
+    fmt::print(
+        out, "| {} | {} | {} |\n", term.key, term.means,
+        term.values.empty() ? "any " + term.type : "`" + fmt::format("{}", fmt::join(term.values, "`, `")) + "`");
   }
   for (const auto& target : targets.all()) {
     fmt::print(out, "\n## {}\n\n**{}**", target.name(), target.title());
@@ -118,7 +121,8 @@ void write_target_list_markdown(std::ostream& out, const TargetSet& targets) {
     if (!target.sockets().empty()) {
       out << "\n### Container runtime sockets\n\n| socket | present | evidence |\n|---|---|---|\n";
       for (const auto& socket : target.sockets()) {
-        fmt::print(out, "| `{}` | {} | {} |\n", socket.path, socket.present ? "yes" : "no", evidence_md(socket.evidence));
+        fmt::print(out, "| `{}` | {} | {} |\n", socket.path, socket.present ? "yes" : "no",
+                   evidence_md(socket.evidence));
       }
     }
     if (!target.node_labels().empty()) {

@@ -111,7 +111,9 @@ std::string line_start(const std::string& file) {
 }
 
 /// An indented line of context, every input-derived part of it escaped.
-void print_context(std::ostream& out, std::string_view line) { fmt::print(out, "    {}\n", escape::text(line)); }
+void print_context(std::ostream& out, std::string_view line) {
+  fmt::print(out, "    {}\n", escape::text(line));
+}
 
 }  // namespace
 
@@ -134,17 +136,20 @@ void write_text_report(std::ostream& out, const LintResult& result, bool color) 
       print_context(out, targets_line(finding, Verdict::Ready));
     }
     for (std::size_t i = 0; i < finding.evidence.size() && i < kMaxContextLines; ++i) {
-      print_context(out, fmt::format("evidence: {} ({})", finding.evidence[i].text, where(finding, finding.evidence[i].place)));
+      print_context(
+          out, fmt::format("evidence: {} ({})", finding.evidence[i].text, where(finding, finding.evidence[i].place)));
     }
     if (finding.evidence.size() > kMaxContextLines) {
       print_context(out, fmt::format("evidence: and {} more", finding.evidence.size() - kMaxContextLines));
     }
     for (std::size_t i = 0; i < finding.related.size() && i < kMaxContextLines; ++i) {
       const auto& related = finding.related[i];
-      print_context(out, fmt::format("also [{}]: {} ({})", related.check, related.message, where(finding, related.place)));
+      print_context(out,
+                    fmt::format("also [{}]: {} ({})", related.check, related.message, where(finding, related.place)));
     }
     if (finding.related.size() > kMaxContextLines) {
-      print_context(out, fmt::format("also: {} more observations on the same cause", finding.related.size() - kMaxContextLines));
+      print_context(
+          out, fmt::format("also: {} more observations on the same cause", finding.related.size() - kMaxContextLines));
     }
     if (finding.rendered) {
       print_context(out, fmt::format("rendered at {}:{}:{}", finding.rendered->file, finding.rendered->span.begin.line,
@@ -184,8 +189,9 @@ void write_explanation(std::ostream& out, const CheckInfo& check, const TargetSe
   } else if (check.kind == CheckKind::Input) {
     out << "  a problem with the input itself, not a verdict on any target\n";
   } else {
-    const std::pair<std::string_view, const std::string*> ladder[] = {
-        {"breaks", &check.ladder.breaks}, {"likely breaks", &check.ladder.likely_breaks}, {"review", &check.ladder.review}};
+    const std::pair<std::string_view, const std::string*> ladder[] = {{"breaks", &check.ladder.breaks},
+                                                                      {"likely breaks", &check.ladder.likely_breaks},
+                                                                      {"review", &check.ladder.review}};
     for (const auto& [verdict, text] : ladder) {
       if (text->empty()) continue;
       fmt::print(out, "  {}\n", verdict);
@@ -218,8 +224,9 @@ void write_explanation(std::ostream& out, const CheckInfo& check, const TargetSe
     out << "\nNot reported:\n";
     write_indented(out, check.example_clean, "    ");
   }
-  fmt::print(out, "\nTo accept it for one object, annotate the object:\n  metadata.annotations: {{\"{}{}\": \"<reason>\"}}\n",
-             kIgnoreAnnotationPrefix, check.id);
+  fmt::print(
+      out, "\nTo accept it for one object, annotate the object:\n  metadata.annotations: {{\"{}{}\": \"<reason>\"}}\n",
+      kIgnoreAnnotationPrefix, check.id);
 }
 
 }  // namespace immutalint
