@@ -24,7 +24,7 @@ fi
 immutalint=$build/immutalint
 
 # Inputs are kept and reused while the generators and sizes stay the same.
-stamp="large=$large_mb generator=$(sha256sum "$generator" "$root/bench/make-list.py" | sha256sum | cut -c1-16)"
+stamp="large=$large_mb generator=$(cat "$generator" "$root/bench/make-list.py" | sha256sum | cut -c1-16)"
 if [[ $(cat "$work/stamp" 2>/dev/null) != "$stamp" ]]; then
   echo "generating inputs in $work (a few minutes) ..." >&2
   rm -rf "$work"/*
