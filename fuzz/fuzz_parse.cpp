@@ -17,10 +17,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   SplitLimits limits;
   limits.max_document_bytes = 1u << 20;
-  split_documents(text, limits, [](RawDocument&& raw) {
+  limits.spill_items_above = 64;  // small, so that List items are read one by one too
+  const auto read_document = [](const RawDocument& raw) {
     for (const auto& doc : parse_yaml_documents(raw.text, raw.first_line)) {
       if (doc.error) continue;
-      for (const auto& object : find_objects(doc.tree).objects) {
+      const DocumentObjects objects =
+          raw.list_item ? find_objects(doc.tree, ListItemPlace{raw.list_item->list_kind, raw.list_item->index})
+                        : find_objects(doc.tree);
+      for (const auto& object : objects.objects) {
         Workload workload = read_workload(doc.tree, object);
         if (!workload.pod) continue;
         runs_only_on_windows(doc.tree, *workload.pod);
@@ -30,6 +34,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         }
       }
     }
+  };
+  split_documents(text, limits, [&](RawDocument&& raw) {
+    read_document(raw);
+    if (!raw.items) return;
+    raw.items->for_each_item(limits.max_document_bytes, [&](SpilledItems::Item&& item) {
+      RawDocument part;
+      part.text = std::move(item.text);
+      part.first_line = item.first_line;
+      part.list_item = ListItem{"List", 0, {}};
+      read_document(part);
+    });
   });
   // The whole input as a script, as a ConfigMap entry would be read.
   (void)read_script(text, 0, {});

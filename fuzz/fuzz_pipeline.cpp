@@ -20,6 +20,7 @@ const Linter& linter() {
     options.jobs = 1;
     options.targets = *TargetSet::builtin()->select("all");
     options.split.max_document_bytes = 1u << 20;
+    options.split.spill_items_above = 64;  // small, so that List items are read one by one too
     return std::move(Linter::create(*Catalogue::builtin(), options)).value();
   }();
   return instance;

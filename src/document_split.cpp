@@ -128,8 +128,10 @@ class Splitter {
       current_.append(piece);
     }
     if (!line_decided_ && (current_.size() - line_begin_ >= kSeparatorDecidedBy || ends_line)) decide_line();
-    if (ends_line) end_line();
+    // A line counts against the limit before it may move out with the List items, so that the
+    // same line is judged alike whether it arrives whole or in pieces.
     check_size();
+    if (ends_line) end_line();
   }
 
   /// Enough of the line is known to tell whether it is a separator: a separator that ends a
@@ -137,7 +139,8 @@ class Splitter {
   void decide_line() {
     line_decided_ = true;
     const std::string_view line = std::string_view(current_).substr(line_begin_);
-    const bool splits = is_separator(line) && (skipping_ || (line_begin_ > 0 && !awaiting_document_start_));
+    const bool splits = is_separator(line) && !awaiting_document_start_ && (skipping_ || line_begin_ > 0);
+    note_directive(line);
     if (splits) {
       std::string start(line);
       current_.resize(line_begin_);
@@ -152,16 +155,20 @@ class Splitter {
     }
   }
 
+  /// A directive line makes the next `---` start its document rather than end one; a line that
+  /// starts with content ends that wait. Decided by the line's first byte, which is known as soon
+  /// as the line is, so a document being dropped is cut exactly like one being kept.
+  void note_directive(std::string_view line) {
+    if (line.empty()) return;
+    if (is_directive(line)) {
+      awaiting_document_start_ = true;
+    } else if (std::string_view(" \t\r\n#").find(line.front()) == std::string_view::npos) {
+      awaiting_document_start_ = false;
+    }
+  }
+
   /// The line being read is complete.
   void end_line() {
-    if (!skipping_) {
-      const std::string_view line = std::string_view(current_).substr(line_begin_);
-      if (is_directive(line)) {
-        awaiting_document_start_ = true;
-      } else if (!is_blank_or_comment(line)) {
-        awaiting_document_start_ = false;
-      }
-    }
     if (!skipping_) track_items();
     ++line_;
     line_decided_ = false;
@@ -232,7 +239,6 @@ class Splitter {
     const std::size_t known = line_decided_ ? current_.size() : line_begin_;
     if (known <= limits_.max_document_bytes) return;
     skipping_ = true;
-    awaiting_document_start_ = false;
     skipped_ = known + (spilled_items_ ? spilled_items_->bytes() : 0);
     reset_items();
     current_.erase(0, known);  // keeps only the undecided start of the line, if any

@@ -216,6 +216,18 @@ TEST_CASE("a directive after a document belongs to the next one") {
   for (const auto& doc : parsed) CHECK_FALSE(doc.error);
 }
 
+TEST_CASE("a document being dropped is cut at the same lines as one being kept, directives included") {
+  const std::string text = "a: " + std::string(100, 'x') + "\n%YAML 1.1\n---\nb: 1\n---\nc: 2\n";
+  SplitLimits small;
+  small.max_document_bytes = 64;
+  for (const auto& docs : {split(text), split(text, small)}) {
+    REQUIRE(docs.size() == 2);
+    CHECK(docs[0].first_line == 1);
+    CHECK(docs[1].first_line == 5);
+  }
+  CHECK(split(text, small)[0].skipped_bytes > 0);
+}
+
 TEST_CASE("the Helm # Source comment is found after a directive") {
   CHECK(helm_source_of("%YAML 1.1\n---\n# Source: chart/templates/a.yaml\nkind: Pod\n") == "chart/templates/a.yaml");
 }
