@@ -14,6 +14,9 @@ class ObjectFinder {
   DocumentObjects run() {
     const NodeId root = tree_.root();
     if (tree_.is_null(root)) return std::move(result_);
+    if (tree_.is_sequence(root) && !holds_an_object(root)) {
+      return std::move(result_);  // some other YAML list: an Ansible playbook, `az ... -o json` output
+    }
     if (!tree_.is_mapping(root)) {
       problem(fmt::format("the document is {}, not a Kubernetes object", tree_.describe(root)), tree_.node(root).span,
               "");
@@ -33,6 +36,15 @@ class ObjectFinder {
   }
 
  private:
+  /// A list with at least one item that has apiVersion and kind: Kubernetes objects written
+  /// without a List around them, which kubectl does not accept.
+  bool holds_an_object(NodeId list) const {
+    for (NodeId item : tree_.items(list)) {
+      if (tree_.is_mapping(item) && tree_.find(item, "apiVersion") && tree_.find(item, "kind")) return true;
+    }
+    return false;
+  }
+
   void problem(std::string message, Span span, std::string pointer) {
     result_.problems.push_back({std::move(message), span, std::move(pointer)});
   }

@@ -26,11 +26,24 @@ TEST_CASE("YAML without apiVersion and kind is not a Kubernetes object") {
   CHECK(objects.problems.empty());
 }
 
-TEST_CASE("a document that is a list is reported as not an object") {
-  auto doc = parse_one("- a\n- b\n");
+TEST_CASE("a document that is a list of objects is reported as not an object") {
+  auto doc = parse_one("- name: first\n- apiVersion: v1\n  kind: Pod\n");
   auto objects = find_objects(doc.tree);
+  CHECK(objects.kubernetes);
   REQUIRE(objects.problems.size() == 1);
   CHECK_THAT(objects.problems[0].message, Catch::Contains("is a list, not a Kubernetes object"));
+}
+
+TEST_CASE("any other list is not Kubernetes YAML and is skipped silently") {
+  // An Ansible playbook, and node pools as `az aks nodepool list -o json` prints them.
+  for (const char* text :
+       {"- hosts: all\n  tasks:\n  - name: ping\n    ping: {}\n",
+        "[{\"name\": \"np1\", \"vmSize\": \"Standard_D2s_v3\", \"osSku\": \"Ubuntu\"}]\n", "- a\n- b\n"}) {
+    auto doc = parse_one(text);
+    auto objects = find_objects(doc.tree);
+    CHECK_FALSE(objects.kubernetes);
+    CHECK(objects.problems.empty());
+  }
 }
 
 TEST_CASE("List items are objects of their own, with their pointer") {
