@@ -50,12 +50,12 @@ bool is_items_key(std::string_view line) {
          ((rest[0] == ' ' || rest[0] == '\t' || rest[0] == '\r' || rest[0] == '\n') && is_blank_or_comment(rest));
 }
 
-/// A line that opens a block sequence entry at column `indent`: `-` followed by white space or
-/// nothing.
+/// A line that opens a block sequence entry at column `indent`: `-` followed by a space, a line
+/// end or nothing. (After `-` and a tab, the `-` could not become a space without the tab
+/// turning into indentation, so such a line ends the items instead.)
 bool opens_entry_at(std::string_view line, std::size_t indent) {
   if (line.size() <= indent || line[indent] != '-') return false;
-  return line.size() == indent + 1 || line[indent + 1] == ' ' || line[indent + 1] == '\t' || line[indent + 1] == '\r' ||
-         line[indent + 1] == '\n';
+  return line.size() == indent + 1 || line[indent + 1] == ' ' || line[indent + 1] == '\r' || line[indent + 1] == '\n';
 }
 
 std::size_t indent_of(std::string_view line) {

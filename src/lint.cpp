@@ -168,7 +168,10 @@ void hand_over(RawDocument&& document, const SplitLimits& split, const ParseLimi
   for (const ParsedDocument& parsed : parse_yaml_documents(document.text, document.first_line, parse)) {
     if (parsed.empty && !parsed.error) continue;
     ++contents;
-    if (!parsed.error) list_kind = find_objects(parsed.tree).list_kind;
+    // Only a List whose `items` all moved out: a second `items:` key left in the rest would
+    // make the moved ones a repeated key that Kubernetes drops.
+    const MapEntry* rest = parsed.error ? nullptr : parsed.tree.find(parsed.tree.root(), "items");
+    if (rest && parsed.tree.is_null(rest->value)) list_kind = find_objects(parsed.tree).list_kind;
   }
   if (contents != 1) list_kind.reset();
   if (!list_kind) {

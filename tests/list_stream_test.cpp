@@ -233,7 +233,11 @@ TEST_CASE("a document with top-level items that is not a List is put back togeth
   custom.replace(custom.find("kind: PodList"), 13, "kind: Inventory");
   std::string broken = not_a_list;  // the rest does not parse: read whole, it is one syntax error
   broken += "metadata: [\n";
-  for (const std::string& text : {custom, broken}) {
+  // A second `items:` replaces the first, which Kubernetes then drops as a repeated key.
+  const std::string twice = not_a_list +
+                            "items:\n- apiVersion: v1\n  kind: Pod\n  metadata: {name: last}\n"
+                            "  spec: {hostIPC: true, containers: [{name: c, image: x}]}\n";
+  for (const std::string& text : {custom, broken, twice}) {
     CHECK(test::unified_diff(lint_json(text, options_with(1u << 20)), lint_json(text, options_with(0)), "whole",
                              "spilled") == "");
   }
