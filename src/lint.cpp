@@ -28,6 +28,17 @@
 
 namespace immutalint {
 
+void count_by_severity(LintResult& result) {
+  result.summary.errors = result.summary.warnings = result.summary.notes = 0;
+  result.findings.for_each([&](const Finding& finding) {
+    switch (finding.severity) {
+      case Severity::Error: ++result.summary.errors; break;
+      case Severity::Warning: ++result.summary.warnings; break;
+      case Severity::Note: ++result.summary.notes; break;
+    }
+  });
+}
+
 void Summary::add(const Summary& other) {
   files += other.files;
   documents += other.documents;
@@ -35,6 +46,7 @@ void Summary::add(const Summary& other) {
   workloads += other.workloads;
   skipped += other.skipped;
   suppressed += other.suppressed;
+  baselined += other.baselined;
   errors += other.errors;
   warnings += other.warnings;
   notes += other.notes;
@@ -742,14 +754,7 @@ void Linter::finish(std::vector<std::unique_ptr<Session>>& sessions, Spool& spoo
   spilled = {};
   result.findings.seal();
 
-  result.summary.errors = result.summary.warnings = result.summary.notes = 0;
-  result.findings.for_each([&](const Finding& finding) {
-    switch (finding.severity) {
-      case Severity::Error: ++result.summary.errors; break;
-      case Severity::Warning: ++result.summary.warnings; break;
-      case Severity::Note: ++result.summary.notes; break;
-    }
-  });
+  count_by_severity(result);
   std::sort(result.workloads.begin(), result.workloads.end());
   std::sort(result.notices.begin(), result.notices.end());
   result.notices.erase(std::unique(result.notices.begin(), result.notices.end()), result.notices.end());

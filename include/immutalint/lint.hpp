@@ -45,6 +45,7 @@ struct Summary {
   std::size_t workloads = 0;   ///< objects whose pod spec was checked
   std::size_t skipped = 0;     ///< workloads not checked because they run only on Windows nodes
   std::size_t suppressed = 0;  ///< findings accepted by an ignore-check annotation
+  std::size_t baselined = 0;   ///< findings left out because the baseline records them
   std::size_t errors = 0;
   std::size_t warnings = 0;
   std::size_t notes = 0;
@@ -70,6 +71,10 @@ struct LintResult {
   /// check id), sorted, each once.
   std::vector<std::string> notices;
 };
+
+/// Sets the summary's error, warning and note counts from the findings, after findings were
+/// added or left out.
+void count_by_severity(LintResult& result);
 
 /// The verdict ladder (docs/design.md), applied to every finding a check makes: posture alone,
 /// or a verdict that cites no target fact, is at most a review; a verdict that rests on a guess

@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <optional>
@@ -9,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "cli/options.hpp"
+#include "immutalint/baseline.hpp"
 #include "immutalint/catalogue.hpp"
 #include "immutalint/helm_mapping.hpp"
 #include "immutalint/inputs.hpp"
@@ -115,6 +117,19 @@ int run(const immutalint::cli::CliOptions& options, const immutalint::Catalogue&
   auto charts = load_helm_charts(options.helm_charts);
   if (!charts) return usage_error(charts.error().message);
   if (auto problem = check_sarif_paths(options, *inputs)) return usage_error(*problem);
+  std::optional<Baseline> baseline;
+  if (!options.baseline.empty()) {
+    auto read = Baseline::read(options.baseline);
+    if (!read) return usage_error(read.error().message);
+    baseline = std::move(*read);
+  }
+  // The baseline is JSON and often sits among the manifests: it is not one of them.
+  for (const std::string& file : {options.baseline, options.write_baseline}) {
+    std::error_code error;
+    std::erase_if(inputs.value().files, [&](const InputFile& input) {
+      return !file.empty() && !input.is_stdin() && std::filesystem::equivalent(input.fs_path, file, error);
+    });
+  }
 
   LintResult result = linter->lint(*inputs);
   for (const auto& notice : result.notices) warn(notice);
@@ -128,6 +143,15 @@ int run(const immutalint::cli::CliOptions& options, const immutalint::Catalogue&
     for (const auto& finding : findings) mapped.add(finding);
     mapped.seal();
     result.findings = std::move(mapped);
+  }
+  if (!options.write_baseline.empty()) {
+    if (auto written = write_baseline(options.write_baseline, result.findings); !written) {
+      return usage_error(written.error().message);
+    }
+  }
+  if (baseline) {
+    result.summary.baselined = apply_baseline(result.findings, *baseline);
+    count_by_severity(result);
   }
 
   ReportOptions report_options;

@@ -29,6 +29,8 @@ cxxopts::Options make_parser() {
     ("sarif-root", "Make SARIF file locations relative to DIR (default: the working directory)", cxxopts::value<std::string>(), "DIR")
     ("sarif-category", "SARIF run category, to tell apart several uploads for one commit", cxxopts::value<std::string>(), "NAME")
     ("helm-chart", "Report findings in `helm template` output on the templates of the chart in DIR (repeatable)", cxxopts::value<std::vector<std::string>>(), "DIR")
+    ("baseline", "Leave out the findings recorded in FILE (written by --write-baseline); the summary counts them", cxxopts::value<std::string>(), "FILE")
+    ("write-baseline", "Record every finding of this run in FILE, to adopt immutalint on an existing repository", cxxopts::value<std::string>(), "FILE")
     ("fail-on", "Exit 1 when a finding is at least this severe: error, warning, note or never", cxxopts::value<std::string>()->default_value("warning"), "LEVEL")
     ("j,jobs", "Parse and check with N threads; 0 means one per core", cxxopts::value<unsigned>()->default_value("0"), "N")
     ("only", "Run only these checks (comma-separated, repeatable)", cxxopts::value<std::vector<std::string>>(), "ID,...")
@@ -91,6 +93,11 @@ Result<CliOptions> parse_command_line(int argc, const char* const* argv) {
     if (parsed.count("sarif-root")) options.sarif_root = parsed["sarif-root"].as<std::string>();
     if (parsed.count("sarif-category")) options.sarif_category = parsed["sarif-category"].as<std::string>();
     if (parsed.count("helm-chart")) options.helm_charts = parsed["helm-chart"].as<std::vector<std::string>>();
+    if (parsed.count("baseline")) options.baseline = parsed["baseline"].as<std::string>();
+    if (parsed.count("write-baseline")) options.write_baseline = parsed["write-baseline"].as<std::string>();
+    if (!options.baseline.empty() && !options.write_baseline.empty()) {
+      return Error{"--baseline and --write-baseline do not go together: write a baseline from a run without one"};
+    }
     if (parsed.count("report")) {
       for (const auto& value : parsed["report"].as<std::vector<std::string>>()) {
         const auto equals = value.find('=');

@@ -26,6 +26,8 @@ struct CliOptions {
   std::string sarif_root;
   std::string sarif_category;
   std::vector<std::string> helm_charts;
+  std::string baseline;        ///< leave out the findings this baseline file records
+  std::string write_baseline;  ///< record every finding of this run in this file
   std::string target = std::string(kDefaultTarget);
   bool list_targets = false;
   unsigned max_document_mib = 32;

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "immutalint/baseline.hpp"
 #include "immutalint/check.hpp"
 #include "immutalint/report.hpp"
 #include "report/escape.hpp"
@@ -37,26 +38,6 @@ std::string percent_encode(std::string_view path) {
     }
   }
   return out;
-}
-
-/// 64-bit FNV-1a: a stable, dependency-free hash for fingerprints (not for security).
-std::uint64_t fnv1a(std::string_view text) {
-  std::uint64_t hash = 14695981039346656037ULL;
-  for (unsigned char c : text) {
-    hash ^= c;
-    hash *= 1099511628211ULL;
-  }
-  return hash;
-}
-
-/// What identifies a finding independently of where in the file it is written: the check,
-/// the object, the container and the field. Findings without an object (syntax errors) fall
-/// back on the file and the message.
-std::string identity_of(const Finding& finding, const std::string& uri) {
-  if (!finding.object) return fmt::format("{}|{}|{}", finding.check, uri, finding.message);
-  const ObjectRef& ref = *finding.object;
-  return fmt::format("{}|{}|{}|{}|{}|{}|{}", finding.check, api_group(ref.api_version), ref.kind, ref.namespace_,
-                     ref.name, finding.container, finding.field);
 }
 
 std::string rule_name(std::string_view id) {
@@ -178,8 +159,9 @@ void write_sarif_report(std::ostream& out, const LintResult& result, const Catal
   std::map<std::string, int> occurrences;
   auto result_json = [&](const Finding& finding) {
     const std::string uri = uri_of(finding.file);
-    const std::string identity = identity_of(finding, uri);
-    const std::string hash = fmt::format("{:016x}", fnv1a(identity));
+    // A result carries its location, so an object's identity leaves the file out.
+    const std::string identity = stable_identity(finding, finding.object ? std::string() : uri);
+    const std::string hash = fingerprint_of(identity);
     Json entry;
     entry["ruleId"] = finding.check;
     if (auto it = rule_index.find(finding.check); it != rule_index.end()) entry["ruleIndex"] = it->second;
