@@ -98,6 +98,16 @@ struct TextSource {
   const IndexedConfigMap* config_map = nullptr;
 };
 
+/// The text of a ConfigMap entry, placed where the entry is written.
+TextSource entry_source(std::string_view text, const IndexedEntry& entry, const IndexedConfigMap& config_map) {
+  return TextSource{text,
+                    entry.value_span,
+                    entry.style == ScalarStyle::Block,
+                    "/data/" + json_pointer_token(entry.key),
+                    config_map.file,
+                    &config_map};
+}
+
 Site site_of(const TextSource& source, std::uint32_t offset) {
   Site site;
   site.place.file = source.file;
@@ -382,12 +392,7 @@ class EvidenceReader {
       // run each other would otherwise multiply.
       if (!entry || !scripts_read_.insert({&container, entry}).second) continue;
       const std::string text = entry->text();
-      TextSource source{text,
-                        entry->value_span,
-                        entry->style == ScalarStyle::Block,
-                        "/data/" + json_pointer_token(entry->key),
-                        config_map->file,
-                        config_map};
+      const TextSource source = entry_source(text, *entry, *config_map);
       const std::string script_origin =
           fmt::format("script \"{}\" of ConfigMap {}", entry->key, config_map->ref.qualified_name());
       add_commands(container, read_script(text, 0, env), {source}, script_origin, env, depth + 1);
@@ -686,12 +691,7 @@ class EvidenceReader {
         if (document.is_discarded()) continue;
         std::vector<std::string> paths;
         walk_json(document, known.json, paths);
-        TextSource source{text,
-                          entry->value_span,
-                          entry->style == ScalarStyle::Block,
-                          "/data/" + json_pointer_token(entry->key),
-                          config_map->file,
-                          config_map};
+        const TextSource source = entry_source(text, *entry, *config_map);
         std::size_t searched = 0;
         for (const auto& path : paths) {
           if (!path.starts_with("/")) continue;
