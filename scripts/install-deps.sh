@@ -6,7 +6,8 @@ packages=(
   g++ cmake make pkg-config git python3
   libyaml-dev libre2-dev libfmt-dev libcxxopts-dev nlohmann-json3-dev catch2
   libyaml-cpp-dev      # the baseline parser that bench/ measures against
-  python3-jsonschema   # scripts/validate-sarif.py and ../shared/sarif/validate-sarif
+  python3-jsonschema   # scripts/validate-sarif.py, ../shared/sarif/validate-sarif and tests/config_docs_test.py
+  python3-yaml         # tests/config_docs_test.py reads the .immutalint.yaml examples in the docs
   lintian              # the package test lints the .deb that cpack builds
   pre-commit           # the hook test runs pre-commit try-repo
   clang-format         # the format test runs scripts/format.sh --check

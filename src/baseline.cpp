@@ -91,6 +91,7 @@ Result<bool> write_baseline(const std::string& path, const FindingStore& finding
   std::vector<Record> records;
   records.reserve(findings.size());
   findings.for_each([&](const Finding& finding) {
+    if (finding.suppressed()) return;  // a waiver already accounts for it
     records.push_back({finding.file, finding.check, baseline_fingerprint(finding),
                        finding.object ? finding.object->describe() : std::string(), finding.message});
   });
@@ -125,7 +126,7 @@ std::size_t apply_baseline(FindingStore& findings, Baseline& baseline) {
   FindingStore kept;
   std::size_t left_out = 0;
   findings.for_each([&](const Finding& finding) {
-    if (baseline.take(finding)) {
+    if (!finding.suppressed() && baseline.take(finding)) {
       ++left_out;
     } else {
       kept.add(finding);

@@ -76,6 +76,13 @@ std::string_view to_string(Action action) {
   return name_of(kActionNames, action);
 }
 
+constexpr EnumNames<SuppressionChannel, 3> kSuppressionChannelNames{{{SuppressionChannel::Annotation, "annotation"},
+                                                                     {SuppressionChannel::Comment, "comment"},
+                                                                     {SuppressionChannel::Config, "config"}}};
+std::string_view to_string(SuppressionChannel channel) {
+  return name_of(kSuppressionChannelNames, channel);
+}
+
 std::string_view to_string(CheckKind kind) {
   return name_of(kCheckKindNames, kind);
 }

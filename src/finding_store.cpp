@@ -54,6 +54,14 @@ std::string encode_finding(const Finding& finding) {
     out.place(related.place);
   }
   out.text(finding.cause);
+  out.number(finding.suppression ? 1 : 0);
+  if (finding.suppression) {
+    out.number(static_cast<std::uint32_t>(finding.suppression->channel));
+    out.text(finding.suppression->reason);
+    out.place(finding.suppression->where);
+    out.text(finding.suppression->until);
+    out.number(finding.suppression->expired ? 1 : 0);
+  }
   return out.take();
 }
 
@@ -108,6 +116,15 @@ std::optional<Finding> decode_finding(std::string_view bytes) {
     finding.related.push_back(std::move(related));
   }
   finding.cause = in.text();
+  if (in.number() == 1) {
+    Suppression suppression;
+    suppression.channel = in.choice(SuppressionChannel::Config);
+    suppression.reason = in.text();
+    suppression.where = in.place();
+    suppression.until = in.text();
+    suppression.expired = in.number() == 1;
+    finding.suppression = std::move(suppression);
+  }
   if (!in.done()) return std::nullopt;
   return finding;
 }

@@ -29,8 +29,15 @@ std::string encode_config_map(const IndexedConfigMap& config_map) {
                            &config_map.ref.name, &config_map.file, &config_map.source}) {
     out.text(*text);
   }
-  out.number(static_cast<std::uint32_t>(config_map.ignored_checks.size()));
-  for (const auto& id : config_map.ignored_checks) out.text(id);
+  out.number(static_cast<std::uint32_t>(config_map.waivers.size()));
+  for (const auto& waiver : config_map.waivers) {
+    out.text(waiver.checks.empty() ? std::string() : waiver.checks.front());
+    out.text(waiver.reason);
+    out.place(waiver.where);
+    out.number(static_cast<std::uint32_t>(waiver.containers.size()));
+    for (const auto& container : waiver.containers) out.text(container);
+    out.text(waiver.object_label);
+  }
   out.number(static_cast<std::uint32_t>(config_map.entries.size()));
   for (const auto& entry : config_map.entries) {
     out.text(entry.key);
@@ -51,7 +58,15 @@ std::optional<IndexedConfigMap> decode_config_map(std::string_view bytes, const 
                      &config_map.ref.name, &config_map.file, &config_map.source}) {
     *text = in.text();
   }
-  for (std::uint32_t n = in.count(4); n > 0 && in.ok(); --n) config_map.ignored_checks.push_back(in.text());
+  for (std::uint32_t n = in.count(4); n > 0 && in.ok(); --n) {
+    Waiver waiver;
+    waiver.checks.push_back(in.text());
+    waiver.reason = in.text();
+    waiver.where = in.place();
+    for (std::uint32_t c = in.count(4); c > 0 && in.ok(); --c) waiver.containers.push_back(in.text());
+    waiver.object_label = in.text();
+    config_map.waivers.push_back(std::move(waiver));
+  }
   for (std::uint32_t n = in.count(60); n > 0 && in.ok(); --n) {
     IndexedEntry entry;
     entry.key = in.text();

@@ -29,8 +29,12 @@
 namespace immutalint {
 
 void count_by_severity(LintResult& result) {
-  result.summary.errors = result.summary.warnings = result.summary.notes = 0;
+  result.summary.errors = result.summary.warnings = result.summary.notes = result.summary.suppressed = 0;
   result.findings.for_each([&](const Finding& finding) {
+    if (finding.suppressed()) {
+      ++result.summary.suppressed;
+      return;
+    }
     switch (finding.severity) {
       case Severity::Error: ++result.summary.errors; break;
       case Severity::Warning: ++result.summary.warnings; break;
@@ -94,7 +98,10 @@ Result<Linter> Linter::create(const Catalogue& catalogue, LintOptions options) {
     linter.checks_.push_back({info, std::move(check)});
   }
   linter.duplicate_keys_ = wanted(kDuplicateKeyCheck);
-  for (auto id : {kInvalidInputCheck, kDuplicateKeyCheck}) {
+  for (auto id : {kUnusedSuppressionCheck, kSuppressionWithoutReasonCheck}) {
+    if (wanted(id)) linter.waiver_checks_.emplace_back(id);
+  }
+  for (auto id : {kInvalidInputCheck, kDuplicateKeyCheck, kUnusedSuppressionCheck, kSuppressionWithoutReasonCheck}) {
     if (!catalogue.find(id)) return Error{fmt::format("check '{}' has no entry in the catalogue", id)};
   }
   return linter;
@@ -103,6 +110,7 @@ Result<Linter> Linter::create(const Catalogue& catalogue, LintOptions options) {
 std::vector<std::string> Linter::enabled_checks() const {
   std::vector<std::string> ids{std::string(kInvalidInputCheck)};
   if (duplicate_keys_) ids.emplace_back(kDuplicateKeyCheck);
+  ids.insert(ids.end(), waiver_checks_.begin(), waiver_checks_.end());
   for (const auto& enabled : checks_) ids.push_back(enabled.info->id);
   std::sort(ids.begin(), ids.end());
   return ids;
@@ -114,7 +122,6 @@ namespace {
 struct CheckedWorkload {
   std::vector<Finding> findings;
   std::vector<std::string> scripts_from;  // ConfigMaps whose mounted files it runs
-  std::size_t suppressed = 0;             // findings accepted by annotations, not in `findings`
 };
 
 /// A finding written to the run's spool as soon as it is made (findings are not held in memory),
@@ -154,7 +161,6 @@ struct Deferred {
   Spool::Ref text;                                               // the chunk, in the run's spool
   std::vector<std::pair<std::string, std::string>> config_maps;  // (namespace, name) it mounts
   std::vector<std::string> scripts_from;                         // ConfigMaps whose mounted files it runs
-  std::size_t first_pass_suppressed = 0;  // the first pass's findings are spilled, tagged with this workload
   std::uint32_t session = 0;
   std::uint32_t tag = 0;  // SpilledFinding::deferred of its first pass
 };
@@ -267,6 +273,8 @@ class Linter::Session {
       return;
     }
     const std::string source = list_item ? list_item->source : helm_source_of(raw.text);
+    auto comments = inline_waivers(raw.text, raw.first_line, file);
+    result_.waivers.insert(result_.waivers.end(), comments.begin(), comments.end());
     std::optional<Spool::Ref> spooled;
     std::size_t index = 0;
     for (ParsedDocument& doc : parse_yaml_documents(raw.text, raw.first_line, linter_.options_.parse)) {
@@ -284,16 +292,16 @@ class Linter::Session {
         add(std::move(finding));
         continue;
       }
-      process_document(doc, file, source, list_item,
-                       [&](const KubeObject& object, std::vector<std::pair<std::string, std::string>> maps,
-                           CheckedWorkload checked) {
-                         if (!spooled) spooled = spool_.put(raw.text);
-                         const auto tag = static_cast<std::uint32_t>(deferred_.size() + 1);
-                         for (auto& finding : checked.findings) add(std::move(finding), tag);
-                         deferred_.push_back(Deferred{file_index, file, raw.first_line, document, object.pointer,
-                                                      source, list_item, *spooled, std::move(maps),
-                                                      std::move(checked.scripts_from), checked.suppressed, id_, tag});
-                       });
+      process_document(
+          doc, file, source, list_item,
+          [&](const KubeObject& object, std::vector<std::pair<std::string, std::string>> maps,
+              CheckedWorkload checked) {
+            if (!spooled) spooled = spool_.put(raw.text);
+            const auto tag = static_cast<std::uint32_t>(deferred_.size() + 1);
+            for (auto& finding : checked.findings) add(std::move(finding), tag);
+            deferred_.push_back(Deferred{file_index, file, raw.first_line, document, object.pointer, source, list_item,
+                                         *spooled, std::move(maps), std::move(checked.scripts_from), id_, tag});
+          });
     }
   }
 
@@ -329,26 +337,30 @@ class Linter::Session {
     spilled_.push_back(SpilledFinding{fold_group(finding), id_, deferred, spool_.put(encode_finding(finding))});
   }
 
-  /// Adds a finding about `object` unless its annotations accept the check.
+  /// Adds a finding about `object`, marked as suppressed when its annotations accept the check.
   void add_for_object(const YamlTree& tree, const KubeObject* object, const std::string& file, Finding finding) {
     if (object) {
-      if (accepted_by_annotation(tree, *object, file, *linter_.catalogue_->find(finding.check))) {
-        ++result_.summary.suppressed;
-        return;
-      }
+      mark_by_annotation(annotation_waivers(tree, *object, file), *linter_.catalogue_->find(finding.check), finding);
       finding.object = object->ref;
     }
     add(std::move(finding));
   }
 
-  /// True when the object's annotations accept `check`; an annotation that names it by a former
-  /// id still does, with a notice.
-  bool accepted_by_annotation(const YamlTree& tree, const KubeObject& object, const std::string& file,
-                              const CheckInfo& check) {
-    std::string former_id;
-    if (!is_suppressed(tree, object, check, &former_id)) return false;
-    if (!former_id.empty()) note_former_id(file, object.kind_span.begin.line, former_id, check.id);
-    return true;
+  /// Marks `finding` as suppressed by the first of `waivers` that accepts its check on its
+  /// container; one that names the check by a former id still does, with a notice.
+  void mark_by_annotation(const std::vector<Waiver>& waivers, const CheckInfo& check, Finding& finding) {
+    if (finding.suppression) return;
+    for (const Waiver& waiver : waivers) {
+      if (!waiver.accepts_check_on(check, finding.container)) continue;
+      finding.suppression = Suppression{waiver.channel, waiver.reason, waiver.where, {}, false};
+      for (const auto& id : waiver.checks) {
+        std::string former_id;
+        if (accepts(id, check, &former_id) && !former_id.empty()) {
+          note_former_id(waiver.where.file, waiver.where.span.begin.line, former_id, check.id);
+        }
+      }
+      return;
+    }
   }
 
   void note_former_id(const std::string& file, std::uint32_t line, const std::string& former_id,
@@ -400,6 +412,8 @@ class Linter::Session {
 
     for (const auto& object : objects.objects) {
       ++result_.summary.objects;
+      auto waivers = annotation_waivers(tree, object, file);
+      result_.waivers.insert(result_.waivers.end(), waivers.begin(), waivers.end());
       index_object(tree, object, file, source);
       Workload workload = read_workload(tree, object);
       for (const auto& problem : workload.problems) {
@@ -418,7 +432,6 @@ class Linter::Session {
       CheckedWorkload checked = check_workload(tree, object, *workload.pod, file, source, nullptr);
       auto maps = mounted_config_maps(tree, object, *workload.pod);
       if (maps.empty()) {
-        result_.summary.suppressed += checked.suppressed;
         for (auto& finding : checked.findings) add(std::move(finding));
       } else {
         defer(object, std::move(maps), std::move(checked));
@@ -426,8 +439,8 @@ class Linter::Session {
     }
   }
 
-  /// Runs every enabled check on one workload; findings carry their verdicts and severity,
-  /// and suppressed ones are counted and dropped.
+  /// Runs every enabled check on one workload; findings carry their verdicts and severity, and
+  /// those the workload's annotations accept are marked so.
   CheckedWorkload check_workload(const YamlTree& tree, const KubeObject& object, const PodSpecView& pod,
                                  const std::string& file, const std::string& source, const InputIndex* index) {
     const WorkloadEvidence evidence =
@@ -440,6 +453,7 @@ class Linter::Session {
       if (can_land_on(tree, pod, *target)) landing.push_back(target);
     }
     const CheckContext context{tree, object, pod, landing, evidence, file, linter_.options_.targets};
+    const std::vector<Waiver> waivers = annotation_waivers(tree, object, file);
     std::vector<Observation> observations;
     for (const auto& enabled : linter_.checks_) {
       observations.clear();
@@ -449,18 +463,9 @@ class Linter::Session {
         Finding finding =
             linter_.make_finding(*enabled.info, std::move(observation), file, object.ref, source, landing);
         if (finding.targets.empty()) continue;  // ready on every selected target
-        // A finding in a ConfigMap script may be accepted on the ConfigMap or on the workload.
-        bool accepted = accepted_by_annotation(tree, object, file, *enabled.info);
-        for (const std::string& ignored : script ? script->ignored_checks : std::vector<std::string>{}) {
-          std::string former_id;
-          if (accepted || !accepts(ignored, *enabled.info, &former_id)) continue;
-          accepted = true;
-          if (!former_id.empty()) note_former_id(script->file, 1, former_id, enabled.info->id);
-        }
-        if (accepted) {
-          ++checked.suppressed;
-          continue;
-        }
+        // A finding in a ConfigMap script may be accepted on the workload or on the ConfigMap.
+        mark_by_annotation(waivers, *enabled.info, finding);
+        if (script) mark_by_annotation(script->waivers, *enabled.info, finding);
         checked.findings.push_back(std::move(finding));
       }
     }
@@ -485,11 +490,7 @@ class Linter::Session {
     config_map.ref = object.ref;
     config_map.file = file;
     config_map.source = source;
-    for (const auto& entry : tree.entries(tree.get(metadata, "annotations"))) {
-      if (std::string_view(entry.key).starts_with(kIgnoreAnnotationPrefix)) {
-        config_map.ignored_checks.push_back(entry.key.substr(kIgnoreAnnotationPrefix.size()));
-      }
-    }
+    config_map.waivers = annotation_waivers(tree, object, file);
     for (const auto& entry : tree.entries(tree.get(object.root, "data"))) {
       auto text = tree.scalar(entry.value);
       const bool config = linter_.evidence_catalogue_->names_config_key(entry.key);
@@ -598,7 +599,10 @@ void fold_causes(std::vector<Finding>& findings, const Catalogue& catalogue,
     };
     return index(a) < index(b);
   };
-  auto key = [](const Finding& f) { return std::tie(f.file, f.object, f.cause); };
+  // Accepted findings fold only among themselves: a waiver must not hide another check's finding.
+  auto key = [](const Finding& f) {
+    return std::make_tuple(std::cref(f.file), std::cref(f.object), std::cref(f.cause), f.suppressed());
+  };
   std::vector<Finding*> order;
   order.reserve(findings.size());
   for (auto& finding : findings) order.push_back(&finding);
@@ -612,7 +616,7 @@ void fold_causes(std::vector<Finding>& findings, const Catalogue& catalogue,
     Finding lead = std::move(*order[i]);
     std::size_t j = i + 1;
     const bool foldable = !lead.cause.empty() && lead.object;
-    while (foldable && j < order.size() && key(*order[j]) == std::tie(lead.file, lead.object, lead.cause)) {
+    while (foldable && j < order.size() && key(*order[j]) == key(lead)) {
       Finding& other = *order[j++];
       lead.related.push_back(
           {other.check, worst_verdict(other), other.message, Place{other.file, other.span, other.field}});
@@ -663,6 +667,7 @@ void Linter::finish(std::vector<std::unique_ptr<Session>>& sessions, Spool& spoo
     result.summary.add(part.summary);
     std::move(part.workloads.begin(), part.workloads.end(), std::back_inserter(result.workloads));
     std::move(part.notices.begin(), part.notices.end(), std::back_inserter(result.notices));
+    std::move(part.waivers.begin(), part.waivers.end(), std::back_inserter(result.waivers));
     index.merge(std::move(session->index()));
     for (auto& item : session->deferred()) deferred.push_back(&item);
     auto& findings = session->spilled();
@@ -685,17 +690,12 @@ void Linter::finish(std::vector<std::unique_ptr<Session>>& sessions, Spool& spoo
       return (runs && index.config_map_has_scripts(map.first, map.second)) ||
              index.config_map_has_config(map.first, map.second);
     });
-    if (needs_index) {
-      by_chunk[item->text.offset].push_back(item);
-    } else {
-      result.summary.suppressed += item->first_pass_suppressed;
-    }
+    if (needs_index) by_chunk[item->text.offset].push_back(item);
   }
   for (auto& [offset, items] : by_chunk) {
     const std::optional<std::string> text = spool.get(items.front()->text);
     if (!text) {
       // The temporary file failed under us: keep the first pass and say what was not done.
-      for (Deferred* item : items) result.summary.suppressed += item->first_pass_suppressed;
       spill(input_finding(kInvalidInputCheck, items.front()->display_path,
                           Span{{items.front()->first_line, 1}, {items.front()->first_line, 1}},
                           "this document could not be read back from the temporary file; its workloads were checked "
@@ -709,7 +709,6 @@ void Linter::finish(std::vector<std::unique_ptr<Session>>& sessions, Spool& spoo
     index.forget_read_back();
     for (std::size_t i = 0; i < items.size(); ++i) {
       replaced.emplace(items[i]->session, items[i]->tag);
-      result.summary.suppressed += checked[i].suppressed;
       for (const auto& finding : checked[i].findings) spill(finding);
     }
   }
@@ -754,11 +753,19 @@ void Linter::finish(std::vector<std::unique_ptr<Session>>& sessions, Spool& spoo
   spilled = {};
   result.findings.seal();
 
-  count_by_severity(result);
   std::sort(result.workloads.begin(), result.workloads.end());
+  std::sort(result.waivers.begin(), result.waivers.end(), [](const Waiver& a, const Waiver& b) {
+    return std::tie(a.where.file, a.where.span.begin, a.checks) < std::tie(b.where.file, b.where.span.begin, b.checks);
+  });
   std::sort(result.notices.begin(), result.notices.end());
   result.notices.erase(std::unique(result.notices.begin(), result.notices.end()), result.notices.end());
   for (const Target* target : options_.targets) result.targets.push_back(target->name());
+
+  // Stage 5: what the authors and the configuration say about the findings.
+  SuppressionSettings settings = options_.suppressions;
+  settings.enabled = enabled_checks();
+  if (settings.today.empty()) settings.today = today_utc();
+  apply_suppressions(result, *catalogue_, settings);
 }
 
 LintResult Linter::lint(const InputSet& inputs) const {

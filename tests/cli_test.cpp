@@ -227,7 +227,7 @@ TEST_CASE("a renamed check answers to its former id, with a warning") {
   for (const auto& finding : report["findings"]) CHECK(finding["check"] != "pod-security-baseline");
   CHECK(report["summary"]["suppressed"] == 1);
   CHECK_THAT(accepted.err,
-             Catch::Contains("agent.yaml:2: annotation ignore-check.immutalint.io/talos-pod-security names "
+             Catch::Contains("agent.yaml:7: annotation ignore-check.immutalint.io/talos-pod-security names "
                              "check pod-security-baseline by its former id"));
   // Without the annotation the finding is there, under its new id.
   std::string plain = manifest;

@@ -80,6 +80,22 @@ struct RenderedLocation {
   Span span;
 };
 
+/// How a finding was accepted: by whom, why and where. SARIF calls the first two channels
+/// "inSource" and the third "external".
+enum class SuppressionChannel { Annotation, Comment, Config };
+
+/// "annotation", "comment", "config".
+std::string_view to_string(SuppressionChannel channel);
+
+/// A waiver that matched a finding.
+struct Suppression {
+  SuppressionChannel channel = SuppressionChannel::Annotation;
+  std::string reason;    ///< as written; empty when none was given (itself reported)
+  Place where;           ///< the annotation, the comment or the configuration entry
+  std::string until;     ///< configuration waivers: the last day they apply (YYYY-MM-DD), or empty
+  bool expired = false;  ///< `until` has passed: the finding counts again, with a note saying so
+};
+
 /// One reported problem.
 struct Finding {
   std::string check;  ///< check id, e.g. "host-network"
@@ -97,6 +113,10 @@ struct Finding {
   std::vector<EvidenceItem> evidence;        ///< the manifest's side of the claim
   std::vector<RelatedObservation> related;   ///< other observations on the same cause
   std::string cause;  ///< what the finding is about (a volume, a command, a field); findings on one cause are folded
+  std::optional<Suppression> suppression;  ///< set when a waiver matched
+
+  /// True when a waiver in force accepts the finding: it is counted apart and shown only on request.
+  bool suppressed() const { return suppression && !suppression->expired; }
 };
 
 /// The worst verdict of a finding over its targets (ready when it has none).

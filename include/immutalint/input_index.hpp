@@ -11,6 +11,7 @@
 #include "immutalint/kube_object.hpp"
 #include "immutalint/location.hpp"
 #include "immutalint/spool.hpp"
+#include "immutalint/suppression.hpp"
 #include "immutalint/yaml_tree.hpp"
 
 namespace immutalint {
@@ -34,8 +35,8 @@ struct IndexedEntry {
 struct IndexedConfigMap {
   ObjectRef ref;
   std::string file;
-  std::string source;                       ///< Helm template, when a `# Source:` comment names it
-  std::vector<std::string> ignored_checks;  ///< from its ignore-check annotations
+  std::string source;           ///< Helm template, when a `# Source:` comment names it
+  std::vector<Waiver> waivers;  ///< its ignore-check annotations
   std::vector<IndexedEntry> entries;
 
   const IndexedEntry* entry(std::string_view key) const;

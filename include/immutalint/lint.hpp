@@ -18,6 +18,7 @@
 #include "immutalint/inputs.hpp"
 #include "immutalint/result.hpp"
 #include "immutalint/spool.hpp"
+#include "immutalint/suppression.hpp"
 #include "immutalint/target.hpp"
 #include "immutalint/yaml_parse.hpp"
 
@@ -35,6 +36,9 @@ struct LintOptions {
   /// Keep the list of workloads checked (LintResult::workloads), which only the readiness
   /// matrix needs; without it memory does not grow with the number of workloads.
   bool list_workloads = true;
+  /// Comments and configuration waivers, severity overrides (stage 5). `enabled` is filled in
+  /// by the linter; an empty `today` means today's date.
+  SuppressionSettings suppressions;
 };
 
 /// Counts for the closing summary.
@@ -44,7 +48,7 @@ struct Summary {
   std::size_t objects = 0;     ///< Kubernetes objects, List items counted one by one
   std::size_t workloads = 0;   ///< objects whose pod spec was checked
   std::size_t skipped = 0;     ///< workloads not checked because they run only on Windows nodes
-  std::size_t suppressed = 0;  ///< findings accepted by an ignore-check annotation
+  std::size_t suppressed = 0;  ///< findings accepted by a waiver (kept, but not counted below)
   std::size_t baselined = 0;   ///< findings left out because the baseline records them
   std::size_t errors = 0;
   std::size_t warnings = 0;
@@ -70,10 +74,13 @@ struct LintResult {
   /// Things worth telling the user that are not findings (an annotation that uses a former
   /// check id), sorted, each once.
   std::vector<std::string> notices;
+  /// Every waiver the input declares (annotations and comments), in input order; stage 5 adds
+  /// the configuration's and reports those that matched nothing.
+  std::vector<Waiver> waivers;
 };
 
-/// Sets the summary's error, warning and note counts from the findings, after findings were
-/// added or left out.
+/// Sets the summary's error, warning, note and suppressed counts from the findings, after
+/// findings were added, left out or suppressed.
 void count_by_severity(LintResult& result);
 
 /// The verdict ladder (docs/design.md), applied to every finding a check makes: posture alone,
@@ -124,6 +131,7 @@ class Linter {
   LintOptions options_;
   std::vector<EnabledCheck> checks_;
   bool duplicate_keys_ = true;
+  std::vector<std::string> waiver_checks_;  ///< unused-suppression and suppression-without-reason, when enabled
 };
 
 }  // namespace immutalint

@@ -29,6 +29,8 @@ struct ReportOptions {
   std::string sarif_root;                   ///< absolute directory that SARIF URIs are relative to
   std::string sarif_category;               ///< SARIF automationDetails category; may be empty
   std::vector<std::string> enabled_checks;  ///< the rules SARIF describes
+  /// Show findings that a waiver accepts in text and JSON (SARIF always carries them, marked).
+  bool show_suppressed = false;
 };
 
 /// Writes `result` in `format`.
@@ -46,12 +48,18 @@ std::optional<std::string> sarif_artifact_uri(const std::string& file, const std
 /// GitHub Actions workflow commands (`::error file=...::message`), one per finding.
 void write_github_report(std::ostream& out, const LintResult& result);
 
+/// "accepted by the comment at deploy/a.yaml:12: <reason>", or for an expired waiver "the waiver
+/// at .immutalint.yaml:8 expired after 2026-03-31: <reason>".
+std::string describe_suppression(const Suppression& suppression);
+
 /// `file:line:col: severity: message [check-id]`, an indented context line (object, container,
 /// Helm source), and a closing summary. ANSI colour only when `color` is set.
-void write_text_report(std::ostream& out, const LintResult& result, bool color);
+/// Findings that a waiver accepts are left out unless `show_suppressed`.
+void write_text_report(std::ostream& out, const LintResult& result, bool color, bool show_suppressed = false);
 
 /// The JSON report: {"tool": ..., "findings": [...], "summary": {...}}.
-void write_json_report(std::ostream& out, const LintResult& result);
+/// Findings that a waiver accepts are left out unless `show_suppressed`.
+void write_json_report(std::ostream& out, const LintResult& result, bool show_suppressed = false);
 
 /// The readiness matrix: workloads x targets, worst verdict and check per cell.
 void write_matrix_report(std::ostream& out, const LintResult& result, bool markdown);

@@ -1,25 +1,92 @@
-// Stage 5: findings that the manifest's authors have accepted, by annotation.
+// Stage 5: findings that the manifests' authors or the configuration accept, each with a reason.
+//
+// Three channels say that a finding is accepted: an annotation on the object, a comment in the
+// text, and an `ignores` entry of the configuration file. Annotations are matched while the
+// object is checked (stage 4 has its tree); comments and configuration entries afterwards, over
+// all findings. Every waiver is remembered, so that one that matched nothing, or gives no
+// reason, is itself reported.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "immutalint/catalogue.hpp"
+#include "immutalint/finding.hpp"
 #include "immutalint/kube_object.hpp"
 #include "immutalint/yaml_tree.hpp"
 
 namespace immutalint {
 
+struct LintResult;
+
 /// Prefix of the annotation that accepts a check for one object:
-/// `ignore-check.immutalint.io/<check-id>: "<reason>"` in the object's metadata.annotations.
+/// `ignore-check.immutalint.io/<check-id>: "<reason>"` in the object's metadata.annotations. A
+/// reason that starts with container names in brackets, `"[install-cni,copy] <reason>"`, accepts
+/// the check only for findings on those containers.
 inline constexpr std::string_view kIgnoreAnnotationPrefix = "ignore-check.immutalint.io/";
 
-/// True when `annotated_id`, the id in an ignore-check annotation, names `check`: its id, or a
-/// former id, which is then written to `former_id`.
+/// The marker of an inline waiver: `# immutalint: ignore <id>[,<id>] -- <reason>`, on the
+/// finding's line or the line above it.
+inline constexpr std::string_view kInlineMarker = "immutalint:";
+
+inline constexpr std::string_view kUnusedSuppressionCheck = "unused-suppression";
+inline constexpr std::string_view kSuppressionWithoutReasonCheck = "suppression-without-reason";
+
+/// True when `annotated_id`, the id in a waiver, names `check`: its id, or a former id, which is
+/// then written to `former_id`.
 bool accepts(std::string_view annotated_id, const CheckInfo& check, std::string* former_id = nullptr);
 
-/// True when the object's annotations accept findings of `check`; `former_id` as above.
-bool is_suppressed(const YamlTree& tree, const KubeObject& object, const CheckInfo& check,
-                   std::string* former_id = nullptr);
+/// A waiver as written, wherever it was written.
+struct Waiver {
+  SuppressionChannel channel = SuppressionChannel::Annotation;
+  std::vector<std::string> checks;      ///< check ids as written
+  std::string reason;                   ///< empty when none is given
+  Place where;                          ///< the annotation entry, the comment, the configuration entry
+  std::vector<std::string> containers;  ///< only findings on these containers (empty: any)
+  std::string object_label;             ///< annotations: "Kind namespace/name", for messages
+
+  // Configuration entries only: what a finding must match (empty: anything), and until when.
+  std::vector<std::string> files;  ///< globs, relative to the configuration file's folder
+  std::string kind;
+  std::string namespace_;
+  std::string name;   ///< `*` and `?` allowed
+  std::string until;  ///< YYYY-MM-DD, the last day the waiver applies; empty: no end
+
+  /// True when the waiver names `check` and, for an annotation, scopes it to the finding's
+  /// container (or to none).
+  bool accepts_check_on(const CheckInfo& check, const std::string& container) const;
+};
+
+/// The ignore-check annotations of an object.
+std::vector<Waiver> annotation_waivers(const YamlTree& tree, const KubeObject& object, const std::string& file);
+
+/// The inline waivers in a document's text; `first_line` is the file line of its first line.
+/// Only `#` comments count: the marker must follow `#` and blanks.
+std::vector<Waiver> inline_waivers(std::string_view text, std::uint32_t first_line, const std::string& file);
+
+/// A glob over `/`-separated paths: `*` and `?` stop at `/`, `**` spans folders, `[...]` is a
+/// class.
+bool glob_match(std::string_view pattern, std::string_view path);
+
+/// What stage 5 applies, from the configuration and the command line.
+struct SuppressionSettings {
+  bool inline_comments = true;       ///< false: comments are not honoured (an audit)
+  std::vector<Waiver> config;        ///< the configuration file's `ignores`
+  std::string config_dir;            ///< their globs are relative to this folder ("" or "." for the working one)
+  std::string today;                 ///< YYYY-MM-DD, to tell expired waivers
+  std::vector<std::string> enabled;  ///< the checks that ran, sorted: a waiver for another is not "unused"
+  /// Severity overrides from the configuration: (check id, severity).
+  std::vector<std::pair<std::string, Severity>> severities;
+};
+
+/// Matches comments and configuration waivers to the findings not yet accepted, marks expired
+/// ones, reports waivers that matched nothing (unused-suppression) or give no reason
+/// (suppression-without-reason), applies severity overrides, and recounts the summary.
+void apply_suppressions(LintResult& result, const Catalogue& catalogue, const SuppressionSettings& settings);
+
+/// Today's date, YYYY-MM-DD, in UTC.
+std::string today_utc();
 
 }  // namespace immutalint

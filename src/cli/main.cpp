@@ -10,12 +10,14 @@
 #include <fmt/format.h>
 
 #include "cli/options.hpp"
+#include "cli/settings.hpp"
 #include "immutalint/baseline.hpp"
 #include "immutalint/catalogue.hpp"
 #include "immutalint/helm_mapping.hpp"
 #include "immutalint/inputs.hpp"
 #include "immutalint/lint.hpp"
 #include "immutalint/report.hpp"
+#include "immutalint/suppression.hpp"
 #include "immutalint/target.hpp"
 #include "report/escape.hpp"
 
@@ -69,8 +71,8 @@ std::optional<std::string> check_sarif_paths(const immutalint::cli::CliOptions& 
   return std::nullopt;
 }
 
-int run(const immutalint::cli::CliOptions& options, const immutalint::Catalogue& catalogue,
-        const immutalint::TargetSet& targets, std::ostream& out) {
+int run(const immutalint::cli::CliOptions& options, const immutalint::cli::Settings& settings,
+        const immutalint::Catalogue& catalogue, const immutalint::TargetSet& targets, std::ostream& out) {
   using namespace immutalint;
   if (options.list_targets) {
     if (options.format == "json") {
@@ -110,10 +112,17 @@ int run(const immutalint::cli::CliOptions& options, const immutalint::Catalogue&
   auto selected = targets.select(options.target);
   if (!selected) return usage_error(selected.error().message);
   lint_options.targets = *selected;
+  lint_options.suppressions.inline_comments = settings.inline_ignores;
+  lint_options.suppressions.severities = settings.severities;
+  if (settings.config) {
+    lint_options.suppressions.config = settings.config->ignores;
+    lint_options.suppressions.config_dir = settings.config->dir;
+  }
   auto linter = Linter::create(catalogue, lint_options);
   if (!linter) return usage_error(linter.error().message);
   auto inputs = collect_inputs(options.paths, options.stdin_filename);
   if (!inputs) return usage_error(inputs.error().message);
+  cli::exclude_inputs(inputs.value().files, settings);
   auto charts = load_helm_charts(options.helm_charts);
   if (!charts) return usage_error(charts.error().message);
   if (auto problem = check_sarif_paths(options, *inputs)) return usage_error(*problem);
@@ -123,8 +132,9 @@ int run(const immutalint::cli::CliOptions& options, const immutalint::Catalogue&
     if (!read) return usage_error(read.error().message);
     baseline = std::move(*read);
   }
-  // The baseline is JSON and often sits among the manifests: it is not one of them.
-  for (const std::string& file : {options.baseline, options.write_baseline}) {
+  // The baseline and the configuration often sit among the manifests: they are not manifests.
+  const std::string config_file = settings.config ? settings.config->path : std::string();
+  for (const std::string& file : {options.baseline, options.write_baseline, config_file}) {
     std::error_code error;
     std::erase_if(inputs.value().files, [&](const InputFile& input) {
       return !file.empty() && !input.is_stdin() && std::filesystem::equivalent(input.fs_path, file, error);
@@ -158,6 +168,7 @@ int run(const immutalint::cli::CliOptions& options, const immutalint::Catalogue&
   report_options.sarif_root = options.sarif_root;
   report_options.sarif_category = options.sarif_category;
   report_options.enabled_checks = linter->enabled_checks();
+  report_options.show_suppressed = options.show_suppressed;
   for (const auto& [format, file] : options.reports) {
     std::ofstream extra(file, std::ios::binary);
     if (extra) write_report(extra, *parse_report_format(format), result, catalogue, report_options);
@@ -179,8 +190,9 @@ int run(const immutalint::cli::CliOptions& options, const immutalint::Catalogue&
 
 int main(int argc, char** argv) {
   std::ios::sync_with_stdio(false);
-  auto options = immutalint::cli::parse_command_line(argc, argv);
-  if (!options) return usage_error(options.error().message);
+  auto parsed = immutalint::cli::parse_command_line(argc, argv);
+  if (!parsed) return usage_error(parsed.error().message);
+  immutalint::cli::CliOptions* options = &parsed.value();
   if (options->help) {
     std::cout << immutalint::cli::help_text();
     return kExitClean;
@@ -197,10 +209,17 @@ int main(int argc, char** argv) {
       return kExitInternal;
     }
   }
-  if (options->output.empty()) return run(*options, *catalogue, *targets, std::cout);
+  auto settings = immutalint::cli::resolve_settings(*options, *catalogue, *targets);
+  if (!settings) return usage_error(immutalint::escape::text(settings.error().message));
+  if (auto checked = immutalint::cli::check_options(*options); !checked) return usage_error(checked.error().message);
+  if (options->print_config) {
+    immutalint::cli::print_settings(std::cout, *options, *settings);
+    return kExitClean;
+  }
+  if (options->output.empty()) return run(*options, *settings, *catalogue, *targets, std::cout);
   std::ofstream file(options->output, std::ios::binary);
   if (!file) return usage_error(fmt::format("cannot write {}", options->output));
-  const int status = run(*options, *catalogue, *targets, file);
+  const int status = run(*options, *settings, *catalogue, *targets, file);
   file.close();
   if (!file) {
     std::cerr << "immutalint: error: writing " << options->output << " failed\n";

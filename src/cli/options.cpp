@@ -31,6 +31,12 @@ cxxopts::Options make_parser() {
     ("helm-chart", "Report findings in `helm template` output on the templates of the chart in DIR (repeatable)", cxxopts::value<std::vector<std::string>>(), "DIR")
     ("baseline", "Leave out the findings recorded in FILE (written by --write-baseline); the summary counts them", cxxopts::value<std::string>(), "FILE")
     ("write-baseline", "Record every finding of this run in FILE, to adopt immutalint on an existing repository", cxxopts::value<std::string>(), "FILE")
+    ("config", "Read settings from FILE instead of the .immutalint.yaml found from the working directory up to the repository root", cxxopts::value<std::string>(), "FILE")
+    ("no-config", "Read no configuration file")
+    ("print-config", "Print the settings in effect, and where each came from, and exit")
+    ("show-suppressed", "Also show the findings that a waiver accepts (SARIF always carries them, marked as suppressed)")
+    ("no-inline-ignores", "Do not honour `# immutalint: ignore` comments, e.g. for an audit")
+    ("discover-pod-templates", "Find pod templates by their shape in kinds immutalint does not know, and say where")
     ("fail-on", "Exit 1 when a finding is at least this severe: error, warning, note or never", cxxopts::value<std::string>()->default_value("warning"), "LEVEL")
     ("j,jobs", "Parse and check with N threads; 0 means one per core", cxxopts::value<unsigned>()->default_value("0"), "N")
     ("only", "Run only these checks (comma-separated, repeatable)", cxxopts::value<std::vector<std::string>>(), "ID,...")
@@ -73,7 +79,11 @@ std::string help_text() {
          "\nExit status: 0 no finding at or above --fail-on, 1 findings at or above it, 2 usage error.\n"
          "\nAccept a finding for one object with the annotation\n"
          "  " +
-         std::string(kIgnoreAnnotationPrefix) + "<check-id>: \"<reason>\"\n";
+         std::string(kIgnoreAnnotationPrefix) +
+         "<check-id>: \"<reason>\"\n"
+         "or on its line, or the line above, with the comment\n"
+         "  # immutalint: ignore <check-id>[,<check-id>] -- <reason>\n"
+         "or in .immutalint.yaml under `ignores` (see docs/ci.md).\n";
 }
 
 Result<CliOptions> parse_command_line(int argc, const char* const* argv) {
@@ -118,10 +128,26 @@ Result<CliOptions> parse_command_line(int argc, const char* const* argv) {
     options.version = parsed.count("version") > 0;
     options.help = parsed.count("help") > 0;
     options.no_color = parsed.count("no-color") > 0;
+    if (parsed.count("config")) options.config = parsed["config"].as<std::string>();
+    options.no_config = parsed.count("no-config") > 0;
+    options.print_config = parsed.count("print-config") > 0;
+    options.show_suppressed = parsed.count("show-suppressed") > 0;
+    options.no_inline_ignores = parsed.count("no-inline-ignores") > 0;
+    options.discover_pod_templates = parsed.count("discover-pod-templates") > 0;
+    for (const char* name : {"format", "target", "fail-on"}) {
+      if (parsed.count(name)) options.given.insert(name);
+    }
+    if (!options.config.empty() && options.no_config) return Error{"--config and --no-config do not go together"};
   } catch (const cxxopts::exceptions::exception& error) {
     return Error{error.what()};
   }
 
+  if (options.max_document_mib == 0) return Error{"--max-document-mib must be at least 1"};
+  if (auto checked = check_options(options); !checked) return checked.error();
+  return options;
+}
+
+Result<bool> check_options(const CliOptions& options) {
   constexpr std::array<std::string_view, 4> kFailOn = {"error", "warning", "note", "never"};
   if (std::find(kFailOn.begin(), kFailOn.end(), options.fail_on) == kFailOn.end()) {
     return Error{fmt::format("--fail-on must be error, warning, note or never, not '{}'", options.fail_on)};
@@ -140,8 +166,7 @@ Result<CliOptions> parse_command_line(int argc, const char* const* argv) {
                                format)};
     }
   }
-  if (options.max_document_mib == 0) return Error{"--max-document-mib must be at least 1"};
-  return options;
+  return true;
 }
 
 }  // namespace immutalint::cli

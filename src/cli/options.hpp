@@ -1,6 +1,7 @@
 // Command-line options of the immutalint CLI.
 #pragma once
 
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -35,6 +36,14 @@ struct CliOptions {
   bool version = false;
   bool help = false;
   bool no_color = false;
+  std::string config;  ///< the configuration file named with --config
+  bool no_config = false;
+  bool print_config = false;
+  bool show_suppressed = false;
+  bool no_inline_ignores = false;
+  bool discover_pod_templates = false;
+  /// The options given on the command line among those the configuration file can also set.
+  std::set<std::string> given;
 };
 
 /// The --help text.
@@ -42,5 +51,9 @@ std::string help_text();
 
 /// Parses argv; an unknown option or a bad value is an Error whose message is for the user.
 Result<CliOptions> parse_command_line(int argc, const char* const* argv);
+
+/// Checks the values that the configuration file may also set (format, --fail-on), once it has
+/// been merged in.
+Result<bool> check_options(const CliOptions& options);
 
 }  // namespace immutalint::cli

@@ -23,6 +23,7 @@ std::string_view command_of(Severity severity) {
 
 void write_github_report(std::ostream& out, const LintResult& result) {
   result.findings.for_each([&](const Finding& finding) {
+    if (finding.suppressed()) return;
     std::string message = finding.message;
     if (finding.object) message += fmt::format(" (in {})", finding.object->describe());
     fmt::print(out, "::{} file={},line={},col={},endLine={},endColumn={},title={}::{}\n", command_of(finding.severity),

@@ -71,6 +71,15 @@ Json finding_json(const Finding& finding) {
       j["related"].push_back(std::move(r));
     }
   }
+  if (finding.suppression) {
+    const Suppression& s = *finding.suppression;
+    j["suppression"] = {{"channel", to_string(s.channel)},
+                        {"reason", s.reason},
+                        {"file", s.where.file},
+                        {"line", s.where.span.begin.line},
+                        {"expired", s.expired}};
+    if (!s.until.empty()) j["suppression"]["until"] = s.until;
+  }
   if (finding.rendered) {
     j["rendered"] = {{"file", finding.rendered->file},
                      {"line", finding.rendered->span.begin.line},
@@ -81,7 +90,7 @@ Json finding_json(const Finding& finding) {
 
 }  // namespace
 
-void write_json_report(std::ostream& out, const LintResult& result) {
+void write_json_report(std::ostream& out, const LintResult& result, bool show_suppressed) {
   // The findings are written as they are read back, so that memory does not grow with them; the
   // rest is laid out around them as one dump of the whole report would.
   Json head;
@@ -93,6 +102,7 @@ void write_json_report(std::ostream& out, const LintResult& result) {
   out << std::string_view(head_text).substr(0, head_text.size() - 2) << ",\n  \"findings\": ";  // without "\n}"
   JsonArrayWriter findings(out, 2);
   result.findings.for_each([&](const Finding& finding) {
+    if (finding.suppressed() && !show_suppressed) return;
     Json j = finding_json(finding);
     replaced = escape::utf8_strings(j) || replaced;
     findings.add(j);

@@ -50,7 +50,7 @@ std::string workload_text(const WorkloadRef& workload) {
 void write_matrix_report(std::ostream& out, const LintResult& result, bool markdown) {
   std::map<WorkloadKey, std::map<std::string, Cell>> cells;
   result.findings.for_each([&](const Finding& finding) {
-    if (!finding.object) return;
+    if (!finding.object || finding.suppressed()) return;
     const std::string& file = finding.rendered ? finding.rendered->file : finding.file;
     auto& row = cells[key_of(file, *finding.object)];
     for (const auto& target : finding.targets) {

@@ -1,6 +1,8 @@
 // Chooses the writer for a report format.
 #include "immutalint/report.hpp"
 
+#include <fmt/format.h>
+
 #include "immutalint/enum_names.hpp"
 
 namespace immutalint {
@@ -15,11 +17,27 @@ std::optional<ReportFormat> parse_report_format(std::string_view name) {
   return value_of(kNames, name);
 }
 
+std::string describe_suppression(const Suppression& suppression) {
+  const std::string place = fmt::format("{}:{}", suppression.where.file, suppression.where.span.begin.line);
+  const std::string reason = suppression.reason.empty() ? std::string("(no reason given)") : suppression.reason;
+  if (suppression.expired)
+    return fmt::format("the waiver at {} expired after {}: {}", place, suppression.until, reason);
+  std::string by;
+  switch (suppression.channel) {
+    case SuppressionChannel::Annotation: by = "the annotation"; break;
+    case SuppressionChannel::Comment: by = "the comment"; break;
+    case SuppressionChannel::Config: by = "the ignores entry"; break;
+  }
+  std::string until;
+  if (!suppression.until.empty()) until = fmt::format(" until {}", suppression.until);
+  return fmt::format("accepted by {} at {}{}: {}", by, place, until, reason);
+}
+
 void write_report(std::ostream& out, ReportFormat format, const LintResult& result, const Catalogue& catalogue,
                   const ReportOptions& options) {
   switch (format) {
-    case ReportFormat::Text: write_text_report(out, result, options.color); return;
-    case ReportFormat::Json: write_json_report(out, result); return;
+    case ReportFormat::Text: write_text_report(out, result, options.color, options.show_suppressed); return;
+    case ReportFormat::Json: write_json_report(out, result, options.show_suppressed); return;
     case ReportFormat::Sarif: write_sarif_report(out, result, catalogue, options); return;
     case ReportFormat::Github: write_github_report(out, result); return;
     case ReportFormat::Matrix: write_matrix_report(out, result, false); return;

@@ -205,6 +205,21 @@ void write_sarif_report(std::ostream& out, const LintResult& result, const Catal
       }
       properties["targets"].push_back(std::move(verdict));
     }
+    if (finding.suppression) {
+      const Suppression& s = *finding.suppression;
+      if (s.expired) {
+        properties["expiredWaiver"] = describe_suppression(s);
+      } else {
+        // Code scanning shows these as dismissed, with the reason, rather than not at all.
+        Json suppression = {{"kind", s.channel == SuppressionChannel::Config ? "external" : "inSource"},
+                            {"status", "accepted"}};
+        if (!s.reason.empty()) suppression["justification"] = s.reason;
+        if (auto where = sarif_artifact_uri(s.where.file, options.sarif_root)) {
+          suppression["location"] = {{"physicalLocation", physical_location(*where, s.where.span)}};
+        }
+        entry["suppressions"] = Json::array({std::move(suppression)});
+      }
+    }
     if (!properties.empty()) entry["properties"] = std::move(properties);
     return entry;
   };

@@ -117,16 +117,19 @@ void print_context(std::ostream& out, std::string_view line) {
 
 }  // namespace
 
-void write_text_report(std::ostream& out, const LintResult& result, bool color) {
+void write_text_report(std::ostream& out, const LintResult& result, bool color, bool show_suppressed) {
   // With only the default profile every finding is about it; otherwise say which targets each affects.
   const bool name_targets = !(result.targets.size() == 1 && result.targets[0] == kDefaultTarget);
   result.findings.for_each([&](const Finding& finding) {
-    const std::string severity(to_string(finding.severity));
+    if (finding.suppressed() && !show_suppressed) return;
+    const std::string severity = finding.suppressed() ? fmt::format("suppressed {}", to_string(finding.severity))
+                                                      : std::string(to_string(finding.severity));
     fmt::print(out, "{}:{}:{}: {}{}{}: {} {}[{}]{}\n", line_start(finding.file), finding.span.begin.line,
                finding.span.begin.column, color ? color_of(finding.severity) : "", severity, color ? kReset : "",
                escape::text(finding.message), color ? kDim : "", finding.check, color ? kReset : "");
     const std::string context = context_line(finding);
     if (!context.empty()) print_context(out, context);
+    if (finding.suppression) print_context(out, describe_suppression(*finding.suppression));
     if (finding.severity != Severity::Note) {
       if (auto claim = claim_line(finding); !claim.empty()) print_context(out, claim);
       if (name_targets) {
