@@ -68,26 +68,24 @@ TEST_CASE("typed lists such as RoleList are expanded too") {
   CHECK(objects.objects[0].ref.kind == "Role");
 }
 
-TEST_CASE("every workload kind maps to its pod spec path") {
+TEST_CASE("every workload kind maps to its pod template path") {
   struct Case {
     const char* api_version;
     const char* kind;
-    const char* pointer;
+    const char* path;
   };
-  for (auto c :
-       {Case{"v1", "Pod", "/spec"}, Case{"v1", "PodTemplate", "/template/spec"},
-        Case{"v1", "ReplicationController", "/spec/template/spec"},
-        Case{"apps/v1", "Deployment", "/spec/template/spec"}, Case{"apps/v1", "ReplicaSet", "/spec/template/spec"},
-        Case{"apps/v1", "StatefulSet", "/spec/template/spec"}, Case{"apps/v1", "DaemonSet", "/spec/template/spec"},
-        Case{"batch/v1", "Job", "/spec/template/spec"},
-        Case{"batch/v1", "CronJob", "/spec/jobTemplate/spec/template/spec"},
-        Case{"extensions/v1beta1", "DaemonSet", "/spec/template/spec"}}) {
+  for (auto c : {Case{"v1", "Pod", "."}, Case{"v1", "PodTemplate", "template"},
+                 Case{"v1", "ReplicationController", "spec.template"}, Case{"apps/v1", "Deployment", "spec.template"},
+                 Case{"apps/v1", "ReplicaSet", "spec.template"}, Case{"apps/v1", "StatefulSet", "spec.template"},
+                 Case{"apps/v1", "DaemonSet", "spec.template"}, Case{"batch/v1", "Job", "spec.template"},
+                 Case{"batch/v1", "CronJob", "spec.jobTemplate.spec.template"},
+                 Case{"extensions/v1beta1", "DaemonSet", "spec.template"}}) {
     INFO(c.kind);
     const WorkloadKind* kind = find_workload_kind(c.api_version, c.kind);
     REQUIRE(kind);
-    std::string pointer;
-    for (auto key : kind->path) pointer += "/" + std::string(key);
-    CHECK(pointer == c.pointer);
+    CHECK(kind->path == c.path);
+    CHECK(kind->layout == PodLayout::Template);
+    CHECK_FALSE(check_pod_template_path(kind->path));
   }
   CHECK(find_workload_kind("v1", "ConfigMap") == nullptr);
   CHECK(find_workload_kind("example.com/v1", "Deployment") == nullptr);
@@ -108,8 +106,8 @@ TEST_CASE("containers know whether they are init or ephemeral containers") {
   auto objects = find_objects(doc.tree);
   REQUIRE(objects.objects.size() == 1);
   auto workload = read_workload(doc.tree, objects.objects[0]);
-  REQUIRE(workload.pod);
-  const auto& containers = workload.pod->containers;
+  REQUIRE(workload.pods.size() == 1);
+  const auto& containers = workload.pods[0].containers;
   REQUIRE(containers.size() == 3);
   CHECK(containers[0].kind == ContainerKind::Container);
   CHECK(containers[0].pointer == "/spec/containers/0");
@@ -118,7 +116,7 @@ TEST_CASE("containers know whether they are init or ephemeral containers") {
   CHECK_FALSE(containers[0].mounts[1].read_only);
   CHECK(containers[1].kind == ContainerKind::InitContainer);
   CHECK(containers[2].kind == ContainerKind::EphemeralContainer);
-  CHECK(workload.pod->volumes.size() == 1);
+  CHECK(workload.pods[0].volumes.size() == 1);
 }
 
 TEST_CASE("a container list written as a mapping is a shape problem") {
@@ -142,7 +140,7 @@ TEST_CASE("a null pod template means no pod spec, not a problem") {
   auto doc = parse_one("apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: c}\nspec:\n  jobTemplate:\n    spec:\n");
   auto workload = read_workload(doc.tree, find_objects(doc.tree).objects[0]);
   CHECK(workload.kind != nullptr);
-  CHECK_FALSE(workload.pod);
+  CHECK(workload.pods.empty());
   CHECK(workload.problems.empty());
 }
 
@@ -157,8 +155,8 @@ TEST_CASE("pods pinned to Windows nodes are recognised") {
     INFO(spec);
     auto doc = parse_one(std::string("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n") + spec + "\n");
     auto workload = read_workload(doc.tree, find_objects(doc.tree).objects[0]);
-    REQUIRE(workload.pod);
-    CHECK(runs_only_on_windows(doc.tree, *workload.pod));
+    REQUIRE(workload.pods.size() == 1);
+    CHECK(runs_only_on_windows(doc.tree, workload.pods[0]));
   }
   const char* linux_or_any[] = {
       "spec: {nodeSelector: {kubernetes.io/os: linux}}",
@@ -170,7 +168,7 @@ TEST_CASE("pods pinned to Windows nodes are recognised") {
     INFO(spec);
     auto doc = parse_one(std::string("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n") + spec + "\n");
     auto workload = read_workload(doc.tree, find_objects(doc.tree).objects[0]);
-    REQUIRE(workload.pod);
-    CHECK_FALSE(runs_only_on_windows(doc.tree, *workload.pod));
+    REQUIRE(workload.pods.size() == 1);
+    CHECK_FALSE(runs_only_on_windows(doc.tree, workload.pods[0]));
   }
 }
