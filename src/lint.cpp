@@ -371,7 +371,7 @@ class Linter::Session {
   /// that the kind can be declared.
   void note_discovered(const std::string& file, const KubeObject& object, const std::vector<std::string>& paths) {
     std::string where;
-    for (const auto& path : paths) where += (where.empty() ? "" : ", ") + path;
+    for (const auto& path : paths) where += fmt::format("{}`{}`", where.empty() ? "" : ", ", path);
     result_.notices.push_back(fmt::format(
         "{}:{}: {} ({}) is not a known workload kind, but has a pod template at {}, found by its shape and checked; "
         "declare it under workload-kinds to check it without discovery",
