@@ -430,12 +430,11 @@ class Linter::Session {
         add_for_object(tree, &object, file, std::move(finding));
       }
       if (!workload.discovered.empty()) note_discovered(file, object, workload.discovered);
+      if (workload.pods.empty()) continue;
       // An object is one workload however many pods it makes (JobSet, Argo Workflow); each pod
       // is checked on its own.
-      const bool on_windows_only = std::all_of(workload.pods.begin(), workload.pods.end(),
-                                               [&](const PodSpecView& pod) { return runs_only_on_windows(tree, pod); });
-      if (workload.pods.empty()) continue;
-      if (on_windows_only) {
+      if (std::all_of(workload.pods.begin(), workload.pods.end(),
+                      [&](const PodSpecView& pod) { return runs_only_on_windows(tree, pod); })) {
         ++result_.summary.skipped;
         continue;
       }
