@@ -25,12 +25,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
           raw.list_item ? find_objects(doc.tree, ListItemPlace{raw.list_item->list_kind, raw.list_item->index})
                         : find_objects(doc.tree);
       for (const auto& object : objects.objects) {
-        Workload workload = read_workload(doc.tree, object);
-        if (!workload.pod) continue;
-        runs_only_on_windows(doc.tree, *workload.pod);
-        for (const auto& container : workload.pod->containers) {
-          // Every scalar of the container read as a script too: the shell reader must take anything.
-          (void)read_script(command_line(doc.tree, container), 0, container_env(doc.tree, container));
+        // Discovery on, so that objects of unknown kinds are searched for pod templates too.
+        Workload workload = read_workload(doc.tree, object, WorkloadReading{{}, true});
+        for (const auto& pod : workload.pods) {
+          runs_only_on_windows(doc.tree, pod);
+          for (const auto& container : pod.containers) {
+            // Every scalar of the container read as a script too: the shell reader must take anything.
+            (void)read_script(command_line(doc.tree, container), 0, container_env(doc.tree, container));
+          }
         }
       }
     }

@@ -10,6 +10,7 @@
 #include <re2/re2.h>
 
 #include "immutalint/check.hpp"
+#include "immutalint/pod_spec.hpp"
 #include "immutalint/yaml_parse.hpp"
 
 namespace immutalint {
@@ -214,7 +215,7 @@ class ConfigReader {
           kind.kind = text(field);
         } else if (field.key == "pod-templates") {
           for (const auto& [path, mark] : strings(field, false)) {
-            if (auto problem = pod_template_path_problem(path)) fail(mark, *problem);
+            if (auto problem = check_pod_template_path(path)) fail(mark, *problem);
             kind.pod_templates.push_back(path);
           }
         } else {
@@ -227,18 +228,9 @@ class ConfigReader {
       if (kind.api_version.empty() || kind.kind.empty() || kind.pod_templates.empty()) {
         fail(at, "a workload-kinds entry needs apiVersion, kind and at least one path in pod-templates");
       }
+      if (auto problem = check_custom_workload_kind(kind.declared())) fail(at, *problem);
       config.workload_kinds.push_back(std::move(kind));
     }
-  }
-
-  /// Paths are keys joined by dots, each key optionally followed by [*] for every item of a list.
-  static std::optional<std::string> pod_template_path_problem(const std::string& path) {
-    static const re2::RE2 pattern(R"([A-Za-z0-9_-]+(\[\*\])?(\.[A-Za-z0-9_-]+(\[\*\])?)*)");
-    if (re2::RE2::FullMatch(path, pattern)) return std::nullopt;
-    return fmt::format(
-        "pod-templates path \"{}\" must be keys joined by dots, each optionally followed by [*] "
-        "for every item of a list, e.g. spec.template or spec.workers[*].template",
-        path);
   }
 
   const YamlTree& tree_;

@@ -267,6 +267,15 @@ std::string path_of(const ShellWord& word) {
   return std::string(text);
 }
 
+/// True when the container's command is a POSIX shell (`sh`, `/bin/bash`...).
+bool runs_shell(const YamlTree& tree, const ContainerView& container) {
+  const auto command = tree.items(tree.get(container.node, "command"));
+  auto program = command.empty() ? std::nullopt : tree.scalar(command.front());
+  if (!program) return false;
+  const std::string_view name = program->substr(program->rfind('/') + 1);
+  return name == "sh" || name == "bash" || name == "ash" || name == "dash" || name == "ksh" || name == "zsh";
+}
+
 class EvidenceReader {
  public:
   explicit EvidenceReader(const EvidenceInput& input) : in_(input) {}
@@ -424,6 +433,13 @@ class EvidenceReader {
       read_argv_items(tree.get(container.node, key), container.pointer + "/" + key, argv, sources);
     }
     if (!argv.empty()) add_commands(container, read_argv(argv, env), sources, "", env, 0);
+    // An Argo script template's source is a file its command runs; only a shell's is read.
+    if (auto script = tree.scalar(container.script); script && runs_shell(tree, container)) {
+      const YamlNode& node = tree.node(container.script);
+      const std::vector<TextSource> script_sources{TextSource{*script, node.span, node.style == ScalarStyle::Block,
+                                                              container.pointer + "/source", in_.file, nullptr}};
+      add_commands(container, read_script(*script, 0, env), script_sources, "the template's script", env, 0);
+    }
     // Lifecycle hooks run in the container too (CNI installers use postStart).
     for (const char* hook : {"postStart", "preStop"}) {
       const NodeId exec = tree.get(tree.get(tree.get(tree.get(container.node, "lifecycle"), hook), "exec"), "command");

@@ -69,6 +69,9 @@ Result<Linter> Linter::create(const Catalogue& catalogue, LintOptions options) {
     if (std::find(options.disabled.begin(), options.disabled.end(), id) != options.disabled.end()) return false;
     return options.only.empty() || std::find(options.only.begin(), options.only.end(), id) != options.only.end();
   };
+  for (const auto& kind : options.workload_kinds) {
+    if (auto why = check_custom_workload_kind(kind)) return Error{fmt::format("workload kind {}", *why)};
+  }
   if (options.targets.empty()) {
     const auto& builtin = TargetSet::builtin();
     if (!builtin) return builtin.error();
@@ -156,6 +159,7 @@ struct Deferred {
   std::uint32_t first_line = 0;  // of the chunk
   std::size_t document = 0;      // index of the document within the chunk
   std::string object_pointer;
+  std::string pod_pointer;                                       // which of the object's pods
   std::string source;                                            // Helm template
   std::optional<ListItem> list_item;                             // the chunk is one item of a List read item by item
   Spool::Ref text;                                               // the chunk, in the run's spool
@@ -292,16 +296,16 @@ class Linter::Session {
         add(std::move(finding));
         continue;
       }
-      process_document(
-          doc, file, source, list_item,
-          [&](const KubeObject& object, std::vector<std::pair<std::string, std::string>> maps,
-              CheckedWorkload checked) {
-            if (!spooled) spooled = spool_.put(raw.text);
-            const auto tag = static_cast<std::uint32_t>(deferred_.size() + 1);
-            for (auto& finding : checked.findings) add(std::move(finding), tag);
-            deferred_.push_back(Deferred{file_index, file, raw.first_line, document, object.pointer, source, list_item,
-                                         *spooled, std::move(maps), std::move(checked.scripts_from), id_, tag});
-          });
+      process_document(doc, file, source, list_item,
+                       [&](const KubeObject& object, const PodSpecView& pod,
+                           std::vector<std::pair<std::string, std::string>> maps, CheckedWorkload checked) {
+                         if (!spooled) spooled = spool_.put(raw.text);
+                         const auto tag = static_cast<std::uint32_t>(deferred_.size() + 1);
+                         for (auto& finding : checked.findings) add(std::move(finding), tag);
+                         deferred_.push_back(Deferred{file_index, file, raw.first_line, document, object.pointer,
+                                                      pod.pointer, source, list_item, *spooled, std::move(maps),
+                                                      std::move(checked.scripts_from), id_, tag});
+                       });
     }
   }
 
@@ -321,9 +325,11 @@ class Linter::Session {
         if (!objects) objects = objects_of(doc.tree, item.list_item);
         for (const auto& object : objects->objects) {
           if (object.pointer != item.object_pointer) continue;
-          Workload workload = read_workload(doc.tree, object);
-          if (workload.pod) {
-            checked[i] = check_workload(doc.tree, object, *workload.pod, item.display_path, item.source, &index);
+          Workload workload = read_workload(doc.tree, object, workload_reading());
+          for (const PodSpecView& pod : workload.pods) {
+            if (pod.pointer != item.pod_pointer) continue;
+            checked[i] = check_workload(doc.tree, object, pod, item.display_path, item.source, &index);
+            break;
           }
           break;
         }
@@ -367,6 +373,21 @@ class Linter::Session {
                       const std::string& id) {
     result_.notices.push_back(fmt::format("{}:{}: annotation {}{} names check {} by its former id; rename it", file,
                                           line, kIgnoreAnnotationPrefix, former_id, id));
+  }
+
+  WorkloadReading workload_reading() const {
+    return {linter_.options_.workload_kinds, linter_.options_.discover_pod_templates};
+  }
+
+  /// Pod templates found by shape are checked, and the user is told where they were found so
+  /// that the kind can be declared.
+  void note_discovered(const std::string& file, const KubeObject& object, const std::vector<std::string>& paths) {
+    std::string where;
+    for (const auto& path : paths) where += fmt::format("{}`{}`", where.empty() ? "" : ", ", path);
+    result_.notices.push_back(fmt::format(
+        "{}:{}: {} ({}) is not a known workload kind, but has a pod template at {}, found by its shape and checked; "
+        "declare it under workload-kinds to check it without discovery",
+        file, object.kind_span.begin.line, object.ref.describe(), object.ref.api_version, where));
   }
 
   /// The object of the document that holds a document-relative pointer (List items are
@@ -415,26 +436,33 @@ class Linter::Session {
       auto waivers = annotation_waivers(tree, object, file);
       result_.waivers.insert(result_.waivers.end(), waivers.begin(), waivers.end());
       index_object(tree, object, file, source);
-      Workload workload = read_workload(tree, object);
+      Workload workload = read_workload(tree, object, workload_reading());
       for (const auto& problem : workload.problems) {
         Finding finding = linter_.input_finding(kInvalidInputCheck, file, problem.span, problem.message);
         finding.field = problem.pointer;
         finding.source = source;
         add_for_object(tree, &object, file, std::move(finding));
       }
-      if (!workload.pod) continue;
-      if (runs_only_on_windows(tree, *workload.pod)) {
+      if (!workload.discovered.empty()) note_discovered(file, object, workload.discovered);
+      if (workload.pods.empty()) continue;
+      // An object is one workload however many pods it makes (JobSet, Argo Workflow); each pod
+      // is checked on its own.
+      if (std::all_of(workload.pods.begin(), workload.pods.end(),
+                      [&](const PodSpecView& pod) { return runs_only_on_windows(tree, pod); })) {
         ++result_.summary.skipped;
         continue;
       }
       ++result_.summary.workloads;
       if (linter_.options_.list_workloads) result_.workloads.push_back({file, object.kind_span.begin.line, object.ref});
-      CheckedWorkload checked = check_workload(tree, object, *workload.pod, file, source, nullptr);
-      auto maps = mounted_config_maps(tree, object, *workload.pod);
-      if (maps.empty()) {
-        for (auto& finding : checked.findings) add(std::move(finding));
-      } else {
-        defer(object, std::move(maps), std::move(checked));
+      for (const PodSpecView& pod : workload.pods) {
+        if (runs_only_on_windows(tree, pod)) continue;
+        CheckedWorkload checked = check_workload(tree, object, pod, file, source, nullptr);
+        auto maps = mounted_config_maps(tree, object, pod);
+        if (maps.empty()) {
+          for (auto& finding : checked.findings) add(std::move(finding));
+        } else {
+          defer(object, pod, std::move(maps), std::move(checked));
+        }
       }
     }
   }

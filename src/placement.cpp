@@ -50,7 +50,8 @@ bool satisfiable(const NodeLabelFact& label, std::string_view op, const std::vec
 }  // namespace
 
 std::optional<PlacementBlock> placement_block(const YamlTree& tree, const PodSpecView& pod, const Target& target) {
-  const NodeId selector = tree.get(pod.node, "nodeSelector");
+  const auto [selector_holder, selector_pointer] = pod.holder_of(tree, "nodeSelector");
+  const NodeId selector = tree.get(selector_holder, "nodeSelector");
   for (const auto& entry : tree.entries(selector)) {
     auto value = tree.scalar(entry.value);
     const NodeLabelFact* label = label_of(target, entry.key);
@@ -58,12 +59,13 @@ std::optional<PlacementBlock> placement_block(const YamlTree& tree, const PodSpe
     std::vector<std::string> values{std::string(*value)};
     if (!satisfiable(*label, "In", values)) {
       return PlacementBlock{
-          entry.key, "In", std::move(values), label, selector, entry.key, pod.pointer + "/nodeSelector"};
+          entry.key, "In", std::move(values), label, selector, entry.key, selector_pointer + "/nodeSelector"};
     }
   }
+  const auto [affinity_holder, affinity_pointer] = pod.holder_of(tree, "affinity");
   const std::string required_pointer =
-      pod.pointer + "/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution";
-  const NodeId required = tree.get(tree.get(tree.get(pod.node, "affinity"), "nodeAffinity"),
+      affinity_pointer + "/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution";
+  const NodeId required = tree.get(tree.get(tree.get(affinity_holder, "affinity"), "nodeAffinity"),
                                    "requiredDuringSchedulingIgnoredDuringExecution");
   // Terms are alternatives; the requirements of one term must all hold.
   std::optional<PlacementBlock> first_failure;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "immutalint/catalogue.hpp"
+#include "immutalint/pod_spec.hpp"
 #include "immutalint/result.hpp"
 #include "immutalint/suppression.hpp"
 #include "immutalint/target.hpp"
@@ -37,6 +38,8 @@ struct ConfiguredWorkloadKind {
   std::string kind;
   std::vector<std::string> pod_templates;
   std::string origin;
+
+  CustomWorkloadKind declared() const { return {api_version, kind, pod_templates}; }
 };
 
 /// What one configuration file says. Unset keys are absent.

@@ -16,6 +16,7 @@
 #include "immutalint/finding.hpp"
 #include "immutalint/finding_store.hpp"
 #include "immutalint/inputs.hpp"
+#include "immutalint/pod_spec.hpp"
 #include "immutalint/result.hpp"
 #include "immutalint/spool.hpp"
 #include "immutalint/suppression.hpp"
@@ -36,6 +37,12 @@ struct LintOptions {
   /// Keep the list of workloads checked (LintResult::workloads), which only the readiness
   /// matrix needs; without it memory does not grow with the number of workloads.
   bool list_workloads = true;
+  /// Kinds whose pod templates configuration declares; they win over the built-in table for
+  /// the same group and kind. Linter::create rejects malformed ones.
+  std::vector<CustomWorkloadKind> workload_kinds;
+  /// Search objects of kinds with no known pods for pod templates by their shape, check what is
+  /// found, and add a notice saying where it was found.
+  bool discover_pod_templates = false;
   /// Comments and configuration waivers, severity overrides (stage 5). `enabled` is filled in
   /// by the linter; an empty `today` means today's date.
   SuppressionSettings suppressions;

@@ -1,10 +1,12 @@
-// Stage 3b: find the pod spec of a workload object through an explicit kind -> path table.
+// Stage 3b: find the pods of a workload object through an explicit kind -> path table, kinds
+// from configuration, or, when asked, by their shape.
 #pragma once
 
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "immutalint/kube_object.hpp"
@@ -12,17 +14,48 @@
 
 namespace immutalint {
 
-/// A kind that carries a pod spec, and where.
+/// How the pods of a kind sit under its path.
+enum class PodLayout {
+  /// The path leads to pod templates: mappings with the pod's `metadata` and its `spec`.
+  Template,
+  /// The path leads to an Argo Workflows workflow spec, where each template that runs a
+  /// container is a pod of its own (see read_workload).
+  ArgoWorkflow,
+};
+
+/// A kind that carries pods, and where.
+///
+/// Paths are written in one notation, the same in this table and in configuration: field names
+/// joined by dots, a field followed by `[*]` meaning every item of that list, and `.` alone
+/// meaning the object itself (a Pod is its own template). For example `spec.template` or
+/// `spec.replicatedJobs[*].template.spec.template`.
 struct WorkloadKind {
   std::string_view group;  ///< API group ("" for the core group)
   std::string_view kind;
-  std::span<const std::string_view> path;  ///< keys from the object root to the pod spec
+  std::string_view path;  ///< to the pod templates, or to the workflow spec for ArgoWorkflow
+  PodLayout layout = PodLayout::Template;
 };
 
 /// The table, sorted by group then kind.
 std::span<const WorkloadKind> workload_kinds();
 /// The table entry for an object, or nullptr when the object carries no pod spec.
 const WorkloadKind* find_workload_kind(std::string_view api_version, std::string_view kind);
+
+/// A kind declared in configuration, with where its pod templates are. It replaces a built-in
+/// entry for the same group and kind.
+struct CustomWorkloadKind {
+  std::string api_version;                 ///< "group/version", "group/*" for any version, or "v1"
+  std::string kind;                        ///< e.g. "TrainingJob"
+  std::vector<std::string> pod_templates;  ///< paths in the notation of WorkloadKind
+};
+
+/// Why a pod template path is not in the notation, or nullopt when it is.
+std::optional<std::string> check_pod_template_path(std::string_view path);
+/// Why a configured kind cannot be used (no kind, a malformed apiVersion or path), or nullopt.
+std::optional<std::string> check_custom_workload_kind(const CustomWorkloadKind& kind);
+/// The configured kind an object is of, or nullptr.
+const CustomWorkloadKind* find_custom_workload_kind(std::span<const CustomWorkloadKind> kinds,
+                                                    std::string_view api_version, std::string_view kind);
 
 enum class ContainerKind { Container, InitContainer, EphemeralContainer };
 
@@ -47,6 +80,8 @@ struct ContainerView {
   std::string pointer;                ///< from the object root, e.g. /spec/template/spec/initContainers/0
   NodeId security_context = kNoNode;  ///< the securityContext mapping, or kNoNode
   std::vector<VolumeMountView> mounts;
+  /// The `source` of an Argo script template: a script the container runs, or kNoNode.
+  NodeId script = kNoNode;
 };
 
 /// One entry of the pod's volumes.
@@ -64,6 +99,15 @@ struct PodSpecView {
   std::string metadata_pointer;
   std::vector<ContainerView> containers;  ///< containers, then init, then ephemeral containers
   std::vector<VolumeView> volumes;
+  /// For a pod of an Argo workflow template, `node` is the template and this is the workflow
+  /// spec, which holds the pod-level fields the template does not; kNoNode for other pods.
+  NodeId workflow = kNoNode;
+  std::string workflow_pointer;
+
+  /// Where pod-level field `key` (hostNetwork, securityContext, nodeSelector...) is read from:
+  /// the mapping that holds it, and that mapping's pointer. That is the pod spec, except for
+  /// pods of Argo workflow templates. The mapping may not hold the key.
+  std::pair<NodeId, const std::string&> holder_of(const YamlTree& tree, std::string_view key) const;
 };
 
 /// `container "a"`, `init container "b"`: how messages name a container.
@@ -71,14 +115,30 @@ std::string describe_container(const ContainerView& container);
 
 /// What stage 3b found for one object.
 struct Workload {
-  const WorkloadKind* kind = nullptr;  ///< nullptr: the object carries no pod spec
-  std::optional<PodSpecView> pod;      ///< absent when the pod spec is missing or malformed
+  const WorkloadKind* kind = nullptr;          ///< the built-in kind, unless a configured one applies
+  const CustomWorkloadKind* custom = nullptr;  ///< the configured kind, which wins over a built-in one
+  /// Its pods, in document order. Missing, null or malformed ones are left out.
+  std::vector<PodSpecView> pods;
+  /// Paths of the pod templates found by their shape (WorkloadReading::discover), in the
+  /// notation of WorkloadKind and without repeats; empty unless the kind is unknown.
+  std::vector<std::string> discovered;
   std::vector<ShapeProblem> problems;  ///< pointers are relative to the object
+
+  /// True when the kind is known to carry pods, whether or not any was found.
+  bool known() const { return kind || custom; }
 };
 
-/// Reads the pod spec of an object. Parts with the wrong shape (a container list that is a
+/// What read_workload knows besides the built-in table.
+struct WorkloadReading {
+  std::span<const CustomWorkloadKind> custom;  ///< kinds from configuration
+  /// Search objects of unknown kinds for pod templates by their shape: a mapping whose `spec`
+  /// has a `containers` list of mappings with an `image`.
+  bool discover = false;
+};
+
+/// Reads the pods of an object. Parts with the wrong shape (a container list that is a
 /// mapping, a boolean that is a string) are reported as problems and left out of the view.
-Workload read_workload(const YamlTree& tree, const KubeObject& object);
+Workload read_workload(const YamlTree& tree, const KubeObject& object, const WorkloadReading& reading = {});
 
 /// True when the pod can only be scheduled on Windows nodes (spec.os.name, the
 /// kubernetes.io/os node selector, or required node affinity): it never runs on a Linux host.

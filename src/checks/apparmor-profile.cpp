@@ -24,7 +24,8 @@ class AppArmorProfile final : public Check {
       found.push_back(observe_entry(context, security_context, "appArmorProfile", pointer,
                                     fmt::format("{} asks for the AppArmor profile {}", who, *type), container));
     };
-    field(tree.get(context.pod.node, "securityContext"), context.pod.pointer + "/securityContext", "the pod", "");
+    const auto [holder, holder_pointer] = context.pod.holder_of(tree, "securityContext");
+    field(tree.get(holder, "securityContext"), holder_pointer + "/securityContext", "the pod", "");
     for (const auto& container : context.pod.containers) {
       field(container.security_context, container.pointer + "/securityContext", describe_container(container),
             container.name);

@@ -14,7 +14,8 @@ class AksGpuUnsupported final : public Check {
 
   void inspect(const CheckContext& context, std::vector<Observation>& out) const override {
     const YamlTree& tree = context.tree;
-    const std::string runtime_class(tree.scalar(tree.get(context.pod.node, "runtimeClassName")).value_or(""));
+    const std::string runtime_class(
+        tree.scalar(tree.get(context.pod.holder_of(tree, "runtimeClassName").first, "runtimeClassName")).value_or(""));
     for (const auto& container : context.pod.containers) {
       const NodeId resources = tree.get(container.node, "resources");
       for (const auto& [resource, about] : resources_) {

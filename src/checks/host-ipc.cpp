@@ -8,9 +8,10 @@ namespace {
 class HostIpc final : public Check {
  public:
   void inspect(const CheckContext& context, std::vector<Observation>& out) const override {
-    if (!is_true(context.tree, context.pod.node, "hostIPC")) return;
+    const auto [holder, holder_pointer] = context.pod.holder_of(context.tree, "hostIPC");
+    if (!is_true(context.tree, holder, "hostIPC")) return;
     out.push_back(observe_entry(
-        context, context.pod.node, "hostIPC", context.pod.pointer,
+        context, holder, "hostIPC", holder_pointer,
         "the pod shares the host's IPC namespace: System V IPC and POSIX message queues are shared with the host"));
   }
 };

@@ -8,9 +8,10 @@ namespace {
 class HostNetwork final : public Check {
  public:
   void inspect(const CheckContext& context, std::vector<Observation>& out) const override {
-    if (!is_true(context.tree, context.pod.node, "hostNetwork")) return;
+    const auto [holder, holder_pointer] = context.pod.holder_of(context.tree, "hostNetwork");
+    if (!is_true(context.tree, holder, "hostNetwork")) return;
     out.push_back(
-        observe_entry(context, context.pod.node, "hostNetwork", context.pod.pointer,
+        observe_entry(context, holder, "hostNetwork", holder_pointer,
                       "the pod shares the host's network namespace: it binds host ports and sees host interfaces"));
   }
 };

@@ -8,9 +8,10 @@ namespace {
 class HostPid final : public Check {
  public:
   void inspect(const CheckContext& context, std::vector<Observation>& out) const override {
-    if (!is_true(context.tree, context.pod.node, "hostPID")) return;
+    const auto [holder, holder_pointer] = context.pod.holder_of(context.tree, "hostPID");
+    if (!is_true(context.tree, holder, "hostPID")) return;
     out.push_back(
-        observe_entry(context, context.pod.node, "hostPID", context.pod.pointer,
+        observe_entry(context, holder, "hostPID", holder_pointer,
                       "the pod shares the host's process (PID) namespace: it can see and signal every host process"));
   }
 };

@@ -104,12 +104,13 @@ class NodeFeaturePinning final : public Check {
   /// The nodeSelector entries on a size label.
   std::vector<SizeRequirement> selector_sizes(const CheckContext& context) const {
     std::vector<SizeRequirement> found;
-    const NodeId selector = context.tree.get(context.pod.node, "nodeSelector");
+    const auto [holder, holder_pointer] = context.pod.holder_of(context.tree, "nodeSelector");
+    const NodeId selector = context.tree.get(holder, "nodeSelector");
     for (const auto& entry : context.tree.entries(selector)) {
       auto value = context.tree.scalar(entry.value);
       if (!value || !size_label(entry.key)) continue;
-      found.push_back(SizeRequirement{
-          selector, entry.key, context.pod.pointer + "/nodeSelector", entry.key, {std::string(*value)}});
+      found.push_back(
+          SizeRequirement{selector, entry.key, holder_pointer + "/nodeSelector", entry.key, {std::string(*value)}});
     }
     return found;
   }
@@ -117,9 +118,10 @@ class NodeFeaturePinning final : public Check {
   /// Per required node affinity term, its `In` expressions on a size label.
   std::vector<std::vector<SizeRequirement>> affinity_sizes(const CheckContext& context) const {
     const YamlTree& tree = context.tree;
+    const auto [holder, holder_pointer] = context.pod.holder_of(tree, "affinity");
     const std::string required_pointer =
-        context.pod.pointer + "/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution";
-    const NodeId required = tree.get(tree.get(tree.get(context.pod.node, "affinity"), "nodeAffinity"),
+        holder_pointer + "/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution";
+    const NodeId required = tree.get(tree.get(tree.get(holder, "affinity"), "nodeAffinity"),
                                      "requiredDuringSchedulingIgnoredDuringExecution");
     std::vector<std::vector<SizeRequirement>> terms;
     std::size_t term_index = 0;

@@ -16,11 +16,12 @@ class AksPodSandboxing final : public Check {
       : classes_(info.params.list("sandbox-classes")), legacy_(info.params.list("legacy-classes")) {}
 
   void inspect(const CheckContext& context, std::vector<Observation>& out) const override {
-    auto runtime_class = context.tree.scalar(context.tree.get(context.pod.node, "runtimeClassName"));
+    const auto [holder, holder_pointer] = context.pod.holder_of(context.tree, "runtimeClassName");
+    auto runtime_class = context.tree.scalar(context.tree.get(holder, "runtimeClassName"));
     if (!runtime_class) return;
     if (std::find(classes_.begin(), classes_.end(), *runtime_class) == classes_.end()) return;
     Observation observation =
-        observe_entry(context, context.pod.node, "runtimeClassName", context.pod.pointer,
+        observe_entry(context, holder, "runtimeClassName", holder_pointer,
                       fmt::format("the pod runs in the AKS Pod Sandboxing runtime class {}", *runtime_class));
     observation.action = Action::Requires;
     const bool legacy = std::find(legacy_.begin(), legacy_.end(), *runtime_class) != legacy_.end();

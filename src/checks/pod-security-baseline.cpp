@@ -53,17 +53,18 @@ class TalosPodSecurity final : public Check {
     const YamlTree& tree = context.tree;
     std::vector<std::string> reasons;
     for (const char* key : {"hostNetwork", "hostPID", "hostIPC"}) {
-      if (is_true(tree, context.pod.node, key)) reasons.push_back(key);
+      if (is_true(tree, context.pod.holder_of(tree, key).first, key)) reasons.push_back(key);
     }
     // A pod in its own user namespace (hostUsers: false) may unmask /proc.
-    const bool host_users = tree.boolean(tree.get(context.pod.node, "hostUsers")).value_or(true);
+    const bool host_users =
+        tree.boolean(tree.get(context.pod.holder_of(tree, "hostUsers").first, "hostUsers")).value_or(true);
     for (const auto& container : context.pod.containers) {
       if (auto violation = container_violation(tree, container, host_users, capabilities_); !violation.empty()) {
         reasons.push_back(std::move(violation));
         break;
       }
     }
-    const NodeId pod_security = tree.get(context.pod.node, "securityContext");
+    const NodeId pod_security = tree.get(context.pod.holder_of(tree, "securityContext").first, "securityContext");
     for (NodeId sysctl : tree.items(tree.get(pod_security, "sysctls"))) {
       auto name = tree.scalar(tree.get(sysctl, "name"));
       if (name && !listed(sysctls_, *name)) {

@@ -68,7 +68,7 @@ class RebootFromPod final : public Check {
     switch (through) {
       case Through::Sysrq: return privileged;
       case Through::SystemCall:
-        return is_true(context.tree, context.pod.node, "hostPID") &&
+        return is_true(context.tree, context.pod.holder_of(context.tree, "hostPID").first, "hostPID") &&
                (privileged || adds_capability(context.tree, container, "SYS_BOOT"));
       case Through::Systemd:
         return std::any_of(context.evidence.mounts.begin(), context.evidence.mounts.end(), [&](const HostMount& mount) {

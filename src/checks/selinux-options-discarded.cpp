@@ -12,7 +12,8 @@ class SelinuxOptionsDiscarded final : public Check {
  public:
   void inspect(const CheckContext& context, std::vector<Observation>& out) const override {
     const YamlTree& tree = context.tree;
-    const NodeId pod_options = tree.get(tree.get(context.pod.node, "securityContext"), "seLinuxOptions");
+    const auto [holder, holder_pointer] = context.pod.holder_of(tree, "securityContext");
+    const NodeId pod_options = tree.get(tree.get(holder, "securityContext"), "seLinuxOptions");
     for (const auto& container : context.pod.containers) {
       if (!is_true(tree, container.security_context, "privileged")) continue;
       const NodeId own = tree.get(container.security_context, "seLinuxOptions");
@@ -20,7 +21,7 @@ class SelinuxOptionsDiscarded final : public Check {
       const NodeId options = own_type ? own : pod_options;
       if (!tree.find(options, "type")) continue;
       const std::string pointer = own_type ? container.pointer + "/securityContext/seLinuxOptions"
-                                           : context.pod.pointer + "/securityContext/seLinuxOptions";
+                                           : holder_pointer + "/securityContext/seLinuxOptions";
       Observation observation =
           observe_entry(context, options, "type", pointer,
                         fmt::format("{} is privileged and asks for the SELinux type {}", describe_container(container),

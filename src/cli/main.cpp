@@ -114,9 +114,11 @@ int run(const immutalint::cli::CliOptions& options, const immutalint::cli::Setti
   lint_options.targets = *selected;
   lint_options.suppressions.inline_comments = settings.inline_ignores;
   lint_options.suppressions.severities = settings.severities;
+  lint_options.discover_pod_templates = settings.discover_pod_templates;
   if (settings.config) {
     lint_options.suppressions.config = settings.config->ignores;
     lint_options.suppressions.config_dir = settings.config->dir;
+    for (const auto& kind : settings.config->workload_kinds) lint_options.workload_kinds.push_back(kind.declared());
   }
   auto linter = Linter::create(catalogue, lint_options);
   if (!linter) return usage_error(linter.error().message);
