@@ -226,3 +226,55 @@ TEST_CASE("a file outside the SARIF root is a usage error") {
       json::parse(inside.out)["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] ==
       "host-ipc/flagged.yaml");
 }
+
+TEST_CASE("SARIF with suppressions of every kind, expired and unused waivers passes validate-sarif --strict",
+          "[shared]") {
+  REQUIRE(fs::is_regular_file(test::shared_dir() + "/sarif/validate-sarif"));
+  const std::string repo = test::make_temp_dir();
+  fs::create_directories(repo + "/.git");
+  test::write_file(repo + "/.immutalint.yaml", R"yaml(ignores:
+  - check: host-network
+    reason: "the collector listens on the node address (OPS-12)"
+    kind: DaemonSet
+  - check: host-pid
+    reason: "reviewed once"
+    until: 2000-01-01
+  - check: host-ipc
+    reason: "stale"
+)yaml");
+  test::write_file(repo + "/deploy/agent.yaml", R"yaml(apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: agent
+  annotations:
+    ignore-check.immutalint.io/daemonset: "reviewed for Flatcar (PLAT-3)"
+    ignore-check.immutalint.io/host-path-volume: ""
+spec:
+  selector: {matchLabels: {app: agent}}
+  template:
+    metadata: {labels: {app: agent}}
+    spec:
+      hostNetwork: true
+      hostPID: true
+      # immutalint: ignore privileged-container -- loads the driver once
+      containers:
+        - name: agent
+          image: registry.example/agent:1.0
+          securityContext: {privileged: true}
+          volumeMounts: [{name: logs, mountPath: /var/log}]
+      volumes:
+        - {name: logs, hostPath: {path: /var/log}}
+)yaml");
+  auto r = test::run_cli({"--format", "sarif", "--fail-on", "never", "--output", "out.sarif", "deploy"}, "", repo);
+  REQUIRE(r.exit_code == 0);
+  const json log = json::parse(test::read_file(repo + "/out.sarif"));
+  std::set<std::string> kinds;
+  for (const auto& result : log["runs"][0]["results"]) {
+    for (const auto& suppression : result.value("suppressions", json::array())) kinds.insert(suppression["kind"]);
+  }
+  CHECK(kinds == std::set<std::string>{"external", "inSource"});
+  auto v = validate_github({repo + "/out.sarif"});
+  INFO(v.out);
+  CHECK(v.exit_code == 0);
+  fs::remove_all(repo);
+}

@@ -31,6 +31,8 @@ struct ReportOptions {
   std::vector<std::string> enabled_checks;  ///< the rules SARIF describes
   /// Show findings that a waiver accepts in text and JSON (SARIF always carries them, marked).
   bool show_suppressed = false;
+  /// Leave accepted findings out of SARIF: code scanning does not dismiss them by itself.
+  bool sarif_omit_suppressed = false;
 };
 
 /// Writes `result` in `format`.

@@ -171,6 +171,7 @@ int run(const immutalint::cli::CliOptions& options, const immutalint::cli::Setti
   report_options.sarif_category = options.sarif_category;
   report_options.enabled_checks = linter->enabled_checks();
   report_options.show_suppressed = options.show_suppressed;
+  report_options.sarif_omit_suppressed = options.sarif_omit_suppressed;
   for (const auto& [format, file] : options.reports) {
     std::ofstream extra(file, std::ios::binary);
     if (extra) write_report(extra, *parse_report_format(format), result, catalogue, report_options);

@@ -34,6 +34,7 @@ cxxopts::Options make_parser() {
     ("config", "Read settings from FILE instead of the .immutalint.yaml found from the working directory up to the repository root", cxxopts::value<std::string>(), "FILE")
     ("no-config", "Read no configuration file")
     ("print-config", "Print the settings in effect, and where each came from, and exit")
+    ("sarif-omit-suppressed", "Leave the findings that a waiver accepts out of SARIF, for code scanning set up without a step that dismisses suppressed results")
     ("show-suppressed", "Also show the findings that a waiver accepts (SARIF always carries them, marked as suppressed)")
     ("no-inline-ignores", "Do not honour `# immutalint: ignore` comments, e.g. for an audit")
     ("discover-pod-templates", "Find pod templates by their shape in kinds immutalint does not know, and say where")
@@ -132,6 +133,7 @@ Result<CliOptions> parse_command_line(int argc, const char* const* argv) {
     options.no_config = parsed.count("no-config") > 0;
     options.print_config = parsed.count("print-config") > 0;
     options.show_suppressed = parsed.count("show-suppressed") > 0;
+    options.sarif_omit_suppressed = parsed.count("sarif-omit-suppressed") > 0;
     options.no_inline_ignores = parsed.count("no-inline-ignores") > 0;
     options.discover_pod_templates = parsed.count("discover-pod-templates") > 0;
     for (const char* name : {"format", "target", "fail-on"}) {

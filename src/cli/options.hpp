@@ -40,6 +40,7 @@ struct CliOptions {
   bool no_config = false;
   bool print_config = false;
   bool show_suppressed = false;
+  bool sarif_omit_suppressed = false;
   bool no_inline_ignores = false;
   bool discover_pod_templates = false;
   /// The options given on the command line among those the configuration file can also set.

@@ -230,7 +230,9 @@ void write_sarif_report(std::ostream& out, const LintResult& result, const Catal
   Json notifications = Json::array();
   bool replaced = false;
   std::size_t included = 0;
+  const auto left_out = [&](const Finding& finding) { return options.sarif_omit_suppressed && finding.suppressed(); };
   result.findings.for_each([&](const Finding& finding) {
+    if (left_out(finding)) return;
     if (finding.check == kInvalidInputCheck) {
       notifications.push_back(
           {{"level", "error"},
@@ -292,7 +294,7 @@ void write_sarif_report(std::ostream& out, const LintResult& result, const Catal
   included = 0;
   JsonArrayWriter results(out, 6);
   result.findings.for_each([&](const Finding& finding) {
-    if (included == kMaxResults) return;
+    if (left_out(finding) || included == kMaxResults) return;
     ++included;
     Json entry = result_json(finding);
     escape::utf8_strings(entry);
