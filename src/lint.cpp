@@ -51,6 +51,7 @@ void Summary::add(const Summary& other) {
   skipped += other.skipped;
   suppressed += other.suppressed;
   baselined += other.baselined;
+  folded += other.folded;
   errors += other.errors;
   warnings += other.warnings;
   notes += other.notes;
@@ -169,6 +170,38 @@ struct Deferred {
   std::uint32_t tag = 0;  // SpilledFinding::deferred of its first pass
 };
 
+/// An object's identity for ownership: a hash of its API group, kind, namespace and name.
+/// Hashes rather than names keep a cluster dump's ownership graph small in memory.
+std::uint64_t ownership_key(std::string_view api_version, std::string_view kind, std::string_view namespace_,
+                            std::string_view name) {
+  std::string key(api_group(api_version));
+  for (std::string_view part : {kind, namespace_, name}) {
+    key += '\0';
+    key += part;
+  }
+  return std::hash<std::string>{}(key);
+}
+
+/// An object whose metadata names a controller (`ownerReferences` with `controller: true`).
+struct OwnedObject {
+  std::uint64_t self = 0;
+  std::uint64_t controller = 0;
+  bool workload = false;  // counted among the workloads checked
+};
+
+/// The key of the controller named in an object's ownerReferences, if any. Owners are always in
+/// the object's own namespace.
+std::optional<std::uint64_t> controller_of(const YamlTree& tree, const KubeObject& object) {
+  const NodeId references = tree.get(tree.get(object.root, "metadata"), "ownerReferences");
+  for (NodeId reference : tree.items(references)) {
+    if (tree.boolean(tree.get(reference, "controller")) != true) continue;
+    auto text = [&](std::string_view key) { return tree.scalar(tree.get(reference, key)).value_or(""); };
+    if (text("kind").empty() || text("name").empty()) continue;
+    return ownership_key(text("apiVersion"), text("kind"), object.ref.namespace_, text("name"));
+  }
+  return std::nullopt;
+}
+
 /// The objects of a document, or of a List item read on its own.
 DocumentObjects objects_of(const YamlTree& tree, const std::optional<ListItem>& list_item) {
   if (!list_item) return find_objects(tree);
@@ -257,6 +290,8 @@ class Linter::Session {
   InputIndex& index() { return index_; }
   std::vector<Deferred>& deferred() { return deferred_; }
   std::vector<SpilledFinding>& spilled() { return spilled_; }
+  std::vector<std::uint64_t>& controllers() { return controllers_; }
+  std::vector<OwnedObject>& owned() { return owned_; }
 
   void count_file() { ++result_.summary.files; }
 
@@ -433,6 +468,12 @@ class Linter::Session {
 
     for (const auto& object : objects.objects) {
       ++result_.summary.objects;
+      // Pods own nothing; every other object may be the controller of objects in the input.
+      const std::uint64_t self =
+          ownership_key(object.ref.api_version, object.ref.kind, object.ref.namespace_, object.ref.name);
+      if (object.ref.kind != "Pod") controllers_.push_back(self);
+      OwnedObject* owned = nullptr;
+      if (auto controller = controller_of(tree, object)) owned = &owned_.emplace_back(OwnedObject{self, *controller});
       auto waivers = annotation_waivers(tree, object, file);
       result_.waivers.insert(result_.waivers.end(), waivers.begin(), waivers.end());
       index_object(tree, object, file, source);
@@ -453,6 +494,7 @@ class Linter::Session {
         continue;
       }
       ++result_.summary.workloads;
+      if (owned) owned->workload = true;
       if (linter_.options_.list_workloads) result_.workloads.push_back({file, object.kind_span.begin.line, object.ref});
       for (const PodSpecView& pod : workload.pods) {
         if (runs_only_on_windows(tree, pod)) continue;
@@ -535,7 +577,9 @@ class Linter::Session {
   InputIndex index_;
   std::vector<Deferred> deferred_;
   std::vector<SpilledFinding> spilled_;
-  Spool& spool_;  // the run's, shared by its sessions
+  std::vector<std::uint64_t> controllers_;  // every object that is not a Pod
+  std::vector<OwnedObject> owned_;          // objects that name a controller
+  Spool& spool_;                            // the run's, shared by its sessions
   std::uint32_t id_;
 };
 
@@ -690,8 +734,14 @@ void Linter::finish(std::vector<std::unique_ptr<Session>>& sessions, Spool& spoo
   InputIndex index(spool);
   std::vector<Deferred*> deferred;
   std::vector<SpilledFinding> spilled;
+  std::vector<std::uint64_t> controllers;
+  std::vector<OwnedObject> owned;
   for (auto& session : sessions) {
     auto& part = session->result();
+    controllers.insert(controllers.end(), session->controllers().begin(), session->controllers().end());
+    owned.insert(owned.end(), session->owned().begin(), session->owned().end());
+    session->controllers() = {};
+    session->owned() = {};
     result.summary.add(part.summary);
     std::move(part.workloads.begin(), part.workloads.end(), std::back_inserter(result.workloads));
     std::move(part.notices.begin(), part.notices.end(), std::back_inserter(result.notices));
@@ -705,6 +755,25 @@ void Linter::finish(std::vector<std::unique_ptr<Session>>& sessions, Spool& spoo
   auto spill = [&](const Finding& finding) {
     spilled.push_back(SpilledFinding{fold_group(finding), 0, 0, spool.put(encode_finding(finding))});
   };
+
+  // A cluster dump holds a Deployment, its ReplicaSets and their Pods: what is owned by a
+  // controller in the input is reported once, on the controller.
+  std::sort(controllers.begin(), controllers.end());
+  std::vector<std::uint64_t> folded;
+  for (const OwnedObject& object : owned) {
+    if (!std::binary_search(controllers.begin(), controllers.end(), object.controller)) continue;
+    folded.push_back(object.self);
+    if (object.workload) --result.summary.workloads;
+  }
+  controllers = {};
+  std::sort(folded.begin(), folded.end());
+  folded.erase(std::unique(folded.begin(), folded.end()), folded.end());
+  result.summary.folded = folded.size();
+  const auto is_folded = [&](const ObjectRef& object) {
+    return std::binary_search(folded.begin(), folded.end(),
+                              ownership_key(object.api_version, object.kind, object.namespace_, object.name));
+  };
+  if (!folded.empty()) std::erase_if(result.workloads, [&](const WorkloadRef& w) { return is_folded(w.object); });
 
   // Second phase: workloads that run a script from a ConfigMap, or mount one holding settings
   // the evidence catalogue reads, are checked again now that every ConfigMap is known; what
@@ -761,6 +830,7 @@ void Linter::finish(std::vector<std::unique_ptr<Session>>& sessions, Spool& spoo
         ++unreadable;
         continue;
       }
+      if (finding->object && !folded.empty() && is_folded(*finding->object)) continue;
       auto it = std::find_if(checks_.begin(), checks_.end(),
                              [&](const EnabledCheck& e) { return e.info->id == finding->check; });
       if (it != checks_.end()) {

@@ -57,6 +57,9 @@ struct Summary {
   std::size_t skipped = 0;     ///< workloads not checked because they run only on Windows nodes
   std::size_t suppressed = 0;  ///< findings accepted by a waiver (kept, but not counted below)
   std::size_t baselined = 0;   ///< findings left out because the baseline records them
+  /// Objects owned by a controller that is in the input too (a cluster dump's ReplicaSets and
+  /// Pods): their findings are the controller's, reported once on it.
+  std::size_t folded = 0;
   std::size_t errors = 0;
   std::size_t warnings = 0;
   std::size_t notes = 0;

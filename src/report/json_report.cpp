@@ -114,6 +114,7 @@ void write_json_report(std::ostream& out, const LintResult& result, bool show_su
                      {"workloads", s.workloads}, {"skipped", s.skipped},     {"suppressed", s.suppressed},
                      {"error", s.errors},        {"warning", s.warnings},    {"note", s.notes}};
   if (s.baselined > 0) tail["summary"]["baselined"] = s.baselined;  // only with --baseline
+  if (s.folded > 0) tail["summary"]["folded"] = s.folded;           // only for cluster dumps
   if (replaced) tail["notes"] = Json::array({escape::kReplacedNote});
   const std::string tail_text = tail.dump(2);
   out << ",\n" << std::string_view(tail_text).substr(2) << '\n';  // without "{\n"

@@ -168,6 +168,7 @@ void write_text_report(std::ostream& out, const LintResult& result, bool color, 
   if (s.skipped > 0) extra += fmt::format(", {} skipped (Windows-only)", s.skipped);
   if (s.suppressed > 0) extra += fmt::format(", {} suppressed", s.suppressed);
   if (s.baselined > 0) extra += fmt::format(", {} in the baseline", s.baselined);
+  if (s.folded > 0) extra += fmt::format(", {} owned objects folded into their controllers", s.folded);
   std::string targets;
   if (name_targets) targets = fmt::format(" for {}", fmt::join(result.targets, ", "));
   fmt::print(out, "{}, {}, {} ({} checked{}){}: {}\n", plural(s.files, "file"), plural(s.documents, "document"),
