@@ -181,6 +181,7 @@ std::string describe_waiver(const Waiver& waiver) {
       return fmt::format("the annotation {}{} on {}", kIgnoreAnnotationPrefix, fmt::join(waiver.checks, ","),
                          waiver.object_label);
     case SuppressionChannel::Comment:
+      if (waiver.checks.empty()) return "the comment `immutalint: ignore`";
       return fmt::format("the comment `immutalint: ignore {}`", fmt::join(waiver.checks, ","));
     case SuppressionChannel::Config: break;
   }
@@ -222,9 +223,15 @@ std::vector<Waiver> annotation_waivers(const YamlTree& tree, const KubeObject& o
 
 std::vector<Waiver> inline_waivers(std::string_view text, std::uint32_t first_line, const std::string& file) {
   std::vector<Waiver> found;
+  // Lines are counted from the previous marker on, so that many markers cost one pass.
+  std::uint32_t line = first_line;
+  std::size_t counted_to = 0;
   std::size_t at = text.find(kInlineMarker);
   while (at != std::string_view::npos) {
-    const std::size_t line_start = text.rfind('\n', at) == std::string_view::npos ? 0 : text.rfind('\n', at) + 1;
+    const std::size_t newline = text.rfind('\n', at);
+    const std::size_t line_start = newline == std::string_view::npos ? 0 : newline + 1;
+    line += static_cast<std::uint32_t>(std::count(text.begin() + counted_to, text.begin() + line_start, '\n'));
+    counted_to = line_start;
     std::size_t line_end = text.find('\n', at);
     if (line_end == std::string_view::npos) line_end = text.size();
     // The marker must open a comment: `#`, blanks, then the marker.
@@ -240,8 +247,6 @@ std::vector<Waiver> inline_waivers(std::string_view text, std::uint32_t first_li
       const auto dashes = rest.find("--");
       waiver.checks = split_list(rest.substr(0, dashes));
       if (dashes != std::string_view::npos) waiver.reason = std::string(trim(rest.substr(dashes + 2)));
-      const auto line =
-          first_line + static_cast<std::uint32_t>(std::count(text.begin(), text.begin() + line_start, '\n'));
       const auto column = static_cast<std::uint32_t>(hash + 1);
       waiver.where =
           Place{file, Span{{line, column}, {line, static_cast<std::uint32_t>(line_end - line_start + 1)}}, {}};
@@ -337,6 +342,10 @@ void apply_suppressions(LintResult& result, const Catalogue& catalogue, const Su
                          what));
     }
     if (used.count(place_key(waiver->where))) continue;
+    if (waiver->checks.empty()) {
+      report(kUnusedSuppressionCheck, *waiver, fmt::format("{} names no check id; it matches nothing", what));
+      continue;
+    }
     std::vector<std::string> unknown;
     for (const auto& id : waiver->checks) {
       if (!catalogue.resolve(id)) unknown.push_back(id);
