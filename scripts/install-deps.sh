@@ -11,6 +11,7 @@ packages=(
   lintian              # the package test lints the .deb that cpack builds
   pre-commit           # the hook test runs pre-commit try-repo
   clang-format         # the format test runs scripts/format.sh --check
+  chromium             # the browser test opens the HTML report headless (tests/html_browser_test.py)
 )
 
 missing=()

@@ -8,7 +8,7 @@ out=$2
 cd "$(dirname "$0")/.."
 mkdir -p "$out"
 corpus=${IMMUTALINT_SHARED_DIR:-../shared}/corpus/real
-formats=(text json sarif github matrix matrix-markdown)
+formats=(text json sarif github matrix matrix-markdown html)
 for format in "${formats[@]}"; do
   if [ -d "$corpus" ]; then
     "$binary" --fail-on never --target all --format "$format" --sarif-root "$corpus" "$corpus" >"$out/corpus.$format" 2>&1 || true

@@ -46,7 +46,7 @@ class ConfigReader {
         config.fail_on = Setting<std::string>{one_of(entry, {"error", "warning", "note", "never"}), origin(entry)};
       } else if (key == "format") {
         config.format = Setting<std::string>{
-            one_of(entry, {"text", "json", "sarif", "github", "matrix", "matrix-markdown"}), origin(entry)};
+            one_of(entry, {"text", "json", "sarif", "github", "matrix", "matrix-markdown", "html"}), origin(entry)};
       } else if (key == "inline-ignores") {
         config.inline_ignores = Setting<bool>{boolean(entry), origin(entry)};
       } else if (key == "discover-pod-templates") {

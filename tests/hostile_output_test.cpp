@@ -67,7 +67,7 @@ std::vector<std::string> lines_of(const std::string& text) {
 }  // namespace
 
 TEST_CASE("a hostile manifest cannot inject commands or control bytes through any format") {
-  for (const char* format : {"text", "json", "sarif", "github", "matrix", "matrix-markdown"}) {
+  for (const char* format : {"text", "json", "sarif", "github", "matrix", "matrix-markdown", "html"}) {
     INFO(format);
     auto r = test::run_cli(
         {"--format", format, "--fail-on", "never", "--target", "all", "--stdin-filename", kHostileFile, "-"}, kHostile);

@@ -18,9 +18,9 @@ inline constexpr std::string_view kToolName = "immutalint";
 inline constexpr std::string_view kToolVersion = IMMUTALINT_VERSION;
 
 /// The formats a lint result can be written in.
-enum class ReportFormat { Text, Json, Sarif, Github, Matrix, MatrixMarkdown };
+enum class ReportFormat { Text, Json, Sarif, Github, Matrix, MatrixMarkdown, Html };
 
-/// "text", "json", "sarif", "github", "matrix" or "matrix-markdown"; nullopt for anything else.
+/// "text", "json", "sarif", "github", "matrix", "matrix-markdown" or "html"; nullopt for anything else.
 std::optional<ReportFormat> parse_report_format(std::string_view name);
 
 /// What the formats need beyond the result itself.
@@ -65,6 +65,10 @@ void write_json_report(std::ostream& out, const LintResult& result, bool show_su
 
 /// The readiness matrix: workloads x targets, worst verdict and check per cell.
 void write_matrix_report(std::ostream& out, const LintResult& result, bool markdown);
+
+/// The readiness report as one self-contained HTML page: the matrix's grid with each cell linked
+/// to its findings and their fixes (from `catalogue`), per-target counts and filters.
+void write_html_report(std::ostream& out, const LintResult& result, const Catalogue& catalogue);
 
 /// `--list-targets`, as text, JSON and the Markdown kept in docs/targets.md.
 void write_target_list_text(std::ostream& out, const TargetSet& targets);

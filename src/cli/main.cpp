@@ -105,9 +105,12 @@ int run(const immutalint::cli::CliOptions& options, const immutalint::cli::Setti
   lint_options.jobs = options.jobs;
   for (const auto& id : options.only) lint_options.only.push_back(current_id(catalogue, id));
   for (const auto& id : options.disabled) lint_options.disabled.push_back(current_id(catalogue, id));
-  // Only the readiness matrix lists every workload.
-  lint_options.list_workloads = options.format.starts_with("matrix");
-  for (const auto& report : options.reports) lint_options.list_workloads |= report.first.starts_with("matrix");
+  // Only the readiness grids (matrix, html) list every workload.
+  const auto lists_workloads = [](const std::string& format) {
+    return format.starts_with("matrix") || format == "html";
+  };
+  lint_options.list_workloads = lists_workloads(options.format);
+  for (const auto& report : options.reports) lint_options.list_workloads |= lists_workloads(report.first);
   lint_options.split.max_document_bytes = static_cast<std::size_t>(options.max_document_mib) << 20;
   auto selected = targets.select(options.target);
   if (!selected) return usage_error(selected.error().message);

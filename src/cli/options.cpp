@@ -22,7 +22,7 @@ cxxopts::Options make_parser() {
   options.positional_help("[PATH...]");
   // clang-format off
   options.add_options()
-    ("f,format", "Report format: text, json, sarif, github, matrix or matrix-markdown (with --list-checks or --list-targets: text, json or markdown)", cxxopts::value<std::string>()->default_value("text"), "FORMAT")
+    ("f,format", "Report format: text, json, sarif, github, matrix, matrix-markdown or html (with --list-checks or --list-targets: text, json or markdown)", cxxopts::value<std::string>()->default_value("text"), "FORMAT")
     ("t,target", "Judge workloads for these node OSes (comma-separated names, or all; may be repeated)", cxxopts::value<std::vector<std::string>>()->default_value(std::string(kDefaultTarget)), "NAME,...")
     ("o,output", "Write the report to FILE instead of standard output", cxxopts::value<std::string>(), "FILE")
     ("report", "Also write a report in FORMAT to FILE (repeatable), e.g. sarif=results.sarif", cxxopts::value<std::vector<std::string>>(), "FORMAT=FILE")
@@ -159,13 +159,13 @@ Result<bool> check_options(const CliOptions& options) {
       return Error{fmt::format("--format must be text, json or markdown when listing, not '{}'", options.format)};
     }
   } else if (!parse_report_format(options.format)) {
-    return Error{
-        fmt::format("--format must be text, json, sarif, github, matrix or matrix-markdown, not '{}'", options.format)};
+    return Error{fmt::format("--format must be text, json, sarif, github, matrix, matrix-markdown or html, not '{}'",
+                             options.format)};
   }
   for (const auto& [format, file] : options.reports) {
     if (!parse_report_format(format)) {
-      return Error{fmt::format("--report format must be text, json, sarif, github, matrix or matrix-markdown, not '{}'",
-                               format)};
+      return Error{fmt::format(
+          "--report format must be text, json, sarif, github, matrix, matrix-markdown or html, not '{}'", format)};
     }
   }
   return true;

@@ -144,4 +144,37 @@ std::string markdown_cell(std::string_view input) {
   return out;
 }
 
+std::string html(std::string_view input) {
+  std::string out;
+  out.reserve(input.size());
+  for (std::size_t at = 0; at < input.size();) {
+    const auto [point, length] = decode(input, at);
+    if (length == 0) {
+      out += "\xEF\xBF\xBD";  // U+FFFD
+      ++at;
+      continue;
+    }
+    switch (point) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (point < 0x20) {
+          out += fmt::format("\\x{:02x}", static_cast<unsigned>(point));
+        } else if (is_hidden_control(point)) {
+          out += fmt::format("\\u{{{:04x}}}", static_cast<unsigned>(point));
+        } else {
+          out.append(input.substr(at, length));
+        }
+    }
+    at += length;
+  }
+  return out;
+}
+
 }  // namespace immutalint::escape

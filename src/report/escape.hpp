@@ -46,4 +46,10 @@ std::string github_property(std::string_view input);
 /// For a Markdown table cell: as text, and `|` escaped.
 std::string markdown_cell(std::string_view input);
 
+/// For HTML text and double-quoted attribute values: `&`, `<`, `>`, `"` and `'` as character
+/// references; control characters, line and paragraph separators and bidirectional controls
+/// shown as in `text`, so that none reorders or hides what a reader sees; bytes that are not
+/// valid UTF-8 replaced by U+FFFD. Backslashes stay single: a page is read, not parsed back.
+std::string html(std::string_view input);
+
 }  // namespace immutalint::escape

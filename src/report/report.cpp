@@ -8,12 +8,13 @@
 namespace immutalint {
 
 std::optional<ReportFormat> parse_report_format(std::string_view name) {
-  constexpr EnumNames<ReportFormat, 6> kNames{{{ReportFormat::Text, "text"},
+  constexpr EnumNames<ReportFormat, 7> kNames{{{ReportFormat::Text, "text"},
                                                {ReportFormat::Json, "json"},
                                                {ReportFormat::Sarif, "sarif"},
                                                {ReportFormat::Github, "github"},
                                                {ReportFormat::Matrix, "matrix"},
-                                               {ReportFormat::MatrixMarkdown, "matrix-markdown"}}};
+                                               {ReportFormat::MatrixMarkdown, "matrix-markdown"},
+                                               {ReportFormat::Html, "html"}}};
   return value_of(kNames, name);
 }
 
@@ -42,6 +43,7 @@ void write_report(std::ostream& out, ReportFormat format, const LintResult& resu
     case ReportFormat::Github: write_github_report(out, result); return;
     case ReportFormat::Matrix: write_matrix_report(out, result, false); return;
     case ReportFormat::MatrixMarkdown: write_matrix_report(out, result, true); return;
+    case ReportFormat::Html: write_html_report(out, result, catalogue); return;
   }
 }
 
