@@ -260,6 +260,7 @@ class TargetProfileReader {
 namespace {
 
 constexpr std::string_view kVocabularyFile = "vocabulary.yaml";
+constexpr std::string_view kNodeOsFile = "node-os.yaml";
 
 /// Reads targets/vocabulary.yaml.
 Result<std::vector<FactTerm>> read_vocabulary(const std::string& text) {
@@ -352,6 +353,7 @@ Result<TargetSet> TargetSet::parse(std::span<const std::pair<std::string, std::s
   std::vector<std::pair<std::string, std::string>> pending;
   TargetSet set;
   for (const auto& [name, text] : files) {
+    if (name == kNodeOsFile) continue;  // not a profile: which profile a Node stands for (node_os.hpp)
     if (name != kVocabularyFile) {
       pending.emplace_back(name, text);
       continue;
