@@ -2,6 +2,8 @@
 #include "immutalint/evidence_catalogue.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <iterator>
 
 #include <fmt/format.h>
 #include <re2/re2.h>
@@ -26,7 +28,14 @@ bool ContainerMatcher::matches(std::string_view image_name, std::string_view com
   return true;
 }
 
+bool VmSizeFamily::has(std::string_view trait) const {
+  return std::find(traits.begin(), traits.end(), trait) != traits.end();
+}
+
 namespace {
+
+constexpr std::string_view kVmSizeTraits[] = {"confidential", "gen1-only",  "no-trusted-launch",
+                                              "arm64",        "nvidia-gpu", "amd-gpu"};
 
 /// Reads one catalogue file, reporting the first thing wrong with it.
 class EvidenceReader {
@@ -89,6 +98,12 @@ class EvidenceReader {
     does = text(entry, "does");
     source = text(entry, "source");
     if (name.empty() || does.empty()) return fail(entry, "every entry needs `name` and `does`");
+    return known_sources(entry, name, source, sources);
+  }
+
+  /// Every key of `source` (space-separated) is in the file's `sources`.
+  Result<bool> known_sources(NodeId entry, const std::string& name, const std::string& source,
+                             const std::map<std::string, std::string>& sources) const {
     if (source.empty()) return fail(entry, fmt::format("{}: `source` is required", name));
     for (std::size_t start = 0; start < source.size();) {
       auto end = source.find(' ', start);
@@ -103,9 +118,12 @@ class EvidenceReader {
 
   Result<bool> read(std::map<std::string, std::string>& sources, std::vector<KnownInstaller>& installers,
                     std::vector<KnownKernelWork>& kernel, std::vector<ConfigHostPaths>& host_paths,
-                    std::vector<std::string>& read_files) const {
+                    std::vector<std::string>& read_files, std::vector<VmSizeFamily>& vm_sizes,
+                    std::vector<RetiredOsSku>& retired) const {
     const NodeId root = tree_.root();
-    if (auto ok = check_keys(root, {"sources", "installers", "kernel", "config-host-paths", "read-files"}); !ok) {
+    if (auto ok = check_keys(root, {"sources", "installers", "kernel", "config-host-paths", "read-files", "vm-sizes",
+                                    "retired-os-skus"});
+        !ok) {
       return ok.error();
     }
     std::map<std::string, std::string> local;
@@ -184,6 +202,34 @@ class EvidenceReader {
       host_paths.push_back(std::move(paths));
     }
     for (auto& path : strings(tree_.get(root, "read-files"))) read_files.push_back(normalize_host_path(path));
+    for (NodeId entry : tree_.items(tree_.get(root, "vm-sizes"))) {
+      if (auto ok = check_keys(entry, {"name", "regex", "traits", "source"}); !ok) return ok.error();
+      VmSizeFamily family;
+      family.name = text(entry, "name");
+      family.source = text(entry, "source");
+      family.traits = strings(tree_.get(entry, "traits"));
+      auto compiled = pattern(entry, "regex", family.regex);
+      if (!compiled) return compiled.error();
+      family.pattern = *compiled;
+      if (family.name.empty() || !family.pattern || family.traits.empty())
+        return fail(entry, "a VM size family needs `name`, `regex` and `traits`");
+      for (const auto& trait : family.traits) {
+        if (std::find(std::begin(kVmSizeTraits), std::end(kVmSizeTraits), trait) == std::end(kVmSizeTraits))
+          return fail(entry, fmt::format("{}: unknown trait `{}`", family.name, trait));
+      }
+      if (auto ok = known_sources(entry, family.name, family.source, local); !ok) return ok.error();
+      vm_sizes.push_back(std::move(family));
+    }
+    for (NodeId entry : tree_.items(tree_.get(root, "retired-os-skus"))) {
+      if (auto ok = check_keys(entry, {"sku", "successor", "why", "source", "confidence"}); !ok) return ok.error();
+      auto confidence = parse_confidence(text(entry, "confidence"));
+      RetiredOsSku sku{text(entry, "sku"), text(entry, "successor"),
+                       WorkloadFact{text(entry, "why"), text(entry, "source"), confidence.value_or(Confidence::Guess)}};
+      if (sku.sku.empty() || sku.successor.empty() || sku.retirement.why.empty() || !confidence)
+        return fail(entry, "a retired OS SKU needs `sku`, `successor`, `why`, `source` and `confidence`");
+      if (auto ok = known_sources(entry, sku.sku, sku.retirement.source, local); !ok) return ok.error();
+      retired.push_back(std::move(sku));
+    }
     return true;
   }
 
@@ -203,8 +249,9 @@ Result<EvidenceCatalogue> EvidenceCatalogue::parse(std::span<const std::pair<std
                                documents.size() == 1 ? documents[0].error->message : "expected one YAML document")};
     }
     EvidenceReader reader(name, documents[0].tree);
-    auto ok = reader.read(catalogue.sources_, catalogue.installers_, catalogue.kernel_work_,
-                          catalogue.config_host_paths_, catalogue.read_files_);
+    auto ok =
+        reader.read(catalogue.sources_, catalogue.installers_, catalogue.kernel_work_, catalogue.config_host_paths_,
+                    catalogue.read_files_, catalogue.vm_size_families_, catalogue.retired_os_skus_);
     if (!ok) return ok.error();
   }
   return catalogue;
@@ -217,6 +264,25 @@ const Result<EvidenceCatalogue>& EvidenceCatalogue::builtin() {
     return parse(files);
   }();
   return catalogue;
+}
+
+const VmSizeFamily* EvidenceCatalogue::vm_size_family(std::string_view size) const {
+  for (const auto& family : vm_size_families_) {
+    // The patterns anchor themselves (^…$, or ^… for a whole family such as the M sizes).
+    if (re2::RE2::PartialMatch(re2::StringPiece(size.data(), size.size()), *family.pattern)) return &family;
+  }
+  return nullptr;
+}
+
+const RetiredOsSku* EvidenceCatalogue::retired_os_sku(std::string_view sku) const {
+  for (const auto& retired : retired_os_skus_) {
+    const bool same =
+        retired.sku.size() == sku.size() && std::equal(sku.begin(), sku.end(), retired.sku.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+        });
+    if (same) return &retired;
+  }
+  return nullptr;
 }
 
 bool EvidenceCatalogue::names_config_key(std::string_view key) const {

@@ -102,10 +102,12 @@ Result<Linter> Linter::create(const Catalogue& catalogue, LintOptions options) {
     linter.checks_.push_back({info, std::move(check)});
   }
   linter.duplicate_keys_ = wanted(kDuplicateKeyCheck);
+  if (wanted(kNodePoolBlockerCheck)) linter.node_pool_blocker_.emplace(*evidence);
   for (auto id : {kUnusedSuppressionCheck, kSuppressionWithoutReasonCheck}) {
     if (wanted(id)) linter.waiver_checks_.emplace_back(id);
   }
-  for (auto id : {kInvalidInputCheck, kDuplicateKeyCheck, kUnusedSuppressionCheck, kSuppressionWithoutReasonCheck}) {
+  for (auto id : {kInvalidInputCheck, kDuplicateKeyCheck, kUnusedSuppressionCheck, kSuppressionWithoutReasonCheck,
+                  kNodePoolBlockerCheck}) {
     if (!catalogue.find(id)) return Error{fmt::format("check '{}' has no entry in the catalogue", id)};
   }
   return linter;
@@ -114,6 +116,7 @@ Result<Linter> Linter::create(const Catalogue& catalogue, LintOptions options) {
 std::vector<std::string> Linter::enabled_checks() const {
   std::vector<std::string> ids{std::string(kInvalidInputCheck)};
   if (duplicate_keys_) ids.emplace_back(kDuplicateKeyCheck);
+  if (node_pool_blocker_) ids.emplace_back(kNodePoolBlockerCheck);
   ids.insert(ids.end(), waiver_checks_.begin(), waiver_checks_.end());
   for (const auto& enabled : checks_) ids.push_back(enabled.info->id);
   std::sort(ids.begin(), ids.end());
@@ -444,7 +447,10 @@ class Linter::Session {
                         const std::optional<ListItem>& list_item, Defer&& defer) {
     const YamlTree& tree = doc.tree;
     const DocumentObjects objects = objects_of(tree, list_item);
-    if (!objects.kubernetes) return;  // some other YAML: a CI workflow, Helm values, ...
+    if (!objects.kubernetes) {  // some other YAML: a CI workflow, Helm values, ... or AKS node pools
+      if (auto pools = read_node_pools(tree, file)) judge_node_pools(*pools);
+      return;
+    }
 
     for (const auto& problem : objects.problems) {
       auto [owner, field] = owner_of(objects, problem.pointer);
@@ -507,6 +513,16 @@ class Linter::Session {
         }
       }
     }
+  }
+
+  /// Node pools from `az aks` output: their names are kept for --plan-pool, and node-pool-blocker
+  /// judges them.
+  void judge_node_pools(const NodePoolDocument& pools) {
+    for (const auto& pool : pools.pools) result_.node_pools.push_back(pool.name);
+    if (!linter_.node_pool_blocker_) return;
+    for (auto& finding :
+         linter_.node_pool_blocker_->judge(pools, linter_.options_.targets, linter_.options_.pool_plans))
+      add(std::move(finding));
   }
 
   /// Runs every enabled check on one workload; findings carry their verdicts and severity, and
@@ -746,6 +762,7 @@ void Linter::finish(std::vector<std::unique_ptr<Session>>& sessions, Spool& spoo
     std::move(part.workloads.begin(), part.workloads.end(), std::back_inserter(result.workloads));
     std::move(part.notices.begin(), part.notices.end(), std::back_inserter(result.notices));
     std::move(part.waivers.begin(), part.waivers.end(), std::back_inserter(result.waivers));
+    std::move(part.node_pools.begin(), part.node_pools.end(), std::back_inserter(result.node_pools));
     index.merge(std::move(session->index()));
     for (auto& item : session->deferred()) deferred.push_back(&item);
     auto& findings = session->spilled();
@@ -855,6 +872,8 @@ void Linter::finish(std::vector<std::unique_ptr<Session>>& sessions, Spool& spoo
   std::sort(result.waivers.begin(), result.waivers.end(), [](const Waiver& a, const Waiver& b) {
     return std::tie(a.where.file, a.where.span.begin, a.checks) < std::tie(b.where.file, b.where.span.begin, b.checks);
   });
+  for (auto& notice : unknown_planned_pools(options_.pool_plans, result.node_pools))
+    result.notices.push_back(std::move(notice));
   std::sort(result.notices.begin(), result.notices.end());
   result.notices.erase(std::unique(result.notices.begin(), result.notices.end()), result.notices.end());
   for (const Target* target : options_.targets) result.targets.push_back(target->name());

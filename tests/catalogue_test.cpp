@@ -9,6 +9,7 @@
 #include "immutalint/catalogue.hpp"
 #include "immutalint/check.hpp"
 #include "immutalint/lint.hpp"
+#include "immutalint/node_pools.hpp"
 #include "immutalint/report.hpp"
 #include "immutalint/suppression.hpp"
 #include "immutalint/target.hpp"
@@ -25,10 +26,11 @@ TEST_CASE("the built-in catalogue parses and every entry is complete") {
 
 TEST_CASE("every registered check has a catalogue entry and every entry has an implementation") {
   const auto& catalogue = *Catalogue::builtin();
-  // The input checks are made by the pipeline itself, not by a registered check.
+  // The input checks, and node-pool-blocker, which judges node pools rather than workloads, are
+  // made by the pipeline itself, not by a registered check.
   std::vector<std::string> implemented{std::string(kInvalidInputCheck), std::string(kDuplicateKeyCheck),
                                        std::string(kUnusedSuppressionCheck),
-                                       std::string(kSuppressionWithoutReasonCheck)};
+                                       std::string(kSuppressionWithoutReasonCheck), std::string(kNodePoolBlockerCheck)};
   for (const auto& factory : check_registry()) {
     CHECK(catalogue.find(factory.id) != nullptr);
     implemented.emplace_back(factory.id);

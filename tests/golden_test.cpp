@@ -1,7 +1,7 @@
 // Golden files: every testdata/<dir>/X.yaml (or .yml, .json) is linted with all checks and its
 // text report compared with X.expected; its SARIF must pass validate-sarif too. A first line
-// `# targets: NAME,...` (or `all`) judges the fixture for those target OSes. Set IMMUTALINT_UPDATE_GOLDEN=1 to rewrite
-// them, then review the diff.
+// `# targets: NAME,...` (or `all`), or a sidecar X.targets, judges the fixture for those target OSes. Set
+// IMMUTALINT_UPDATE_GOLDEN=1 to rewrite them, then review the diff.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -44,9 +44,15 @@ std::vector<Fixture> fixtures() {
   return found;
 }
 
-/// The targets a fixture is judged for: a first line `# targets: talos,flatcar` (or `all`);
-/// without one, the default profile.
+/// The targets a fixture is judged for: a first line `# targets: talos,flatcar` (or `all`), or
+/// for JSON, which has no comments, the first line of a sidecar file X.targets; without either,
+/// the default profile.
 std::string fixture_targets(const Fixture& fixture) {
+  const fs::path sidecar = fs::path(fixture.input).replace_extension(".targets");
+  if (fs::exists(sidecar)) {
+    const std::string names = test::read_file(sidecar.string());
+    return names.substr(0, names.find('\n'));
+  }
   const std::string text = test::read_file(fixture.input.string());
   constexpr std::string_view kHeader = "# targets: ";
   if (!text.starts_with(kHeader)) return "generic";

@@ -89,6 +89,25 @@ struct ConfigHostPaths {
   std::string source;
 };
 
+/// A family of Azure VM sizes, recognised by name, and what its sizes are.
+struct VmSizeFamily {
+  std::string name;  ///< e.g. "Dv3 series"
+  std::string regex;
+  std::shared_ptr<const re2::RE2> pattern;
+  /// confidential, gen1-only, no-trusted-launch, arm64, nvidia-gpu, amd-gpu
+  std::vector<std::string> traits;
+  std::string source;
+
+  bool has(std::string_view trait) const;
+};
+
+/// An AKS OS SKU that takes no new pools, and the target profile of its successor.
+struct RetiredOsSku {
+  std::string sku;        ///< as AKS spells it in `osSku`, e.g. "Flatcar"
+  std::string successor;  ///< a target name, e.g. "aks-acl"
+  WorkloadFact retirement;
+};
+
 /// The evidence catalogue.
 class EvidenceCatalogue {
  public:
@@ -102,6 +121,12 @@ class EvidenceCatalogue {
   const std::vector<ConfigHostPaths>& config_host_paths() const { return config_host_paths_; }
   /// Host files (and directories) that workloads mount only to read them.
   const std::vector<std::string>& read_files() const { return read_files_; }
+  /// VM size families, narrow ones first (checks/evidence/aks-node-pools.yaml).
+  const std::vector<VmSizeFamily>& vm_size_families() const { return vm_size_families_; }
+  /// The family of a VM size: the first whose pattern matches it; nullptr if none.
+  const VmSizeFamily* vm_size_family(std::string_view size) const;
+  /// The retired OS SKU spelt `sku` (compared ignoring case), or nullptr.
+  const RetiredOsSku* retired_os_sku(std::string_view sku) const;
   /// Source keys and what they stand for.
   const std::map<std::string, std::string>& sources() const { return sources_; }
   /// ConfigMap data keys that any entry reads (config switches and host paths).
@@ -112,6 +137,8 @@ class EvidenceCatalogue {
   std::vector<KnownKernelWork> kernel_work_;
   std::vector<ConfigHostPaths> config_host_paths_;
   std::vector<std::string> read_files_;
+  std::vector<VmSizeFamily> vm_size_families_;
+  std::vector<RetiredOsSku> retired_os_skus_;
   std::map<std::string, std::string> sources_;
 };
 

@@ -5,6 +5,7 @@
 #include <compare>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,6 +17,7 @@
 #include "immutalint/finding.hpp"
 #include "immutalint/finding_store.hpp"
 #include "immutalint/inputs.hpp"
+#include "immutalint/node_pools.hpp"
 #include "immutalint/pod_spec.hpp"
 #include "immutalint/result.hpp"
 #include "immutalint/spool.hpp"
@@ -46,6 +48,8 @@ struct LintOptions {
   /// Comments and configuration waivers, severity overrides (stage 5). `enabled` is filled in
   /// by the linter; an empty `today` means today's date.
   SuppressionSettings suppressions;
+  /// Node pools judged for one target each instead of `targets` (--plan-pool NAME=TARGET).
+  std::vector<PoolPlan> pool_plans;
 };
 
 /// Counts for the closing summary.
@@ -87,6 +91,8 @@ struct LintResult {
   /// Every waiver the input declares (annotations and comments), in input order; stage 5 adds
   /// the configuration's and reports those that matched nothing.
   std::vector<Waiver> waivers;
+  /// Names of the AKS node pools read (az aks output), in input order.
+  std::vector<std::string> node_pools;
 };
 
 /// Sets the summary's error, warning, note and suppressed counts from the findings, after
@@ -141,6 +147,7 @@ class Linter {
   LintOptions options_;
   std::vector<EnabledCheck> checks_;
   bool duplicate_keys_ = true;
+  std::optional<NodePoolBlocker> node_pool_blocker_;  ///< when node-pool-blocker is enabled
   std::vector<std::string> waiver_checks_;  ///< unused-suppression and suppression-without-reason, when enabled
 };
 

@@ -15,6 +15,7 @@
 #include "checks/command_support.hpp"
 #include "checks/placement_support.hpp"
 #include "immutalint/check.hpp"
+#include "immutalint/evidence_catalogue.hpp"
 #include "immutalint/placement.hpp"
 
 namespace immutalint::checks {
@@ -43,9 +44,7 @@ class NodeFeaturePinning final : public Check {
   explicit NodeFeaturePinning(const CheckInfo& info)
       : labels_(info.params.list("labels")),
         size_labels_(info.params.list("size-labels")),
-        confidential_(info.params.patterns("confidential-sizes")),
-        gen1_only_(info.params.patterns("gen1-only-sizes")),
-        no_trusted_launch_(info.params.patterns("no-trusted-launch-sizes")) {}
+        sizes_(*EvidenceCatalogue::builtin()) {}
 
   void inspect(const CheckContext& context, std::vector<Observation>& out) const override {
     // Feature labels: the target profiles say which values their nodes carry, and the placement
@@ -151,21 +150,18 @@ class NodeFeaturePinning final : public Check {
 
   /// Why the target's pools cannot use `size`, or nullopt when nothing says they cannot.
   std::optional<SizeProblem> problem(const Target& target, const std::string& size) const {
-    if (target.fact_is("confidential_vm", "unsupported")) {
-      if (auto family = confidential_.find(size)) {
-        return SizeProblem{size, *family, &target.fact("confidential_vm"), "cannot use confidential VM sizes"};
-      }
+    const VmSizeFamily* family = sizes_.vm_size_family(size);
+    if (!family) return std::nullopt;
+    if (family->has("confidential") && target.fact_is("confidential_vm", "unsupported")) {
+      return SizeProblem{size, family->name, &target.fact("confidential_vm"), "cannot use confidential VM sizes"};
     }
-    if (target.fact_is("gen1_vm", "unsupported")) {
-      if (auto family = gen1_only_.find(size)) {
-        return SizeProblem{size, *family, &target.fact("gen1_vm"),
-                           "cannot use VM sizes that support only Generation 1"};
-      }
+    if (family->has("gen1-only") && target.fact_is("gen1_vm", "unsupported")) {
+      return SizeProblem{size, family->name, &target.fact("gen1_vm"),
+                         "cannot use VM sizes that support only Generation 1"};
     }
-    if (target.fact_is("trusted_launch", "required")) {
-      if (auto family = no_trusted_launch_.find(size)) {
-        return SizeProblem{size, *family, &target.fact("trusted_launch"), "run only on VM sizes with Trusted Launch"};
-      }
+    if (family->has("no-trusted-launch") && target.fact_is("trusted_launch", "required")) {
+      return SizeProblem{size, family->name, &target.fact("trusted_launch"),
+                         "run only on VM sizes with Trusted Launch"};
     }
     return std::nullopt;
   }
@@ -234,9 +230,7 @@ class NodeFeaturePinning final : public Check {
 
   const std::vector<std::string> labels_;       // node labels naming a VM feature
   const std::vector<std::string> size_labels_;  // node labels whose value is the VM size
-  const PatternSet confidential_;
-  const PatternSet gen1_only_;
-  const PatternSet no_trusted_launch_;
+  const EvidenceCatalogue& sizes_;              // VM size families, from checks/evidence/aks-node-pools.yaml
 };
 
 }  // namespace

@@ -115,6 +115,11 @@ int run(const immutalint::cli::CliOptions& options, const immutalint::cli::Setti
   auto selected = targets.select(options.target);
   if (!selected) return usage_error(selected.error().message);
   lint_options.targets = *selected;
+  for (const auto& [pool, name] : options.plan_pools) {
+    const Target* target = targets.find(name);
+    if (!target) return usage_error(fmt::format("--plan-pool {}={}: unknown target (see --list-targets)", pool, name));
+    lint_options.pool_plans.push_back({pool, target});
+  }
   lint_options.suppressions.inline_comments = settings.inline_ignores;
   lint_options.suppressions.severities = settings.severities;
   lint_options.discover_pod_templates = settings.discover_pod_templates;

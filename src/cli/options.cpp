@@ -24,6 +24,7 @@ cxxopts::Options make_parser() {
   options.add_options()
     ("f,format", "Report format: text, json, sarif, github, matrix, matrix-markdown or html (with --list-checks or --list-targets: text, json or markdown)", cxxopts::value<std::string>()->default_value("text"), "FORMAT")
     ("t,target", "Judge workloads for these node OSes (comma-separated names, or all; may be repeated)", cxxopts::value<std::vector<std::string>>()->default_value(std::string(kDefaultTarget)), "NAME,...")
+    ("plan-pool", "Judge the AKS node pool NAME only for the node OS TARGET, as if it moved there (repeatable)", cxxopts::value<std::vector<std::string>>(), "NAME=TARGET")
     ("o,output", "Write the report to FILE instead of standard output", cxxopts::value<std::string>(), "FILE")
     ("report", "Also write a report in FORMAT to FILE (repeatable), e.g. sarif=results.sarif", cxxopts::value<std::vector<std::string>>(), "FORMAT=FILE")
     ("sarif-root", "Make SARIF file locations relative to DIR (default: the working directory)", cxxopts::value<std::string>(), "DIR")
@@ -116,6 +117,15 @@ Result<CliOptions> parse_command_line(int argc, const char* const* argv) {
           return Error{fmt::format("--report takes FORMAT=FILE, not '{}'", value)};
         }
         options.reports.emplace_back(value.substr(0, equals), value.substr(equals + 1));
+      }
+    }
+    if (parsed.count("plan-pool")) {
+      for (const auto& value : parsed["plan-pool"].as<std::vector<std::string>>()) {
+        const auto equals = value.find('=');
+        if (equals == std::string::npos || equals == 0 || equals + 1 == value.size()) {
+          return Error{fmt::format("--plan-pool takes NAME=TARGET, not '{}'", value)};
+        }
+        options.plan_pools.emplace_back(value.substr(0, equals), value.substr(equals + 1));
       }
     }
     if (parsed.count("paths")) options.paths = parsed["paths"].as<std::vector<std::string>>();

@@ -30,6 +30,8 @@ struct CliOptions {
   std::string baseline;        ///< leave out the findings this baseline file records
   std::string write_baseline;  ///< record every finding of this run in this file
   std::string target = std::string(kDefaultTarget);
+  /// --plan-pool: (node pool, target) pairs, each pool judged only for its targets.
+  std::vector<std::pair<std::string, std::string>> plan_pools;
   bool list_targets = false;
   unsigned max_document_mib = 32;
   bool list_checks = false;
