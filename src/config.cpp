@@ -129,6 +129,7 @@ class ConfigReader {
     std::vector<std::string> names;
     for (const auto& [name, at] : strings(entry, true)) names.push_back(name);
     std::string spec = fmt::format("{}", fmt::join(names, ","));
+    if (spec == kAutoTarget) return spec;
     if (auto selected = targets_.select(spec); !selected) fail(value_mark(entry), selected.error().message);
     return spec;
   }

@@ -533,16 +533,39 @@ class Linter::Session {
         gather_evidence(EvidenceInput{tree, object, pod, file, *linter_.evidence_catalogue_, index});
     CheckedWorkload checked;
     checked.scripts_from = evidence.scripts_from;
-    // A workload is judged only for the targets whose nodes it can be scheduled on.
+    // A workload is judged only for the targets whose nodes it can be scheduled on: the
+    // cluster's pools when the input describes them, else the targets' own node labels.
+    const auto& pools = linter_.options_.pools;
     std::vector<const Target*> landing;
+    std::vector<std::pair<const SchedulingPool*, std::string>> blocked;
     for (const Target* target : linter_.options_.targets) {
-      if (can_land_on(tree, pod, *target)) landing.push_back(target);
+      if (pools.empty()) {
+        if (can_land_on(tree, pod, *target)) landing.push_back(target);
+        continue;
+      }
+      bool reaches = false;
+      for (const SchedulingPool& pool : pools) {
+        if (!pool.linux || pool.target != target) continue;
+        auto block = pool_block(tree, pod, pool);
+        if (!block) {
+          reaches = true;
+        } else {
+          blocked.emplace_back(&pool, std::move(*block));
+        }
+      }
+      if (reaches) landing.push_back(target);
+    }
+    if (!pools.empty() && landing.empty()) {
+      checked.findings.push_back(unschedulable(tree, object, pod, file, source, blocked));
+      return checked;
     }
     const CheckContext context{tree, object, pod, landing, evidence, file, linter_.options_.targets};
     const std::vector<Waiver> waivers = annotation_waivers(tree, object, file);
     std::vector<Observation> observations;
     for (const auto& enabled : linter_.checks_) {
       observations.clear();
+      // With pools known, where a pod can run is decided above, by the pools themselves.
+      if (!pools.empty() && enabled.info->id == kOsSkuPinningCheck) continue;
       enabled.check->inspect(context, observations);
       for (auto& observation : observations) {
         const IndexedConfigMap* script = observation.config_map;
@@ -556,6 +579,55 @@ class Linter::Session {
       }
     }
     return checked;
+  }
+
+  /// os-sku-pinning for a cluster: no pool of it accepts the pod (after --plan-pool, a pool it was
+  /// pinned to may have moved to another OS SKU). The pod would stay Pending: it breaks.
+  Finding unschedulable(const YamlTree& tree, const KubeObject& object, const PodSpecView& pod, const std::string& file,
+                        const std::string& source,
+                        const std::vector<std::pair<const SchedulingPool*, std::string>>& blocked) {
+    Finding finding;
+    finding.check = std::string(kOsSkuPinningCheck);
+    finding.file = file;
+    finding.object = object.ref;
+    finding.source = source;
+    finding.action = Action::Requires;
+    finding.cause = "placement";
+    // At what keeps it off: the node selector, else the affinity, else the pod spec.
+    finding.span = object.kind_span;
+    finding.field = pod.pointer;
+    for (std::string_view key : {"nodeSelector", "affinity", "tolerations"}) {
+      const auto [holder, pointer] = pod.holder_of(tree, key);
+      if (const MapEntry* entry = tree.find(holder, key)) {
+        finding.span = tree.span_of(*entry);
+        finding.field = pointer + "/" + std::string(key);
+        break;
+      }
+    }
+    // Pools kept off for the same reason are named together.
+    std::vector<std::pair<std::string, std::vector<std::string>>> reasons;
+    for (const auto& [pool, reason] : blocked) {
+      auto same = std::find_if(reasons.begin(), reasons.end(), [&](const auto& r) { return r.first == reason; });
+      if (same == reasons.end()) same = reasons.insert(reasons.end(), {reason, {}});
+      same->second.push_back(fmt::format("{} ({})", pool->name, pool->target->name()));
+      auto it = std::find_if(finding.targets.begin(), finding.targets.end(),
+                             [&](const TargetVerdict& v) { return v.target == pool->target->name(); });
+      if (it != finding.targets.end()) continue;
+      finding.targets.push_back(
+          {pool->target->name(),
+           Verdict::Breaks,
+           fmt::format("no pool on {} accepts it: pool {}: {}", pool->target->name(), pool->name, reason),
+           fmt::format("pool {} ({}:{})", pool->name, pool->file, pool->line),
+           Confidence::Documented,
+           {}});
+    }
+    std::vector<std::string> parts;
+    for (const auto& [reason, names] : reasons) {
+      parts.push_back(fmt::format("{} {}: {}", names.size() == 1 ? "pool" : "pools", fmt::join(names, ", "), reason));
+    }
+    finding.message = fmt::format("no node pool of the cluster can run this pod: {}", fmt::join(parts, "; "));
+    apply_ladder(finding, linter_.catalogue_->find(kOsSkuPinningCheck)->kind);
+    return finding;
   }
 
   /// What other documents may need of this object: Namespace labels, ConfigMap entries.
@@ -872,11 +944,14 @@ void Linter::finish(std::vector<std::unique_ptr<Session>>& sessions, Spool& spoo
   std::sort(result.waivers.begin(), result.waivers.end(), [](const Waiver& a, const Waiver& b) {
     return std::tie(a.where.file, a.where.span.begin, a.checks) < std::tie(b.where.file, b.where.span.begin, b.checks);
   });
-  for (auto& notice : unknown_planned_pools(options_.pool_plans, result.node_pools))
+  std::vector<std::string> pools_read = result.node_pools;
+  for (const SchedulingPool& pool : options_.pools) pools_read.push_back(pool.name);  // from Node objects too
+  for (auto& notice : unknown_planned_pools(options_.pool_plans, pools_read))
     result.notices.push_back(std::move(notice));
   std::sort(result.notices.begin(), result.notices.end());
   result.notices.erase(std::unique(result.notices.begin(), result.notices.end()), result.notices.end());
   for (const Target* target : options_.targets) result.targets.push_back(target->name());
+  result.pools = options_.pools;
 
   // Stage 5: what the authors and the configuration say about the findings.
   SuppressionSettings settings = options_.suppressions;

@@ -1,7 +1,7 @@
 // Golden files: every testdata/<dir>/X.yaml (or .yml, .json) is linted with all checks and its
 // text report compared with X.expected; its SARIF must pass validate-sarif too. A first line
-// `# targets: NAME,...` (or `all`), or a sidecar X.targets, judges the fixture for those target OSes. Set
-// IMMUTALINT_UPDATE_GOLDEN=1 to rewrite them, then review the diff.
+// `# targets: NAME,...` (or `all`, or `auto` for the pools of its Node objects), or a sidecar X.targets, judges the
+// fixture for those target OSes. Set IMMUTALINT_UPDATE_GOLDEN=1 to rewrite them, then review the diff.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -12,6 +12,7 @@
 
 #include "immutalint/inputs.hpp"
 #include "immutalint/report.hpp"
+#include "immutalint/scheduling_pools.hpp"
 #include "test_support.hpp"
 
 using namespace immutalint;
@@ -62,13 +63,19 @@ std::string fixture_targets(const Fixture& fixture) {
 std::string golden_report(const Fixture& fixture) {
   LintOptions options;
   options.jobs = 1;
-  auto targets = TargetSet::builtin()->select(fixture_targets(fixture));
-  REQUIRE(targets);
-  options.targets = *targets;
-  auto linter = Linter::create(*Catalogue::builtin(), options);
-  REQUIRE(linter);
   InputSet inputs;
   inputs.files.push_back({fixture.relative, fixture.input.string()});
+  if (fixture_targets(fixture) == kAutoTarget) {
+    // The targets of the node pools that the fixture's Node objects describe.
+    options.pools = scan_pools(inputs, *NodeOsRules::builtin(), *TargetSet::builtin(), {});
+    options.targets = targets_of(options.pools, *TargetSet::builtin());
+  } else {
+    auto targets = TargetSet::builtin()->select(fixture_targets(fixture));
+    REQUIRE(targets);
+    options.targets = *targets;
+  }
+  auto linter = Linter::create(*Catalogue::builtin(), options);
+  REQUIRE(linter);
   std::ostringstream out;
   write_text_report(out, linter->lint(inputs), false);
   return out.str();

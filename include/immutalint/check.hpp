@@ -78,6 +78,9 @@ std::span<const CheckFactory> check_registry();
 
 /// Checks reported by the pipeline itself rather than by a Check unit.
 inline constexpr std::string_view kInvalidInputCheck = "invalid-input";
+/// Also reported by the pipeline: when the input describes the cluster's node pools, for a pod
+/// that no pool accepts.
+inline constexpr std::string_view kOsSkuPinningCheck = "os-sku-pinning";
 inline constexpr std::string_view kDuplicateKeyCheck = "duplicate-key";
 
 // Helpers shared by checks.

@@ -20,6 +20,7 @@
 #include "immutalint/node_pools.hpp"
 #include "immutalint/pod_spec.hpp"
 #include "immutalint/result.hpp"
+#include "immutalint/scheduling_pools.hpp"
 #include "immutalint/spool.hpp"
 #include "immutalint/suppression.hpp"
 #include "immutalint/target.hpp"
@@ -50,6 +51,9 @@ struct LintOptions {
   SuppressionSettings suppressions;
   /// Node pools judged for one target each instead of `targets` (--plan-pool NAME=TARGET).
   std::vector<PoolPlan> pool_plans;
+  /// The cluster's node pools (scan_pools): when set, a workload is judged only for the targets
+  /// of the pools it can be scheduled on, and one that fits no pool is reported.
+  std::vector<SchedulingPool> pools;
 };
 
 /// Counts for the closing summary.
@@ -84,6 +88,7 @@ struct LintResult {
   FindingStore findings;               ///< in report order, in a temporary file
   std::vector<WorkloadRef> workloads;  ///< in file and line order
   std::vector<std::string> targets;    ///< names of the targets judged, in profile order
+  std::vector<SchedulingPool> pools;   ///< the cluster's node pools, with --target auto
   Summary summary;
   /// Things worth telling the user that are not findings (an annotation that uses a former
   /// check id), sorted, each once.

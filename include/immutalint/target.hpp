@@ -17,6 +17,8 @@ namespace immutalint {
 
 /// The profile judged when no target is named: what holds on a typical immutable host.
 inline constexpr std::string_view kDefaultTarget = "generic";
+/// `--target auto`: the targets of the node pools that the input describes (scheduling_pools.hpp).
+inline constexpr std::string_view kAutoTarget = "auto";
 
 /// A host path as the kernel resolves it lexically: repeated slashes, "." and ".." folded and a
 /// trailing slash dropped ("//var/./log/" -> "/var/log"). Relative paths come back unchanged.

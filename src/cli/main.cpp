@@ -1,6 +1,7 @@
 // The immutalint command: parses options, runs the pipeline, writes the report, sets the exit code.
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -16,7 +17,9 @@
 #include "immutalint/helm_mapping.hpp"
 #include "immutalint/inputs.hpp"
 #include "immutalint/lint.hpp"
+#include "immutalint/node_os.hpp"
 #include "immutalint/report.hpp"
+#include "immutalint/scheduling_pools.hpp"
 #include "immutalint/suppression.hpp"
 #include "immutalint/target.hpp"
 #include "report/escape.hpp"
@@ -45,6 +48,54 @@ std::string current_id(const immutalint::Catalogue& catalogue, const std::string
   warn(fmt::format("check '{}' is now called '{}'; use the new id", id, info->id));
   return info->id;
 }
+
+/// Standard input copied to a temporary file, which is removed with it: `--target auto` reads
+/// the input twice.
+class StdinCopy {
+ public:
+  static immutalint::Result<StdinCopy> make() {
+    const char* tmp = std::getenv("TMPDIR");
+    std::string path = std::string(tmp && *tmp ? tmp : "/tmp") + "/immutalint-stdin-XXXXXX";
+    const int fd = ::mkstemp(path.data());
+    if (fd < 0) return immutalint::Error{"cannot create a temporary file for standard input"};
+    StdinCopy copy(path);
+    std::vector<char> buffer(1 << 20);
+    bool ok = true;
+    for (;;) {
+      const ssize_t got = ::read(STDIN_FILENO, buffer.data(), buffer.size());
+      if (got == 0) break;
+      if (got < 0) {
+        if (errno == EINTR) continue;
+        ok = false;
+        break;
+      }
+      for (ssize_t done = 0; done < got;) {
+        const ssize_t wrote = ::write(fd, buffer.data() + done, static_cast<std::size_t>(got - done));
+        if (wrote < 0 && errno == EINTR) continue;
+        if (wrote <= 0) {
+          ok = false;
+          break;
+        }
+        done += wrote;
+      }
+      if (!ok) break;
+    }
+    ok = ::close(fd) == 0 && ok;
+    if (!ok) return immutalint::Error{"cannot copy standard input to a temporary file"};
+    return copy;
+  }
+  StdinCopy(StdinCopy&& other) noexcept : path_(std::exchange(other.path_, {})) {}
+  StdinCopy& operator=(StdinCopy&&) = delete;
+  ~StdinCopy() {
+    std::error_code ignored;
+    if (!path_.empty()) std::filesystem::remove(path_, ignored);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  explicit StdinCopy(std::string path) : path_(std::move(path)) {}
+  std::string path_;
+};
 
 bool color_wanted(const immutalint::cli::CliOptions& options) {
   if (options.no_color || options.format != "text" || !options.output.empty()) return false;
@@ -112,9 +163,13 @@ int run(const immutalint::cli::CliOptions& options, const immutalint::cli::Setti
   lint_options.list_workloads = lists_workloads(options.format);
   for (const auto& report : options.reports) lint_options.list_workloads |= lists_workloads(report.first);
   lint_options.split.max_document_bytes = static_cast<std::size_t>(options.max_document_mib) << 20;
-  auto selected = targets.select(options.target);
-  if (!selected) return usage_error(selected.error().message);
-  lint_options.targets = *selected;
+  // `auto`: the targets are those of the node pools the input describes, known once it is read.
+  const bool auto_targets = options.target == kAutoTarget;
+  if (!auto_targets) {
+    auto selected = targets.select(options.target);
+    if (!selected) return usage_error(selected.error().message);
+    lint_options.targets = *selected;
+  }
   for (const auto& [pool, name] : options.plan_pools) {
     const Target* target = targets.find(name);
     if (!target) return usage_error(fmt::format("--plan-pool {}={}: unknown target (see --list-targets)", pool, name));
@@ -128,8 +183,6 @@ int run(const immutalint::cli::CliOptions& options, const immutalint::cli::Setti
     lint_options.suppressions.config_dir = settings.config->dir;
     for (const auto& kind : settings.config->workload_kinds) lint_options.workload_kinds.push_back(kind.declared());
   }
-  auto linter = Linter::create(catalogue, lint_options);
-  if (!linter) return usage_error(linter.error().message);
   auto inputs = collect_inputs(options.paths, options.stdin_filename);
   if (!inputs) return usage_error(inputs.error().message);
   cli::exclude_inputs(inputs.value().files, settings);
@@ -151,6 +204,37 @@ int run(const immutalint::cli::CliOptions& options, const immutalint::cli::Setti
     });
   }
 
+  std::optional<StdinCopy> stdin_copy;
+  if (auto_targets) {
+    // Standard input is read twice, for the pools and then for the workloads: keep a copy.
+    for (InputFile& file : inputs.value().files) {
+      if (!file.is_stdin()) continue;
+      auto copy = StdinCopy::make();
+      if (!copy) return usage_error(copy.error().message);
+      stdin_copy.emplace(std::move(copy).value());
+      file.fs_path = stdin_copy->path();
+    }
+    const auto& rules = NodeOsRules::builtin();
+    if (!rules) return usage_error(rules.error().message);
+    lint_options.pools = scan_pools(*inputs, *rules, targets, lint_options.pool_plans);
+    lint_options.targets = targets_of(lint_options.pools, targets);
+    for (const SchedulingPool& pool : lint_options.pools) {
+      if (pool.unknown_os) {
+        warn(
+            fmt::format("{}:{}: node pool {} runs {}, which no rule of targets/node-os.yaml names: it is judged "
+                        "with the generic profile",
+                        pool.file, pool.line, pool.name, pool.os));
+      }
+    }
+    if (lint_options.targets.empty()) {
+      warn(
+          "--target auto: the input describes no node pool running Linux (no Node objects, no az aks output): "
+          "workloads are judged for the generic profile");
+      lint_options.pools.clear();
+    }
+  }
+  auto linter = Linter::create(catalogue, lint_options);
+  if (!linter) return usage_error(linter.error().message);
   LintResult result = linter->lint(*inputs);
   for (const auto& notice : result.notices) warn(notice);
   if (!charts->empty()) {

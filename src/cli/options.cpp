@@ -23,7 +23,7 @@ cxxopts::Options make_parser() {
   // clang-format off
   options.add_options()
     ("f,format", "Report format: text, json, sarif, github, matrix, matrix-markdown or html (with --list-checks or --list-targets: text, json or markdown)", cxxopts::value<std::string>()->default_value("text"), "FORMAT")
-    ("t,target", "Judge workloads for these node OSes (comma-separated names, or all; may be repeated)", cxxopts::value<std::vector<std::string>>()->default_value(std::string(kDefaultTarget)), "NAME,...")
+    ("t,target", "Judge workloads for these node OSes (comma-separated names, or all; may be repeated), or auto: the OSes of the node pools that Node objects or az aks output in the input describe", cxxopts::value<std::vector<std::string>>()->default_value(std::string(kDefaultTarget)), "NAME,...")
     ("plan-pool", "Judge the AKS node pool NAME only for the node OS TARGET, as if it moved there (repeatable)", cxxopts::value<std::vector<std::string>>(), "NAME=TARGET")
     ("o,output", "Write the report to FILE instead of standard output", cxxopts::value<std::string>(), "FILE")
     ("report", "Also write a report in FORMAT to FILE (repeatable), e.g. sarif=results.sarif", cxxopts::value<std::vector<std::string>>(), "FORMAT=FILE")

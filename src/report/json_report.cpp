@@ -96,6 +96,18 @@ void write_json_report(std::ostream& out, const LintResult& result, bool show_su
   Json head;
   head["tool"] = {{"name", kToolName}, {"version", kToolVersion}};
   head["targets"] = result.targets;
+  for (const SchedulingPool& pool : result.pools) {
+    Json entry = {{"name", pool.name},
+                  {"target", pool.target ? pool.target->name() : std::string()},
+                  {"linux", pool.linux},
+                  {"os", pool.os},
+                  {"identifiedBy", pool.identified_by},
+                  {"nodes", pool.nodes},
+                  {"file", pool.file},
+                  {"line", pool.line}};
+    if (!pool.planned_from.empty()) entry["plannedFrom"] = pool.planned_from;
+    head["pools"].push_back(std::move(entry));
+  }
   // JSON is UTF-8: bytes from the input that are not are replaced, and the report says so.
   bool replaced = escape::utf8_strings(head);
   const std::string head_text = head.dump(2);

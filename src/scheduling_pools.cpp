@@ -1,0 +1,314 @@
+// Node pools from Node objects and AKS pool descriptions, and where a pod can be scheduled among them.
+#include "immutalint/scheduling_pools.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "immutalint/document_split.hpp"
+#include "immutalint/yaml_parse.hpp"
+
+namespace immutalint {
+
+namespace {
+
+/// Labels that name a node's pool, by provider; the first a node carries names its pool.
+constexpr std::array<std::string_view, 5> kPoolLabels = {"kubernetes.azure.com/agentpool", "agentpool",
+                                                         "eks.amazonaws.com/nodegroup", "cloud.google.com/gke-nodepool",
+                                                         "karpenter.sh/nodepool"};
+
+/// Labels that say which OS SKU an AKS node runs: a planned move rewrites them.
+constexpr std::array<std::string_view, 4> kOsSkuLabels = {
+    "kubernetes.azure.com/os-sku", "kubernetes.azure.com/os-sku-effective", "kubernetes.azure.com/os-sku-requested",
+    "kubernetes.azure.com/node-image-version"};
+
+std::string lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+/// "key=value:Effect" or "key:Effect", as az and kubectl write taints.
+Taint parse_taint(std::string_view text) {
+  Taint taint;
+  const auto colon = text.rfind(':');
+  if (colon != std::string_view::npos) {
+    taint.effect = std::string(text.substr(colon + 1));
+    text = text.substr(0, colon);
+  }
+  const auto equals = text.find('=');
+  taint.key = std::string(text.substr(0, equals));
+  if (equals != std::string_view::npos) taint.value = std::string(text.substr(equals + 1));
+  return taint;
+}
+
+bool same_taint(const Taint& a, const Taint& b) {
+  return a.key == b.key && a.value == b.value && a.effect == b.effect;
+}
+
+/// True when some toleration of the pod tolerates the taint, as the scheduler decides it.
+bool tolerated(const YamlTree& tree, NodeId tolerations, const Taint& taint) {
+  for (NodeId toleration : tree.items(tolerations)) {
+    auto text = [&](std::string_view key) { return std::string(tree.scalar(tree.get(toleration, key)).value_or("")); };
+    const std::string key = text("key");
+    const std::string op = text("operator").empty() ? "Equal" : text("operator");
+    const std::string effect = text("effect");
+    if (!effect.empty() && effect != taint.effect) continue;
+    if (key.empty() && op == "Exists") return true;  // tolerates everything
+    if (key != taint.key) continue;
+    if (op == "Exists" || text("value") == taint.value) return true;
+  }
+  return false;
+}
+
+/// One node selector requirement against a pool's labels, which are known in full.
+bool requirement_holds(const SchedulingPool& pool, std::string_view key, std::string_view op,
+                       const std::vector<std::string>& values) {
+  auto it = pool.labels.find(key);
+  const bool present = it != pool.labels.end();
+  const auto listed = [&] { return present && std::find(values.begin(), values.end(), it->second) != values.end(); };
+  if (op == "In") return listed();
+  if (op == "NotIn") return !listed();
+  if (op == "Exists") return present;
+  if (op == "DoesNotExist") return !present;
+  if (op == "Gt" || op == "Lt") {
+    if (!present || values.size() != 1) return false;
+    try {
+      const long long label = std::stoll(it->second);
+      const long long bound = std::stoll(values.front());
+      return op == "Gt" ? label > bound : label < bound;
+    } catch (const std::exception&) {
+      return false;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+void PoolCollector::add_node(const YamlTree& tree, const KubeObject& node, const std::string& file) {
+  const NodeId metadata = tree.get(node.root, "metadata");
+  NodeReport report;
+  for (const auto& entry : tree.entries(tree.get(metadata, "labels"))) {
+    if (auto value = tree.scalar(entry.value)) report.labels.emplace(entry.key, std::string(*value));
+  }
+  const NodeId info = tree.get(tree.get(node.root, "status"), "nodeInfo");
+  report.os_image = std::string(tree.scalar(tree.get(info, "osImage")).value_or(""));
+  report.kernel_version = std::string(tree.scalar(tree.get(info, "kernelVersion")).value_or(""));
+  std::vector<Taint> taints;
+  for (NodeId item : tree.items(tree.get(tree.get(node.root, "spec"), "taints"))) {
+    auto text = [&](std::string_view key) { return std::string(tree.scalar(tree.get(item, key)).value_or("")); };
+    taints.push_back({text("key"), text("value"), text("effect")});
+  }
+  std::string name;
+  for (std::string_view label : kPoolLabels) {
+    if (auto it = report.labels.find(label); it != report.labels.end() && !it->second.empty()) {
+      name = it->second;
+      break;
+    }
+  }
+  if (name.empty()) name = report.os_image.empty() ? std::string("(nodes without a pool label)") : report.os_image;
+
+  auto [it, added] = groups_.try_emplace(name);
+  Group& group = it->second;
+  if (added || !group.from_nodes) {
+    // The first node of the pool, or Node objects replacing an az description of it.
+    group = Group{};
+    group.from_nodes = true;
+    group.pool.name = name;
+    group.pool.file = file;
+    group.pool.line = node.kind_span.begin.line;
+    group.pool.labels = report.labels;
+    group.pool.taints = taints;
+    group.report = report;
+  } else {
+    // Only what every node of the pool carries can be relied on.
+    std::erase_if(group.pool.labels, [&](const auto& label) {
+      auto other = report.labels.find(label.first);
+      return other == report.labels.end() || other->second != label.second;
+    });
+    std::erase_if(group.pool.taints, [&](const Taint& taint) {
+      return std::none_of(taints.begin(), taints.end(), [&](const Taint& t) { return same_taint(t, taint); });
+    });
+    group.report.labels = group.pool.labels;
+  }
+  ++group.pool.nodes;
+}
+
+void PoolCollector::add_aks_pool(const NodePool& pool) {
+  auto [it, added] = groups_.try_emplace(pool.name);
+  Group& group = it->second;
+  if (!added) return;  // Node objects, or an earlier description, already say what it is
+  group.pool.name = pool.name;
+  group.pool.file = pool.file;
+  group.pool.line = pool.span.begin.line;
+  // The labels AKS puts on every node of the pool, then the pool's own.
+  auto& labels = group.pool.labels;
+  labels["kubernetes.azure.com/agentpool"] = pool.name;
+  labels["agentpool"] = pool.name;
+  if (pool.os_type.present()) labels["kubernetes.io/os"] = lower(pool.os_type.text);
+  if (pool.os_sku.present()) labels["kubernetes.azure.com/os-sku"] = pool.os_sku.text;
+  if (pool.vm_size.present()) labels["node.kubernetes.io/instance-type"] = pool.vm_size.text;
+  if (pool.mode.present()) labels["kubernetes.azure.com/mode"] = lower(pool.mode.text);
+  if (pool.node_image_version.present()) {
+    labels["kubernetes.azure.com/node-image-version"] = pool.node_image_version.text;
+  }
+  for (const auto& [key, value] : pool.labels) labels[key] = value;
+  for (const auto& taint : pool.taints) group.pool.taints.push_back(parse_taint(taint));
+  group.report.labels = labels;
+  group.report.os_image = "";
+  group.pool.linux = pool.linux();
+}
+
+std::vector<SchedulingPool> PoolCollector::pools(const NodeOsRules& rules, const TargetSet& targets,
+                                                 std::span<const PoolPlan> plans) const {
+  std::vector<SchedulingPool> found;
+  for (const auto& [name, group] : groups_) {
+    SchedulingPool pool = group.pool;
+    const NodeOsMatch match = rules.identify(group.report);
+    auto sku = group.report.labels.find("kubernetes.azure.com/os-sku");
+    pool.os = !group.report.os_image.empty()     ? group.report.os_image
+              : sku != group.report.labels.end() ? "osSku " + sku->second
+                                                 : std::string("an OS it does not name");
+    if (!match.rule) {
+      pool.unknown_os = pool.linux;
+      pool.target = pool.linux ? targets.find(kDefaultTarget) : nullptr;
+      pool.identified_by = "no rule of targets/node-os.yaml matches: judged with the generic profile";
+    } else {
+      pool.linux = pool.linux && match.rule->linux;
+      pool.target = pool.linux ? match.target : nullptr;
+      pool.identified_by = fmt::format("{} [{}]", match.rule->describe(), match.rule->source);
+      if (!match.rule->judged_as.empty()) pool.identified_by += "; " + match.rule->judged_as;
+    }
+    for (const PoolPlan& plan : plans) {
+      if (plan.pool != pool.name || !plan.target) continue;
+      pool.planned_from = pool.target ? pool.target->name() : std::string("no Linux target");
+      pool.target = plan.target;
+      pool.linux = true;
+      pool.unknown_os = false;
+      pool.identified_by = fmt::format("--plan-pool {}={}", plan.pool, plan.target->name());
+      // Its nodes would carry the new SKU's labels, not the old ones.
+      for (std::string_view label : kOsSkuLabels) pool.labels.erase(std::string(label));
+      for (const auto& label : plan.target->node_labels()) {
+        if (label.key == "kubernetes.azure.com/os-sku" && !label.values.empty()) {
+          pool.labels[label.key] = label.values.front();
+        }
+      }
+    }
+    found.push_back(std::move(pool));
+  }
+  return found;
+}
+
+std::vector<SchedulingPool> scan_pools(const InputSet& inputs, const NodeOsRules& rules, const TargetSet& targets,
+                                       std::span<const PoolPlan> plans) {
+  PoolCollector collector;
+  // Only documents that name a Node or hold AKS pool settings are parsed.
+  const auto may_hold_pools = [](std::string_view text) {
+    for (std::string_view hint : {"Node", "osSku", "osSKU", "agentPoolProfiles", "vmSize"}) {
+      if (text.find(hint) != std::string_view::npos) return true;
+    }
+    return false;
+  };
+  const auto read = [&](std::string_view text, std::uint32_t first_line, const std::string& file) {
+    if (!may_hold_pools(text)) return;
+    for (const ParsedDocument& doc : parse_yaml_documents(text, first_line)) {
+      if (doc.error || doc.empty) continue;
+      const DocumentObjects objects = find_objects(doc.tree);
+      if (!objects.kubernetes) {
+        if (auto pools = read_node_pools(doc.tree, file)) {
+          for (const auto& pool : pools->pools) collector.add_aks_pool(pool);
+        }
+        continue;
+      }
+      for (const auto& object : objects.objects) {
+        if (object.ref.kind == "Node" && api_group(object.ref.api_version).empty()) {
+          collector.add_node(doc.tree, object, file);
+        }
+      }
+    }
+  };
+  for (const InputFile& file : inputs.files) {
+    auto opened = open_input_file(file);
+    if (!opened) continue;  // the lint run reports it
+    split_documents(*opened, SplitLimits{}, [&](RawDocument&& raw) {
+      if (raw.items) {
+        // A large List: its items were moved out of the text; each is an object of its own.
+        raw.items->for_each_item(SplitLimits{}.max_document_bytes, [&](SpilledItems::Item&& item) {
+          read(item.text, item.first_line, file.display_path);
+        });
+      }
+      read(raw.text, raw.first_line, file.display_path);
+    });
+    if (!file.is_stdin()) ::close(*opened);
+  }
+  return collector.pools(rules, targets, plans);
+}
+
+std::optional<std::string> pool_block(const YamlTree& tree, const PodSpecView& pod, const SchedulingPool& pool) {
+  const auto [selector_holder, selector_pointer] = pod.holder_of(tree, "nodeSelector");
+  for (const auto& entry : tree.entries(tree.get(selector_holder, "nodeSelector"))) {
+    auto value = tree.scalar(entry.value);
+    if (!value) continue;
+    if (!requirement_holds(pool, entry.key, "In", {std::string(*value)})) {
+      auto has = pool.labels.find(entry.key);
+      return fmt::format("its nodeSelector asks for {}={}, {}", entry.key, *value,
+                         has == pool.labels.end() ? std::string("a label the nodes do not carry")
+                                                  : fmt::format("and the nodes carry {}={}", entry.key, has->second));
+    }
+  }
+  const auto [affinity_holder, affinity_pointer] = pod.holder_of(tree, "affinity");
+  const NodeId required = tree.get(tree.get(tree.get(affinity_holder, "affinity"), "nodeAffinity"),
+                                   "requiredDuringSchedulingIgnoredDuringExecution");
+  const NodeId terms = tree.get(required, "nodeSelectorTerms");
+  if (!tree.items(terms).empty()) {
+    std::optional<std::string> first_failure;
+    bool some_term_holds = false;
+    for (NodeId term : tree.items(terms)) {
+      std::optional<std::string> failure;
+      for (NodeId expression : tree.items(tree.get(term, "matchExpressions"))) {
+        auto key = tree.scalar(tree.get(expression, "key"));
+        auto op = tree.scalar(tree.get(expression, "operator"));
+        if (!key || !op) continue;
+        std::vector<std::string> values;
+        for (NodeId value : tree.items(tree.get(expression, "values")))
+          values.emplace_back(tree.scalar(value).value_or(""));
+        if (requirement_holds(pool, *key, *op, values)) continue;
+        failure = fmt::format("its required node affinity asks for {} {} [{}]", *key, *op, fmt::join(values, ", "));
+        break;
+      }
+      if (!failure) {
+        some_term_holds = true;
+        break;
+      }
+      if (!first_failure) first_failure = std::move(failure);
+    }
+    if (!some_term_holds) return first_failure;
+  }
+  const auto [tolerations_holder, tolerations_pointer] = pod.holder_of(tree, "tolerations");
+  const NodeId tolerations = tree.get(tolerations_holder, "tolerations");
+  for (const Taint& taint : pool.taints) {
+    if (taint.effect != "NoSchedule" && taint.effect != "NoExecute") continue;
+    if (!tolerated(tree, tolerations, taint)) {
+      return fmt::format("it does not tolerate the pool's taint {}{}{}:{}", taint.key, taint.value.empty() ? "" : "=",
+                         taint.value, taint.effect);
+    }
+  }
+  return std::nullopt;
+}
+
+std::vector<const Target*> targets_of(std::span<const SchedulingPool> pools, const TargetSet& targets) {
+  std::vector<const Target*> found;
+  for (const Target& target : targets.all()) {
+    const bool used = std::any_of(pools.begin(), pools.end(),
+                                  [&](const SchedulingPool& pool) { return pool.linux && pool.target == &target; });
+    if (used) found.push_back(&target);
+  }
+  return found;
+}
+
+}  // namespace immutalint
