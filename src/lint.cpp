@@ -129,6 +129,7 @@ namespace {
 struct CheckedWorkload {
   std::vector<Finding> findings;
   std::vector<std::string> scripts_from;  // ConfigMaps whose mounted files it runs
+  std::vector<const Target*> landing;     // the targets it was judged for
 };
 
 /// A finding written to the run's spool as soon as it is made (findings are not held in memory),
@@ -501,16 +502,24 @@ class Linter::Session {
       }
       ++result_.summary.workloads;
       if (owned) owned->workload = true;
-      if (linter_.options_.list_workloads) result_.workloads.push_back({file, object.kind_span.begin.line, object.ref});
+      std::set<const Target*> reached;
       for (const PodSpecView& pod : workload.pods) {
         if (runs_only_on_windows(tree, pod)) continue;
         CheckedWorkload checked = check_workload(tree, object, pod, file, source, nullptr);
+        reached.insert(checked.landing.begin(), checked.landing.end());
         auto maps = mounted_config_maps(tree, object, pod);
         if (maps.empty()) {
           for (auto& finding : checked.findings) add(std::move(finding));
         } else {
           defer(object, pod, std::move(maps), std::move(checked));
         }
+      }
+      if (linter_.options_.list_workloads) {
+        WorkloadRef listed{file, object.kind_span.begin.line, object.ref, {}};
+        for (const Target* target : linter_.options_.targets) {
+          if (!reached.count(target)) listed.unreachable.push_back(target->name());
+        }
+        result_.workloads.push_back(std::move(listed));
       }
     }
   }
@@ -555,6 +564,7 @@ class Linter::Session {
       }
       if (reaches) landing.push_back(target);
     }
+    checked.landing = landing;
     if (!pools.empty() && landing.empty()) {
       checked.findings.push_back(unschedulable(tree, object, pod, file, source, blocked));
       return checked;

@@ -188,3 +188,13 @@ TEST_CASE("a pool accepts a pod by its labels and taints as the scheduler does")
   CHECK_FALSE(affinity("{key: tier, operator: NotIn, values: [silver]}"));
   CHECK(affinity("{key: tier, operator: In, values: [silver, bronze]}"));
 }
+
+TEST_CASE("the readiness grids say where a workload is not scheduled, rather than calling it ready") {
+  auto matrix = test::run_cli({"--target", "auto", "--format", "matrix", "--fail-on", "never", kCluster});
+  CHECK_THAT(matrix.out, Catch::Matches("(.|\n)*Deployment billing/legacy-billing [^\n]* +not scheduled +not scheduled "
+                                        "+ready\n(.|\n)*"));
+  CHECK_THAT(matrix.out, Catch::Contains("aks-osguard: 2 ready (2 to review), 0 likely breaks, 1 breaks, 3 not "
+                                         "scheduled there"));
+  auto page = test::run_cli({"--target", "auto", "--format", "html", "--fail-on", "never", kCluster});
+  CHECK_THAT(page.out, Catch::Contains("<span class=\"off\">not scheduled here</span>"));
+}

@@ -80,6 +80,8 @@ struct WorkloadRef {
   std::string file;
   std::uint32_t line = 0;
   ObjectRef object;
+  /// Targets whose nodes (or pools) it cannot be scheduled on: not judged there.
+  std::vector<std::string> unreachable;
   auto operator<=>(const WorkloadRef&) const = default;
 };
 

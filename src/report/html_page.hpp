@@ -46,6 +46,7 @@ thead th { background: #f6f8fa; }
 .v-likely-breaks { background: #fde2c4; color: #733b00; }
 .v-review { background: #fff1b8; color: #574600; }
 .v-ready { background: #dcf1e0; color: #14532d; }
+.off { color: #5f6b7a; font-style: italic; }
 .badge { display: inline-block; padding: 0 6px; border-radius: 3px; font-size: 12px; font-weight: 600; }
 .severity { background: #eaeef2; color: #24292f; }
 section.workload { margin-top: 18px; }

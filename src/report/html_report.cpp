@@ -271,7 +271,9 @@ class HtmlReport {
     const Cell& cell = cells_[w][c];
     fmt::print(out_, "<td class=\"{}\" data-verdict=\"{}\">", verdict_class(cell.verdict), to_key(cell.verdict));
     if (cell.first == 0) {
-      fmt::print(out_, "{}</td>", to_string(cell.verdict));
+      const auto& unreachable = result_.workloads[w].unreachable;
+      const bool off = std::find(unreachable.begin(), unreachable.end(), columns_[c].name) != unreachable.end();
+      fmt::print(out_, "{}</td>", off ? "<span class=\"off\">not scheduled here</span>" : to_string(cell.verdict));
       return;
     }
     std::string text = fmt::format("{}: <span class=\"check\">{}", to_string(cell.verdict), html(cell.check));

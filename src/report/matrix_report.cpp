@@ -31,7 +31,8 @@ WorkloadKey key_of(const std::string& file, const ObjectRef& ref) {
 
 /// "breaks: host-package-install (+2)": the worst cause and how many others fail too; a workload
 /// that only needs review reads "ready (review 3)".
-std::string cell_text(const Cell& cell) {
+std::string cell_text(const Cell& cell, bool unreachable) {
+  if (unreachable && cell.verdict == Verdict::Ready && cell.reviews == 0) return "not scheduled";
   if (cell.verdict <= Verdict::Review) {
     return cell.reviews == 0 ? std::string("ready") : fmt::format("ready (review {})", cell.reviews);
   }
@@ -70,6 +71,7 @@ void write_matrix_report(std::ostream& out, const LintResult& result, bool markd
   std::vector<std::vector<std::string>> rows;
   std::map<std::string, std::map<Verdict, std::size_t>> totals;
   std::map<std::string, std::size_t> reviewed;
+  std::map<std::string, std::size_t> unscheduled;
   for (const auto& workload : result.workloads) {
     std::vector<std::string> row{workload_text(workload)};
     const auto found = cells.find(key_of(workload.file, workload.object));
@@ -78,9 +80,16 @@ void write_matrix_report(std::ostream& out, const LintResult& result, bool markd
       if (found != cells.end()) {
         if (auto it = found->second.find(target); it != found->second.end()) cell = it->second;
       }
-      ++totals[target][cell.verdict == Verdict::Review ? Verdict::Ready : cell.verdict];
-      if (cell.verdict <= Verdict::Review && cell.reviews > 0) ++reviewed[target];
-      row.push_back(cell_text(cell));
+      const bool unreachable =
+          std::find(workload.unreachable.begin(), workload.unreachable.end(), target) != workload.unreachable.end();
+      const std::string text = cell_text(cell, unreachable);
+      if (text == "not scheduled") {
+        ++unscheduled[target];
+      } else {
+        ++totals[target][cell.verdict == Verdict::Review ? Verdict::Ready : cell.verdict];
+        if (cell.verdict <= Verdict::Review && cell.reviews > 0) ++reviewed[target];
+      }
+      row.push_back(text);
     }
     rows.push_back(std::move(row));
   }
@@ -120,8 +129,11 @@ void write_matrix_report(std::ostream& out, const LintResult& result, bool markd
   }
   for (const auto& target : result.targets) {
     auto& counts = totals[target];
-    fmt::print(out, "{}{}: {} ready ({} to review), {} likely breaks, {} breaks\n", markdown ? "- " : "", target,
-               counts[Verdict::Ready], reviewed[target], counts[Verdict::LikelyBreaks], counts[Verdict::Breaks]);
+    std::string elsewhere;
+    if (unscheduled[target] > 0) elsewhere = fmt::format(", {} not scheduled there", unscheduled[target]);
+    fmt::print(out, "{}{}: {} ready ({} to review), {} likely breaks, {} breaks{}\n", markdown ? "- " : "", target,
+               counts[Verdict::Ready], reviewed[target], counts[Verdict::LikelyBreaks], counts[Verdict::Breaks],
+               elsewhere);
   }
 }
 
