@@ -529,8 +529,12 @@ class Linter::Session {
   void judge_node_pools(const NodePoolDocument& pools) {
     for (const auto& pool : pools.pools) result_.node_pools.push_back(pool.name);
     if (!linter_.node_pool_blocker_) return;
-    for (auto& finding :
-         linter_.node_pool_blocker_->judge(pools, linter_.options_.targets, linter_.options_.pool_plans))
+    // With --target auto the targets are the OSes the pools already run: a pool is judged for
+    // re-creation only where --plan-pool moves it, not for every other pool's OS.
+    const std::span<const Target* const> targets = linter_.options_.pools.empty()
+                                                       ? std::span<const Target* const>(linter_.options_.targets)
+                                                       : std::span<const Target* const>();
+    for (auto& finding : linter_.node_pool_blocker_->judge(pools, targets, linter_.options_.pool_plans))
       add(std::move(finding));
   }
 

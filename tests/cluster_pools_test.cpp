@@ -198,3 +198,19 @@ TEST_CASE("the readiness grids say where a workload is not scheduled, rather tha
   auto page = test::run_cli({"--target", "auto", "--format", "html", "--fail-on", "never", kCluster});
   CHECK_THAT(page.out, Catch::Contains("<span class=\"off\">not scheduled here</span>"));
 }
+
+TEST_CASE("with auto targets, AKS pools are judged for re-creation only where a plan moves them") {
+  const std::string pools = test::source_dir() + "/testdata/node-pool-blocker/nodepool-list.json";
+  auto quiet = test::run_cli({"--target", "auto", "--format", "json", "--fail-on", "never", pools});
+  const json quiet_report = json::parse(quiet.out);
+  CHECK(quiet_report["pools"].size() == 9);
+  for (const auto& finding : quiet_report["findings"]) CHECK(finding["check"] != "node-pool-blocker");
+  auto planned = test::run_cli(
+      {"--target", "auto", "--plan-pool", "legacy=aks-acl", "--format", "json", "--fail-on", "never", pools});
+  const json planned_report = json::parse(planned.out);
+  std::set<std::string> judged;
+  for (const auto& finding : planned_report["findings"]) {
+    if (finding["check"] == "node-pool-blocker") judged.insert(finding["object"]["name"].get<std::string>());
+  }
+  CHECK(judged == std::set<std::string>{"legacy"});
+}

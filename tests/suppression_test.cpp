@@ -217,7 +217,8 @@ TEST_CASE("configuration waivers match by check, file, kind, namespace, name and
                                        "finding; remove it if it is stale [unused-suppression]"));
 
   auto sarif = test::run_cli({"--format", "sarif", "--no-inline-ignores", "deploy"}, {}, repo);
-  for (const auto& result : json::parse(sarif.out)["runs"][0]["results"]) {
+  const json log = json::parse(sarif.out);
+  for (const auto& result : log["runs"][0]["results"]) {
     if (result["ruleId"] == "host-network") CHECK(result["suppressions"][0]["kind"] == "external");
     if (result["ruleId"] == "daemonset") {
       CHECK_FALSE(result.contains("suppressions"));
