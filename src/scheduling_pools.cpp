@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <set>
 
 #include <fmt/format.h>
@@ -207,10 +208,17 @@ std::vector<SchedulingPool> PoolCollector::pools(const NodeOsRules& rules, const
 std::vector<SchedulingPool> scan_pools(const InputSet& inputs, const NodeOsRules& rules, const TargetSet& targets,
                                        std::span<const PoolPlan> plans) {
   PoolCollector collector;
-  // Only documents that name a Node or hold AKS pool settings are parsed.
+  // Only documents that may hold a Node (`kind: Node`, `"kind": "Node"`) or AKS pool settings
+  // are parsed: the rest of a large input is only split.
   const auto may_hold_pools = [](std::string_view text) {
-    for (std::string_view hint : {"Node", "osSku", "osSKU", "agentPoolProfiles", "vmSize"}) {
+    for (std::string_view hint : {"osSku", "osSKU", "agentPoolProfiles", "vmSize"}) {
       if (text.find(hint) != std::string_view::npos) return true;
+    }
+    for (auto at = text.find("Node"); at != std::string_view::npos; at = text.find("Node", at + 4)) {
+      const char after = at + 4 < text.size() ? text[at + 4] : '\n';
+      if (std::isalnum(static_cast<unsigned char>(after))) continue;  // NodePort, NodeSelector
+      const std::string_view before = text.substr(at >= 12 ? at - 12 : 0, at >= 12 ? 12 : at);
+      if (before.find("kind") != std::string_view::npos) return true;
     }
     return false;
   };
