@@ -620,7 +620,10 @@ class Linter::Session {
     }
     // Pools kept off for the same reason are named together.
     std::vector<std::pair<std::string, std::vector<std::string>>> reasons;
-    for (const auto& [pool, reason] : blocked) {
+    for (const auto& entry : blocked) {
+      // Plain names rather than a structured binding: lambdas below use them (clang 14).
+      const SchedulingPool* pool = entry.first;
+      const std::string& reason = entry.second;
       auto same = std::find_if(reasons.begin(), reasons.end(), [&](const auto& r) { return r.first == reason; });
       if (same == reasons.end()) same = reasons.insert(reasons.end(), {reason, {}});
       same->second.push_back(fmt::format("{} ({})", pool->name, pool->target->name()));

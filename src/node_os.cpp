@@ -2,7 +2,6 @@
 #include "immutalint/node_os.hpp"
 
 #include <algorithm>
-#include <ranges>
 
 #include <fmt/format.h>
 #include <re2/re2.h>
@@ -75,11 +74,15 @@ Result<NodeOsRules> NodeOsRules::parse(std::string_view text, const TargetSet& t
       return fail("a rule needs a condition: label, label-prefix, os-image or kernel");
     }
     if (rule.source.empty()) return fail("a rule cites its `source`");
-    for (std::string_view key :
-         std::string_view(rule.source) | std::views::split(' ') |
-             std::views::transform([](auto part) { return std::string_view(part.begin(), part.end()); })) {
-      if (!key.empty() && !tree.find(sources, key))
+    // Source keys are separated by spaces.
+    for (std::size_t at = 0; at < rule.source.size();) {
+      std::size_t end = rule.source.find(' ', at);
+      if (end == std::string::npos) end = rule.source.size();
+      const std::string key = rule.source.substr(at, end - at);
+      if (!key.empty() && !tree.find(sources, key)) {
         return fail(fmt::format("source `{}` is not listed under `sources`", key));
+      }
+      at = end + 1;
     }
     for (auto [pattern, compiled] :
          {std::pair{&rule.os_image, &set.os_image_patterns_}, std::pair{&rule.kernel, &set.kernel_patterns_}}) {
