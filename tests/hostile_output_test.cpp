@@ -3,8 +3,12 @@
 // JSON and SARIF stay valid UTF-8.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "ci_log.hpp"
 #include "test_support.hpp"
 
 using namespace immutalint;
@@ -113,4 +117,81 @@ TEST_CASE("the text report shows escaped input readably") {
 TEST_CASE("a file name that starts with a colon cannot start a workflow command in text output") {
   auto r = test::run_cli({"--fail-on", "never", "--stdin-filename", "::error file=x::y.yaml", "-"}, kHostile);
   CHECK_THAT(r.out, Catch::StartsWith("./::error file=x::y.yaml:"));
+}
+
+namespace {
+
+/// The fixtures of testdata/hostile/ci-commands, copied into a new folder under file names that
+/// start with blanks (ASCII and Unicode), `::` and `##[`, as a pull request could name them.
+std::string hostile_checkout() {
+  const std::string dir = test::make_temp_dir();
+  const std::string fixtures = test::source_dir() + "/testdata/hostile/ci-commands/";
+  test::write_file(dir + "/ ::error title=forged::file.yaml", test::read_file(fixtures + "names.yaml"));
+  test::write_file(dir + "/\u00a0::warning::nbsp.yaml", test::read_file(fixtures + "script.yaml"));
+  test::write_file(dir + "/##[error]kind.yaml", test::read_file(fixtures + "kind.yaml"));
+  test::write_file(dir + "/\u2003::notice::em-space.yaml", test::read_file(fixtures + "names.yaml"));
+  return dir;
+}
+
+std::string describe(const std::vector<test::CiCommand>& commands) {
+  std::string text;
+  for (const auto& command : commands) {
+    text += fmt::format("line {}: {} command '{}': {}\n", command.line, command.form, command.name, command.text);
+  }
+  return text;
+}
+
+}  // namespace
+
+TEST_CASE("no format and no message on standard error carries a CI runner command from the input") {
+  const std::string dir = hostile_checkout();
+  for (const char* format : {"text", "json", "sarif", "github", "matrix", "matrix-markdown", "html"}) {
+    INFO(format);
+    auto r = test::run_cli({"--no-config", "--discover-pod-templates", "--format", format, "--fail-on", "never",
+                            "--target", "all", "--show-suppressed", "."},
+                           {}, dir);
+    REQUIRE(r.exit_code == 0);
+    REQUIRE_THAT(r.out, Catch::Contains("forged"));  // the hostile text did reach the report
+    CHECK(describe(test::ci_commands(r.err)).empty());
+    std::vector<test::CiCommand> commands = test::ci_commands(r.out);
+    if (std::string(format) == "github") {
+      // Each line is one annotation of our own, at the start of the line; nothing else is a command.
+      std::erase_if(commands, [](const test::CiCommand& command) {
+        return command.form == "github" && command.text.starts_with("::" + command.name + " file=") &&
+               (command.name == "error" || command.name == "warning" || command.name == "notice");
+      });
+    }
+    CHECK(describe(commands).empty());
+  }
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("the CI log scanner finds the commands that runners take") {
+  // Known commands in every form the runners read, so that the test above can fail.
+  const auto found = test::ci_commands(
+      "::error file=a::b\n"
+      "  \u00a0::add-mask::secret\n"
+      "text ##[set-output name=x;]y\n"
+      "##vso[task.setvariable variable=a]b\r"
+      "x ##teamcity[buildStatus text='a']\n"
+      "plain line\n"
+      "#\\x23[error] escaped\n"
+      ":: not a command\n");
+  REQUIRE(found.size() == 5);
+  CHECK(found[0].name == "error");
+  CHECK(found[1].name == "add-mask");
+  CHECK(found[2].name == "set-output");
+  CHECK(found[3].name == "vso");
+  CHECK(found[3].line == 4);
+  CHECK(found[4].name == "teamcity");
+  CHECK(found[4].line == 5);
+}
+
+TEST_CASE("zero-width and tag characters are shown escaped in the text report") {
+  const std::string dir = hostile_checkout();
+  auto r = test::run_cli({"--no-config", "--fail-on", "never", "."}, {}, dir);
+  CHECK_THAT(r.out, Catch::Contains("zero\\u{200b}width\\u{feff}\\u{e0041}tag"));
+  // A file name that starts with a blank keeps its place as a path.
+  CHECK_THAT(r.out, Catch::Contains("\n./ ::error title=forged::file.yaml:"));
+  std::filesystem::remove_all(dir);
 }

@@ -1,6 +1,8 @@
 // The escaping policy of every report.
 #include "report/escape.hpp"
 
+#include <cstring>
+
 #include <fmt/format.h>
 
 namespace immutalint::escape {
@@ -37,14 +39,32 @@ std::pair<char32_t, std::size_t> decode(std::string_view s, std::size_t at) {
   return {point, length};
 }
 
-/// Characters that change what a terminal or a reader shows, beyond the C0 controls.
+/// Characters that change what a terminal or a reader shows, or hide text, beyond the C0
+/// controls.
 bool is_hidden_control(char32_t point) {
-  return (point >= 0x7F && point <= 0x9F) ||                     // DEL and the C1 controls
-         point == 0x2028 || point == 0x2029 ||                   // line and paragraph separators
-         (point >= 0x202A && point <= 0x202E) ||                 // bidirectional embeddings and overrides
-         (point >= 0x2066 && point <= 0x2069) ||                 // bidirectional isolates
-         point == 0x200E || point == 0x200F || point == 0x061C;  // direction marks
+  return (point >= 0x7F && point <= 0x9F) ||                      // DEL and the C1 controls
+         point == 0x2028 || point == 0x2029 ||                    // line and paragraph separators
+         (point >= 0x202A && point <= 0x202E) ||                  // bidirectional embeddings and overrides
+         (point >= 0x2066 && point <= 0x2069) ||                  // bidirectional isolates
+         point == 0x200E || point == 0x200F || point == 0x061C || // direction marks
+         (point >= 0x200B && point <= 0x200D) ||                  // zero-width space and joiners
+         (point >= 0x2060 && point <= 0x2064) ||                  // word joiner and invisible operators
+         point == 0xFEFF || point == 0x180E ||                    // zero-width no-break space, Mongolian separator
+         (point >= 0xFFF9 && point <= 0xFFFB) ||                  // interlinear annotation
+         (point >= 0xE0000 && point <= 0xE007F);                  // tag characters
 }
+
+/// White space as .NET's char.IsWhiteSpace sees it, which is what a runner trims before it
+/// looks for `::` (Unicode's White_Space property).
+bool is_white_space(char32_t point) {
+  return (point >= 0x09 && point <= 0x0D) || point == 0x20 || point == 0x85 || point == 0xA0 || point == 0x1680 ||
+         (point >= 0x2000 && point <= 0x200A) || point == 0x2028 || point == 0x2029 || point == 0x202F ||
+         point == 0x205F || point == 0x3000;
+}
+
+/// True when `input[at]` is the second `#` of `##`: written escaped, so that no `##[`, `##vso[`
+/// or other runner command can stand in the output.
+bool second_hash(std::string_view input, std::size_t at) { return at > 0 && input[at] == '#' && input[at - 1] == '#'; }
 
 }  // namespace
 
@@ -60,6 +80,8 @@ std::string text(std::string_view input) {
     }
     if (point == '\\') {
       out += "\\\\";
+    } else if (second_hash(input, at)) {
+      out += "\\x23";
     } else if (point == '\n') {
       out += "\\n";
     } else if (point == '\r') {
@@ -76,6 +98,17 @@ std::string text(std::string_view input) {
     at += length;
   }
   return out;
+}
+
+std::string line_start(std::string_view input, bool is_path) {
+  std::string escaped = text(input);
+  if (escaped.empty()) return escaped;
+  const auto [point, length] = decode(escaped, 0);
+  if (point != ':' && !is_white_space(point)) return escaped;
+  if (is_path) return "./" + escaped;
+  const std::string first = point < 0x80 ? fmt::format("\\x{:02x}", static_cast<unsigned>(point))
+                                         : fmt::format("\\u{{{:04x}}}", static_cast<unsigned>(point));
+  return first + escaped.substr(length);
 }
 
 std::string utf8(std::string_view input, bool* replaced) {
@@ -110,7 +143,7 @@ std::string github_data(std::string_view input) {
       ++at;
       continue;
     }
-    if (point == '%' || point < 0x20 || is_hidden_control(point)) {
+    if (point == '%' || point < 0x20 || is_hidden_control(point) || second_hash(input, at)) {
       percent(input.substr(at, length));
     } else {
       out.append(input.substr(at, length));
@@ -160,6 +193,7 @@ std::string html(std::string_view input) {
       case '>': out += "&gt;"; break;
       case '"': out += "&quot;"; break;
       case '\'': out += "&#39;"; break;
+      case '#': out += second_hash(input, at) ? "&#35;" : "#"; break;
       case '\n': out += "\\n"; break;
       case '\r': out += "\\r"; break;
       case '\t': out += "\\t"; break;
@@ -175,6 +209,43 @@ std::string html(std::string_view input) {
     at += length;
   }
   return out;
+}
+
+JsonCommandBreaker::int_type JsonCommandBreaker::overflow(int_type c) {
+  if (traits_type::eq_int_type(c, traits_type::eof())) return traits_type::not_eof(c);
+  const char ch = traits_type::to_char_type(c);
+  if (ch == '#' && after_hash_) {
+    out_ << "\\u0023";
+    after_hash_ = false;
+  } else {
+    out_.put(ch);
+    after_hash_ = ch == '#';
+  }
+  return out_ ? c : traits_type::eof();
+}
+
+std::streamsize JsonCommandBreaker::xsputn(const char* data, std::streamsize count) {
+  std::streamsize done = 0;
+  while (done < count) {
+    // Pass the stretch up to the next `#` through in one write.
+    const auto* begin = data + done;
+    const auto* hash = static_cast<const char*>(std::memchr(begin, '#', static_cast<std::size_t>(count - done)));
+    const std::streamsize plain = hash ? hash - begin : count - done;
+    if (plain > 0) {
+      out_.write(begin, plain);
+      after_hash_ = false;
+      done += plain;
+    }
+    if (!hash) break;
+    if (traits_type::eq_int_type(overflow('#'), traits_type::eof())) break;
+    ++done;
+  }
+  return out_ ? done : 0;
+}
+
+int JsonCommandBreaker::sync() {
+  out_.flush();
+  return out_ ? 0 : -1;
 }
 
 }  // namespace immutalint::escape

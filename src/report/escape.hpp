@@ -2,18 +2,32 @@
 // comments, file names) is made safe for its format where the report is written, so that no
 // manifest can start a command in a CI log, move the cursor of a terminal, reorder what a
 // reader sees, or make a JSON or SARIF document invalid.
+//
+// CI runners take commands from their logs in two ways that input must never reach: a line whose
+// first non-blank characters are `::` (GitHub Actions), and `##` followed by `[` or a name
+// anywhere in a line (`##[error]` for GitHub Actions' older form and Azure Pipelines, `##vso[`,
+// `##teamcity[`). So every escaper below writes the second `#` of `##` in its format's escaped
+// form, and text that a report puts at the start of a line goes through `line_start`.
 #pragma once
 
+#include <ostream>
+#include <streambuf>
 #include <string>
 #include <string_view>
 
 namespace immutalint::escape {
 
 /// For text reports and terminals: C0 and C1 control characters, DEL, the Unicode line and
-/// paragraph separators and the bidirectional overrides and isolates become `\n`, `\xNN` or
-/// `\u{NNNN}`; bytes that are not valid UTF-8 become `\xNN`; a backslash is doubled so the
-/// result reads back unambiguously.
+/// paragraph separators, the bidirectional overrides and isolates, zero-width and tag characters
+/// become `\n`, `\xNN` or `\u{NNNN}`; bytes that are not valid UTF-8 become `\xNN`; the second
+/// `#` of `##` becomes `\x23`; a backslash is doubled so the result reads back unambiguously.
 std::string text(std::string_view input);
+
+/// `text(input)` for the start of a line: when it would begin with white space (Unicode's
+/// included, which runners trim) or `:`, that first character is written as `\xNN` or
+/// `\u{NNNN}` instead, so that no line can begin with a runner's `::`. A relative path is
+/// given a leading `./` instead, which keeps it a path.
+std::string line_start(std::string_view input, bool is_path = false);
 
 /// For JSON and SARIF: valid UTF-8, with every byte that is not replaced by U+FFFD. Sets
 /// `replaced` when it replaced any.
@@ -37,7 +51,8 @@ inline constexpr std::string_view kReplacedNote =
     "text from the input that was not valid UTF-8 was written with U+FFFD in place of the invalid bytes";
 
 /// For a GitHub Actions workflow command's message: `%`, CR and LF as the runner decodes them,
-/// and every other control character (ESC among them) percent-encoded too.
+/// and every other control character (ESC among them), hidden character and the second `#` of
+/// `##` percent-encoded too.
 std::string github_data(std::string_view input);
 
 /// For a workflow command's property values: as data, and `:` and `,` as well.
@@ -47,9 +62,30 @@ std::string github_property(std::string_view input);
 std::string markdown_cell(std::string_view input);
 
 /// For HTML text and double-quoted attribute values: `&`, `<`, `>`, `"` and `'` as character
-/// references; control characters, line and paragraph separators and bidirectional controls
-/// shown as in `text`, so that none reorders or hides what a reader sees; bytes that are not
-/// valid UTF-8 replaced by U+FFFD. Backslashes stay single: a page is read, not parsed back.
+/// references; control characters, line and paragraph separators, bidirectional controls,
+/// zero-width and tag characters shown as in `text`, so that none reorders or hides what a
+/// reader sees; the second `#` of `##` as `&#35;`; bytes that are not valid UTF-8 replaced by
+/// U+FFFD. Backslashes stay single: a page is read, not parsed back.
 std::string html(std::string_view input);
+
+/// An output stream for JSON text (JSON, SARIF): passes everything through but writes the
+/// second `#` of `##` as `\u0023`. In JSON a `#` can only stand inside a string, where that
+/// escape means the same character, so the document is unchanged for every reader but a log
+/// scanner. Wraps `out`; flush it (or let it go out of scope) before using `out` again.
+class JsonCommandBreaker : public std::streambuf {
+ public:
+  explicit JsonCommandBreaker(std::ostream& out) : out_(out) {}
+  JsonCommandBreaker(const JsonCommandBreaker&) = delete;
+  JsonCommandBreaker& operator=(const JsonCommandBreaker&) = delete;
+
+ protected:
+  int_type overflow(int_type c) override;
+  std::streamsize xsputn(const char* data, std::streamsize count) override;
+  int sync() override;
+
+ private:
+  std::ostream& out_;
+  bool after_hash_ = false;
+};
 
 }  // namespace immutalint::escape

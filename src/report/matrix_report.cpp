@@ -108,7 +108,8 @@ void write_matrix_report(std::ostream& out, const LintResult& result, bool markd
     out << '\n';
   } else {
     for (auto& row : rows) {
-      for (auto& text : row) text = escape::text(text);
+      // The row's first cell starts the line: the workload's kind, which may come from the input.
+      for (std::size_t i = 0; i < row.size(); ++i) row[i] = i == 0 ? escape::line_start(row[i]) : escape::text(row[i]);
     }
     std::vector<std::size_t> widths(header.size());
     for (std::size_t i = 0; i < header.size(); ++i) widths[i] = header[i].size();

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "immutalint/enum_names.hpp"
+#include "report/escape.hpp"
 
 namespace immutalint {
 
@@ -34,12 +35,28 @@ std::string describe_suppression(const Suppression& suppression) {
   return fmt::format("accepted by {} at {}{}: {}", by, place, until, reason);
 }
 
+namespace {
+
+/// Runs `write` on a stream that breaks up `##` in the JSON it writes (see escape.hpp).
+template <typename Write>
+void as_json_text(std::ostream& out, Write write) {
+  escape::JsonCommandBreaker breaker(out);
+  std::ostream json(&breaker);
+  write(json);
+  json.flush();
+  if (!json) out.setstate(std::ios::badbit);
+}
+
+}  // namespace
+
 void write_report(std::ostream& out, ReportFormat format, const LintResult& result, const Catalogue& catalogue,
                   const ReportOptions& options) {
   switch (format) {
     case ReportFormat::Text: write_text_report(out, result, options.color, options.show_suppressed); return;
-    case ReportFormat::Json: write_json_report(out, result, options.show_suppressed); return;
-    case ReportFormat::Sarif: write_sarif_report(out, result, catalogue, options); return;
+    case ReportFormat::Json:
+      return as_json_text(out, [&](std::ostream& json) { write_json_report(json, result, options.show_suppressed); });
+    case ReportFormat::Sarif:
+      return as_json_text(out, [&](std::ostream& json) { write_sarif_report(json, result, catalogue, options); });
     case ReportFormat::Github: write_github_report(out, result); return;
     case ReportFormat::Matrix: write_matrix_report(out, result, false); return;
     case ReportFormat::MatrixMarkdown: write_matrix_report(out, result, true); return;

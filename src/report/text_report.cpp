@@ -102,14 +102,6 @@ std::string where(const Finding& finding, const Place& place) {
 
 constexpr std::size_t kMaxContextLines = 4;
 
-/// A file name at the start of a line: escaped, and never starting with ':' (a line that starts
-/// with "::" is a command to a CI runner).
-std::string line_start(const std::string& file) {
-  std::string safe = escape::text(file);
-  if (!safe.empty() && safe.front() == ':') safe.insert(0, "./");
-  return safe;
-}
-
 /// An indented line of context, every input-derived part of it escaped.
 void print_context(std::ostream& out, std::string_view line) {
   fmt::print(out, "    {}\n", escape::text(line));
@@ -124,7 +116,7 @@ void write_text_report(std::ostream& out, const LintResult& result, bool color, 
     if (finding.suppressed() && !show_suppressed) return;
     const std::string severity = finding.suppressed() ? fmt::format("suppressed {}", to_string(finding.severity))
                                                       : std::string(to_string(finding.severity));
-    fmt::print(out, "{}:{}:{}: {}{}{}: {} {}[{}]{}\n", line_start(finding.file), finding.span.begin.line,
+    fmt::print(out, "{}:{}:{}: {}{}{}: {} {}[{}]{}\n", escape::line_start(finding.file, true), finding.span.begin.line,
                finding.span.begin.column, color ? color_of(finding.severity) : "", severity, color ? kReset : "",
                escape::text(finding.message), color ? kDim : "", finding.check, color ? kReset : "");
     const std::string context = context_line(finding);
