@@ -13,6 +13,8 @@
 
 #include <fmt/format.h>
 
+#include "immutalint/temp_file.hpp"
+
 namespace immutalint {
 
 namespace {
@@ -212,7 +214,9 @@ class Splitter {
     if (items_state_ != ItemsState::InEntries) return;
     if (!spilled_items_) {
       if (current_.size() - items_begin_ <= limits_.spill_items_above || no_temporary_file_) return;
-      std::FILE* file = std::tmpfile();
+      auto fd = open_unlinked_temp_file();
+      std::FILE* file = fd ? ::fdopen(*fd, "w+b") : nullptr;
+      if (fd && !file) ::close(*fd);
       if (!file) {
         no_temporary_file_ = true;  // the items stay in memory, under the document limit
         return;

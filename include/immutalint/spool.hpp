@@ -1,15 +1,17 @@
-// Text kept for a second look once the whole input is read: in a temporary file, so that memory
-// does not grow with the input. Falls back to memory when no temporary file can be made. Safe to
-// use from several threads.
+// Text kept for a second look once the whole input is read: in an unlinked temporary file in
+// $TMPDIR, so that memory does not grow with the input. A text that cannot be written there (no
+// temporary file, a full disk) is kept in memory instead, so nothing is lost; a text that cannot
+// be read back is counted, so that the run can say its analysis is incomplete. Safe to use from
+// several threads: writes and reads go to their own offsets without a lock.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
-#include <cstdio>
+#include <deque>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace immutalint {
 
@@ -21,48 +23,32 @@ class Spool {
     std::size_t size = 0;
   };
 
-  Spool() = default;
+  Spool();
   Spool(const Spool&) = delete;
   Spool& operator=(const Spool&) = delete;
-  ~Spool() {
-    if (file_) std::fclose(file_);
-  }
+  ~Spool();
 
-  Ref put(std::string_view text) {
-    std::lock_guard lock(mutex_);
-    if (!file_ && !failed_) {
-      file_ = std::tmpfile();
-      failed_ = file_ == nullptr;
-    }
-    if (file_ && std::fseek(file_, 0, SEEK_END) == 0) {
-      const long at = std::ftell(file_);
-      if (at >= 0 && std::fwrite(text.data(), 1, text.size(), file_) == text.size()) {
-        return Ref{static_cast<std::uint64_t>(at), text.size()};
-      }
-    }
-    // No temporary file: keep it in memory, addressed by index.
-    memory_.emplace_back(text);
-    return Ref{kInMemory | (memory_.size() - 1), text.size()};
-  }
+  Ref put(std::string_view text);
 
-  /// The text put at `ref`, or nullopt when the temporary file cannot be read back.
-  std::optional<std::string> get(Ref ref) const {
-    std::lock_guard lock(mutex_);
-    if (ref.offset & kInMemory) return memory_.at(static_cast<std::size_t>(ref.offset & ~kInMemory));
-    std::string text(ref.size, '\0');
-    if (!file_ || std::fseek(file_, static_cast<long>(ref.offset), SEEK_SET) != 0 ||
-        std::fread(text.data(), 1, ref.size, file_) != ref.size) {
-      return std::nullopt;
-    }
-    return text;
-  }
+  /// The text put at `ref`, or nullopt when the temporary file cannot be read back (counted in
+  /// `read_failures()`).
+  std::optional<std::string> get(Ref ref) const;
+
+  /// How many reads failed, and the system's message for the last one.
+  std::size_t read_failures() const { return read_failures_.load(); }
+  std::string last_failure() const;
+  /// Texts kept in memory because the temporary file could not take them.
+  std::size_t kept_in_memory() const;
 
  private:
   static constexpr std::uint64_t kInMemory = std::uint64_t{1} << 63;
-  mutable std::mutex mutex_;
-  std::FILE* file_ = nullptr;
-  bool failed_ = false;
-  std::vector<std::string> memory_;
+  int fd_ = -1;
+  std::atomic<std::uint64_t> end_{0};  // next free offset in the file
+  std::atomic<bool> file_failed_{false};
+  mutable std::atomic<std::size_t> read_failures_{0};
+  mutable std::mutex mutex_;  // guards what follows
+  std::deque<std::string> memory_;
+  mutable std::string last_failure_;
 };
 
 }  // namespace immutalint
