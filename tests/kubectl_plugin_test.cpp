@@ -29,7 +29,8 @@ std::string fake_kubectl(const std::string& dump) {
 
 test::CommandResult run_plugin(const std::string& dir, const std::string& args) {
   const std::string out = dir + "/out", err = dir + "/err";
-  const std::string command = "PATH=" + test::shell_quote(dir) +
+  fs::create_directories(dir + "/tmp");
+  const std::string command = "TMPDIR=" + test::shell_quote(dir + "/tmp") + " PATH=" + test::shell_quote(dir) +
                               ":\"$PATH\" IMMUTALINT=" + test::shell_quote(IMMUTALINT_BINARY) + " " +
                               test::shell_quote(test::source_dir() + "/scripts/kubectl-immutalint") + " " + args +
                               " >" + test::shell_quote(out) + " 2>" + test::shell_quote(err);
@@ -63,10 +64,26 @@ TEST_CASE("kubectl immutalint lints the cluster's workloads for the OS of each n
   fs::remove_all(dir);
 }
 
-TEST_CASE("kubectl immutalint fails when kubectl does") {
+TEST_CASE("kubectl immutalint fails with its own exit status when kubectl does") {
   const std::string dir = fake_kubectl("");
   auto run = run_plugin(dir, "");
-  CHECK(run.exit_code == 1);
+  CHECK(run.exit_code == 4);
   CHECK_THAT(run.err, Catch::Contains("You must be logged in"));
+  CHECK_THAT(run.err, Catch::Contains("nothing was linted"));
+  fs::remove_all(dir);
+}
+
+TEST_CASE("kubectl immutalint does not lint the partial dump of a kubectl that failed") {
+  // kubectl prints what it could read and fails on the rest (Forbidden on ConfigMaps): findings on
+  // that dump would miss every script, and exit 1 would read as "findings".
+  const std::string dir = fake_kubectl(test::read_file(test::source_dir() + "/testdata/cluster/mixed-cluster.yaml"));
+  test::write_file(dir + "/kubectl", test::read_file(dir + "/kubectl") +
+                                         "echo 'Error from server (Forbidden): configmaps is forbidden' >&2\nexit 1\n");
+  auto run = run_plugin(dir, "--fail-on never");
+  CHECK(run.exit_code == 4);
+  CHECK(run.out.empty());
+  CHECK_THAT(run.err, Catch::Contains("Forbidden"));
+  // Nothing of the dump is left behind.
+  CHECK(fs::is_empty(dir + "/tmp"));
   fs::remove_all(dir);
 }

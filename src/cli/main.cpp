@@ -3,6 +3,8 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <cstring>
+#include <new>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -22,6 +24,7 @@
 #include "immutalint/scheduling_pools.hpp"
 #include "immutalint/suppression.hpp"
 #include "immutalint/target.hpp"
+#include "immutalint/temp_file.hpp"
 #include "report/escape.hpp"
 
 namespace {
@@ -31,9 +34,22 @@ constexpr int kExitFindings = 1;
 constexpr int kExitUsage = 2;
 constexpr int kExitInternal = 3;
 
+/// A mistake in how immutalint was called: the message, then where to read how.
 int usage_error(const std::string& message) {
-  std::cerr << "immutalint: error: " << message << "\nTry 'immutalint --help'.\n";
+  std::cerr << "immutalint: error: " << immutalint::escape::text(message) << "\nTry 'immutalint --help'.\n";
   return kExitUsage;
+}
+
+/// Anything else that stops the run (a file that cannot be read or written, a configuration
+/// file with mistakes): the message, which says what failed and why.
+int failure(const std::string& message) {
+  std::cerr << "immutalint: error: " << immutalint::escape::text(message) << "\n";
+  return kExitUsage;
+}
+
+/// "cannot write FILE: No space left on device", from errno as the failed write left it.
+std::string write_error(const std::string& file, int error) {
+  return error != 0 ? fmt::format("cannot write {}: {}", file, std::strerror(error)) : fmt::format("cannot write {}", file);
 }
 
 /// A warning on standard error; the message may hold input text, so it is escaped.
@@ -49,52 +65,47 @@ std::string current_id(const immutalint::Catalogue& catalogue, const std::string
   return info->id;
 }
 
-/// Standard input copied to a temporary file, which is removed with it: `--target auto` reads
-/// the input twice.
+/// Standard input copied to a temporary file: `--target auto` reads the input twice. The file is
+/// unlinked as soon as it is made and read again through /proc/self/fd, so that no copy of the
+/// input (a cluster dump, ConfigMaps included) outlives the process, however it ends.
 class StdinCopy {
  public:
   static immutalint::Result<StdinCopy> make() {
-    const char* tmp = std::getenv("TMPDIR");
-    std::string path = std::string(tmp && *tmp ? tmp : "/tmp") + "/immutalint-stdin-XXXXXX";
-    const int fd = ::mkstemp(path.data());
-    if (fd < 0) return immutalint::Error{"cannot create a temporary file for standard input"};
-    StdinCopy copy(path);
+    auto fd = immutalint::open_unlinked_temp_file();
+    if (!fd) return immutalint::Error{"cannot copy standard input: " + fd.error().message};
+    StdinCopy copy(*fd);
     std::vector<char> buffer(1 << 20);
-    bool ok = true;
     for (;;) {
       const ssize_t got = ::read(STDIN_FILENO, buffer.data(), buffer.size());
       if (got == 0) break;
-      if (got < 0) {
-        if (errno == EINTR) continue;
-        ok = false;
-        break;
-      }
+      if (got < 0 && errno == EINTR) continue;
+      if (got < 0) return immutalint::Error{fmt::format("cannot read standard input: {}", std::strerror(errno))};
       for (ssize_t done = 0; done < got;) {
-        const ssize_t wrote = ::write(fd, buffer.data() + done, static_cast<std::size_t>(got - done));
+        const ssize_t wrote = ::write(copy.fd_, buffer.data() + done, static_cast<std::size_t>(got - done));
         if (wrote < 0 && errno == EINTR) continue;
         if (wrote <= 0) {
-          ok = false;
-          break;
+          return immutalint::Error{fmt::format("cannot copy standard input to a temporary file in {}: {}",
+                                               immutalint::temp_dir(), std::strerror(errno))};
         }
         done += wrote;
       }
-      if (!ok) break;
     }
-    ok = ::close(fd) == 0 && ok;
-    if (!ok) return immutalint::Error{"cannot copy standard input to a temporary file"};
+    if (::access(copy.path().c_str(), R_OK) != 0) {
+      return immutalint::Error{"cannot read the copy of standard input back: /proc is not mounted"};
+    }
     return copy;
   }
-  StdinCopy(StdinCopy&& other) noexcept : path_(std::exchange(other.path_, {})) {}
+  StdinCopy(StdinCopy&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
   StdinCopy& operator=(StdinCopy&&) = delete;
   ~StdinCopy() {
-    std::error_code ignored;
-    if (!path_.empty()) std::filesystem::remove(path_, ignored);
+    if (fd_ >= 0) ::close(fd_);
   }
-  const std::string& path() const { return path_; }
+  /// A path that opens the copy from its start.
+  std::string path() const { return fmt::format("/proc/self/fd/{}", fd_); }
 
  private:
-  explicit StdinCopy(std::string path) : path_(std::move(path)) {}
-  std::string path_;
+  explicit StdinCopy(int fd) : fd_(fd) {}
+  int fd_;
 };
 
 bool color_wanted(const immutalint::cli::CliOptions& options) {
@@ -187,12 +198,12 @@ int run(const immutalint::cli::CliOptions& options, const immutalint::cli::Setti
   if (!inputs) return usage_error(inputs.error().message);
   cli::exclude_inputs(inputs.value().files, settings);
   auto charts = load_helm_charts(options.helm_charts);
-  if (!charts) return usage_error(charts.error().message);
+  if (!charts) return failure(charts.error().message);
   if (auto problem = check_sarif_paths(options, *inputs)) return usage_error(*problem);
   std::optional<Baseline> baseline;
   if (!options.baseline.empty()) {
     auto read = Baseline::read(options.baseline);
-    if (!read) return usage_error(read.error().message);
+    if (!read) return failure(read.error().message);
     baseline = std::move(*read);
   }
   // The baseline and the configuration often sit among the manifests: they are not manifests.
@@ -210,7 +221,7 @@ int run(const immutalint::cli::CliOptions& options, const immutalint::cli::Setti
     for (InputFile& file : inputs.value().files) {
       if (!file.is_stdin()) continue;
       auto copy = StdinCopy::make();
-      if (!copy) return usage_error(copy.error().message);
+      if (!copy) return failure(copy.error().message);
       stdin_copy.emplace(std::move(copy).value());
       file.fs_path = stdin_copy->path();
     }
@@ -250,7 +261,7 @@ int run(const immutalint::cli::CliOptions& options, const immutalint::cli::Setti
   }
   if (!options.write_baseline.empty()) {
     if (auto written = write_baseline(options.write_baseline, result.findings); !written) {
-      return usage_error(written.error().message);
+      return failure(written.error().message);
     }
   }
   if (baseline) {
@@ -264,14 +275,27 @@ int run(const immutalint::cli::CliOptions& options, const immutalint::cli::Setti
   report_options.enabled_checks = linter->enabled_checks();
   report_options.show_suppressed = options.show_suppressed;
   report_options.sarif_omit_suppressed = options.sarif_omit_suppressed;
+  // Each report is written even when another cannot be; the exit code then says so.
+  bool written = true;
   for (const auto& [format, file] : options.reports) {
+    errno = 0;
     std::ofstream extra(file, std::ios::binary);
     if (extra) write_report(extra, *parse_report_format(format), result, catalogue, report_options);
-    if (!extra) return usage_error(fmt::format("cannot write {}", file));
+    if (extra) extra.close();
+    if (!extra) {
+      failure(write_error(file, errno));
+      written = false;
+    }
   }
   report_options.color = color_wanted(options);
+  errno = 0;
   write_report(out, *parse_report_format(options.format), result, catalogue, report_options);
   out.flush();
+  if (!out) {
+    failure(write_error(options.output.empty() ? std::string("standard output") : options.output, errno));
+    return kExitUsage;
+  }
+  if (!written) return kExitUsage;
 
   if (options.fail_on == "never") return kExitClean;
   const Severity threshold = *parse_severity(options.fail_on);
@@ -281,9 +305,7 @@ int run(const immutalint::cli::CliOptions& options, const immutalint::cli::Setti
   return at_or_above > 0 ? kExitFindings : kExitClean;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int checked_main(int argc, char** argv) {
   std::ios::sync_with_stdio(false);
   auto parsed = immutalint::cli::parse_command_line(argc, argv);
   if (!parsed) return usage_error(parsed.error().message);
@@ -305,20 +327,34 @@ int main(int argc, char** argv) {
     }
   }
   auto settings = immutalint::cli::resolve_settings(*options, *catalogue, *targets);
-  if (!settings) return usage_error(immutalint::escape::text(settings.error().message));
+  if (!settings) return failure(settings.error().message);
   if (auto checked = immutalint::cli::check_options(*options); !checked) return usage_error(checked.error().message);
   if (options->print_config) {
     immutalint::cli::print_settings(std::cout, *options, *settings);
     return kExitClean;
   }
   if (options->output.empty()) return run(*options, *settings, *catalogue, *targets, std::cout);
+  errno = 0;
   std::ofstream file(options->output, std::ios::binary);
-  if (!file) return usage_error(fmt::format("cannot write {}", options->output));
+  if (!file) return failure(write_error(options->output, errno));
   const int status = run(*options, *settings, *catalogue, *targets, file);
+  errno = 0;
   file.close();
-  if (!file) {
-    std::cerr << "immutalint: error: writing " << options->output << " failed\n";
-    return kExitUsage;
-  }
+  if (!file) return failure(write_error(options->output, errno));
   return status;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Whatever goes wrong ends with a message and an exit code, never an abort: the stack unwinds,
+  // so temporary files are closed and removed.
+  try {
+    return checked_main(argc, argv);
+  } catch (const std::bad_alloc&) {
+    std::cerr << "immutalint: error: out of memory\n";
+  } catch (const std::exception& error) {
+    std::cerr << "immutalint: internal error: " << immutalint::escape::text(error.what()) << "\n";
+  }
+  return kExitInternal;
 }
