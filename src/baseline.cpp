@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <tuple>
 #include <vector>
@@ -30,6 +31,39 @@ std::uint64_t fnv1a(std::string_view text) {
   return hash;
 }
 
+/// The offset of the first byte that does not belong to a well-formed UTF-8 sequence, if any.
+std::optional<std::size_t> invalid_utf8_at(std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    std::size_t length = 1;
+    unsigned char low = 0x80;  // the range of the second byte, tighter after some leads
+    unsigned char high = 0xBF;
+    if (lead < 0x80) {
+      ++i;
+      continue;
+    } else if (lead >= 0xC2 && lead <= 0xDF) {
+      length = 2;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+      length = 3;
+      if (lead == 0xE0) low = 0xA0;   // no overlong forms
+      if (lead == 0xED) high = 0x9F;  // no surrogates
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+      length = 4;
+      if (lead == 0xF0) low = 0x90;
+      if (lead == 0xF4) high = 0x8F;  // nothing above U+10FFFF
+    } else {
+      return i;
+    }
+    if (i + length > text.size()) return i;
+    for (std::size_t k = 1; k < length; ++k) {
+      const auto next = static_cast<unsigned char>(text[i + k]);
+      if (next < (k == 1 ? low : 0x80) || next > (k == 1 ? high : 0xBF)) return i;
+    }
+    i += length;
+  }
+  return std::nullopt;
+}
+
 std::string baseline_fingerprint(const Finding& finding) {
   return fingerprint_of(stable_identity(finding, finding.file));
 }
@@ -52,16 +86,25 @@ std::string fingerprint_of(std::string_view text) {
 Result<Baseline> Baseline::read(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Error{fmt::format("cannot read the baseline {}", path)};
-  std::ostringstream text;
-  text << in.rdbuf();
-  const Json json = Json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  const std::string text = std::move(buffer).str();
   const auto malformed = [&](std::string_view why) {
     return Error{fmt::format("{} is not an immutalint baseline: {}", path, why)};
   };
+  Json json;
+  try {
+    json = Json::parse(text);
+  } catch (const Json::parse_error& error) {
+    // The position, not the parser's message: that quotes the bytes it stopped at.
+    if (const auto bad = invalid_utf8_at(text)) return malformed(fmt::format("not UTF-8 text (byte {})", *bad + 1));
+    return malformed(fmt::format("not valid JSON (byte {})", error.byte));
+  }
   if (!json.is_object()) return malformed("not a JSON object");
   const auto version = json.find("immutalintBaseline");
   if (version == json.end() || !version->is_number_integer()) return malformed("no \"immutalintBaseline\" version");
-  if (version->get<int>() != kFormatVersion) {
+  // Compared as JSON numbers: reading it into an int first would wrap 4294967297 to 1.
+  if (*version != kFormatVersion) {
     return malformed(fmt::format("format {} is not the supported {}", version->dump(), kFormatVersion));
   }
   const auto records = json.find("findings");

@@ -2,9 +2,10 @@
 #include "immutalint/config.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <fstream>
 #include <set>
-#include <sstream>
+#include <unordered_set>
 
 #include <fmt/format.h>
 #include <re2/re2.h>
@@ -104,6 +105,17 @@ class ConfigReader {
     fail(value_mark(entry), fmt::format("`{}` must be true or false", entry.key));
   }
 
+  /// The items of a sequence, each node once: an alias repeats a node written once, and
+  /// reading it again would only multiply the same setting (or waiver) without saying more.
+  std::vector<NodeId> distinct_items(NodeId sequence) const {
+    std::vector<NodeId> items;
+    std::unordered_set<NodeId> seen;
+    for (NodeId item : tree_.items(sequence)) {
+      if (seen.insert(item).second) items.push_back(item);
+    }
+    return items;
+  }
+
   /// A string or a list of strings, each with where it was written.
   std::vector<std::pair<std::string, Mark>> strings(const MapEntry& entry, bool scalar_allowed) const {
     std::vector<std::pair<std::string, Mark>> found;
@@ -115,7 +127,7 @@ class ConfigReader {
       fail(value_mark(entry),
            fmt::format("`{}` must be {}a list of strings", entry.key, scalar_allowed ? "a string or " : ""));
     }
-    for (NodeId item : tree_.items(entry.value)) {
+    for (NodeId item : distinct_items(entry.value)) {
       auto value = tree_.scalar(item);
       if (!value || tree_.is_null(item) || value->empty()) {
         fail(tree_.node(item).span.begin, fmt::format("every item of `{}` must be a non-empty string", entry.key));
@@ -157,7 +169,7 @@ class ConfigReader {
 
   void read_ignores(const MapEntry& entry, Config& config) const {
     if (!tree_.is_sequence(entry.value)) fail(value_mark(entry), "`ignores` must be a list of waivers");
-    for (NodeId item : tree_.items(entry.value)) {
+    for (NodeId item : distinct_items(entry.value)) {
       const Mark at = tree_.node(item).span.begin;
       if (!tree_.is_mapping(item)) fail(at, "each entry of `ignores` must be a mapping");
       Waiver waiver;
@@ -181,7 +193,11 @@ class ConfigReader {
           waiver.containers.push_back(text(field));
         } else if (key == "until") {
           waiver.until = text(field);
-          if (!valid_date(waiver.until)) fail(value_mark(field), "`until` must be a date written YYYY-MM-DD");
+          if (const auto date = parse_date(waiver.until); !date) {
+            fail(value_mark(field), "`until` must be a date written YYYY-MM-DD");
+          } else if (!date->ok()) {
+            fail(value_mark(field), fmt::format("`until` must be a day of the calendar, and {} is not", waiver.until));
+          }
         } else {
           fail(field.key_span.begin,
                fmt::format("unknown key `{}` in an ignores entry; the keys are check, reason, files, kind, namespace, "
@@ -197,14 +213,19 @@ class ConfigReader {
     }
   }
 
-  static bool valid_date(const std::string& text) {
-    static const re2::RE2 pattern(R"(\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01]))");
-    return re2::RE2::FullMatch(text, pattern);
+  /// A date written YYYY-MM-DD, which may still be no day of the calendar (2024-02-30).
+  static std::optional<std::chrono::year_month_day> parse_date(const std::string& text) {
+    static const re2::RE2 pattern(R"((\d{4})-(\d{2})-(\d{2}))");
+    int year = 0;
+    unsigned month = 0;
+    unsigned day = 0;
+    if (!re2::RE2::FullMatch(text, pattern, &year, &month, &day)) return std::nullopt;
+    return std::chrono::year_month_day{std::chrono::year{year}, std::chrono::month{month}, std::chrono::day{day}};
   }
 
   void read_workload_kinds(const MapEntry& entry, Config& config) const {
     if (!tree_.is_sequence(entry.value)) fail(value_mark(entry), "`workload-kinds` must be a list");
-    for (NodeId item : tree_.items(entry.value)) {
+    for (NodeId item : distinct_items(entry.value)) {
       const Mark at = tree_.node(item).span.begin;
       if (!tree_.is_mapping(item)) fail(at, "each entry of `workload-kinds` must be a mapping");
       ConfiguredWorkloadKind kind;
@@ -244,12 +265,23 @@ class ConfigReader {
 
 std::optional<fs::path> find_config(const fs::path& start) {
   std::error_code error;
-  fs::path dir = fs::absolute(start, error).lexically_normal();
-  while (!error) {
+  const fs::path first = fs::absolute(start, error).lexically_normal();
+  if (error) return std::nullopt;
+  // The search climbs to the repository root only: without one, above the starting folder
+  // lie folders that others may write (a shared /tmp, a runner's work folder), and their
+  // settings must not apply to this checkout.
+  fs::path last = first;
+  for (fs::path dir = first;; dir = dir.parent_path()) {
+    if (fs::exists(dir / ".git", error)) {
+      last = dir;
+      break;
+    }
+    if (dir == dir.parent_path() || !dir.has_relative_path()) break;
+  }
+  for (fs::path dir = first;; dir = dir.parent_path()) {
     const fs::path candidate = dir / kConfigFileName;
     if (fs::is_regular_file(candidate, error)) return candidate;
-    if (fs::exists(dir / ".git", error) || dir == dir.parent_path() || !dir.has_relative_path()) break;
-    dir = dir.parent_path();
+    if (dir == last || dir == dir.parent_path() || !dir.has_relative_path()) break;
   }
   return std::nullopt;
 }
@@ -291,16 +323,17 @@ Result<Config> load_config(const std::string& path, const Catalogue& catalogue, 
   std::error_code error;
   if (!fs::is_regular_file(path, error))
     return Error{fmt::format("{}: the configuration file does not exist or is not a file", path)};
-  std::ifstream in(path, std::ios::binary);
-  std::string text;
-  if (in) {
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    text = buffer.str();
-  }
-  if (!in) return Error{fmt::format("{}: the configuration file cannot be read", path)};
-  if (text.size() > kMaxConfigBytes)
+  const auto too_large = [&] {
     return Error{fmt::format("{}:1:1: the configuration file is larger than 1 MiB", path)};
+  };
+  // The size first, and never more than the limit read: a huge file is refused at once.
+  if (const auto size = fs::file_size(path, error); !error && size > kMaxConfigBytes) return too_large();
+  std::ifstream in(path, std::ios::binary);
+  std::string text(kMaxConfigBytes + 1, '\0');
+  if (in) in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  if (in.bad() || (!in && !in.eof())) return Error{fmt::format("{}: the configuration file cannot be read", path)};
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  if (text.size() > kMaxConfigBytes) return too_large();  // it grew since its size was read
   return parse_config(text, path, catalogue, targets);
 }
 

@@ -54,11 +54,23 @@ std::string join(const std::string& dir, const std::string& name) {
 }
 
 /// Walks directories depth-first; a directory already entered (same device and inode) is not
-/// entered again, which cuts symlink loops.
+/// entered again, which cuts symlink loops. Links are followed only when they resolve inside
+/// the folder the walk started from.
 class DirectoryWalker {
  public:
   explicit DirectoryWalker(InputSet& out) : out_(out) {}
 
+  /// Walks `dir`, a PATH argument.
+  void walk_from(const std::string& dir) {
+    std::error_code ec;
+    // Without its real path nothing can be shown to stay inside it: then no link is followed.
+    root_ = fs::canonical(dir, ec).generic_string();
+    if (ec) root_.clear();
+    root_display_ = display_form(dir);
+    walk(dir);
+  }
+
+ private:
   void walk(const std::string& dir) {
     struct stat info {};
     if (::stat(dir.c_str(), &info) != 0) return;
@@ -82,12 +94,25 @@ class DirectoryWalker {
     for (const auto& name : names) {
       const std::string path = join(dir, name);
       struct stat entry {};
-      if (::stat(path.c_str(), &entry) != 0) {
-        struct stat link {};
-        if (::lstat(path.c_str(), &link) == 0 && S_ISLNK(link.st_mode) && is_manifest_file_name(name)) {
-          out_.problems.push_back({display_form(path), "broken symbolic link"});
+      if (::lstat(path.c_str(), &entry) != 0) continue;  // gone since the directory was read
+      if (S_ISLNK(entry.st_mode)) {
+        if (::stat(path.c_str(), &entry) != 0) {
+          if (is_manifest_file_name(name)) out_.problems.push_back({display_form(path), "broken symbolic link"});
+          continue;
         }
-        continue;
+        // Only a link the walk would take (to a folder that is not hidden, to a file with a
+        // manifest's name) is worth a word when it leads out.
+        const bool wanted = S_ISDIR(entry.st_mode) ? !name.starts_with(".") : is_manifest_file_name(name);
+        if (!wanted) continue;
+        if (!resolves_inside(path)) {
+          std::error_code unread;
+          const std::string target = fs::read_symlink(path, unread).generic_string();
+          out_.problems.push_back(
+              {display_form(path), fmt::format("symbolic link to {} points outside the folder walked ({}); it was "
+                                               "not followed",
+                                               target, root_display_)});
+          continue;
+        }
       }
       if (S_ISDIR(entry.st_mode)) {
         if (!name.starts_with(".")) walk(path);
@@ -101,8 +126,19 @@ class DirectoryWalker {
     }
   }
 
- private:
+  /// True when `path`, every link on the way resolved, lies in the folder the walk started from.
+  bool resolves_inside(const std::string& path) const {
+    if (root_.empty()) return false;
+    std::error_code ec;
+    const std::string resolved = fs::canonical(path, ec).generic_string();
+    if (ec) return false;
+    if (root_ == "/" || resolved == root_) return true;
+    return resolved.size() > root_.size() && resolved.starts_with(root_) && resolved[root_.size()] == '/';
+  }
+
   InputSet& out_;
+  std::string root_;  ///< the real path of the folder the walk started from
+  std::string root_display_;
   std::set<std::pair<dev_t, ino_t>> visited_;
 };
 
@@ -128,15 +164,20 @@ Result<InputSet> collect_inputs(const std::vector<std::string>& paths, std::stri
       return Error{path + ": " + std::strerror(errno)};
     }
     if (S_ISDIR(info.st_mode)) {
-      walker.walk(path);
+      walker.walk_from(path);
     } else if (S_ISREG(info.st_mode)) {
-      set.files.push_back({display_form(path), path});
+      set.files.push_back({display_form(path), path, /*named=*/true});
     } else {
       set.problems.push_back({display_form(path), not_a_file_message(info.st_mode)});
     }
   }
   std::stable_sort(set.files.begin(), set.files.end(),
                    [](const InputFile& a, const InputFile& b) { return a.display_path < b.display_path; });
+  // A file both named and found by a walk counts as named.
+  for (std::size_t i = set.files.size(); i > 1; --i) {
+    InputFile& kept = set.files[i - 2];
+    if (kept.display_path == set.files[i - 1].display_path) kept.named = kept.named || set.files[i - 1].named;
+  }
   set.files.erase(std::unique(set.files.begin(), set.files.end(),
                               [](const InputFile& a, const InputFile& b) { return a.display_path == b.display_path; }),
                   set.files.end());

@@ -5,16 +5,25 @@
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <set>
+#include <span>
 #include <unordered_map>
+
+#include <yaml.h>
 
 #include <fmt/format.h>
 
 #include "immutalint/lint.hpp"
+#include "immutalint/yaml_parse.hpp"
 
 namespace immutalint {
 
 namespace {
+
+bool is_blank(char c) {
+  return c == ' ' || c == '\t' || c == '\r';
+}
 
 std::string_view trim(std::string_view text) {
   const auto begin = text.find_first_not_of(" \t\r");
@@ -70,57 +79,6 @@ std::size_t class_match(std::string_view pattern, char c, bool& matched) {
   return i + 1;
 }
 
-/// `*` and `?` (which stop at `/` when `stop_at_slash`), `**` and classes. Memoised over
-/// (pattern position, text position), so no pattern takes more than quadratic time.
-class Wildcard {
- public:
-  Wildcard(std::string_view pattern, std::string_view text, bool stop_at_slash)
-      : pattern_(pattern), text_(text), stop_(stop_at_slash), memo_((pattern.size() + 1) * (text.size() + 1), 0) {}
-
-  bool match(std::size_t p, std::size_t t) {
-    char& seen = memo_[p * (text_.size() + 1) + t];
-    if (seen == 0) seen = compute(p, t) ? 1 : 2;
-    return seen == 1;
-  }
-
- private:
-  bool compute(std::size_t p, std::size_t t) {
-    if (p == pattern_.size()) return t == text_.size();
-    const char c = pattern_[p];
-    if (c == '*') {
-      const bool double_star = p + 1 < pattern_.size() && pattern_[p + 1] == '*';
-      const std::size_t next = p + (double_star ? 2 : 1);
-      // `**/` also matches no folder at all.
-      if (double_star && next < pattern_.size() && pattern_[next] == '/' && match(next + 1, t)) return true;
-      if (match(next, t)) return true;
-      const bool crosses = double_star || !stop_;
-      return t < text_.size() && (crosses || text_[t] != '/') && match(p, t + 1);
-    }
-    if (t == text_.size()) return false;
-    const char here = text_[t];
-    if (c == '?') return !(stop_ && here == '/') && match(p + 1, t + 1);
-    if (c == '[') {
-      bool matched = false;
-      const std::size_t length = class_match(pattern_.substr(p), here, matched);
-      if (length > 0) return matched && here != '/' && match(p + length, t + 1);
-    }
-    return c == here && match(p + 1, t + 1);
-  }
-
-  std::string_view pattern_;
-  std::string_view text_;
-  bool stop_;
-  std::vector<char> memo_;  // 0 unknown, 1 matches, 2 does not
-};
-
-bool wildcard_match(std::string_view pattern, std::string_view text, bool stop_at_slash) {
-  return Wildcard(pattern, text, stop_at_slash).match(0, 0);
-}
-
-bool name_match(std::string_view pattern, std::string_view name) {
-  return wildcard_match(pattern, name, false);
-}
-
 /// A finding's place in the input as read: Helm findings moved onto a template were found in
 /// the rendered text, where comments were read too.
 std::pair<const std::string*, std::uint32_t> input_line(const Finding& finding) {
@@ -150,19 +108,27 @@ class RelativePaths {
   std::unordered_map<std::string, std::string> cache_;
 };
 
-bool config_matches(const Waiver& waiver, const Finding& finding, const CheckInfo& check, RelativePaths& paths) {
+/// A configuration waiver with its globs and name pattern compiled once for all findings.
+struct ConfigWaiver {
+  const Waiver* waiver = nullptr;
+  std::vector<Glob> files;
+  std::optional<Wildcard> name;
+  bool expired = false;
+};
+
+bool config_matches(const ConfigWaiver& config, const Finding& finding, const CheckInfo& check, RelativePaths& paths) {
+  const Waiver& waiver = *config.waiver;
   if (!waiver.accepts_check_on(check, finding.container)) return false;
-  if (!waiver.files.empty()) {
+  if (!config.files.empty()) {
     const std::string& path = paths.of(finding.file);
-    if (std::none_of(waiver.files.begin(), waiver.files.end(),
-                     [&](const std::string& glob) { return glob_match(glob, path); })) {
+    if (std::none_of(config.files.begin(), config.files.end(), [&](const Glob& glob) { return glob.matches(path); })) {
       return false;
     }
   }
   const ObjectRef* object = finding.object ? &*finding.object : nullptr;
   if (!waiver.kind.empty() && (!object || object->kind != waiver.kind)) return false;
   if (!waiver.namespace_.empty() && (!object || object->namespace_ != waiver.namespace_)) return false;
-  if (!waiver.name.empty() && (!object || !name_match(waiver.name, object->name))) return false;
+  if (config.name && (!object || !config.name->matches(object->name))) return false;
   return true;
 }
 
@@ -186,6 +152,61 @@ std::string describe_waiver(const Waiver& waiver) {
     case SuppressionChannel::Config: break;
   }
   return fmt::format("the ignores entry for {}", fmt::join(waiver.checks, ","));
+}
+
+/// Calls `visit(begin, end)` with the byte range of each scalar of a YAML text, in order, as
+/// libyaml's scanner reads them; a block scalar's range starts on the line after its `|` or `>`
+/// header, whose comment is a comment. The scan ends at the first syntax error, at flow nesting
+/// deeper than the parser accepts (where libyaml's scanner slows down) or at text that is not
+/// UTF-8: what lies beyond is not visited.
+template <typename Visit>
+void for_each_scalar(std::string_view text, Visit visit) {
+  yaml_parser_t parser{};
+  if (!yaml_parser_initialize(&parser)) return;
+  const std::unique_ptr<yaml_parser_t, void (*)(yaml_parser_t*)> parser_owner(&parser, &yaml_parser_delete);
+  yaml_parser_set_input_string(&parser, reinterpret_cast<const unsigned char*>(text.data()), text.size());
+  // libyaml counts characters; the byte offset of a character index is found by walking
+  // forward, once over the whole text, as scalars come in order.
+  std::size_t byte = 0;
+  std::size_t character = 0;
+  const auto byte_of = [&](std::size_t index) {
+    while (character < index && byte < text.size()) {
+      ++byte;
+      while (byte < text.size() && (static_cast<unsigned char>(text[byte]) & 0xC0) == 0x80) ++byte;
+      ++character;
+    }
+    return byte;
+  };
+  std::uint32_t flow_depth = 0;
+  for (;;) {
+    yaml_token_t token{};
+    if (!yaml_parser_scan(&parser, &token)) return;
+    const std::unique_ptr<yaml_token_t, void (*)(yaml_token_t*)> token_owner(&token, &yaml_token_delete);
+    if (parser.encoding != YAML_UTF8_ENCODING) return;
+    switch (token.type) {
+      case YAML_STREAM_END_TOKEN: return;
+      case YAML_FLOW_SEQUENCE_START_TOKEN:
+      case YAML_FLOW_MAPPING_START_TOKEN:
+        if (++flow_depth > ParseLimits{}.max_depth) return;
+        break;
+      case YAML_FLOW_SEQUENCE_END_TOKEN:
+      case YAML_FLOW_MAPPING_END_TOKEN:
+        if (flow_depth > 0) --flow_depth;
+        break;
+      case YAML_SCALAR_TOKEN: {
+        std::size_t begin = byte_of(token.start_mark.index);
+        const std::size_t end = byte_of(token.end_mark.index);
+        const auto style = token.data.scalar.style;
+        if (style == YAML_LITERAL_SCALAR_STYLE || style == YAML_FOLDED_SCALAR_STYLE) {
+          const std::size_t header_end = text.find_first_of("\r\n", begin);
+          begin = header_end == std::string_view::npos ? end : std::min(end, header_end + 1);
+        }
+        visit(begin, end);
+        break;
+      }
+      default: break;
+    }
+  }
 }
 
 }  // namespace
@@ -222,45 +243,208 @@ std::vector<Waiver> annotation_waivers(const YamlTree& tree, const KubeObject& o
 }
 
 std::vector<Waiver> inline_waivers(std::string_view text, std::uint32_t first_line, const std::string& file) {
-  std::vector<Waiver> found;
-  // Lines are counted from the previous marker on, so that many markers cost one pass.
+  // A marker that follows `#` and blanks, where the `#` starts the line or follows a blank.
+  struct Candidate {
+    std::size_t hash;   // the `#`
+    std::size_t after;  // just past the marker
+    std::size_t line_start;
+    std::size_t line_end;
+    std::size_t content_end;  // the line's end, trailing blanks left out
+    std::uint32_t line;
+  };
+  std::vector<Candidate> candidates;
+  // One pass: each line is measured once, however many markers it holds.
   std::uint32_t line = first_line;
   std::size_t counted_to = 0;
-  std::size_t at = text.find(kInlineMarker);
-  while (at != std::string_view::npos) {
-    const std::size_t newline = text.rfind('\n', at);
-    const std::size_t line_start = newline == std::string_view::npos ? 0 : newline + 1;
-    line += static_cast<std::uint32_t>(std::count(text.begin() + counted_to, text.begin() + line_start, '\n'));
-    counted_to = line_start;
-    std::size_t line_end = text.find('\n', at);
-    if (line_end == std::string_view::npos) line_end = text.size();
-    // The marker must open a comment: `#`, blanks, then the marker.
-    const std::string_view before = text.substr(line_start, at - line_start);
-    const auto hash = before.rfind('#');
-    const bool comment = hash != std::string_view::npos && trim(before.substr(hash + 1)).empty() &&
-                         (hash == 0 || before[hash - 1] == ' ' || before[hash - 1] == '\t');
-    std::string_view rest = trim(text.substr(at + kInlineMarker.size(), line_end - at - kInlineMarker.size()));
-    if (comment && rest.starts_with("ignore") && (rest.size() == 6 || rest[6] == ' ' || rest[6] == '\t')) {
-      rest = trim(rest.substr(6));
-      Waiver waiver;
-      waiver.channel = SuppressionChannel::Comment;
-      const auto dashes = rest.find("--");
-      waiver.checks = split_list(rest.substr(0, dashes));
-      if (dashes != std::string_view::npos) waiver.reason = std::string(trim(rest.substr(dashes + 2)));
-      const auto column = static_cast<std::uint32_t>(hash + 1);
-      waiver.where =
-          Place{file, Span{{line, column}, {line, static_cast<std::uint32_t>(line_end - line_start + 1)}}, {}};
-      found.push_back(std::move(waiver));
+  std::size_t line_start = 0;
+  std::size_t line_end = 0;
+  std::size_t content_end = 0;
+  for (std::size_t at = text.find(kInlineMarker); at != std::string_view::npos;
+       at = text.find(kInlineMarker, at + kInlineMarker.size())) {
+    if (at >= line_end) {  // the first marker of a line
+      const std::size_t newline = text.rfind('\n', at);
+      line_start = newline == std::string_view::npos ? 0 : newline + 1;
+      line += static_cast<std::uint32_t>(std::count(text.begin() + counted_to, text.begin() + line_start, '\n'));
+      counted_to = line_start;
+      line_end = std::min(text.find('\n', at), text.size());
+      content_end = line_end;
+      while (content_end > at && is_blank(text[content_end - 1])) --content_end;
     }
-    at = text.find(kInlineMarker, line_end);
+    std::size_t hash = at;
+    while (hash > line_start && is_blank(text[hash - 1])) --hash;
+    if (hash == line_start || text[--hash] != '#') continue;
+    if (hash > line_start && text[hash - 1] != ' ' && text[hash - 1] != '\t') continue;
+    candidates.push_back({hash, at + kInlineMarker.size(), line_start, line_end, content_end, line});
+  }
+  if (candidates.empty()) return {};
+
+  // A `#` that looks like a comment may be text: in a quoted string, or on a line of a block
+  // scalar (`key: |`, a ConfigMap's script). Only YAML's own reading tells, so the text is
+  // scanned, only when it holds a candidate, and every candidate inside a scalar is dropped.
+  std::vector<bool> in_scalar(candidates.size(), false);
+  for_each_scalar(text, [&](std::size_t begin, std::size_t end) {
+    const auto first = std::lower_bound(candidates.begin(), candidates.end(), begin,
+                                        [](const Candidate& c, std::size_t at) { return c.hash < at; });
+    for (auto it = first; it != candidates.end() && it->hash < end; ++it) {
+      in_scalar[static_cast<std::size_t>(it - candidates.begin())] = true;
+    }
+  });
+
+  // The first comment marker of a line decides: the rest of the line is its reason.
+  std::vector<Waiver> found;
+  std::size_t decided_line_start = std::string_view::npos;
+  for (std::size_t i = 0; i < candidates.size(); ++i) {
+    const Candidate& candidate = candidates[i];
+    if (in_scalar[i] || candidate.line_start == decided_line_start) continue;
+    decided_line_start = candidate.line_start;
+    std::string_view rest = trim(text.substr(candidate.after, candidate.content_end - candidate.after));
+    if (!rest.starts_with("ignore") || (rest.size() > 6 && rest[6] != ' ' && rest[6] != '\t')) continue;
+    rest = trim(rest.substr(6));
+    Waiver waiver;
+    waiver.channel = SuppressionChannel::Comment;
+    const auto dashes = rest.find("--");
+    waiver.checks = split_list(rest.substr(0, dashes));
+    if (dashes != std::string_view::npos) waiver.reason = std::string(trim(rest.substr(dashes + 2)));
+    const auto column = static_cast<std::uint32_t>(candidate.hash - candidate.line_start + 1);
+    const auto end_column = static_cast<std::uint32_t>(candidate.line_end - candidate.line_start + 1);
+    waiver.where = Place{file, Span{{candidate.line, column}, {candidate.line, end_column}}, {}};
+    found.push_back(std::move(waiver));
   }
   return found;
 }
 
-bool glob_match(std::string_view pattern, std::string_view path) {
-  if (pattern.starts_with("./")) pattern.remove_prefix(2);
+Wildcard::Wildcard(std::string_view pattern, bool stop_at_slash) : pattern_(pattern), stop_at_slash_(stop_at_slash) {
+  // The first `]` at or after a position, searched forward only: positions only grow, so
+  // finding every class's end costs one pass even when no `[` is ever closed.
+  std::size_t close = pattern.find(']');
+  const auto next_close = [&](std::size_t from) {
+    if (close != std::string_view::npos && close < from) close = pattern.find(']', from);
+    return close;
+  };
+  for (std::size_t i = 0; i < pattern.size();) {
+    const char c = pattern[i];
+    if (c == '*') {
+      const std::size_t run_end = std::min(pattern.find_first_not_of('*', i), pattern.size());
+      const std::size_t run = run_end - i;
+      // A run of stars reads as `**` pairs then a lone `*`. Three or more match any text, so
+      // a longer run means the same as three (odd) or four (even: the last `**` may still be
+      // `**/`, which can also match nothing); keeping no more bounds the pattern's states.
+      std::size_t kept = run >= 3 ? 3 + (run % 2 == 0 ? 1 : 0) : run;
+      const bool slash_follows = run_end < pattern.size() && pattern[run_end] == '/';
+      for (; kept >= 2; kept -= 2) {
+        tokens_.push_back(Token{Kind::DoubleStar, 0, kept == 2 && slash_follows, 0, 0});
+      }
+      if (kept == 1) tokens_.push_back(Token{Kind::Star, 0, false, 0, 0});
+      i = run_end;
+      continue;
+    }
+    if (c == '?') {
+      tokens_.push_back(Token{Kind::AnyChar, 0, false, 0, 0});
+      ++i;
+      continue;
+    }
+    if (c == '[') {
+      // A class ends at the first `]` after its first member (which may itself be `]`).
+      std::size_t first = i + 1;
+      if (first < pattern.size() && (pattern[first] == '!' || pattern[first] == '^')) ++first;
+      const std::size_t end = next_close(first + 1);
+      if (end != std::string_view::npos) {
+        bool ignored = false;
+        const std::size_t size = class_match(pattern.substr(i, end - i + 1), '\0', ignored);
+        if (size > 0) {
+          tokens_.push_back(Token{Kind::Class, 0, false, i, size});
+          i += size;
+          continue;
+        }
+      }
+    }
+    tokens_.push_back(Token{Kind::Literal, c, false, 0, 0});
+    ++i;
+  }
+}
+
+bool Wildcard::advances(const Token& token, char c) const {
+  switch (token.kind) {
+    case Kind::Literal: return c == token.literal;
+    case Kind::AnyChar: return !(stop_at_slash_ && c == '/');
+    case Kind::Class: {
+      bool matched = false;
+      class_match(std::string_view(pattern_).substr(token.class_begin, token.class_size), c, matched);
+      return matched && c != '/';
+    }
+    case Kind::Star: return !(stop_at_slash_ && c == '/');
+    case Kind::DoubleStar: return true;
+  }
+  return false;
+}
+
+/// Adds `state` and the states it reaches without reading a character (what follows a star
+/// that matches nothing). `states` stays sorted: states are added in increasing order, and the
+/// states reached from one form a contiguous run, so one already present brings nothing new.
+void Wildcard::add_with_followers(std::vector<std::size_t>& states, std::size_t state) const {
+  while (states.empty() || states.back() < state) {
+    states.push_back(state);
+    if (state == tokens_.size()) return;
+    const Token& token = tokens_[state];
+    if (token.kind == Kind::Star || (token.kind == Kind::DoubleStar && !token.skips_folder)) {
+      ++state;
+    } else if (token.kind == Kind::DoubleStar) {
+      states.push_back(state + 1);  // the `/` after `**`
+      state += 2;                   // or no folder at all
+    } else {
+      return;
+    }
+  }
+}
+
+/// Drops the states below the last star that matches any character: every way from an earlier
+/// state to the end passes through that star, which can already absorb whatever text they would.
+/// This keeps `*a*a*…*b` against a long name linear instead of O(pattern × text).
+void Wildcard::drop_dominated(std::vector<std::size_t>& states) const {
+  for (std::size_t i = states.size(); i > 1; --i) {
+    const std::size_t state = states[i - 1];
+    if (state == tokens_.size()) continue;
+    const Kind kind = tokens_[state].kind;
+    if (kind == Kind::DoubleStar || (kind == Kind::Star && !stop_at_slash_)) {
+      states.erase(states.begin(), states.begin() + static_cast<std::ptrdiff_t>(i - 1));
+      return;
+    }
+  }
+}
+
+bool Wildcard::matches(std::string_view text) const {
+  // The set of pattern positions reached so far, advanced one character at a time: each step
+  // costs at most one visit per token, and no position is stored twice.
+  std::vector<std::size_t> current;
+  std::vector<std::size_t> next;
+  add_with_followers(current, 0);
+  drop_dominated(current);
+  for (const char c : text) {
+    next.clear();
+    for (const std::size_t state : current) {
+      if (state == tokens_.size()) continue;
+      const Token& token = tokens_[state];
+      if (!advances(token, c)) continue;
+      const bool stays = token.kind == Kind::Star || token.kind == Kind::DoubleStar;
+      add_with_followers(next, stays ? state : state + 1);
+    }
+    if (next.empty()) return false;
+    drop_dominated(next);
+    current.swap(next);
+  }
+  return current.back() == tokens_.size();
+}
+
+Glob::Glob(std::string_view pattern)
+    : wildcard_(pattern.starts_with("./") ? pattern.substr(2) : pattern, /*stop_at_slash=*/true) {}
+
+bool Glob::matches(std::string_view path) const {
   if (path.starts_with("./")) path.remove_prefix(2);
-  return wildcard_match(pattern, path, true);
+  return wildcard_.matches(path);
+}
+
+bool glob_match(std::string_view pattern, std::string_view path) {
+  return Glob(pattern).matches(path);
 }
 
 std::string today_utc() {
@@ -282,7 +466,22 @@ void apply_suppressions(LintResult& result, const Catalogue& catalogue, const Su
       comments[{waiver.where.file, waiver.where.span.begin.line}].push_back(&waiver);
   }
   RelativePaths paths(settings.config_dir);
-  std::set<std::tuple<std::string, std::uint32_t, std::uint32_t>> used;
+  using PlaceKey = std::tuple<std::string, std::uint32_t, std::uint32_t>;
+  // An entry written once and aliased many times is one waiver: one node, one place.
+  std::vector<ConfigWaiver> config;
+  std::set<PlaceKey> declared;
+  for (const Waiver& waiver : settings.config) {
+    if (!declared.insert(place_key(waiver.where)).second) continue;
+    ConfigWaiver& compiled = config.emplace_back();
+    compiled.waiver = &waiver;
+    for (const auto& glob : waiver.files) compiled.files.emplace_back(glob);
+    if (!waiver.name.empty()) compiled.name.emplace(waiver.name, /*stop_at_slash=*/false);
+    compiled.expired = !waiver.until.empty() && waiver.until < settings.today;
+  }
+  std::set<PlaceKey> used;
+  // Expired entries whose findings a valid entry accepted instead.
+  std::set<PlaceKey> shadowed;
+  std::vector<const ConfigWaiver*> expired_matches;
   std::map<std::string, Severity, std::less<>> severities(settings.severities.begin(), settings.severities.end());
 
   FindingStore kept;
@@ -301,11 +500,25 @@ void apply_suppressions(LintResult& result, const Catalogue& catalogue, const Su
           }
         }
       }
-      for (const Waiver& waiver : settings.config) {
-        if (finding.suppression) break;
-        if (!config_matches(waiver, finding, *check, paths)) continue;
-        finding.suppression = suppression_of(waiver);
-        finding.suppression->expired = !waiver.until.empty() && waiver.until < settings.today;
+      // A valid entry wins over an expired one wherever they are written; an expired entry
+      // decides only when no valid one accepts the finding, and the finding then counts again.
+      const ConfigWaiver* valid = nullptr;
+      expired_matches.clear();
+      for (const ConfigWaiver& entry : finding.suppression ? std::span<const ConfigWaiver>() : config) {
+        // Past the valid entry, only expired ones are looked at: they are then stale.
+        if ((valid && !entry.expired) || !config_matches(entry, finding, *check, paths)) continue;
+        if (entry.expired) {
+          expired_matches.push_back(&entry);
+        } else {
+          valid = &entry;
+        }
+      }
+      if (valid) {
+        finding.suppression = suppression_of(*valid->waiver);
+        for (const ConfigWaiver* expired : expired_matches) shadowed.insert(place_key(expired->waiver->where));
+      } else if (!expired_matches.empty()) {
+        finding.suppression = suppression_of(*expired_matches.front()->waiver);
+        finding.suppression->expired = true;
       }
     }
     if (finding.suppression) used.insert(place_key(finding.suppression->where));
@@ -331,9 +544,12 @@ void apply_suppressions(LintResult& result, const Catalogue& catalogue, const Su
     kept.add(finding);
   };
   std::vector<const Waiver*> all;
+  all.reserve(waivers.size() + config.size());
   for (const Waiver& waiver : waivers) all.push_back(&waiver);
-  for (const Waiver& waiver : settings.config) all.push_back(&waiver);
+  for (const ConfigWaiver& entry : config) all.push_back(entry.waiver);
+  std::set<PlaceKey> reported;
   for (const Waiver* waiver : all) {
+    if (!reported.insert(place_key(waiver->where)).second) continue;  // one place, one report
     const std::string what = describe_waiver(*waiver);
     if (waiver->reason.empty() && waiver->channel != SuppressionChannel::Config) {
       report(kSuppressionWithoutReasonCheck, *waiver,
@@ -342,6 +558,12 @@ void apply_suppressions(LintResult& result, const Catalogue& catalogue, const Su
                          what));
     }
     if (used.count(place_key(waiver->where))) continue;
+    if (shadowed.count(place_key(waiver->where))) {
+      report(kUnusedSuppressionCheck, *waiver,
+             fmt::format("{} expired after {}, and other waivers accept the findings it matches; remove it", what,
+                         waiver->until));
+      continue;
+    }
     if (waiver->checks.empty()) {
       report(kUnusedSuppressionCheck, *waiver, fmt::format("{} names no check id; it matches nothing", what));
       continue;

@@ -290,6 +290,6 @@ TEST_CASE("globs match paths as the configuration documents them") {
   CHECK(glob_match("deploy/[ab].yaml", "deploy/b.yaml"));
   CHECK_FALSE(glob_match("deploy/[!ab].yaml", "deploy/b.yaml"));
   CHECK(glob_match("./deploy/*.yaml", "deploy/a.yaml"));
-  // Many stars against a long path that does not match: memoised, so it answers at once.
+  // Many stars against a long path that does not match: no backtracking, so it answers at once.
   CHECK_FALSE(glob_match("*a*a*a*a*a*a*a*a*a*a*a*b", std::string(4000, 'a')));
 }

@@ -58,8 +58,9 @@ struct Config {
 };
 
 /// The file that applies to `start`: `.immutalint.yaml` in it or the nearest folder above it,
-/// looking no higher than the repository root (the first folder holding `.git`); nullopt when
-/// there is none.
+/// looking no higher than the repository root (the first folder at or above `start` holding
+/// `.git`, a directory or a file). Without a repository root, only `start` itself is searched.
+/// nullopt when there is none.
 std::optional<std::filesystem::path> find_config(const std::filesystem::path& start);
 
 /// Reads and validates a configuration file. Every problem (a key it does not know, a wrong

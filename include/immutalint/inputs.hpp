@@ -13,11 +13,12 @@ namespace immutalint {
 struct InputFile {
   std::string display_path;
   std::string fs_path;  ///< empty for standard input
+  bool named = false;   ///< named on the command line rather than found by a directory walk
   bool is_stdin() const { return fs_path.empty(); }
 };
 
 /// A path that was found but cannot be walked or read (an unreadable directory, a dangling
-/// link, a FIFO or a device).
+/// link, a link that leads out of the folder walked, a FIFO or a device).
 struct InputProblem {
   std::string display_path;
   std::string message;
@@ -33,12 +34,14 @@ struct InputSet {
 /// True for the file names a directory walk picks up: *.yaml, *.yml, *.json.
 bool is_manifest_file_name(std::string_view name);
 
-/// Expands PATH arguments: a regular file is taken as it is (whatever its extension), a
-/// directory is walked for manifest files (hidden directories skipped, links followed once,
-/// loops cut), and "-" is standard input, reported as `stdin_name`, which may be a pipe. Any
-/// other path (a FIFO, a device, a socket), named or met in a walk under a manifest name, is a
-/// problem of that input and is never opened: reading it could block or never end. A PATH that
-/// does not exist is an error.
+/// Expands PATH arguments: a regular file is taken as it is (whatever its extension, and even
+/// through a link), a directory is walked for manifest files (hidden directories skipped, loops
+/// cut), and "-" is standard input, reported as `stdin_name`, which may be a pipe. A walk follows
+/// a link only when it resolves inside the directory given: a link that leads out of it (to `/`,
+/// to another checkout) is a problem of that path and is not followed, since what a repository
+/// commits must not make the run read the machine's files. Any other path (a FIFO, a device, a
+/// socket), named or met in a walk under a manifest name, is a problem of that input and is
+/// never opened: reading it could block or never end. A PATH that does not exist is an error.
 Result<InputSet> collect_inputs(const std::vector<std::string>& paths, std::string_view stdin_name);
 
 /// Opens an input for reading: standard input is descriptor 0, which the caller must not close;

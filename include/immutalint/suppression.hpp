@@ -7,6 +7,8 @@
 // reason, is itself reported.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -63,11 +65,52 @@ struct Waiver {
 std::vector<Waiver> annotation_waivers(const YamlTree& tree, const KubeObject& object, const std::string& file);
 
 /// The inline waivers in a document's text; `first_line` is the file line of its first line.
-/// Only `#` comments count: the marker must follow `#` and blanks.
+/// Only `#` comments count: the marker must follow `#` and blanks, and a `#` inside a scalar
+/// (a quoted string, or a line of a `|` or `>` block such as a ConfigMap's script) is text.
 std::vector<Waiver> inline_waivers(std::string_view text, std::uint32_t first_line, const std::string& file);
 
-/// A glob over `/`-separated paths: `*` and `?` stop at `/`, `**` spans folders, `[...]` is a
-/// class.
+/// A wildcard pattern, compiled once and matched against many texts: `*` matches any run of
+/// characters, `?` one character, `[abc]`, `[a-z]` and `[!x]` one character of a class (never
+/// `/`), `**` any run including `/`, and `**/` also no folder at all. With `stop_at_slash` (path
+/// globs), `*` and `?` do not match `/`. Matching runs without recursion, in time
+/// O(pattern × text) at worst and memory linear in the pattern, whatever either holds.
+class Wildcard {
+ public:
+  Wildcard(std::string_view pattern, bool stop_at_slash);
+
+  bool matches(std::string_view text) const;
+
+ private:
+  enum class Kind : std::uint8_t { Literal, AnyChar, Class, Star, DoubleStar };
+  struct Token {
+    Kind kind = Kind::Literal;
+    char literal = 0;
+    bool skips_folder = false;  ///< a `**` followed by `/`: may also match nothing, `/` included
+    std::size_t class_begin = 0;
+    std::size_t class_size = 0;
+  };
+
+  bool advances(const Token& token, char c) const;
+  void add_with_followers(std::vector<std::size_t>& states, std::size_t state) const;
+  void drop_dominated(std::vector<std::size_t>& states) const;
+
+  std::string pattern_;
+  std::vector<Token> tokens_;
+  bool stop_at_slash_;
+};
+
+/// A glob over `/`-separated paths, compiled once: `*` and `?` stop at `/`, `**` spans
+/// folders, `[...]` is a class. A leading `./` is ignored in the glob and in the path.
+class Glob {
+ public:
+  explicit Glob(std::string_view pattern);
+  bool matches(std::string_view path) const;
+
+ private:
+  Wildcard wildcard_;
+};
+
+/// `Glob(pattern).matches(path)`.
 bool glob_match(std::string_view pattern, std::string_view path);
 
 /// What stage 5 applies, from the configuration and the command line.

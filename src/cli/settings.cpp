@@ -3,12 +3,14 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <iostream>
 
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 #include <nlohmann/json.hpp>
 
 #include "immutalint/inputs.hpp"
+#include "report/escape.hpp"
 
 namespace immutalint::cli {
 
@@ -42,7 +44,13 @@ Result<Settings> resolve_settings(CliOptions& options, const Catalogue& catalogu
       if (path) {
         // Named relative to the working directory when it is below it, as inputs are.
         const fs::path relative = path->lexically_relative(fs::current_path(error));
-        if (!relative.empty() && *relative.begin() != "..") path = relative;
+        if (!relative.empty() && *relative.begin() != "..") {
+          path = relative;
+        } else {
+          // Found above the working directory: its settings (exclude, ignores, fail-on) change
+          // what is reported, so say which file it is.
+          std::cerr << "immutalint: using configuration " << escape::text(path->generic_string()) << "\n";
+        }
       }
     }
     if (path) {
@@ -166,13 +174,15 @@ std::size_t exclude_inputs(std::vector<InputFile>& files, const Settings& settin
   std::error_code error;
   const fs::path base =
       fs::absolute(config.dir.empty() ? fs::path(".") : fs::path(config.dir), error).lexically_normal();
+  std::vector<Glob> globs;
+  for (const auto& glob : config.exclude) globs.emplace_back(glob.value);
   const auto before = files.size();
   std::erase_if(files, [&](const InputFile& file) {
-    if (file.is_stdin()) return false;
+    // `exclude` narrows what a directory walk finds; a file named on the command line is asked for.
+    if (file.is_stdin() || file.named) return false;
     const std::string relative =
         fs::absolute(file.fs_path, error).lexically_normal().lexically_relative(base).generic_string();
-    return std::any_of(config.exclude.begin(), config.exclude.end(),
-                       [&](const Setting<std::string>& glob) { return glob_match(glob.value, relative); });
+    return std::any_of(globs.begin(), globs.end(), [&](const Glob& glob) { return glob.matches(relative); });
   });
   return before - files.size();
 }

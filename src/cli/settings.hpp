@@ -33,13 +33,15 @@ struct Settings {
 
 /// Finds and reads the configuration file (unless --no-config) and merges it into `options`:
 /// a value given on the command line wins. A problem in the file is an Error naming
-/// FILE:LINE:COL.
+/// FILE:LINE:COL. A file found above the working directory is named on standard error.
 Result<Settings> resolve_settings(CliOptions& options, const Catalogue& catalogue, const TargetSet& targets);
 
 /// `--print-config`: the settings in effect as YAML, each value with its origin in a comment.
 void print_settings(std::ostream& out, const CliOptions& options, const Settings& settings);
 
-/// The inputs the configuration's `exclude` globs leave out, removed from `files`; returns how many.
+/// The inputs the configuration's `exclude` globs leave out, removed from `files`; returns how
+/// many. Only files found by walking a directory are left out: a file named on the command line
+/// is always read.
 std::size_t exclude_inputs(std::vector<InputFile>& files, const Settings& settings);
 
 }  // namespace immutalint::cli
