@@ -51,7 +51,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       std::string(1, '/');  // move-assigned: GCC 12 -O2 + ASan misreads assign(const char*) as an overlapping copy
   options.enabled_checks = linter().enabled_checks();
   for (auto format : {ReportFormat::Text, ReportFormat::Json, ReportFormat::Sarif, ReportFormat::Github,
-                      ReportFormat::Matrix, ReportFormat::MatrixMarkdown}) {
+                      ReportFormat::Matrix, ReportFormat::MatrixMarkdown, ReportFormat::Html}) {
     std::ostringstream out;
     write_report(out, format, result, *Catalogue::builtin(), options);
   }

@@ -21,14 +21,29 @@ if [ -f Testing/Temporary/LastTest.log ]; then
     grep '^IMMUTALINT-TEST-SKIPPED:' Testing/Temporary/LastTest.log | sed 's/^IMMUTALINT-TEST-SKIPPED: */  /' | sort -u
   fi
 fi
-# A short fuzzing smoke when clang (with libFuzzer) is installed; without it, ctest has already
-# replayed the fuzz seeds and regression inputs through the same targets.
-has_libfuzzer() {
-  command -v clang++ >/dev/null 2>&1 &&
-    printf 'extern "C" int LLVMFuzzerTestOneInput(const unsigned char*, unsigned long) { return 0; }\n' |
-      clang++ -fsanitize=fuzzer -x c++ - -o /dev/null >/dev/null 2>&1
+# A short fuzzing smoke (scripts/fuzz.sh) after a passing suite. Without clang and libFuzzer
+# (scripts/install-deps.sh installs them) ctest has still replayed the seeds and regression inputs
+# through the same targets; the skip is said, and under CI=true it is a failure.
+libfuzzer_missing() {
+  if ! command -v clang++ >/dev/null 2>&1; then
+    echo "clang++ is not installed"
+  elif ! printf 'extern "C" int LLVMFuzzerTestOneInput(const unsigned char*, unsigned long) { return 0; }\n' |
+    clang++ -fsanitize=fuzzer -x c++ - -o /dev/null >/dev/null 2>&1; then
+    echo "clang++ cannot link with -fsanitize=fuzzer (libFuzzer's runtime, libclang-rt-14-dev, is missing)"
+  fi
 }
-if [ "$status" -eq 0 ] && [ -z "${IMMUTALINT_SKIP_FUZZ:-}" ] && has_libfuzzer; then
+if [ "$status" -ne 0 ]; then
+  echo "fuzzing smoke skipped: the tests failed" >&2
+elif [ -n "${IMMUTALINT_SKIP_FUZZ:-}" ]; then
+  echo "fuzzing smoke skipped: IMMUTALINT_SKIP_FUZZ is set" >&2
+elif missing=$(libfuzzer_missing) && [ -n "$missing" ]; then
+  if [ "${CI:-}" = true ]; then
+    echo "fuzzing smoke failed: $missing; scripts/install-deps.sh installs clang and libclang-rt-14-dev" >&2
+    status=1
+  else
+    echo "fuzzing smoke skipped: $missing; scripts/install-deps.sh installs clang and libclang-rt-14-dev" >&2
+  fi
+else
   (cd .. && scripts/fuzz.sh 60) || status=$?
 fi
 exit "$status"

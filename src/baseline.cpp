@@ -1,7 +1,12 @@
 // Baselines: findings recorded once, by a fingerprint that survives edits elsewhere in the file.
 #include "immutalint/baseline.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <optional>
 #include <sstream>
@@ -84,10 +89,15 @@ std::string fingerprint_of(std::string_view text) {
 }
 
 Result<Baseline> Baseline::read(const std::string& path) {
+  errno = 0;
   std::ifstream in(path, std::ios::binary);
-  if (!in) return Error{fmt::format("cannot read the baseline {}", path)};
+  if (!in) {
+    return Error{errno != 0 ? fmt::format("cannot read the baseline {}: {}", path, std::strerror(errno))
+                            : fmt::format("cannot read the baseline {}", path)};
+  }
   std::ostringstream buffer;
   buffer << in.rdbuf();
+  if (in.bad()) return Error{fmt::format("cannot read the baseline {}: {}", path, std::strerror(errno))};
   const std::string text = std::move(buffer).str();
   const auto malformed = [&](std::string_view why) {
     return Error{fmt::format("{} is not an immutalint baseline: {}", path, why)};
@@ -110,34 +120,58 @@ Result<Baseline> Baseline::read(const std::string& path) {
   const auto records = json.find("findings");
   if (records == json.end() || !records->is_array()) return malformed("no \"findings\" list");
   Baseline baseline;
+  const auto text_of = [](const Json& record, const char* key) {
+    const auto value = record.find(key);
+    return value != record.end() && value->is_string() ? value->get<std::string>() : std::string();
+  };
   for (const auto& record : *records) {
     const auto fingerprint = record.is_object() ? record.find("fingerprint") : record.end();
     if (!record.is_object() || fingerprint == record.end() || !fingerprint->is_string()) {
       return malformed("a finding without a \"fingerprint\"");
     }
-    ++baseline.remaining_[fingerprint->get<std::string>()];
+    baseline.records_.push_back({fingerprint->get<std::string>(), text_of(record, "check"), text_of(record, "file"),
+                                 text_of(record, "object"), text_of(record, "message")});
+  }
+  baseline.taken_.assign(baseline.records_.size(), false);
+  for (std::size_t i = baseline.records_.size(); i > 0; --i) {
+    baseline.open_[baseline.records_[i - 1].fingerprint].push_back(i - 1);
   }
   return baseline;
 }
 
 bool Baseline::take(const Finding& finding) {
-  const auto it = remaining_.find(baseline_fingerprint(finding));
-  if (it == remaining_.end() || it->second == 0) return false;
-  --it->second;
+  const auto it = open_.find(baseline_fingerprint(finding));
+  if (it == open_.end() || it->second.empty()) return false;
+  taken_[it->second.back()] = true;
+  it->second.pop_back();
   return true;
 }
 
+std::vector<BaselineRecord> Baseline::taken() const {
+  std::vector<BaselineRecord> records;
+  for (std::size_t i = 0; i < records_.size(); ++i) {
+    if (taken_[i]) records.push_back(records_[i]);
+  }
+  return records;
+}
+
+std::size_t Baseline::untaken() const {
+  return static_cast<std::size_t>(std::count(taken_.begin(), taken_.end(), false));
+}
+
 Result<bool> write_baseline(const std::string& path, const FindingStore& findings) {
-  struct Record {
-    std::string file, check, fingerprint, object, message;
-  };
-  std::vector<Record> records;
+  std::vector<BaselineRecord> records;
   records.reserve(findings.size());
   findings.for_each([&](const Finding& finding) {
     if (finding.suppressed()) return;  // a waiver already accounts for it
-    records.push_back({finding.file, finding.check, baseline_fingerprint(finding),
+    records.push_back({baseline_fingerprint(finding), finding.check, finding.file,
                        finding.object ? finding.object->describe() : std::string(), finding.message});
   });
+  return write_baseline(path, std::move(records));
+}
+
+Result<bool> write_baseline(const std::string& path, std::vector<BaselineRecord> records) {
+  using Record = BaselineRecord;
   // By file and check rather than by line, so that an edit moves no record.
   std::sort(records.begin(), records.end(), [](const Record& a, const Record& b) {
     return std::tie(a.file, a.check, a.object, a.fingerprint, a.message) <
@@ -158,10 +192,25 @@ Result<bool> write_baseline(const std::string& path, const FindingStore& finding
   OrderedJson baseline;
   baseline["immutalintBaseline"] = kFormatVersion;
   baseline["findings"] = std::move(list);
-  std::ofstream out(path, std::ios::binary);
   // Invalid UTF-8 from a manifest is replaced rather than thrown on.
-  if (out) out << baseline.dump(2, ' ', false, OrderedJson::error_handler_t::replace) << '\n';
-  if (!out) return Error{fmt::format("cannot write the baseline {}", path)};
+  const std::string text = baseline.dump(2, ' ', false, OrderedJson::error_handler_t::replace) + '\n';
+  const auto cannot_write = [&](int error) {
+    return Error{fmt::format("cannot write the baseline {}: {}", path, std::strerror(error))};
+  };
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0666);
+  if (fd < 0) return cannot_write(errno);
+  for (std::size_t done = 0; done < text.size();) {
+    const ssize_t wrote = ::write(fd, text.data() + done, text.size() - done);
+    if (wrote < 0 && errno == EINTR) continue;
+    if (wrote <= 0) {
+      const int error = wrote < 0 ? errno : EIO;
+      ::close(fd);
+      return cannot_write(error);
+    }
+    done += static_cast<std::size_t>(wrote);
+  }
+  // A file system may report a failed write only when the file is closed (NFS, a full quota).
+  if (::close(fd) != 0) return cannot_write(errno);
   return true;
 }
 

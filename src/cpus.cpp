@@ -35,7 +35,8 @@ std::optional<unsigned> cgroup_quota() {
     std::ifstream max(dir + "/cpu.max");
     std::string quota;
     double period = 0;
-    if (max >> quota >> period) return quota == "max" ? std::nullopt : quota_of(std::strtod(quota.c_str(), nullptr), period);
+    if (max >> quota >> period)
+      return quota == "max" ? std::nullopt : quota_of(std::strtod(quota.c_str(), nullptr), period);
   }
   std::ifstream quota_file("/sys/fs/cgroup/cpu/cpu.cfs_quota_us");
   std::ifstream period_file("/sys/fs/cgroup/cpu/cpu.cfs_period_us");

@@ -6,7 +6,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <set>
+#include <unordered_set>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -28,26 +30,91 @@ std::string_view to_string(WriteKind kind) {
 
 std::string RunCommand::describe() const {
   std::string text = fmt::format("{} runs `{}`", describe_container(*container), command.text());
-  if (!origin.empty()) text += " in " + origin;
+  if (origin && !origin->empty()) text += " in " + *origin;
   return text;
 }
 
-std::vector<const HostWrite*> WorkloadEvidence::writes_through(const VolumeView& volume) const {
-  std::vector<const HostWrite*> found;
-  for (const auto& write : writes) {
-    if (write.volume == &volume) found.push_back(&write);
+void DirectoryIndex::Best::offer(std::size_t other_item, std::size_t other_rank) {
+  if (!set || other_rank > rank || (other_rank == rank && other_item < item)) {
+    item = other_item;
+    rank = other_rank;
+    set = true;
   }
-  return found;
+}
+
+std::string DirectoryIndex::edge(std::uint32_t node, std::string_view component) {
+  std::string key(reinterpret_cast<const char*>(&node), sizeof node);
+  key += component;
+  return key;
+}
+
+void DirectoryIndex::add(const void* group, std::string_view dir, std::size_t item, std::size_t rank) {
+  // As path_within reads a directory: trailing slashes do not count, and "/" holds every
+  // absolute path.
+  while (dir.size() > 1 && dir.back() == '/') dir.remove_suffix(1);
+  if (dir.empty()) return;
+  auto [group_at, fresh] = groups_.try_emplace(group, static_cast<std::uint32_t>(nodes_.size()));
+  if (fresh) nodes_.emplace_back();
+  std::uint32_t node = group_at->second;
+  if (dir == "/") {
+    nodes_[node].root.offer(item, rank);
+    return;
+  }
+  // One node per component between slashes: "/a/b" is "", "a", "b".
+  while (true) {
+    const auto slash = dir.find('/');
+    auto [child, added] =
+        children_.try_emplace(edge(node, dir.substr(0, slash)), static_cast<std::uint32_t>(nodes_.size()));
+    if (added) nodes_.emplace_back();
+    node = child->second;
+    if (slash == std::string_view::npos) break;
+    dir.remove_prefix(slash + 1);
+  }
+  nodes_[node].here.offer(item, rank);
+}
+
+std::optional<std::size_t> DirectoryIndex::deepest(const void* group, std::string_view path) const {
+  auto group_at = groups_.find(group);
+  if (group_at == groups_.end()) return std::nullopt;
+  std::uint32_t node = group_at->second;
+  Best best;
+  if (path.starts_with("/") && nodes_[node].root.set) best = nodes_[node].root;
+  // A directory holds the path when its components are the path's first ones.
+  while (true) {
+    const auto slash = path.find('/');
+    auto child = children_.find(edge(node, path.substr(0, slash)));
+    if (child == children_.end()) break;
+    node = child->second;
+    if (nodes_[node].here.set) best.offer(nodes_[node].here.item, nodes_[node].here.rank);
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash + 1);
+  }
+  if (!best.set) return std::nullopt;
+  return best.item;
+}
+
+std::vector<const HostWrite*> WorkloadEvidence::writes_through(const VolumeView& volume) const {
+  auto it = writes_by_volume_.find(&volume);
+  return it == writes_by_volume_.end() ? std::vector<const HostWrite*>() : it->second;
 }
 
 const HostMount* WorkloadEvidence::host_mount_of(const ContainerView& container,
                                                  std::string_view container_path) const {
-  const HostMount* best = nullptr;
-  for (const auto& mount : mounts) {
-    if (mount.container != &container || !path_within(container_path, mount.mount_path)) continue;
-    if (!best || mount.mount_path.size() > best->mount_path.size()) best = &mount;
+  auto found = mount_index_.deepest(&container, container_path);
+  return found ? &mounts[*found] : nullptr;
+}
+
+void WorkloadEvidence::index_mounts() {
+  mount_index_ = DirectoryIndex();
+  for (std::size_t i = 0; i < mounts.size(); ++i)
+    mount_index_.add(mounts[i].container, mounts[i].mount_path, i, mounts[i].mount_path.size());
+}
+
+void WorkloadEvidence::index_writes() {
+  writes_by_volume_.clear();
+  for (const auto& write : writes) {
+    if (write.volume) writes_by_volume_[write.volume].push_back(&write);
   }
-  return best;
 }
 
 ShellEnv container_env(const YamlTree& tree, const ContainerView& container) {
@@ -90,12 +157,28 @@ constexpr int kMaxScriptDepth = 4;
 
 /// One text that command words come from, and how to place an offset in it.
 struct TextSource {
+  TextSource(std::string_view text_in, Span span_in, bool block_in, std::string field_in, std::string file_in,
+             const IndexedConfigMap* config_map_in)
+      : text(text_in),
+        span(span_in),
+        block(block_in),
+        field(std::move(field_in)),
+        file(std::move(file_in)),
+        config_map(config_map_in) {
+    // Lines are counted once per text, not from its start for each command.
+    if (block) {
+      for (std::size_t at = text.find('\n'); at != std::string_view::npos; at = text.find('\n', at + 1))
+        newlines.push_back(at);
+    }
+  }
+
   std::string_view text;
   Span span;           ///< the scalar's span
   bool block = false;  ///< a block scalar: lines can be counted from its first content line
   std::string field;   ///< JSON Pointer from its object's root
   std::string file;
   const IndexedConfigMap* config_map = nullptr;
+  std::vector<std::size_t> newlines;  ///< where the text's line ends are, for a block scalar
 };
 
 /// The text of a ConfigMap entry, placed where the entry is written.
@@ -115,8 +198,10 @@ Site site_of(const TextSource& source, std::uint32_t offset) {
   site.place.span = source.span;
   site.config_map = source.config_map;
   if (source.block) {
+    // The line ends before the offset.
     const std::size_t end = std::min<std::size_t>(offset, source.text.size());
-    const auto newlines = std::count(source.text.begin(), source.text.begin() + static_cast<std::ptrdiff_t>(end), '\n');
+    const auto newlines =
+        std::lower_bound(source.newlines.begin(), source.newlines.end(), end) - source.newlines.begin();
     const std::uint32_t line = source.span.begin.line + 1 + static_cast<std::uint32_t>(newlines);
     site.place.span = Span{{line, 1}, {line, 1}};
   }
@@ -281,21 +366,44 @@ class EvidenceReader {
   explicit EvidenceReader(const EvidenceInput& input) : in_(input) {}
 
   WorkloadEvidence read() {
+    // What is looked up per mount or per command is indexed once, so that a pod with many
+    // containers, volumes or commands costs time linear in its size.
+    for (const auto& volume : in_.pod.volumes) volumes_by_name_.try_emplace(volume.name, &volume);
+    for (const auto& container : in_.pod.containers) {
+      for (std::size_t i = 0; i < container.mounts.size(); ++i) {
+        const std::string& path = container.mounts[i].mount_path;
+        if (path.empty()) continue;
+        const std::string normal = normalize_host_path(path);
+        mounts_by_path_.add(&container, normal, i, normal.size());
+      }
+    }
     read_mounts();
+    out_.index_mounts();
+    for (std::size_t i = 0; i < out_.mounts.size(); ++i)
+      host_mounts_by_container_[out_.mounts[i].container].push_back(i);
     for (const auto& container : in_.pod.containers) read_commands(container);
+    note_too_deep();
     read_volume_types();
     for (const auto& run : out_.commands) read_writes(run);
     for (const auto& container : in_.pod.containers) read_catalogue(container);
     read_config_host_paths();
+    out_.index_writes();
+    std::sort(out_.scripts_from.begin(), out_.scripts_from.end());
     return std::move(out_);
   }
 
  private:
+  /// The container's hostPath mounts: indices into out_.mounts, in order.
+  const std::vector<std::size_t>& host_mounts_of(const ContainerView& container) const {
+    static const std::vector<std::size_t> kNone;
+    auto it = host_mounts_by_container_.find(&container);
+    return it == host_mounts_by_container_.end() ? kNone : it->second;
+  }
+
+  /// The pod's volume of that name, the first one when the name is repeated.
   const VolumeView* volume_named(std::string_view name) const {
-    for (const auto& volume : in_.pod.volumes) {
-      if (volume.name == name) return &volume;
-    }
-    return nullptr;
+    auto it = volumes_by_name_.find(name);
+    return it == volumes_by_name_.end() ? nullptr : it->second;
   }
 
   bool is_read_file(std::string_view host_path) const {
@@ -347,30 +455,58 @@ class EvidenceReader {
       std::string relative =
           path == mount_path ? std::string() : path.substr(mount_path.size() + (mount_path == "/" ? 0 : 1));
       if (!mount->sub_path.empty()) relative = relative.empty() ? mount->sub_path : mount->sub_path + "/" + relative;
-      std::string key = relative;
-      for (NodeId item : tree.items(tree.get(config, "items"))) {
-        if (tree.scalar(tree.get(item, "path")).value_or("") == relative)
-          key = std::string(tree.scalar(tree.get(item, "key")).value_or(""));
-      }
-      return MountedFile{std::string(*name), key};
+      const auto& keys = projected_keys(*volume, config);
+      auto item = keys.find(relative);
+      return MountedFile{std::string(*name), item == keys.end() ? relative : item->second};
     }
     return std::nullopt;
   }
 
+  /// A ConfigMap volume's `items`: file path -> data key, read once per volume. Of two items
+  /// with one path, the last counts.
+  const std::unordered_map<std::string, std::string>& projected_keys(const VolumeView& volume, NodeId config) const {
+    auto [it, fresh] = projected_keys_.try_emplace(&volume);
+    if (fresh) {
+      const YamlTree& tree = in_.tree;
+      for (NodeId item : tree.items(tree.get(config, "items"))) {
+        it->second.insert_or_assign(std::string(tree.scalar(tree.get(item, "path")).value_or("")),
+                                    std::string(tree.scalar(tree.get(item, "key")).value_or("")));
+      }
+    }
+    return it->second;
+  }
+
   /// The script a container runs from a mounted ConfigMap, once the index is known.
-  std::pair<const IndexedConfigMap*, const IndexedEntry*> mounted_script(const ContainerView& container,
-                                                                         std::string_view file) const {
-    auto mounted = mounted_file(container, file);
-    if (!mounted || !in_.index) return {nullptr, nullptr};
-    const IndexedConfigMap* config_map = in_.index->config_map(in_.object.ref.namespace_, mounted->config_map);
+  std::pair<const IndexedConfigMap*, const IndexedEntry*> mounted_script(const MountedFile& mounted) const {
+    if (!in_.index) return {nullptr, nullptr};
+    const IndexedConfigMap* config_map = in_.index->config_map(in_.object.ref.namespace_, mounted.config_map);
     if (!config_map) return {nullptr, nullptr};
-    const IndexedEntry* entry = config_map->entry(mounted->key);
+    const IndexedEntry* entry = entry_of(*config_map, mounted.key);
     if (!entry || entry->config) return {nullptr, nullptr};
     return {config_map, entry};
   }
 
+  /// The ConfigMap's entry `key` (IndexedConfigMap::entry), from its entries indexed once.
+  const IndexedEntry* entry_of(const IndexedConfigMap& config_map, std::string_view key) const {
+    auto [it, fresh] = entries_by_key_.try_emplace(&config_map);
+    if (fresh) {
+      for (const auto& entry : config_map.entries) {
+        it->second.try_emplace(entry.key, &entry);
+        if (entry.too_large) too_large_entries_[&config_map].push_back(&entry);
+      }
+    }
+    auto entry = it->second.find(key);
+    return entry == it->second.end() ? nullptr : entry->second;
+  }
+
+  /// How many more commands the workload may keep (kMaxCommandsPerWorkload).
+  std::size_t commands_left() const {
+    return kMaxCommandsPerWorkload - std::min(kMaxCommandsPerWorkload, out_.commands.size());
+  }
+
   void add_commands(const ContainerView& container, std::vector<ShellCommand> commands,
-                    const std::vector<TextSource>& sources, const std::string& origin, const ShellEnv& env, int depth) {
+                    const std::vector<TextSource>& sources, const std::shared_ptr<const std::string>& origin,
+                    const ShellEnv& env, int depth) {
     for (auto& command : commands) {
       RunCommand run;
       run.container = &container;
@@ -378,33 +514,142 @@ class EvidenceReader {
                                     ? (command.redirects.empty() ? nullptr : &command.redirects[0].target)
                                     : &command.argv[0];
       if (anchor && anchor->source < sources.size()) run.site = site_of(sources[anchor->source], anchor->offset);
+      if (commands_left() == 0) {
+        note_cut(container, run.site.place.file.empty() ? container_site(container, "command") : run.site);
+        return;
+      }
       run.origin = origin;
       run.cause = run.site.config_map ? fmt::format("{}#L{}", run.site.place.field, run.site.place.span.begin.line)
                                       : container.pointer + "/command";
       // chroot into a mount of the host's root runs the host's own programs; chroot into any
       // other host directory runs whatever that directory holds.
-      run.on_host =
-          command.host_namespace || (!command.chroot.empty() && chroot_host_path(container, command.chroot) == "/");
+      run.on_host = command.host_namespace || (command.chroot && chroot_of(container, *command.chroot).root == "/");
       const std::string runs = command.runs_file;
+      const bool inexact = command.runs_file_inexact;
       run.command = std::move(command);
       out_.commands.push_back(std::move(run));
       // A script mounted from a ConfigMap that this command runs: its commands run too, in
       // the same container.
-      if (runs.empty() || depth >= kMaxScriptDepth) continue;
-      if (auto mounted = mounted_file(container, runs);
-          mounted && std::find(out_.scripts_from.begin(), out_.scripts_from.end(), mounted->config_map) ==
-                         out_.scripts_from.end()) {
-        out_.scripts_from.push_back(mounted->config_map);
+      if (runs.empty()) continue;
+      auto mounted = mounted_file(container, runs);
+      if (!mounted) continue;
+      if (depth >= kMaxScriptDepth) {
+        // Not followed; reported at the end unless the container reads it less deep.
+        auto [config_map, entry] = mounted_script(*mounted);
+        if (entry) too_deep_.push_back({&container, config_map, entry, origin ? *origin : std::string()});
+        continue;
       }
-      auto [config_map, entry] = mounted_script(container, runs);
+      if (scripts_from_seen_.insert(mounted->config_map).second) out_.scripts_from.push_back(mounted->config_map);
+      if (inexact) note_may_run(container, runs, out_.commands.back());
+      auto [config_map, entry] = mounted_script(*mounted);
       // Each script is read once per container, however many commands run it: scripts that
       // run each other would otherwise multiply.
       if (!entry || !scripts_read_.insert({&container, entry}).second) continue;
+      if (entry->too_large) {
+        note_unread(&container, container, *config_map, *entry,
+                    fmt::format("{} is {}", script_name(*config_map, *entry), too_large(*entry)));
+        continue;
+      }
+      if (script_bytes_read_ + entry->text_ref.size > kMaxScriptBytesPerWorkload) {
+        // One finding per script, however many containers run it.
+        note_unread(nullptr, container, *config_map, *entry,
+                    fmt::format("{} was not read: the scripts that this workload's containers run add up to more "
+                                "than {} MiB",
+                                script_name(*config_map, *entry), kMaxScriptBytesPerWorkload >> 20));
+        continue;
+      }
+      script_bytes_read_ += entry->text_ref.size;
       const std::string text = entry->text();
       const TextSource source = entry_source(text, *entry, *config_map);
-      const std::string script_origin =
-          fmt::format("script \"{}\" of ConfigMap {}", entry->key, config_map->ref.qualified_name());
-      add_commands(container, read_script(text, 0, env), {source}, script_origin, env, depth + 1);
+      add_commands(container, read_script(text, 0, env, commands_left()), {source},
+                   std::make_shared<const std::string>(script_name(*config_map, *entry)), env, depth + 1);
+    }
+  }
+
+  /// Records, once per workload, that commands from `site` on were not kept.
+  void note_cut(const ContainerView& container, const Site& site) {
+    if (commands_cut_) return;
+    commands_cut_ = true;
+    UnreadCommands unread;
+    unread.container = &container;
+    unread.site = site;
+    unread.message = fmt::format(
+        "{} runs more than the {} commands that are read for one workload; those from "
+        "here on were not checked",
+        describe_container(container), kMaxCommandsPerWorkload);
+    out_.unread.push_back(std::move(unread));
+  }
+
+  static std::string script_name(const IndexedConfigMap& config_map, const IndexedEntry& entry) {
+    return fmt::format("script \"{}\" of ConfigMap {}", entry.key, config_map.ref.qualified_name());
+  }
+
+  static std::string too_large(const IndexedEntry& entry) {
+    return fmt::format("{} bytes, more than the {} MiB that commands are read from", entry.too_large.value_or(0),
+                       kMaxScriptBytes >> 20);
+  }
+
+  /// Records a script of the container whose commands were not read, once per `once_for` (a
+  /// container, or the workload when null).
+  void note_unread(const ContainerView* once_for, const ContainerView& container, const IndexedConfigMap& config_map,
+                   const IndexedEntry& entry, std::string why) {
+    if (!unread_noted_.insert({once_for, &entry}).second) return;
+    UnreadCommands unread;
+    unread.container = &container;
+    unread.site.place = Place{config_map.file, Span{entry.entry_span.begin, entry.entry_span.begin},
+                              "/data/" + json_pointer_token(entry.key)};
+    unread.site.config_map = &config_map;
+    unread.message = why + "; its commands were not checked";
+    out_.unread.push_back(std::move(unread));
+  }
+
+  /// A command runs a file whose name is only partly known (`sh /scripts/$STEP.sh`): it may run
+  /// any file of the directory, so each script there too large to be read is recorded.
+  void note_may_run(const ContainerView& container, std::string_view runs, const RunCommand& run) {
+    if (!in_.index || !runs.starts_with("/")) return;
+    const std::string dir = normalize_host_path(runs.substr(0, runs.rfind('/') + 1));
+    if (!may_run_seen_.insert({&container, dir}).second) return;  // this directory was looked at
+    const VolumeMountView* mount = deepest_mount(container, dir);
+    const VolumeView* volume = mount ? volume_named(mount->volume) : nullptr;
+    if (!volume) return;
+    const YamlTree& tree = in_.tree;
+    const NodeId config = tree.get(volume->node, "configMap");
+    auto name = tree.scalar(tree.get(config, "name"));
+    const IndexedConfigMap* config_map = name ? in_.index->config_map(in_.object.ref.namespace_, *name) : nullptr;
+    if (!config_map) return;
+    entry_of(*config_map, {});  // indexes its entries, and those too large
+    const auto& too_large_entries = too_large_entries_[config_map];
+    if (too_large_entries.empty()) return;
+    // The directory within the volume, and the file each entry is there as.
+    const std::string mount_path = normalize_host_path(mount->mount_path);
+    std::string within =
+        dir == mount_path ? std::string() : dir.substr(mount_path.size() + (mount_path == "/" ? 0 : 1));
+    if (!mount->sub_path.empty()) within = within.empty() ? mount->sub_path : mount->sub_path + "/" + within;
+    std::unordered_map<std::string_view, std::string_view> file_of;  // data key -> file, with `items`
+    for (const auto& [file, key] : projected_keys(*volume, config)) file_of.try_emplace(key, file);
+    for (const IndexedEntry* too_large_entry : too_large_entries) {
+      const IndexedEntry& entry = *too_large_entry;
+      std::string_view file = entry.key;
+      if (!file_of.empty()) {
+        auto it = file_of.find(entry.key);
+        if (it == file_of.end()) continue;  // `items` leaves it out
+        file = it->second;
+      }
+      if (!within.empty() && !path_within(file, within)) continue;
+      note_unread(&container, container, *config_map, entry,
+                  fmt::format("{} is {}, and {} may run it (`{}`)", script_name(*config_map, entry), too_large(entry),
+                              describe_container(container), run.command.text()));
+    }
+  }
+
+  /// Scripts run only by scripts nested kMaxScriptDepth deep, and read by no other command of
+  /// their container.
+  void note_too_deep() {
+    for (const auto& script : too_deep_) {
+      if (scripts_read_.count({script.container, script.entry})) continue;
+      note_unread(script.container, *script.container, *script.config_map, *script.entry,
+                  fmt::format("{} is run by a script nested {} deep ({}), deeper than scripts are followed",
+                              script_name(*script.config_map, *script.entry), kMaxScriptDepth, script.run_by));
     }
   }
 
@@ -432,13 +677,14 @@ class EvidenceReader {
     for (const char* key : {"command", "args"}) {
       read_argv_items(tree.get(container.node, key), container.pointer + "/" + key, argv, sources);
     }
-    if (!argv.empty()) add_commands(container, read_argv(argv, env), sources, "", env, 0);
+    if (!argv.empty()) add_commands(container, read_argv(argv, env, commands_left()), sources, nullptr, env, 0);
     // An Argo script template's source is a file its command runs; only a shell's is read.
     if (auto script = tree.scalar(container.script); script && runs_shell(tree, container)) {
       const YamlNode& node = tree.node(container.script);
       const std::vector<TextSource> script_sources{TextSource{*script, node.span, node.style == ScalarStyle::Block,
                                                               container.pointer + "/source", in_.file, nullptr}};
-      add_commands(container, read_script(*script, 0, env), script_sources, "the template's script", env, 0);
+      add_commands(container, read_script(*script, 0, env, commands_left()), script_sources,
+                   std::make_shared<const std::string>("the template's script"), env, 0);
     }
     // Lifecycle hooks run in the container too (CNI installers use postStart).
     for (const char* hook : {"postStart", "preStop"}) {
@@ -447,31 +693,36 @@ class EvidenceReader {
       std::vector<TextSource> hook_sources;
       read_argv_items(exec, fmt::format("{}/lifecycle/{}/exec/command", container.pointer, hook), hook_argv,
                       hook_sources);
-      if (!hook_argv.empty()) add_commands(container, read_argv(hook_argv, env), hook_sources, "", env, 0);
+      if (!hook_argv.empty())
+        add_commands(container, read_argv(hook_argv, env, commands_left()), hook_sources, nullptr, env, 0);
     }
   }
 
-  /// The host path a chroot directory of the container is, through a hostPath mount.
-  std::optional<std::string> chroot_host_path(const ContainerView& container, std::string_view chroot) const {
-    const std::string dir = normalize_host_path(chroot);
-    const HostMount* mount = out_.host_mount_of(container, dir);
-    if (!mount) return std::nullopt;
-    return normalize_host_path(mount->host_path + "/" + dir.substr(mount->mount_path.size()));
+  /// Where a chroot directory of a container is on the host.
+  struct Chroot {
+    const HostMount* mount = nullptr;  ///< the hostPath mount that holds the directory
+    std::optional<std::string> root;   ///< the host path it is, through that mount
+  };
+
+  /// The chroot directory `chroot` (a string that commands share) of the container, worked out
+  /// once however many commands run in it.
+  const Chroot& chroot_of(const ContainerView& container, const std::string& chroot) const {
+    auto [it, fresh] = chroots_.try_emplace({&container, &chroot});
+    if (fresh) {
+      const std::string dir = normalize_host_path(chroot);
+      it->second.mount = out_.host_mount_of(container, dir);
+      if (it->second.mount) {
+        it->second.root =
+            normalize_host_path(it->second.mount->host_path + "/" + dir.substr(it->second.mount->mount_path.size()));
+      }
+    }
+    return it->second;
   }
 
   /// The container's deepest mount (of any volume) that holds `path`.
   const VolumeMountView* deepest_mount(const ContainerView& container, std::string_view path) const {
-    const VolumeMountView* best = nullptr;
-    std::size_t best_size = 0;
-    for (const auto& mount : container.mounts) {
-      if (mount.mount_path.empty()) continue;
-      const std::string mount_path = normalize_host_path(mount.mount_path);
-      if (path_within(path, mount_path) && (!best || mount_path.size() > best_size)) {
-        best = &mount;
-        best_size = mount_path.size();
-      }
-    }
-    return best;
+    auto found = mounts_by_path_.deepest(&container, path);
+    return found ? &container.mounts[*found] : nullptr;
   }
 
   /// Where a path the command names lands on the host: (host path, the mount it goes through).
@@ -481,16 +732,14 @@ class EvidenceReader {
     const std::string path = normalize_host_path(written);
     const ShellCommand& command = run.command;
     if (command.host_namespace) {
-      const std::string host = command.chroot.empty() ? path : normalize_host_path(command.chroot + "/" + path);
+      const std::string host = !command.chroot ? path : normalize_host_path(*command.chroot + "/" + path);
       return std::make_pair(host, nullptr);
     }
-    if (!command.chroot.empty()) {
-      auto root = chroot_host_path(*run.container, command.chroot);
-      if (!root) return std::nullopt;
-      const std::string dir = normalize_host_path(command.chroot);
-      const HostMount* mount = out_.mounts.empty() ? nullptr : out_.host_mount_of(*run.container, dir);
-      if (mount && mount->read_only) return std::nullopt;
-      return std::make_pair(normalize_host_path(*root + "/" + path), mount);
+    if (command.chroot) {
+      const Chroot& chroot = chroot_of(*run.container, *command.chroot);
+      if (!chroot.root) return std::nullopt;
+      if (chroot.mount && chroot.mount->read_only) return std::nullopt;
+      return std::make_pair(normalize_host_path(*chroot.root + "/" + path), chroot.mount);
     }
     const VolumeMountView* deepest = deepest_mount(*run.container, path);
     if (!deepest) return std::nullopt;
@@ -583,10 +832,11 @@ class EvidenceReader {
       if (!installer.match.matches(image, line, env)) continue;
       const Site site = container_site(container, installer.match.command ? "command" : "image");
       for (const auto& target : installer.writes) {
-        for (const auto& mount : out_.mounts) {
+        for (const std::size_t index : host_mounts_of(container)) {
+          const HostMount& mount = out_.mounts[index];
           // The installer writes through the mount it has for that path; a mount of the whole
           // root would claim every path, so it is not taken as evidence of any.
-          if (mount.container != &container || mount.read_only || mount.read_file || mount.host_path == "/") continue;
+          if (mount.read_only || mount.read_file || mount.host_path == "/") continue;
           std::string host;
           if (path_within(target.path, mount.host_path)) {
             host = target.path;
@@ -633,25 +883,34 @@ class EvidenceReader {
     }
   }
 
-  /// The ConfigMaps the pod mounts, as the index has them.
-  std::vector<const IndexedConfigMap*> mounted_config_maps() const {
-    std::vector<const IndexedConfigMap*> found;
+  /// The ConfigMaps the pod mounts, as the index has them, each once, in the order of the volumes.
+  /// Found once per workload.
+  const std::vector<const IndexedConfigMap*>& mounted_config_maps() const {
+    if (mounted_config_maps_) return *mounted_config_maps_;
+    auto& found = mounted_config_maps_.emplace();
     if (!in_.index) return found;
     const YamlTree& tree = in_.tree;
+    std::unordered_set<const IndexedConfigMap*> seen;
     for (const auto& volume : in_.pod.volumes) {
       auto name = tree.scalar(tree.get(tree.get(volume.node, "configMap"), "name"));
       if (!name) continue;
       const IndexedConfigMap* config_map = in_.index->config_map(in_.object.ref.namespace_, *name);
-      if (config_map && std::find(found.begin(), found.end(), config_map) == found.end()) found.push_back(config_map);
+      if (config_map && seen.insert(config_map).second) found.push_back(config_map);
     }
     return found;
   }
 
   /// The value of a setting in a mounted ConfigMap (a YAML document under `key`), and a
-  /// description of where it is.
-  std::optional<std::pair<std::string, std::string>> config_setting(const ConfigSwitch& setting) const {
+  /// description of where it is. Read once per workload, however many containers ask.
+  const std::optional<std::pair<std::string, std::string>>& config_setting(const ConfigSwitch& setting) const {
+    auto [it, fresh] = config_settings_.try_emplace(&setting);
+    if (fresh) it->second = read_config_setting(setting);
+    return it->second;
+  }
+
+  std::optional<std::pair<std::string, std::string>> read_config_setting(const ConfigSwitch& setting) const {
     for (const IndexedConfigMap* config_map : mounted_config_maps()) {
-      const IndexedEntry* entry = config_map->entry(setting.key);
+      const IndexedEntry* entry = entry_of(*config_map, setting.key);
       if (!entry) continue;
       auto documents = parse_yaml_documents(entry->text(), 1);
       if (documents.empty() || documents[0].error) continue;
@@ -700,7 +959,7 @@ class EvidenceReader {
   void read_config_host_paths() {
     for (const IndexedConfigMap* config_map : mounted_config_maps()) {
       for (const auto& known : in_.catalogue.config_host_paths()) {
-        const IndexedEntry* entry = config_map->entry(known.key);
+        const IndexedEntry* entry = entry_of(*config_map, known.key);
         if (!entry) continue;
         const std::string text = entry->text();
         const nlohmann::json document = nlohmann::json::parse(text, nullptr, false);
@@ -728,6 +987,28 @@ class EvidenceReader {
 
   const EvidenceInput& in_;
   std::set<std::pair<const ContainerView*, const IndexedEntry*>> scripts_read_;
+  std::unordered_set<std::string> scripts_from_seen_;  // out_.scripts_from, to keep each once
+  struct TooDeep {
+    const ContainerView* container;
+    const IndexedConfigMap* config_map;
+    const IndexedEntry* entry;
+    std::string run_by;  // the origin of the command that runs it
+  };
+  std::vector<TooDeep> too_deep_;
+  std::set<std::pair<const ContainerView*, const IndexedEntry*>> unread_noted_;
+  std::size_t script_bytes_read_ = 0;  // of ConfigMap scripts (kMaxScriptBytesPerWorkload)
+  bool commands_cut_ = false;          // kMaxCommandsPerWorkload was reached
+  std::unordered_map<std::string_view, const VolumeView*> volumes_by_name_;
+  DirectoryIndex mounts_by_path_;  // every mount of each container, by its normalized path
+  mutable std::unordered_map<const VolumeView*, std::unordered_map<std::string, std::string>> projected_keys_;
+  mutable std::unordered_map<const IndexedConfigMap*, std::unordered_map<std::string_view, const IndexedEntry*>>
+      entries_by_key_;
+  mutable std::unordered_map<const IndexedConfigMap*, std::vector<const IndexedEntry*>> too_large_entries_;
+  std::set<std::pair<const ContainerView*, std::string>> may_run_seen_;  // directories note_may_run looked at
+  std::unordered_map<const ContainerView*, std::vector<std::size_t>> host_mounts_by_container_;
+  mutable std::map<std::pair<const ContainerView*, const std::string*>, Chroot> chroots_;
+  mutable std::optional<std::vector<const IndexedConfigMap*>> mounted_config_maps_;
+  mutable std::map<const ConfigSwitch*, std::optional<std::pair<std::string, std::string>>> config_settings_;
   WorkloadEvidence out_;
 };
 

@@ -12,12 +12,14 @@
 #include <cstring>
 #include <map>
 #include <set>
+#include <system_error>
 #include <thread>
 #include <tuple>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "immutalint/cpus.hpp"
 #include "immutalint/finding_store.hpp"
 #include "immutalint/kube_object.hpp"
 #include "immutalint/placement.hpp"
@@ -56,6 +58,23 @@ void Summary::add(const Summary& other) {
   warnings += other.warnings;
   notes += other.notes;
 }
+
+namespace {
+
+/// Turned off by --disable or the configuration. (analysis-incomplete, unlike the checks that
+/// look for problems, is not left out by --only: what the run did not check matters whatever it
+/// looks for.)
+bool disabled(const LintOptions& options, std::string_view id) {
+  return std::find(options.disabled.begin(), options.disabled.end(), id) != options.disabled.end();
+}
+
+/// True when --only and --disable leave check `id` on (their ids already resolved).
+bool enabled_by(const LintOptions& options, std::string_view id) {
+  if (std::find(options.disabled.begin(), options.disabled.end(), id) != options.disabled.end()) return false;
+  return options.only.empty() || std::find(options.only.begin(), options.only.end(), id) != options.only.end();
+}
+
+}  // namespace
 
 Result<Linter> Linter::create(const Catalogue& catalogue, LintOptions options) {
   // Checks named by a former id are the checks they were renamed to.
@@ -106,8 +125,8 @@ Result<Linter> Linter::create(const Catalogue& catalogue, LintOptions options) {
   for (auto id : {kUnusedSuppressionCheck, kSuppressionWithoutReasonCheck}) {
     if (wanted(id)) linter.waiver_checks_.emplace_back(id);
   }
-  for (auto id : {kInvalidInputCheck, kDuplicateKeyCheck, kUnusedSuppressionCheck, kSuppressionWithoutReasonCheck,
-                  kNodePoolBlockerCheck}) {
+  for (auto id : {kInvalidInputCheck, kAnalysisIncompleteCheck, kDuplicateKeyCheck, kDuplicateObjectCheck,
+                  kUnusedSuppressionCheck, kSuppressionWithoutReasonCheck, kNodePoolBlockerCheck}) {
     if (!catalogue.find(id)) return Error{fmt::format("check '{}' has no entry in the catalogue", id)};
   }
   return linter;
@@ -115,7 +134,9 @@ Result<Linter> Linter::create(const Catalogue& catalogue, LintOptions options) {
 
 std::vector<std::string> Linter::enabled_checks() const {
   std::vector<std::string> ids{std::string(kInvalidInputCheck)};
+  if (!disabled(options_, kAnalysisIncompleteCheck)) ids.emplace_back(kAnalysisIncompleteCheck);
   if (duplicate_keys_) ids.emplace_back(kDuplicateKeyCheck);
+  if (enabled_by(options_, kDuplicateObjectCheck)) ids.emplace_back(kDuplicateObjectCheck);
   if (node_pool_blocker_) ids.emplace_back(kNodePoolBlockerCheck);
   ids.insert(ids.end(), waiver_checks_.begin(), waiver_checks_.end());
   for (const auto& enabled : checks_) ids.push_back(enabled.info->id);
@@ -154,6 +175,21 @@ std::uint64_t fold_group(const Finding& finding) {
   key += '\0';
   key += finding.cause;
   return std::hash<std::string>{}(key);
+}
+
+/// What duplicate-object says of a definition that a later one replaces.
+std::string replaced_definition_message(const ObjectDefinition& replaced, DefinitionPlace next, DefinitionPlace last,
+                                        std::size_t definitions) {
+  // In the same file, a line is enough; the copies of a decoy are usually in another file.
+  const auto where = [&](DefinitionPlace at) {
+    return at.file == replaced.file ? fmt::format("line {}", at.at.line) : fmt::format("{}:{}", at.file, at.at.line);
+  };
+  const std::string again = next.file == last.file && next.at == last.at
+                                ? fmt::format("again at {}", where(last))
+                                : fmt::format("again at {} and last at {}", where(next), where(last));
+  return fmt::format("{} is defined {}{}; kubectl apply keeps the last definition, so this one is replaced",
+                     replaced.ref.describe(), again,
+                     definitions > 2 ? fmt::format(" ({} definitions in all)", definitions) : std::string());
 }
 
 /// A workload checked before the whole input was known, kept to be checked again when a
@@ -262,23 +298,24 @@ void hand_over(RawDocument&& document, const SplitLimits& split, const ParseLimi
     problem(first_line, fmt::format("the {}'s items could not be read back from their temporary file", *list_kind));
 }
 
-/// The ConfigMaps a pod mounts as volumes.
+/// The ConfigMaps a pod mounts as volumes, each once.
 std::vector<std::pair<std::string, std::string>> mounted_config_maps(const YamlTree& tree, const KubeObject& object,
                                                                      const PodSpecView& pod) {
   std::vector<std::pair<std::string, std::string>> found;
+  std::set<std::string_view> seen;
   for (const auto& volume : pod.volumes) {
     auto name = tree.scalar(tree.get(tree.get(volume.node, "configMap"), "name"));
-    if (name) found.emplace_back(object.ref.namespace_, std::string(*name));
+    if (name && seen.insert(*name).second) found.emplace_back(object.ref.namespace_, std::string(*name));
   }
   return found;
 }
 
 /// ConfigMap entries kept for the second phase, where a container may turn out to run them: any
-/// text that is not JSON, up to a size no script reaches. There is no list of tool names here:
-/// what a script does is judged by the same checks as a container's own command.
-constexpr std::size_t kMaxScriptBytes = 256 << 10;
+/// text that is not JSON. There is no list of tool names here: what a script does is judged by
+/// the same checks as a container's own command. One over kMaxScriptBytes is kept without its
+/// text, so that a container that runs it is told it was not read.
 bool may_be_script(std::string_view text) {
-  if (text.size() > kMaxScriptBytes || text.find_first_not_of(" \t\r\n") == std::string_view::npos) return false;
+  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) return false;
   return !nlohmann::json::accept(text);  // `[ -f x ] && ...` is a script; `["a"]` is data
 }
 
@@ -288,7 +325,11 @@ bool may_be_script(std::string_view text) {
 class Linter::Session {
  public:
   Session(const Linter& linter, Spool& spool, std::uint32_t id)
-      : linter_(linter), index_(spool), spool_(spool), id_(id) {}
+      : linter_(linter),
+        index_(spool),
+        spool_(spool),
+        id_(id),
+        duplicate_objects_(enabled_by(linter.options_, kDuplicateObjectCheck)) {}
 
   LintResult& result() { return result_; }
   InputIndex& index() { return index_; }
@@ -335,7 +376,7 @@ class Linter::Session {
         add(std::move(finding));
         continue;
       }
-      process_document(doc, file, source, list_item,
+      process_document(doc, file_index, file, source, list_item,
                        [&](const KubeObject& object, const PodSpecView& pod,
                            std::vector<std::pair<std::string, std::string>> maps, CheckedWorkload checked) {
                          if (!spooled) spooled = spool_.put(raw.text);
@@ -444,12 +485,20 @@ class Linter::Session {
   }
 
   template <typename Defer>
-  void process_document(const ParsedDocument& doc, const std::string& file, const std::string& source,
-                        const std::optional<ListItem>& list_item, Defer&& defer) {
+  void process_document(const ParsedDocument& doc, std::size_t file_index, const std::string& file,
+                        const std::string& source, const std::optional<ListItem>& list_item, Defer&& defer) {
     const YamlTree& tree = doc.tree;
     const DocumentObjects objects = objects_of(tree, list_item);
     if (!objects.kubernetes) {  // some other YAML: a CI workflow, Helm values, ... or AKS node pools
-      if (auto pools = read_node_pools(tree, file)) judge_node_pools(*pools);
+      if (auto pools = read_node_pools(tree, file)) {
+        for (const auto& problem : pools->problems) {  // entries of a pool list that are not pools
+          Finding finding = linter_.input_finding(kInvalidInputCheck, file, problem.span, problem.message);
+          finding.field = problem.pointer;
+          finding.source = source;
+          add(std::move(finding));
+        }
+        judge_node_pools(*pools);
+      }
       return;
     }
 
@@ -473,6 +522,9 @@ class Linter::Session {
       }
     }
 
+    AliasBudget aliases(tree);  // shared by the document's objects
+    WorkloadReading reading = workload_reading();
+    reading.aliases = &aliases;
     for (const auto& object : objects.objects) {
       ++result_.summary.objects;
       // Pods own nothing; every other object may be the controller of objects in the input.
@@ -484,7 +536,8 @@ class Linter::Session {
       auto waivers = annotation_waivers(tree, object, file);
       result_.waivers.insert(result_.waivers.end(), waivers.begin(), waivers.end());
       index_object(tree, object, file, source);
-      Workload workload = read_workload(tree, object, workload_reading());
+      if (duplicate_objects_) record_definition(tree, object, waivers, file_index, file, source);
+      Workload workload = read_workload(tree, object, reading);
       for (const auto& problem : workload.problems) {
         Finding finding = linter_.input_finding(kInvalidInputCheck, file, problem.span, problem.message);
         finding.field = problem.pointer;
@@ -575,6 +628,23 @@ class Linter::Session {
     }
     const CheckContext context{tree, object, pod, landing, evidence, file, linter_.options_.targets};
     const std::vector<Waiver> waivers = annotation_waivers(tree, object, file);
+    if (!disabled(linter_.options_, kAnalysisIncompleteCheck)) {
+      // Commands the workload runs that no check could read: the run must not pass silently.
+      const CheckInfo& incomplete = *linter_.catalogue_->find(kAnalysisIncompleteCheck);
+      for (const UnreadCommands& unread : evidence.unread) {
+        const IndexedConfigMap* script = unread.site.config_map;
+        Finding finding = linter_.input_finding(
+            kAnalysisIncompleteCheck, unread.site.place.file, unread.site.place.span,
+            script ? fmt::format("{} (run by {})", unread.message, object.ref.describe()) : unread.message);
+        finding.field = unread.site.place.field;
+        finding.container = unread.container->name;
+        finding.object = script ? script->ref : object.ref;
+        finding.source = script ? script->source : source;
+        mark_by_annotation(waivers, incomplete, finding);
+        if (script) mark_by_annotation(script->waivers, incomplete, finding);
+        checked.findings.push_back(std::move(finding));
+      }
+    }
     std::vector<Observation> observations;
     for (const auto& enabled : linter_.checks_) {
       observations.clear();
@@ -647,6 +717,20 @@ class Linter::Session {
     return finding;
   }
 
+  /// Where the object is defined, for duplicate-object, with the annotation that accepts the
+  /// check on it, if any: the finding is made after the last document, without the object's tree.
+  void record_definition(const YamlTree& tree, const KubeObject& object, const std::vector<Waiver>& waivers,
+                         std::size_t file_index, const std::string& file, const std::string& source) {
+    ObjectDefinition definition{object.ref, file, source, tree.node(object.root).span.begin, std::nullopt};
+    const CheckInfo& check = *linter_.catalogue_->find(kDuplicateObjectCheck);
+    for (const Waiver& waiver : waivers) {
+      if (!waiver.accepts_check_on(check, "")) continue;
+      definition.suppression = Suppression{waiver.channel, waiver.reason, waiver.where, {}, false};
+      break;
+    }
+    index_.add_object(definition, static_cast<std::uint32_t>(file_index));
+  }
+
   /// What other documents may need of this object: Namespace labels, ConfigMap entries.
   void index_object(const YamlTree& tree, const KubeObject& object, const std::string& file,
                     const std::string& source) {
@@ -671,8 +755,10 @@ class Linter::Session {
       const bool config = linter_.evidence_catalogue_->names_config_key(entry.key);
       if (!text || !(config || may_be_script(*text))) continue;
       const YamlNode& value = tree.node(entry.value);
-      config_map.entries.push_back(
-          {entry.key, spool_.put(*text), &spool_, tree.span_of(entry), value.span, value.style, config});
+      const bool too_large = !config && text->size() > kMaxScriptBytes;
+      config_map.entries.push_back({entry.key, too_large ? Spool::Ref{} : spool_.put(*text), &spool_,
+                                    tree.span_of(entry), value.span, value.style, config,
+                                    too_large ? std::optional<std::uint64_t>(text->size()) : std::nullopt});
     }
     index_.add_config_map(config_map, object.kind_span.begin);
   }
@@ -686,6 +772,7 @@ class Linter::Session {
   std::vector<OwnedObject> owned_;          // objects that name a controller
   Spool& spool_;                            // the run's, shared by its sessions
   std::uint32_t id_;
+  bool duplicate_objects_;  // duplicate-object is enabled: every object's definition is recorded
 };
 
 Finding Linter::input_finding(std::string_view check, const std::string& file, Span span, std::string message) const {
@@ -793,6 +880,7 @@ void fold_causes(std::vector<Finding>& findings, const Catalogue& catalogue,
     Finding lead = std::move(*order[i]);
     std::size_t j = i + 1;
     const bool foldable = !lead.cause.empty() && lead.object;
+    EvidenceAppender evidence(lead.evidence);
     while (foldable && j < order.size() && key(*order[j]) == key(lead)) {
       Finding& other = *order[j++];
       lead.related.push_back(
@@ -812,12 +900,7 @@ void fold_causes(std::vector<Finding>& findings, const Catalogue& catalogue,
           }
         }
       }
-      for (auto& item : other.evidence) {
-        const bool known = std::any_of(lead.evidence.begin(), lead.evidence.end(), [&](const EvidenceItem& e) {
-          return e.text == item.text && e.place.span == item.place.span;
-        });
-        if (!known) lead.evidence.push_back(std::move(item));
-      }
+      for (auto& item : other.evidence) evidence.add(std::move(item));
     }
     if (j == i + 1 && !foldable) {
       folded.push_back(std::move(lead));
@@ -862,6 +945,25 @@ void Linter::finish(std::vector<std::unique_ptr<Session>>& sessions, Spool& spoo
     spilled.push_back(SpilledFinding{fold_group(finding), 0, 0, spool.put(encode_finding(finding))});
   };
 
+  // An object defined more than once: kubectl apply keeps the last definition, which the index
+  // holds, and each earlier one is reported.
+  if (enabled_by(options_, kDuplicateObjectCheck)) {
+    index.for_each_replaced_object(
+        [&](const ObjectDefinition& replaced, DefinitionPlace next, DefinitionPlace last, std::size_t definitions) {
+          Finding finding = input_finding(kDuplicateObjectCheck, replaced.file, Span{replaced.at, replaced.at},
+                                          replaced_definition_message(replaced, next, last, definitions));
+          finding.object = replaced.ref;
+          finding.source = replaced.source;
+          finding.suppression = replaced.suppression;
+          const auto place = [](DefinitionPlace at) { return Place{std::string(at.file), Span{at.at, at.at}, {}}; };
+          if (next.file != last.file || next.at != last.at) {
+            finding.evidence.push_back({"the next definition", place(next)});
+          }
+          finding.evidence.push_back({"the definition kubectl apply keeps", place(last)});
+          spill(finding);
+        });
+  }
+
   // A cluster dump holds a Deployment, its ReplicaSets and their Pods: what is owned by a
   // controller in the input is reported once, on the controller.
   std::sort(controllers.begin(), controllers.end());
@@ -889,7 +991,7 @@ void Linter::finish(std::vector<std::unique_ptr<Session>>& sessions, Spool& spoo
   for (Deferred* item : deferred) {
     const auto& scripts_from = item->scripts_from;
     const bool needs_index = std::any_of(item->config_maps.begin(), item->config_maps.end(), [&](const auto& map) {
-      const bool runs = std::find(scripts_from.begin(), scripts_from.end(), map.second) != scripts_from.end();
+      const bool runs = std::binary_search(scripts_from.begin(), scripts_from.end(), map.second);
       return (runs && index.config_map_has_scripts(map.first, map.second)) ||
              index.config_map_has_config(map.first, map.second);
     });
@@ -936,7 +1038,9 @@ void Linter::finish(std::vector<std::unique_ptr<Session>>& sessions, Spool& spoo
         ++unreadable;
         continue;
       }
-      if (finding->object && !folded.empty() && is_folded(*finding->object)) continue;
+      // An owned object defined twice is still defined twice.
+      if (finding->object && !folded.empty() && finding->check != kDuplicateObjectCheck && is_folded(*finding->object))
+        continue;
       auto it = std::find_if(checks_.begin(), checks_.end(),
                              [&](const EnabledCheck& e) { return e.info->id == finding->check; });
       if (it != checks_.end()) {
@@ -978,7 +1082,10 @@ void Linter::finish(std::vector<std::unique_ptr<Session>>& sessions, Spool& spoo
 }
 
 LintResult Linter::lint(const InputSet& inputs) const {
-  const unsigned jobs = options_.jobs > 0 ? options_.jobs : std::max(1u, std::thread::hardware_concurrency());
+  // More threads than documents in flight only cost memory; a few hundred is beyond any machine's
+  // use here, and asking for 100,000 would fail to create them.
+  constexpr unsigned kMaxJobs = 256;
+  const unsigned jobs = std::min(options_.jobs > 0 ? options_.jobs : usable_cpus(), kMaxJobs);
   Spool spool;  // documents and ConfigMap entries kept for the second phase
   std::vector<std::unique_ptr<Session>> sessions;
   sessions.push_back(std::make_unique<Session>(*this, spool, 0));  // the reading thread's: files it cannot read
@@ -998,11 +1105,18 @@ LintResult Linter::lint(const InputSet& inputs) const {
     queue.emplace(std::max<std::size_t>(8u << 20, options_.split.read_block_bytes * 2), job_bytes);
     for (unsigned i = 0; i < jobs; ++i) {
       sessions.push_back(std::make_unique<Session>(*this, spool, static_cast<std::uint32_t>(sessions.size())));
-      workers.emplace_back([&, session = sessions.back().get()] {
-        while (auto job = queue->pop())
-          session->process(job->document, job->file, inputs.files[job->file].display_path);
-      });
+      try {
+        workers.emplace_back([&, session = sessions.back().get()] {
+          while (auto job = queue->pop())
+            session->process(job->document, job->file, inputs.files[job->file].display_path);
+        });
+      } catch (const std::system_error&) {
+        // The system gives no more threads: work with those it gave, or on this one.
+        sessions.pop_back();
+        break;
+      }
     }
+    if (workers.empty()) queue.reset();
   }
 
   for (std::size_t index = 0; index < inputs.files.size(); ++index) {

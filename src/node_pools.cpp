@@ -43,14 +43,49 @@ PoolValue property(const YamlTree& tree, NodeId mapping, const std::string& poin
   return PoolValue{std::string(*tree.scalar(entry->value)), tree.span_of(*entry), pointer + "/" + entry->key};
 }
 
-/// An agent pool has a name and a VM size, and at least one property only agent pools have.
+/// The properties only agent pools have; a pool has at least one of them.
+constexpr std::string_view kAgentPoolProperties[] = {"osType", "osSku", "nodeImageVersion", "orchestratorVersion",
+                                                     "mode"};
+
+/// What keeps a node from being read as an agent pool, which has a name and a VM size, and at
+/// least one property only agent pools have; empty when it is one.
+std::vector<std::string> agent_pool_lacks(const YamlTree& tree, NodeId node) {
+  std::vector<std::string> lacks;
+  if (scalar_of(tree, node, "name").empty()) lacks.emplace_back("no name");
+  if (scalar_of(tree, node, "vmSize").empty()) lacks.emplace_back("no vmSize");
+  const bool typed = std::any_of(std::begin(kAgentPoolProperties), std::end(kAgentPoolProperties),
+                                 [&](std::string_view key) { return !scalar_of(tree, node, key).empty(); });
+  if (!typed) lacks.emplace_back("none of osType, osSku, nodeImageVersion, orchestratorVersion and mode");
+  return lacks;
+}
+
 bool looks_like_agent_pool(const YamlTree& tree, NodeId node) {
   if (!tree.is_mapping(node) || tree.find(node, "apiVersion") || tree.find(node, "kind")) return false;
-  if (scalar_of(tree, node, "name").empty() || scalar_of(tree, node, "vmSize").empty()) return false;
-  for (std::string_view key : {"osType", "osSku", "nodeImageVersion", "orchestratorVersion", "mode"}) {
-    if (!scalar_of(tree, node, key).empty()) return true;
+  return agent_pool_lacks(tree, node).empty();
+}
+
+/// An entry of a pool list that is not a pool: the list is still read, and the entry reported,
+/// so that one malformed entry neither hides the other pools nor goes unnoticed.
+ShapeProblem not_a_pool(const YamlTree& tree, NodeId item, std::size_t index, PoolSource source,
+                        const std::string& pointer) {
+  const Span span = tree.node(item).span;
+  if (!tree.is_mapping(item)) {
+    return {fmt::format("entry {} of the {} output is {}, not a node pool; it is left out of the cluster's pools",
+                        index, to_string(source), tree.describe(item)),
+            span, pointer};
   }
-  return false;
+  if (tree.find(item, "apiVersion") || tree.find(item, "kind")) {
+    return {fmt::format("entry {} of the {} output is a Kubernetes object, not a node pool; it is left out of the "
+                        "cluster's pools",
+                        index, to_string(source)),
+            span, pointer};
+  }
+  const std::string name = scalar_of(tree, item, "name");
+  const std::string which =
+      name.empty() ? fmt::format("entry {}", index) : fmt::format("node pool \"{}\" (entry {})", name, index);
+  return {fmt::format("{} of the {} output has {}; it is left out of the cluster's pools", which, to_string(source),
+                      fmt::join(agent_pool_lacks(tree, item), " and ")),
+          span, pointer};
 }
 
 /// "/subscriptions/…/managedClusters/NAME/agentPools/POOL" -> NAME.
@@ -145,17 +180,28 @@ ObjectRef NodePool::ref() const {
 std::optional<NodePoolDocument> read_node_pools(const YamlTree& tree, const std::string& file) {
   const NodeId root = tree.root();
   NodePoolDocument document;
-  if (tree.is_sequence(root)) {
-    const auto items = tree.items(root);
-    if (items.empty() ||
-        !std::all_of(items.begin(), items.end(), [&](NodeId item) { return looks_like_agent_pool(tree, item); })) {
-      return std::nullopt;
-    }
-    document.source = PoolSource::NodePoolList;
+  // A list of pools, and an entry of it that is not one: each entry stands on its own.
+  const auto read_items = [&](std::span<const NodeId> items, const std::string& list_pointer) {
     std::size_t index = 0;
     for (NodeId item : items) {
-      document.pools.push_back(read_pool(tree, item, fmt::format("/{}", index++), document.source, file));
+      const std::string pointer = fmt::format("{}/{}", list_pointer, index);
+      if (looks_like_agent_pool(tree, item)) {
+        document.pools.push_back(read_pool(tree, item, pointer, document.source, file));
+      } else if (!tree.is_null(item)) {
+        document.problems.push_back(not_a_pool(tree, item, index, document.source, pointer));
+      }
+      ++index;
     }
+  };
+  const auto any_pool = [&](std::span<const NodeId> items) {
+    return std::any_of(items.begin(), items.end(), [&](NodeId item) { return looks_like_agent_pool(tree, item); });
+  };
+  if (tree.is_sequence(root)) {
+    // Recognised by the entries that are pools; a list with none is some other YAML.
+    const auto items = tree.items(root);
+    if (!any_pool(items)) return std::nullopt;
+    document.source = PoolSource::NodePoolList;
+    read_items(items, "");
     return document;
   }
   if (!tree.is_mapping(root) || tree.find(root, "apiVersion") || tree.find(root, "kind")) return std::nullopt;
@@ -169,27 +215,21 @@ std::optional<NodePoolDocument> read_node_pools(const YamlTree& tree, const std:
   const auto items = tree.items(profiles->value);
   const bool cluster_type =
       same_ignoring_case(scalar_of(tree, root, "type"), "Microsoft.ContainerService/ManagedClusters");
-  if ((items.empty() && !cluster_type) ||
-      !std::all_of(items.begin(), items.end(), [&](NodeId item) { return looks_like_agent_pool(tree, item); })) {
-    return std::nullopt;
-  }
+  if (!cluster_type && !any_pool(items)) return std::nullopt;
   document.source = PoolSource::ClusterShow;
+  read_items(items, "/" + profiles->key);
   // The cluster's channel applies to every pool that does not set its own.
-  const std::string profile_pointer = "/" + profiles->key;
   PoolValue cluster_channel;
   if (const MapEntry* upgrade = entry_of(tree, root, "autoUpgradeProfile")) {
     cluster_channel = property(tree, upgrade->value, "/" + upgrade->key, "nodeOsUpgradeChannel");
   }
   const std::string cluster = scalar_of(tree, root, "name");
-  std::size_t index = 0;
-  for (NodeId item : items) {
-    NodePool pool = read_pool(tree, item, fmt::format("{}/{}", profile_pointer, index++), document.source, file);
+  for (NodePool& pool : document.pools) {
     if (pool.cluster.empty()) pool.cluster = cluster;
     if (!pool.node_os_upgrade_channel.present() && cluster_channel.present()) {
       pool.node_os_upgrade_channel = cluster_channel;
       pool.channel_from_cluster = true;
     }
-    document.pools.push_back(std::move(pool));
   }
   return document;
 }

@@ -102,7 +102,16 @@ constexpr std::array<std::string_view, 2> kOsLabels = {"kubernetes.io/os", "beta
 /// Reads pods, collecting shape problems as it goes.
 class PodSpecReader {
  public:
-  PodSpecReader(const YamlTree& tree, Workload& out) : tree_(tree), out_(out) {}
+  PodSpecReader(const YamlTree& tree, Workload& out, AliasBudget& aliases)
+      : tree_(tree), out_(out), aliases_(aliases) {}
+
+  /// True once the object's pods took the document past its alias budget: from then on pods are
+  /// counted, not read.
+  bool over_budget() const { return over_budget_; }
+  std::uint64_t pods() const { return pods_; }
+  std::uint64_t containers() const { return containers_; }
+  /// The problems found before the budget was passed; later ones would only repeat them.
+  std::size_t problems_within_budget() const { return problems_within_budget_; }
 
   /// Reads the pods at `path` from the object root.
   void read_path(NodeId root, std::string_view path, PodLayout layout) {
@@ -119,12 +128,18 @@ class PodSpecReader {
 
   /// A pod template: the pod's metadata and its spec.
   void read_template(NodeId pod_template, const std::string& pointer) {
+    if (over_budget_) {
+      const NodeId spec = tree_.get(pod_template, "spec");
+      if (!tree_.is_mapping(spec)) return;
+      count(1, items_of(spec, "containers") + items_of(spec, "initContainers") + items_of(spec, "ephemeralContainers"));
+      return;
+    }
     const NodeId spec = mapping_at(pod_template, "spec", pointer);
     if (spec == kNoNode) return;  // missing, null or malformed (already reported)
     PodSpecView pod = read_spec(spec, pointer + "/spec");
     pod.metadata = tree_.get(pod_template, "metadata");
     pod.metadata_pointer = pointer + "/metadata";
-    out_.pods.push_back(std::move(pod));
+    add_pod(std::move(pod));
   }
 
   /// Finds pod templates by shape anywhere under the object, except its own metadata and status.
@@ -144,6 +159,32 @@ class PodSpecReader {
   }
 
  private:
+  std::uint64_t items_of(NodeId mapping, std::string_view key) const {
+    return tree_.items(tree_.get(mapping, key)).size();
+  }
+
+  void count(std::uint64_t pods, std::uint64_t containers) {
+    pods_ += pods;
+    containers_ += containers;
+  }
+
+  /// Takes a pod read in full, unless its repeats pass the document's alias budget.
+  void add_pod(PodSpecView pod) {
+    count(1, pod.containers.size());
+    std::uint64_t repeats = 0;
+    if (!aliases_.first_read(pod.node)) {
+      repeats = 1 + pod.containers.size();  // the pod and everything in it
+    } else {
+      for (const auto& container : pod.containers) repeats += aliases_.first_read(container.node) ? 0 : 1;
+    }
+    if (!aliases_.spend(repeats)) {
+      over_budget_ = true;
+      problems_within_budget_ = out_.problems.size();
+      return;
+    }
+    out_.pods.push_back(std::move(pod));
+  }
+
   void problem(const MapEntry& entry, std::string pointer, std::string_view expected) {
     std::string found(tree_.describe(entry.value));
     if (auto text = tree_.scalar(entry.value)) found += fmt::format(" (\"{}\")", *text);
@@ -227,6 +268,14 @@ class PodSpecReader {
     std::vector<VolumeView> shared_volumes;
     read_volumes(workflow, pointer, shared_volumes);
     for_each_mapping(workflow, "templates", pointer, [&](NodeId template_node, const std::string& at) {
+      if (over_budget_) {
+        const NodeId set = tree_.get(template_node, "containerSet");
+        const std::uint64_t main = (tree_.is_mapping(tree_.get(template_node, "container")) ? 1 : 0) +
+                                   (tree_.is_mapping(tree_.get(template_node, "script")) ? 1 : 0) +
+                                   items_of(set, "containers");
+        if (main > 0) count(1, main + items_of(template_node, "sidecars") + items_of(template_node, "initContainers"));
+        return;
+      }
       PodSpecView pod;
       pod.node = template_node;
       pod.pointer = at;
@@ -288,7 +337,7 @@ class PodSpecReader {
         });
         if (mounted) pod.volumes.push_back(volume);
       }
-      out_.pods.push_back(std::move(pod));
+      add_pod(std::move(pod));
     });
   }
 
@@ -375,6 +424,11 @@ class PodSpecReader {
   }
   const YamlTree& tree_;
   Workload& out_;
+  AliasBudget& aliases_;
+  bool over_budget_ = false;
+  std::uint64_t pods_ = 0;
+  std::uint64_t containers_ = 0;
+  std::size_t problems_within_budget_ = 0;
 };
 
 bool is_windows(const YamlTree& tree, NodeId value) {
@@ -470,19 +524,47 @@ const CustomWorkloadKind* find_custom_workload_kind(std::span<const CustomWorklo
   return nullptr;
 }
 
+bool AliasBudget::first_read(NodeId node) {
+  if (node == kNoNode || node >= nodes_) return true;
+  if (read_.empty()) read_.resize(nodes_);
+  if (read_[node]) return false;
+  read_[node] = true;
+  return true;
+}
+
+bool AliasBudget::spend(std::uint64_t repeats) {
+  if (repeats == 0) return true;  // what is written out is never held against the budget
+  repeats_ += repeats;
+  return repeats_ <= kMaxRepeats;
+}
+
 Workload read_workload(const YamlTree& tree, const KubeObject& object, const WorkloadReading& reading) {
   Workload workload;
-  PodSpecReader reader(tree, workload);
+  AliasBudget own(tree);
+  PodSpecReader reader(tree, workload, reading.aliases ? *reading.aliases : own);
   workload.custom = find_custom_workload_kind(reading.custom, object.ref.api_version, object.ref.kind);
   if (workload.custom) {
     for (const auto& path : workload.custom->pod_templates) reader.read_path(object.root, path, PodLayout::Template);
-    return workload;
+  } else {
+    workload.kind = find_workload_kind(object.ref.api_version, object.ref.kind);
+    if (workload.kind) {
+      reader.read_path(object.root, workload.kind->path, workload.kind->layout);
+    } else if (reading.discover) {
+      reader.discover(object.root);
+    }
   }
-  workload.kind = find_workload_kind(object.ref.api_version, object.ref.kind);
-  if (workload.kind) {
-    reader.read_path(object.root, workload.kind->path, workload.kind->layout);
-  } else if (reading.discover) {
-    reader.discover(object.root);
+  if (reader.over_budget()) {
+    const auto plural = [](std::uint64_t n, std::string_view word) {
+      return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
+    };
+    workload.pods.clear();
+    workload.problems.resize(reader.problems_within_budget());
+    workload.problems.push_back(
+        {fmt::format("aliases expand this {} to {} with {}, and the document repeats more than {} pods and "
+                     "containers through aliases; it is not linted",
+                     object.ref.kind, plural(reader.pods(), "pod"), plural(reader.containers(), "container"),
+                     AliasBudget::kMaxRepeats),
+         object.kind_span, ""});
   }
   return workload;
 }

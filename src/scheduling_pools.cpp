@@ -89,7 +89,161 @@ bool requirement_holds(const SchedulingPool& pool, std::string_view key, std::st
   return false;
 }
 
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+/// Stands for a character that cannot be part of a name: an escape that gives no ASCII letter.
+constexpr char kNotALetter = ' ';
+
+/// The text with the escapes of double-quoted YAML and JSON strings applied wherever a backslash
+/// is, as if the whole text were one such string: `\x4e`, `\u004e` and `\U0000004e` give their
+/// character, an escaped line break joins the lines (with the next line's indentation), and any
+/// other escape gives a character that is not a letter. Where a backslash is only a backslash
+/// (plain, single-quoted or block scalars, comments), a letter of a name never follows one, so
+/// the names written there read the same.
+std::string apply_escapes(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '\\' || i + 1 == text.size()) {
+      out += text[i];
+      continue;
+    }
+    const char escape = text[i + 1];
+    if (escape == '\n' || escape == '\r') {
+      i += escape == '\r' && i + 2 < text.size() && text[i + 2] == '\n' ? 2 : 1;
+      while (i + 1 < text.size() && (text[i + 1] == ' ' || text[i + 1] == '\t')) ++i;
+      continue;
+    }
+    const std::size_t digits = escape == 'x' ? 2 : escape == 'u' ? 4 : escape == 'U' ? 8 : 0;
+    std::uint32_t code = 0;
+    std::size_t read = 0;
+    while (read < digits && i + 2 + read < text.size() && hex_value(text[i + 2 + read]) >= 0) {
+      code = code * 16 + static_cast<std::uint32_t>(hex_value(text[i + 2 + read]));
+      ++read;
+    }
+    if (digits > 0 && read == digits) {
+      out += code < 0x80 ? static_cast<char>(code) : kNotALetter;
+      i += 1 + digits;
+    } else {
+      // `\n`, `\"`, `\\`, `\N` (next line), or a malformed escape: never a letter. Only the
+      // escape's own letter is taken, so that what follows is read again.
+      out += kNotALetter;
+      ++i;
+    }
+  }
+  return out;
+}
+
+bool is_blank(char c) {
+  return c == ' ' || c == '\t';
+}
+
+bool is_line_break(char c) {
+  return c == '\n' || c == '\r';
+}
+
+/// True when what precedes `at` may start a scalar there: an opening quote, a flow indicator, or,
+/// after blanks, a line start, an indicator (`:`, `-`, `?`, `,`, `[`, `{`), a tag or an anchor.
+/// `From Node` and `"Mount Node"` cannot be the kind.
+bool may_start_scalar(std::string_view text, std::size_t at) {
+  if (at == 0) return true;
+  const char before = text[at - 1];
+  if (before == '"' || before == '\'' || before == ':' || before == ',' || before == '[' || before == '{') return true;
+  // libyaml also breaks lines at NEL, LS and PS, which are not ASCII.
+  if (!is_blank(before)) return is_line_break(before) || static_cast<unsigned char>(before) >= 0x80;
+  std::size_t end = at - 1;  // one past the token before the blanks
+  while (end > 0 && is_blank(text[end - 1])) --end;
+  if (end == 0) return true;
+  if (is_line_break(text[end - 1]) || static_cast<unsigned char>(text[end - 1]) >= 0x80) return true;
+  if (std::string_view(":-?,[{|>").find(text[end - 1]) != std::string_view::npos) return true;
+  std::size_t begin = end;
+  while (begin > 0 && !is_blank(text[begin - 1]) && !is_line_break(text[begin - 1])) --begin;
+  return text[begin] == '!' || text[begin] == '&';  // `!!str Node`, `&kind Node`
+}
+
+/// True when what follows `at` may end a scalar there: a closing quote, an escape (an escaped
+/// line break), or, after blanks, a line break, a comment, a flow indicator or the end of the
+/// text. `Node Exporter` and `NodePort` cannot be the kind.
+bool may_end_scalar(std::string_view text, std::size_t at) {
+  if (at == text.size() || text[at] == '"' || text[at] == '\'' || text[at] == '\\') return true;
+  while (at < text.size() && is_blank(text[at])) ++at;
+  if (at == text.size()) return true;
+  const auto next = static_cast<unsigned char>(text[at]);
+  return is_line_break(text[at]) || next == '#' || next == ',' || next == ']' || next == '}' || next >= 0x80;
+}
+
+/// True when `text` has `Node` where it may be a whole scalar, or `vmSize` in any letter case (the
+/// property every az pool has; the reader ignores its case).
+bool names_pool_kind_or_setting(std::string_view text) {
+  for (auto at = text.find("Node"); at != std::string_view::npos; at = text.find("Node", at + 4)) {
+    if (may_start_scalar(text, at) && may_end_scalar(text, at + 4)) return true;
+  }
+  // Found from its `z`, the rarest of its letters in manifests, so that the search runs at the
+  // speed of memchr.
+  constexpr std::string_view kVmSize = "vmsize";
+  constexpr std::size_t kZ = 4;
+  for (char z : {'z', 'Z'}) {
+    for (auto at = text.find(z, kZ); at != std::string_view::npos; at = text.find(z, at + 1)) {
+      if (at - kZ + kVmSize.size() > text.size()) break;
+      const std::string_view word = text.substr(at - kZ, kVmSize.size());
+      const bool same = std::equal(word.begin(), word.end(), kVmSize.begin(), [](char a, char b) {
+        return std::tolower(static_cast<unsigned char>(a)) == static_cast<unsigned char>(b);
+      });
+      if (same) return true;
+    }
+  }
+  return false;
+}
+
+/// True when an escape in the text may give a letter of a name read as it is written: a `\x`,
+/// `\u` or `\U` escape of an ASCII letter, or an escaped line break between two letters. Other
+/// escapes (`\n`, `\"`, `\u003c`) give no letter, and the text read as written already finds
+/// what the escapes would: a name next to them, and a line break where one is a line break.
+bool may_escape_a_letter(std::string_view text) {
+  for (auto at = text.find('\\'); at != std::string_view::npos && at + 1 < text.size(); at = text.find('\\', at)) {
+    const char escape = text[at + 1];
+    const std::size_t digits = escape == 'x' ? 2 : escape == 'u' ? 4 : escape == 'U' ? 8 : 0;
+    if (digits > 0 && at + 2 + digits <= text.size()) {
+      std::uint32_t code = 0;
+      bool hex = true;
+      for (std::size_t i = 0; i < digits && hex; ++i) {
+        const int value = hex_value(text[at + 2 + i]);
+        hex = value >= 0;
+        code = code * 16 + static_cast<std::uint32_t>(hex ? value : 0);
+      }
+      if (hex && code < 0x80 && std::isalpha(static_cast<int>(code))) return true;
+    } else if (is_line_break(escape) && at > 0 && std::isalpha(static_cast<unsigned char>(text[at - 1]))) {
+      // Past this escaped line break and those that follow it at once, with their indentation.
+      std::size_t next = at;
+      while (next + 1 < text.size() && text[next] == '\\' && is_line_break(text[next + 1])) {
+        next += text[next + 1] == '\r' && next + 2 < text.size() && text[next + 2] == '\n' ? 3 : 2;
+        while (next < text.size() && is_blank(text[next])) ++next;
+      }
+      if (next < text.size() && std::isalpha(static_cast<unsigned char>(text[next]))) return true;
+    }
+    at += 2;  // past the escape's letter: `\\` is one escape
+  }
+  return false;
+}
+
 }  // namespace
+
+bool may_hold_pools(std::string_view document) {
+  // `kind: Node` however it is written: plain, quoted, after any number of blanks or a comment
+  // line, in a flow mapping, under a `"kind"` or `? kind` key. The kind is not looked for near
+  // the value, since YAML leaves no bound on what may stand between them.
+  // NUL bytes mean UTF-16 or UTF-32 text, which libyaml decodes but these searches cannot read.
+  if (document.find('\0') != std::string_view::npos) return true;
+  if (names_pool_kind_or_setting(document)) return true;
+  // Double-quoted and JSON strings can spell any letter as an escape (`"N\u006fde"`) or split a
+  // word over lines with an escaped line break; read the text with escapes applied.
+  return may_escape_a_letter(document) && names_pool_kind_or_setting(apply_escapes(document));
+}
 
 void PoolCollector::add_node(const YamlTree& tree, const KubeObject& node, const std::string& file) {
   const NodeId metadata = tree.get(node.root, "metadata");
@@ -208,22 +362,8 @@ std::vector<SchedulingPool> PoolCollector::pools(const NodeOsRules& rules, const
 std::vector<SchedulingPool> scan_pools(const InputSet& inputs, const NodeOsRules& rules, const TargetSet& targets,
                                        std::span<const PoolPlan> plans) {
   PoolCollector collector;
-  // Only documents that may hold a Node (`kind: Node`, `"kind": "Node"`) or AKS pool settings
-  // are parsed: the rest of a large input is only split.
-  const auto may_hold_pools = [](std::string_view text) {
-    for (std::string_view hint : {"osSku", "osSKU", "agentPoolProfiles", "vmSize"}) {
-      if (text.find(hint) != std::string_view::npos) return true;
-    }
-    for (auto at = text.find("Node"); at != std::string_view::npos; at = text.find("Node", at + 4)) {
-      const char after = at + 4 < text.size() ? text[at + 4] : '\n';
-      if (std::isalnum(static_cast<unsigned char>(after))) continue;  // NodePort, NodeSelector
-      const std::string_view before = text.substr(at >= 12 ? at - 12 : 0, at >= 12 ? 12 : at);
-      if (before.find("kind") != std::string_view::npos) return true;
-    }
-    return false;
-  };
   const auto read = [&](std::string_view text, std::uint32_t first_line, const std::string& file) {
-    if (!may_hold_pools(text)) return;
+    if (!may_hold_pools(text)) return;  // most of a large input is only split, never parsed
     for (const ParsedDocument& doc : parse_yaml_documents(text, first_line)) {
       if (doc.error || doc.empty) continue;
       const DocumentObjects objects = find_objects(doc.tree);

@@ -1,12 +1,15 @@
 // Reads container commands and shell scripts into the simple commands they run. This is a
 // reader for finding evidence, not a shell: it never runs anything, and where a value is only
 // known at run time it says so (ShellWord::unknown) rather than guessing. Every loop is bounded
-// by the input's size, and nesting (`sh -c`, `$(...)`, `${...}`, wrappers) by kMaxDepth.
+// by the input's size, and nesting (`sh -c`, `$(...)`, `${...}`, wrappers) by kMaxDepth; what
+// commands share (variables, working directory, chroot) is shared, not copied, so time and
+// memory stay linear in the input.
 #include "immutalint/shell.hpp"
 
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <utility>
 
 namespace immutalint {
 
@@ -14,6 +17,18 @@ namespace {
 
 /// Nested `sh -c` scripts, `$(...)`, `${...}` and wrappers: deeper nesting is not read.
 constexpr int kMaxDepth = 16;
+
+/// PATH_MAX: the kernel refuses longer paths (ENAMETOOLONG), so `cd` or `chroot` to one fails.
+constexpr std::size_t kMaxPathBytes = 4096;
+
+/// What variable values may add to words over one read: this many times the input's size, plus
+/// kExpansionFloor. Scripts use a value a few times; `x=<long>; : $x $x $x ...` or doubling
+/// (`y=$x$x; z=$y$y`) would otherwise make words, and memory, grow faster than the input.
+constexpr std::size_t kExpansionFactor = 16;
+constexpr std::size_t kExpansionFloor = 1 << 20;
+
+/// The nsenter or chroot words carried by every command they run are shortened to this.
+constexpr std::size_t kMaxEnteredByText = 256;
 
 bool is_name_start(char c) {
   return std::isalpha(static_cast<unsigned char>(c)) || c == '_';
@@ -55,12 +70,70 @@ std::string join_path(const std::string& dir, std::string_view path) {
   return dir + (dir.ends_with("/") ? "" : "/") + std::string(path);
 }
 
+/// `text` cut to at most `limit` bytes (at a UTF-8 character boundary), ending with "...".
+std::string shortened(std::string text, std::size_t limit) {
+  if (text.size() <= limit) return text;
+  std::size_t cut = limit > 3 ? limit - 3 : 0;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  text.resize(cut);
+  return text + "...";
+}
+
+/// The variables a script sees: its own assignments, over those of the script that runs it, over
+/// the container's environment. A subshell (`$(...)`, `sh -c`) reads in a scope of its own, so
+/// its assignments do not last; it looks through its parent rather than copying it, which would
+/// cost the size of the environment for every substitution.
+class Variables {
+ public:
+  explicit Variables(const ShellEnv& environment) : environment_(&environment) {}
+  explicit Variables(const Variables* parent) : parent_(parent) {}
+
+  /// The variable's value: nullptr when it is not set; a null optional when set to a value that
+  /// is not known.
+  const std::optional<std::string>* find(const std::string& name) const {
+    for (const Variables* scope = this; scope; scope = scope->parent_) {
+      if (auto it = scope->own_.find(name); it != scope->own_.end()) return &it->second;
+      if (scope->environment_) {
+        if (auto it = scope->environment_->find(name); it != scope->environment_->end()) return &it->second;
+      }
+    }
+    return nullptr;
+  }
+  void set(const std::string& name, std::optional<std::string> value) { own_[name] = std::move(value); }
+
+ private:
+  const Variables* parent_ = nullptr;
+  const ShellEnv* environment_ = nullptr;
+  ShellEnv own_;  // a std::map: values found stay valid while others are set
+};
+
+/// What one read may still produce: the bytes variable values add to words (kExpansionFactor),
+/// and commands.
+class ReadBudget {
+ public:
+  ReadBudget(std::size_t input_bytes, std::size_t max_commands)
+      : expansion_left_(kExpansionFactor * input_bytes + kExpansionFloor), max_commands_(max_commands) {}
+
+  /// Takes `bytes` from what expansions may add; false, taking nothing, when fewer are left.
+  bool take(std::size_t bytes) {
+    if (bytes > expansion_left_) return false;
+    expansion_left_ -= bytes;
+    return true;
+  }
+  /// True once `out` holds one command more than the read may return: reading stops there.
+  bool full(const std::vector<ShellCommand>& out) const { return out.size() > max_commands_; }
+
+ private:
+  std::size_t expansion_left_;
+  std::size_t max_commands_;
+};
+
 /// Where commands run: inherited by the commands of nested scripts.
 struct Scope {
   bool host_namespace = false;
-  std::string chroot;
+  std::shared_ptr<const std::string> chroot;
   std::string entered_by;
-  std::optional<ShellWord> entry;
+  std::shared_ptr<const ShellWord> entry;
 };
 
 /// A here-document's body, when a shell reads it as its script.
@@ -84,17 +157,19 @@ void mark_unknown(ShellWord& word) {
   if (word.text.find('/') == std::string::npos) word.unknown_before_slash = true;
 }
 
-/// State of one script that outlives a single command: the working directory.
+/// State of one script that outlives a single command: the working directory, shared with the
+/// commands that run in it.
 struct ScriptState {
-  std::optional<std::string> cwd;
+  std::shared_ptr<const std::string> cwd;
 };
 
 /// Turns the words of one simple command into ShellCommands: assignments, wrappers and nested
 /// shells are resolved here. Shared by scripts and by container argv.
 class CommandBuilder {
  public:
-  CommandBuilder(ShellEnv& env, ScriptState& state, std::vector<ShellCommand>& out, int depth)
-      : env_(env), state_(state), out_(out), depth_(depth) {}
+  CommandBuilder(Variables& variables, ReadBudget& budget, ScriptState& state, std::vector<ShellCommand>& out,
+                 int depth)
+      : variables_(variables), budget_(budget), state_(state), out_(out), depth_(depth) {}
 
   /// `conditional`: the command runs only on some paths (an if or case branch, a loop, after
   /// `&&` or `||`), so the values it assigns are not known afterwards.
@@ -107,7 +182,8 @@ class CommandBuilder {
   void emit(std::vector<ShellWord> argv, std::vector<ShellRedirect> redirects, const Scope& scope);
   void read_nested(const std::string& text, std::uint32_t source, std::uint32_t base, const Scope& scope);
 
-  ShellEnv& env_;
+  Variables& variables_;
+  ReadBudget& budget_;
   ScriptState& state_;
   std::vector<ShellCommand>& out_;
   int depth_;
@@ -116,12 +192,13 @@ class CommandBuilder {
 /// Tokenizes one script and turns its simple commands into ShellCommands.
 class ScriptReader {
  public:
-  ScriptReader(std::string_view text, std::uint32_t source, std::uint32_t base, ShellEnv& env, Scope scope,
-               std::vector<ShellCommand>& out, int depth, ScriptState state = {})
+  ScriptReader(std::string_view text, std::uint32_t source, std::uint32_t base, Variables& variables,
+               ReadBudget& budget, Scope scope, std::vector<ShellCommand>& out, int depth, ScriptState state = {})
       : text_(text),
         source_(source),
         base_(base),
-        env_(env),
+        variables_(variables),
+        budget_(budget),
         scope_(std::move(scope)),
         out_(out),
         depth_(depth),
@@ -141,11 +218,13 @@ class ScriptReader {
   void read_substitution(std::string_view inner, std::uint32_t inner_offset);
   std::size_t matching_close(std::size_t open, char opening, char closing) const;
   std::string expand_default(std::string_view text, bool& unknown);
+  void expand(ShellWord& word, const std::optional<std::string>& value);
 
   std::string_view text_;
   std::uint32_t source_;
   std::uint32_t base_;  // offset of text_ within the source text
-  ShellEnv& env_;
+  Variables& variables_;
+  ReadBudget& budget_;
   Scope scope_;
   std::vector<ShellCommand>& out_;
   int depth_;
@@ -342,9 +421,17 @@ std::size_t ScriptReader::matching_close(std::size_t open, char opening, char cl
 void ScriptReader::read_substitution(std::string_view inner, std::uint32_t inner_offset) {
   if (depth_ >= kMaxDepth) return;
   // The commands of a substitution run too (in a subshell: its assignments do not last).
-  ShellEnv copy = env_;
-  ScriptReader nested(inner, source_, base_ + inner_offset, copy, scope_, out_, depth_ + 1, state_);
+  Variables subshell(&variables_);
+  ScriptReader nested(inner, source_, base_ + inner_offset, subshell, budget_, scope_, out_, depth_ + 1, state_);
   nested.read();
+}
+
+void ScriptReader::expand(ShellWord& word, const std::optional<std::string>& value) {
+  if (value && budget_.take(value->size())) {
+    word.text += *value;
+  } else {
+    mark_unknown(word);
+  }
 }
 
 std::string ScriptReader::expand_default(std::string_view text, bool& unknown) {
@@ -354,7 +441,7 @@ std::string ScriptReader::expand_default(std::string_view text, bool& unknown) {
   }
   // A default value may itself hold expansions: read it as the inside of double quotes.
   std::vector<ShellCommand> ignored;
-  ScriptReader nested(text, source_, base_, env_, scope_, ignored, depth_ + 1, state_);
+  ScriptReader nested(text, source_, base_, variables_, budget_, scope_, ignored, depth_ + 1, state_);
   ShellWord word;
   nested.read_double_quoted(word);
   unknown = unknown || word.unknown;
@@ -385,20 +472,20 @@ void ScriptReader::read_dollar(ShellWord& word, bool in_double_quotes) {
     while (name_end < body.size() && is_name_char(body[name_end])) ++name_end;
     const std::string name(body.substr(0, name_end));
     std::string_view op = body.substr(name_end);
-    auto it = env_.find(name);
-    const bool set = it != env_.end();
-    const bool known = set && it->second.has_value();
-    const bool empty = known && it->second->empty();
+    const std::optional<std::string>* found = variables_.find(name);
+    const bool set = found != nullptr;
+    const bool known = set && found->has_value();
+    const bool empty = known && (*found)->empty();
     auto use_default = [&](std::string_view rest, bool assign) {
       bool unknown = false;
       std::string value = expand_default(rest, unknown);
-      if (assign && !name.empty()) env_[name] = unknown ? std::nullopt : std::optional<std::string>(value);
+      if (assign && !name.empty()) variables_.set(name, unknown ? std::nullopt : std::optional<std::string>(value));
       word.text += value;
       if (unknown) mark_unknown(word);
     };
     if (op.starts_with(":-") || op.starts_with(":=")) {
       if (known && !empty) {
-        word.text += *it->second;
+        expand(word, *found);
       } else if (set && !known) {
         mark_unknown(word);  // set from somewhere we cannot see; the default may not apply
       } else {
@@ -406,14 +493,14 @@ void ScriptReader::read_dollar(ShellWord& word, bool in_double_quotes) {
       }
     } else if ((op.starts_with("-") || op.starts_with("=")) && !op.starts_with("-}")) {
       if (known) {
-        word.text += *it->second;
+        expand(word, *found);
       } else if (set) {
         mark_unknown(word);
       } else {
         use_default(op.substr(1), op[0] == '=');
       }
     } else if (op.empty() && known) {
-      word.text += *it->second;
+      expand(word, *found);
     } else {
       mark_unknown(word);  // ${#x}, ${x%y}, ${x/y/z}, ${!x}, unknown values
     }
@@ -431,12 +518,8 @@ void ScriptReader::read_dollar(ShellWord& word, bool in_double_quotes) {
     while (end < text_.size() && is_name_char(text_[end])) ++end;
     const std::string name(text_.substr(pos_, end - pos_));
     pos_ = end;
-    auto it = env_.find(name);
-    if (it != env_.end() && it->second) {
-      word.text += *it->second;
-    } else {
-      mark_unknown(word);
-    }
+    const std::optional<std::string>* found = variables_.find(name);
+    expand(word, found ? *found : std::nullopt);
     return;
   }
   if (std::isdigit(static_cast<unsigned char>(c)) ||
@@ -451,7 +534,7 @@ void ScriptReader::read_dollar(ShellWord& word, bool in_double_quotes) {
 void ScriptReader::read() {
   std::vector<ShellWord> words;
   std::vector<ShellRedirect> redirects;
-  CommandBuilder builder(env_, state_, out_, depth_);
+  CommandBuilder builder(variables_, budget_, state_, out_, depth_);
   int conditional_depth = 0;     // inside if, while, until, for and case bodies
   bool after_and_or = false;     // the command follows `&&` or `||`
   std::vector<bool> in_case;     // per open `case`: true while reading a pattern
@@ -488,7 +571,7 @@ void ScriptReader::read() {
     redirects.clear();
     last_heredoc_.reset();
   };
-  while (true) {
+  while (!budget_.full(out_)) {
     Token token = next();
     if (token.kind == Token::Kind::End) break;
     // A `case` pattern runs to its `)`; `esac` closes the case.
@@ -642,6 +725,7 @@ std::string join_words(const std::vector<ShellWord>& words, std::size_t begin, s
 }
 
 void CommandBuilder::emit(std::vector<ShellWord> argv, std::vector<ShellRedirect> redirects, const Scope& scope) {
+  if (budget_.full(out_)) return;
   ShellCommand command;
   command.argv = std::move(argv);
   command.redirects = std::move(redirects);
@@ -651,8 +735,9 @@ void CommandBuilder::emit(std::vector<ShellWord> argv, std::vector<ShellRedirect
   command.entry = scope.entry;
   command.cwd = state_.cwd;
   const std::string_view program = command.program();
+  const ShellWord* runs = nullptr;
   if (program == "." || program == "source") {
-    if (command.argv.size() > 1) command.runs_file = command.argv[1].text;
+    if (command.argv.size() > 1) runs = &command.argv[1];
   } else if (is_shell(program)) {
     // `sh [options] FILE`: the first operand is the script.
     for (std::size_t i = 1; i < command.argv.size(); ++i) {
@@ -660,12 +745,18 @@ void CommandBuilder::emit(std::vector<ShellWord> argv, std::vector<ShellRedirect
       if (w == "-o" || w == "+o") {
         ++i;
       } else if (!w.starts_with("-") && !w.starts_with("+")) {
-        command.runs_file = w;
+        runs = &command.argv[i];
         break;
       }
     }
   } else if (!command.argv.empty() && command.argv[0].text.find('/') != std::string::npos) {
-    command.runs_file = command.argv[0].text;
+    runs = &command.argv[0];
+  }
+  if (runs) {
+    command.runs_file = runs->text;
+    // A directory that is not known either (`sh $DIR/run.sh`) names no file at all.
+    command.runs_file_inexact =
+        !runs->unknown_before_slash && (runs->unknown || runs->text.find_first_of("*?[") != std::string::npos);
   }
   out_.push_back(std::move(command));
 }
@@ -673,8 +764,8 @@ void CommandBuilder::emit(std::vector<ShellWord> argv, std::vector<ShellRedirect
 void CommandBuilder::read_nested(const std::string& text, std::uint32_t source, std::uint32_t base,
                                  const Scope& scope) {
   if (depth_ >= kMaxDepth) return;
-  ShellEnv copy = env_;
-  ScriptReader reader(text, source, base, copy, scope, out_, depth_ + 1, state_);
+  Variables subshell(&variables_);
+  ScriptReader reader(text, source, base, subshell, budget_, scope, out_, depth_ + 1, state_);
   reader.read();
 }
 
@@ -723,19 +814,23 @@ bool CommandBuilder::unwrap(std::vector<ShellWord>& words, Scope& scope, std::ve
       const std::size_t options_end = std::min(i, words.size());
       if (nsenter_reaches_host_files(words, 1, options_end)) {
         scope.host_namespace = true;
-        scope.chroot.clear();
-        scope.entered_by =
-            join_words(words, 0, options_end + (options_end < words.size() && words[options_end].text == "--"));
-        scope.entry = words[0];
+        scope.chroot.reset();
+        scope.entered_by = shortened(
+            join_words(words, 0, options_end + (options_end < words.size() && words[options_end].text == "--")),
+            kMaxEnteredByText);
+        scope.entry = std::make_shared<const ShellWord>(words[0]);
       }
       rest = options_end < words.size() && words[options_end].text == "--" ? options_end + 1 : options_end;
       if (rest >= words.size()) return false;  // an interactive shell on the host: nothing to read
     } else if (program == "chroot") {
       std::size_t i = skip_options(words, 1, {"--userspec", "--groups"});
       if (i >= words.size()) return false;
-      scope.chroot = words[i].unknown_before_slash ? std::string() : words[i].text;
-      scope.entered_by = join_words(words, 0, i + 1);
-      scope.entry = words[0];
+      if (words[i].text.size() >= kMaxPathBytes) return false;  // chroot fails: nothing runs
+      scope.chroot = words[i].unknown_before_slash || words[i].text.empty()
+                         ? nullptr
+                         : std::make_shared<const std::string>(words[i].text);
+      scope.entered_by = shortened(join_words(words, 0, i + 1), kMaxEnteredByText);
+      scope.entry = std::make_shared<const ShellWord>(words[0]);
       rest = i + 1;
       if (rest >= words.size()) {
         // `chroot DIR` alone starts a shell, which may read a here-document.
@@ -786,8 +881,9 @@ void CommandBuilder::build(std::vector<ShellWord> words, std::vector<ShellRedire
     for (const auto& word : words) {
       if (auto eq = assignment_split(word.text)) {
         // A value set on only some paths is not known afterwards.
-        env_[word.text.substr(0, *eq)] =
-            word.unknown || conditional ? std::nullopt : std::optional<std::string>(word.text.substr(*eq + 1));
+        variables_.set(word.text.substr(0, *eq), word.unknown || conditional
+                                                     ? std::nullopt
+                                                     : std::optional<std::string>(word.text.substr(*eq + 1)));
       }
     }
     if (!redirects.empty()) emit({}, std::move(redirects), scope);  // `> file` alone creates the file
@@ -795,15 +891,17 @@ void CommandBuilder::build(std::vector<ShellWord> words, std::vector<ShellRedire
   }
   words.erase(words.begin(), words.begin() + static_cast<std::ptrdiff_t>(assignments));
   // `cd DIR` moves the script; relative paths after it are relative to DIR when it is known.
+  // The commands after it share the one string.
   if (!words.empty() && one_of(words[0].text, {"cd", "pushd"})) {
+    std::optional<std::string> cwd;
     if (words.size() >= 2 && words[1].text.starts_with("/") && !words[1].unknown && !conditional) {
-      state_.cwd = words[1].text;
+      cwd = words[1].text;
     } else if (words.size() >= 2 && state_.cwd && !words[1].unknown && !words[1].text.starts_with("-") &&
                !conditional) {
-      state_.cwd = join_path(*state_.cwd, words[1].text);
-    } else {
-      state_.cwd.reset();
+      cwd = join_path(*state_.cwd, words[1].text);
     }
+    // Beyond PATH_MAX the directory is not known: `cd` to it fails.
+    state_.cwd = cwd && cwd->size() < kMaxPathBytes ? std::make_shared<const std::string>(std::move(*cwd)) : nullptr;
     return;
   }
   if (!unwrap(words, scope, redirects, stdin_script)) return;
@@ -812,7 +910,7 @@ void CommandBuilder::build(std::vector<ShellWord> words, std::vector<ShellRedire
 
 /// Kubernetes' own expansion of `$(VAR)` in command and args: from the container's env; `$$`
 /// is a literal `$`; a reference it cannot resolve is left as written.
-ShellWord expand_kubernetes(std::string_view item, std::uint32_t source, const ShellEnv& env) {
+ShellWord expand_kubernetes(std::string_view item, std::uint32_t source, const ShellEnv& env, ReadBudget& budget) {
   ShellWord word;
   word.source = source;
   for (std::size_t i = 0; i < item.size(); ++i) {
@@ -827,7 +925,7 @@ ShellWord expand_kubernetes(std::string_view item, std::uint32_t source, const S
         const std::string name(item.substr(i + 2, close - i - 2));
         auto it = env.find(name);
         if (it != env.end()) {
-          if (it->second) {
+          if (it->second && budget.take(it->second->size())) {
             word.text += *it->second;
           } else {
             mark_unknown(word);
@@ -865,27 +963,33 @@ std::string ShellCommand::text() const {
     text += plain ? word.text : "'" + word.text + "'";
   }
   for (const auto& redirect : redirects) text += (redirect.append ? " >> " : " > ") + redirect.target.text;
-  return text;
+  return shortened(std::move(text), kMaxCommandText);
 }
 
-std::vector<ShellCommand> read_argv(std::span<const std::string_view> argv, const ShellEnv& env) {
+std::vector<ShellCommand> read_argv(std::span<const std::string_view> argv, const ShellEnv& env,
+                                    std::size_t max_commands) {
   std::vector<ShellCommand> out;
   if (argv.empty()) return out;
+  std::size_t input_bytes = 0;
+  for (std::string_view item : argv) input_bytes += item.size();
+  ReadBudget budget(input_bytes, max_commands);
   std::vector<ShellWord> words;
   for (std::size_t i = 0; i < argv.size(); ++i)
-    words.push_back(expand_kubernetes(argv[i], static_cast<std::uint32_t>(i), env));
+    words.push_back(expand_kubernetes(argv[i], static_cast<std::uint32_t>(i), env, budget));
   // The runtime executes argv directly: no word splitting, no shell, until a shell is named.
-  ShellEnv copy = env;
+  Variables variables(env);
   ScriptState state;
-  CommandBuilder builder(copy, state, out, 0);
+  CommandBuilder builder(variables, budget, state, out, 0);
   builder.build(std::move(words), {}, Scope{}, false, std::nullopt);
   return out;
 }
 
-std::vector<ShellCommand> read_script(std::string_view script, std::uint32_t source, const ShellEnv& env) {
+std::vector<ShellCommand> read_script(std::string_view script, std::uint32_t source, const ShellEnv& env,
+                                      std::size_t max_commands) {
   std::vector<ShellCommand> out;
-  ShellEnv copy = env;
-  ScriptReader reader(script, source, 0, copy, Scope{}, out, 0);
+  Variables variables(env);
+  ReadBudget budget(script.size(), max_commands);
+  ScriptReader reader(script, source, 0, variables, budget, Scope{}, out, 0);
   reader.read();
   return out;
 }

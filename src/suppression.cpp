@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "immutalint/lint.hpp"
+#include "immutalint/text_list.hpp"
 #include "immutalint/yaml_parse.hpp"
 
 namespace immutalint {
@@ -25,34 +26,14 @@ bool is_blank(char c) {
   return c == ' ' || c == '\t' || c == '\r';
 }
 
-std::string_view trim(std::string_view text) {
-  const auto begin = text.find_first_not_of(" \t\r");
-  if (begin == std::string_view::npos) return {};
-  const auto end = text.find_last_not_of(" \t\r");
-  return text.substr(begin, end - begin + 1);
-}
-
-/// Splits "a, b,c" into its non-empty parts.
-std::vector<std::string> split_list(std::string_view text) {
-  std::vector<std::string> parts;
-  while (!text.empty()) {
-    const auto comma = text.find(',');
-    const std::string_view part = trim(text.substr(0, comma));
-    if (!part.empty()) parts.emplace_back(part);
-    if (comma == std::string_view::npos) break;
-    text.remove_prefix(comma + 1);
-  }
-  return parts;
-}
-
 /// A reason that starts with `[a,b]` names the containers it is for.
 void read_container_scope(std::string_view value, Waiver& waiver) {
-  value = trim(value);
+  value = trim_blanks(value);
   if (value.starts_with('[')) {
     const auto close = value.find(']');
     if (close != std::string_view::npos) {
       waiver.containers = split_list(value.substr(1, close - 1));
-      value = trim(value.substr(close + 1));
+      value = trim_blanks(value.substr(close + 1));
     }
   }
   waiver.reason = std::string(value);
@@ -297,14 +278,14 @@ std::vector<Waiver> inline_waivers(std::string_view text, std::uint32_t first_li
     const Candidate& candidate = candidates[i];
     if (in_scalar[i] || candidate.line_start == decided_line_start) continue;
     decided_line_start = candidate.line_start;
-    std::string_view rest = trim(text.substr(candidate.after, candidate.content_end - candidate.after));
+    std::string_view rest = trim_blanks(text.substr(candidate.after, candidate.content_end - candidate.after));
     if (!rest.starts_with("ignore") || (rest.size() > 6 && rest[6] != ' ' && rest[6] != '\t')) continue;
-    rest = trim(rest.substr(6));
+    rest = trim_blanks(rest.substr(6));
     Waiver waiver;
     waiver.channel = SuppressionChannel::Comment;
     const auto dashes = rest.find("--");
     waiver.checks = split_list(rest.substr(0, dashes));
-    if (dashes != std::string_view::npos) waiver.reason = std::string(trim(rest.substr(dashes + 2)));
+    if (dashes != std::string_view::npos) waiver.reason = std::string(trim_blanks(rest.substr(dashes + 2)));
     const auto column = static_cast<std::uint32_t>(candidate.hash - candidate.line_start + 1);
     const auto end_column = static_cast<std::uint32_t>(candidate.line_end - candidate.line_start + 1);
     waiver.where = Place{file, Span{{candidate.line, column}, {candidate.line, end_column}}, {}};
@@ -325,16 +306,16 @@ Wildcard::Wildcard(std::string_view pattern, bool stop_at_slash) : pattern_(patt
     const char c = pattern[i];
     if (c == '*') {
       const std::size_t run_end = std::min(pattern.find_first_not_of('*', i), pattern.size());
-      const std::size_t run = run_end - i;
-      // A run of stars reads as `**` pairs then a lone `*`. Three or more match any text, so
-      // a longer run means the same as three (odd) or four (even: the last `**` may still be
-      // `**/`, which can also match nothing); keeping no more bounds the pattern's states.
-      std::size_t kept = run >= 3 ? 3 + (run % 2 == 0 ? 1 : 0) : run;
-      const bool slash_follows = run_end < pattern.size() && pattern[run_end] == '/';
-      for (; kept >= 2; kept -= 2) {
-        tokens_.push_back(Token{Kind::DoubleStar, 0, kept == 2 && slash_follows, 0, 0});
+      // `**` spans folders only as a whole path segment, as in git and bash's globstar: at the
+      // start or after `/`, and at the end or before `/`, so that it matches whole folders and
+      // never part of a name. Elsewhere a run of stars is one `*`.
+      const bool folders = stop_at_slash && run_end - i >= 2 && (i == 0 || pattern[i - 1] == '/') &&
+                           (run_end == pattern.size() || pattern[run_end] == '/');
+      if (folders) {
+        tokens_.push_back(Token{Kind::DoubleStar, 0, run_end < pattern.size(), 0, 0});
+      } else {
+        tokens_.push_back(Token{Kind::Star, 0, false, 0, 0});
       }
-      if (kept == 1) tokens_.push_back(Token{Kind::Star, 0, false, 0, 0});
       i = run_end;
       continue;
     }
@@ -425,6 +406,13 @@ bool Wildcard::matches(std::string_view text) const {
       if (state == tokens_.size()) continue;
       const Token& token = tokens_[state];
       if (!advances(token, c)) continue;
+      if (token.kind == Kind::DoubleStar && token.skips_folder) {
+        // Having matched a character, `**/` is inside a folder: it goes on to the `/` that ends
+        // it, and can no longer stand for no folder at all.
+        if (next.empty() || next.back() < state) next.push_back(state);
+        if (next.back() < state + 1) next.push_back(state + 1);
+        continue;
+      }
       const bool stays = token.kind == Kind::Star || token.kind == Kind::DoubleStar;
       add_with_followers(next, stays ? state : state + 1);
     }

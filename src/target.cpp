@@ -11,6 +11,7 @@
 #include <fmt/ranges.h>
 
 #include "catalogue_data.hpp"
+#include "immutalint/text_list.hpp"
 #include "immutalint/yaml_parse.hpp"
 
 namespace immutalint {
@@ -431,17 +432,10 @@ Result<std::vector<const Target*>> TargetSet::select(std::string_view spec) cons
     for (const auto& target : targets_) selected.push_back(&target);
     return selected;
   }
-  std::size_t start = 0;
-  while (start <= spec.size()) {
-    auto end = spec.find(',', start);
-    if (end == std::string_view::npos) end = spec.size();
-    const std::string_view name = spec.substr(start, end - start);
-    if (!name.empty()) {
-      const Target* target = find(name);
-      if (!target) return Error{fmt::format("unknown target '{}' (see --list-targets)", name)};
-      if (std::find(selected.begin(), selected.end(), target) == selected.end()) selected.push_back(target);
-    }
-    start = end + 1;
+  for (const std::string& name : split_list(spec)) {
+    const Target* target = find(name);
+    if (!target) return Error{fmt::format("unknown target '{}' (see --list-targets)", name)};
+    if (std::find(selected.begin(), selected.end(), target) == selected.end()) selected.push_back(target);
   }
   if (selected.empty()) return Error{"--target needs at least one target name"};
   // Report order follows the profile order, not the order typed.

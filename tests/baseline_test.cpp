@@ -1,6 +1,7 @@
 // Baselines: adopting immutalint on a repository that already has findings.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
 
@@ -70,9 +71,13 @@ TEST_CASE("a baseline leaves out the findings it records, through edits, and onl
   test::write_file(dir + "/deploy/installer.yaml", kInstaller);
 
   // Adoption: record today's findings.
+  // Adoption succeeds under `set -e`: exit 0, and only the summary, every finding in the baseline.
   auto adopt = test::run_cli({"--target", "flatcar", "--write-baseline", "baseline.json", "deploy"}, {}, dir);
-  CHECK(adopt.exit_code == 1);  // the run itself still reports them
+  CHECK(adopt.exit_code == 0);
   const auto baseline = nlohmann::json::parse(test::read_file(dir + "/baseline.json"));
+  CHECK(std::count(adopt.out.begin(), adopt.out.end(), '\n') == 1);
+  CHECK_THAT(adopt.out, Catch::StartsWith("1 file, 1 document, 1 object") && Catch::Contains("no findings") &&
+                            Catch::Contains(fmt::format("{} in the baseline", baseline["findings"].size())));
   REQUIRE(baseline["immutalintBaseline"] == 1);
   REQUIRE(baseline["findings"].size() >= 2);
   for (const auto& record : baseline["findings"]) {
@@ -114,10 +119,10 @@ TEST_CASE("a baseline file is deterministic, sorted by file and check, and never
   const std::string dir = test::make_temp_dir();
   test::write_file(dir + "/b.yaml", kInstaller);
   test::write_file(dir + "/a.yaml", kEdited);
-  REQUIRE(test::run_cli({"--target", "all", "--write-baseline", "first.json", "."}, {}, dir).exit_code == 1);
+  REQUIRE(test::run_cli({"--target", "all", "--write-baseline", "first.json", "."}, {}, dir).exit_code == 0);
   REQUIRE(
       test::run_cli({"--target", "all", "--jobs", "3", "--write-baseline", "second.json", "."}, {}, dir).exit_code ==
-      1);
+      0);
   const std::string first = test::read_file(dir + "/first.json");
   CHECK(first == test::read_file(dir + "/second.json"));  // and first.json, among the inputs, was not read
   CHECK(first.starts_with("{\n  \"immutalintBaseline\": 1,\n  \"findings\": [\n"));
@@ -139,7 +144,7 @@ TEST_CASE("a baseline that cannot be used is a usage error") {
   test::write_file(dir + "/future.json", R"({"immutalintBaseline": 2, "findings": []})");
   test::write_file(dir + "/other.json", R"({"runs": []})");
   const std::pair<std::string, std::string> cases[] = {
-      {"missing.json", "cannot read the baseline missing.json"},
+      {"missing.json", "cannot read the baseline missing.json: No such file or directory"},
       {"future.json", "future.json is not an immutalint baseline: format 2 is not the supported 1"},
       {"other.json", "other.json is not an immutalint baseline: no \"immutalintBaseline\" version"},
   };
@@ -151,4 +156,56 @@ TEST_CASE("a baseline that cannot be used is a usage error") {
   auto both = test::run_cli({"--baseline", "future.json", "--write-baseline", "new.json", "pod.yaml"}, {}, dir);
   CHECK(both.exit_code == 2);
   CHECK_THAT(both.err, Catch::Contains("do not go together"));
+}
+
+TEST_CASE("a baseline that cannot be written stops the run with the reason") {
+  const std::string dir = test::make_temp_dir();
+  test::write_file(dir + "/pod.yaml", kInstaller);
+  auto full = test::run_cli({"--write-baseline", "/dev/full", "pod.yaml"}, {}, dir);
+  CHECK(full.exit_code == 2);
+  CHECK(full.out.empty());
+  CHECK(full.err == "immutalint: error: cannot write the baseline /dev/full: No space left on device\n");
+  auto folder = test::run_cli({"--write-baseline", "no/such/folder/baseline.json", "pod.yaml"}, {}, dir);
+  CHECK(folder.exit_code == 2);
+  CHECK(folder.err ==
+        "immutalint: error: cannot write the baseline no/such/folder/baseline.json: No such file or directory\n");
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("updating a baseline drops the records that no longer match and adds none") {
+  const std::string dir = test::make_temp_dir();
+  test::write_file(dir + "/deploy/installer.yaml", kInstaller);
+  REQUIRE(test::run_cli({"--target", "flatcar", "--write-baseline", "baseline.json", "deploy"}, {}, dir).exit_code ==
+          0);
+  const auto before = nlohmann::json::parse(test::read_file(dir + "/baseline.json"))["findings"];
+  REQUIRE(before.size() >= 2);
+
+  // The installer is fixed: it copies into /opt, and a new container loads a kernel module.
+  std::string fixed = kEdited;
+  for (std::string::size_type at; (at = fixed.find("/usr/local/bin")) != std::string::npos;) {
+    fixed.replace(at, 14, "/opt/tools");
+  }
+  test::write_file(dir + "/deploy/installer.yaml", fixed);
+  auto updated = test::run_cli(
+      {"--target", "flatcar", "--fail-on", "note", "--update-baseline", "baseline.json", "--format", "json", "deploy"},
+      {}, dir);
+  INFO(updated.err);
+  const auto report = json_of(updated);
+  const auto after = nlohmann::json::parse(test::read_file(dir + "/baseline.json"))["findings"];
+  CHECK(after.size() < before.size());
+  CHECK(report["summary"]["baselined"] == after.size());
+  CHECK_THAT(updated.err, Catch::Contains(fmt::format("immutalint: updated baseline.json: {} kept, {} dropped that no "
+                                                      "longer match",
+                                                      after.size(), before.size() - after.size())));
+  // The new problems are reported, not added: the run fails on them as a normal run does.
+  CHECK(updated.exit_code == 1);
+  REQUIRE_FALSE(report["findings"].empty());
+  for (const auto& record : after) {
+    CHECK(std::any_of(before.begin(), before.end(), [&](const auto& old) { return old == record; }));
+  }
+  // Updating again changes nothing.
+  const std::string once = test::read_file(dir + "/baseline.json");
+  test::run_cli({"--target", "flatcar", "--update-baseline", "baseline.json", "deploy"}, {}, dir);
+  CHECK(test::read_file(dir + "/baseline.json") == once);
+  std::filesystem::remove_all(dir);
 }

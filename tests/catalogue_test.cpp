@@ -28,9 +28,13 @@ TEST_CASE("every registered check has a catalogue entry and every entry has an i
   const auto& catalogue = *Catalogue::builtin();
   // The input checks, and node-pool-blocker, which judges node pools rather than workloads, are
   // made by the pipeline itself, not by a registered check.
-  std::vector<std::string> implemented{std::string(kInvalidInputCheck), std::string(kDuplicateKeyCheck),
+  std::vector<std::string> implemented{std::string(kInvalidInputCheck),
+                                       std::string(kDuplicateKeyCheck),
+                                       std::string(kDuplicateObjectCheck),
                                        std::string(kUnusedSuppressionCheck),
-                                       std::string(kSuppressionWithoutReasonCheck), std::string(kNodePoolBlockerCheck)};
+                                       std::string(kSuppressionWithoutReasonCheck),
+                                       std::string(kNodePoolBlockerCheck)};
+  implemented.emplace_back(kAnalysisIncompleteCheck);
   for (const auto& factory : check_registry()) {
     CHECK(catalogue.find(factory.id) != nullptr);
     implemented.emplace_back(factory.id);

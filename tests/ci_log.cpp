@@ -10,10 +10,9 @@ namespace {
 /// The UTF-8 length of the Unicode white space character at `at`, or 0.
 std::size_t white_space_at(std::string_view s, std::size_t at) {
   static constexpr std::string_view kMultiByte[] = {
-      "\xC2\x85",     "\xC2\xA0",     "\xE1\x9A\x80", "\xE2\x80\x80", "\xE2\x80\x81", "\xE2\x80\x82",
-      "\xE2\x80\x83", "\xE2\x80\x84", "\xE2\x80\x85", "\xE2\x80\x86", "\xE2\x80\x87", "\xE2\x80\x88",
-      "\xE2\x80\x89", "\xE2\x80\x8A", "\xE2\x80\xA8", "\xE2\x80\xA9", "\xE2\x80\xAF", "\xE2\x81\x9F",
-      "\xE3\x80\x80"};
+      "\xC2\x85",     "\xC2\xA0",     "\xE1\x9A\x80", "\xE2\x80\x80", "\xE2\x80\x81", "\xE2\x80\x82", "\xE2\x80\x83",
+      "\xE2\x80\x84", "\xE2\x80\x85", "\xE2\x80\x86", "\xE2\x80\x87", "\xE2\x80\x88", "\xE2\x80\x89", "\xE2\x80\x8A",
+      "\xE2\x80\xA8", "\xE2\x80\xA9", "\xE2\x80\xAF", "\xE2\x81\x9F", "\xE3\x80\x80"};
   const unsigned char c = static_cast<unsigned char>(s[at]);
   if (c == ' ' || (c >= 0x09 && c <= 0x0D)) return 1;
   for (std::string_view space : kMultiByte) {
@@ -39,8 +38,8 @@ void scan_line(std::string_view line, std::size_t number, std::vector<CiCommand>
   }
   for (auto at = line.find("##"); at != std::string_view::npos; at = line.find("##", at + 1)) {
     std::size_t name_end = at + 2;
-    while (name_end < line.size() &&
-           (std::isalnum(static_cast<unsigned char>(line[name_end])) || line[name_end] == '.' || line[name_end] == '-')) {
+    while (name_end < line.size() && (std::isalnum(static_cast<unsigned char>(line[name_end])) ||
+                                      line[name_end] == '.' || line[name_end] == '-')) {
       ++name_end;
     }
     if (name_end >= line.size() || line[name_end] != '[') continue;

@@ -119,6 +119,9 @@ def negative_cases():
         ("a workload kind with an apiVersion without group", change(lambda c: c["workload-kinds"][0].update({"apiVersion": "v1"}))),
         ("an unknown key in a workload kind", change(lambda c: c["workload-kinds"][0].update({"podTemplates": []}))),
         ("inline-ignores as a string", change(lambda c: c.update({"inline-ignores": "false"}))),
+        ("allow-empty as a string", change(lambda c: c.update({"allow-empty": "yes"}))),
+        ("show-notes as a string", change(lambda c: c.update({"show-notes": "true"}))),
+        ("a target list with an empty name", change(lambda c: c.update({"targets": "talos,,flatcar"}))),
     ]
 
 

@@ -2,6 +2,7 @@
 // how it combines with the command line.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
 
@@ -104,16 +105,26 @@ workload-kinds:
 TEST_CASE("mistakes in the configuration are reported at their line and column") {
   CHECK(refusal("targets: flatcar\ncolour: red\n") ==
         "cfg.yaml:2:1: unknown key `colour`; the keys are targets, fail-on, format, inline-ignores, "
-        "discover-pod-templates, checks, exclude, ignores and workload-kinds");
+        "discover-pod-templates, show-notes, all-rows, allow-empty, checks, exclude, ignores and workload-kinds");
   CHECK(refusal("fail-on: sometimes\n") ==
         "cfg.yaml:1:10: `fail-on` must be one of error, warning, note, never, not \"sometimes\"");
   CHECK(refusal("checks:\n  host-netwrok: off\n") ==
-        "cfg.yaml:2:3: unknown check id 'host-netwrok' (see immutalint --list-checks)");
+        "cfg.yaml:2:3: unknown check id 'host-netwrok' (did you mean host-network?)");
+  CHECK(refusal("checks:\n  no-such-thing: off\n") ==
+        "cfg.yaml:2:3: unknown check id 'no-such-thing' (see immutalint --list-checks)");
   CHECK(refusal("checks:\n  host-network: loud\n") ==
         "cfg.yaml:2:17: `host-network` must be one of off, on, note, warning, error, not \"loud\"");
   CHECK(refusal("checks:\n  invalid-input: off\n") ==
         "cfg.yaml:2:18: invalid-input cannot be turned off: broken input is always reported");
-  CHECK_THAT(refusal("targets: [flatcar, windows-2019]\n"), Catch::StartsWith("cfg.yaml:1:10: "));
+  CHECK(refusal("targets: [flatcar, windows-2019]\n") ==
+        "cfg.yaml:1:20: unknown target 'windows-2019' (see immutalint --list-targets)");
+  CHECK(refusal("targets: \"talos, flatcr\"\n") == "cfg.yaml:1:10: unknown target 'flatcr' (did you mean flatcar?)");
+  CHECK(refusal("fial-on: error\n") == "cfg.yaml:1:1: unknown key `fial-on` (did you mean fail-on?)");
+  CHECK(refusal("ignores:\n  - check: host-pid\n    reasn: x\n") ==
+        "cfg.yaml:2:5: an ignores entry needs `reason`: why the finding is accepted\n"
+        "cfg.yaml:3:5: unknown key `reasn` in an ignores entry (did you mean reason?)");
+  CHECK(refusal("ignores:\n  - check: [host-pid, host-netwrk]\n    reason: x\n") ==
+        "cfg.yaml:2:23: unknown check id 'host-netwrk' (did you mean host-network?)");
   CHECK(refusal("ignores:\n  - check: host-pid\n") ==
         "cfg.yaml:2:5: an ignores entry needs `reason`: why the finding is accepted");
   CHECK(refusal("ignores:\n  - reason: because\n") ==
@@ -132,6 +143,68 @@ TEST_CASE("mistakes in the configuration are reported at their line and column")
         "cfg.yaml:2:1: key \"fail-on\" is repeated (first at line 1); say it once");
   CHECK(refusal("- fail-on\n") == "cfg.yaml:1:1: the configuration must be a mapping of settings");
   CHECK_THAT(refusal("targets: [flatcar\n"), Catch::StartsWith("cfg.yaml:"));
+}
+
+TEST_CASE("every mistake of a configuration file is reported in one run") {
+  const std::string message = refusal(R"(targets: [talos, flatcr]
+fail-on: sometimes
+colour: red
+checks:
+  host-netwrok: off
+  daemonset: loud
+  host-pid: note
+ignores:
+  - check: host-pid
+  - check: bogus-check
+    reason: x
+    until: 2027-02-30
+inline-ignores: true
+inline-ignores: false
+)");
+  CHECK(message ==
+        "cfg.yaml:1:18: unknown target 'flatcr' (did you mean flatcar?)\n"
+        "cfg.yaml:2:10: `fail-on` must be one of error, warning, note, never, not \"sometimes\"\n"
+        "cfg.yaml:3:1: unknown key `colour`; the keys are targets, fail-on, format, inline-ignores, "
+        "discover-pod-templates, show-notes, all-rows, allow-empty, checks, exclude, ignores and workload-kinds\n"
+        "cfg.yaml:5:3: unknown check id 'host-netwrok' (did you mean host-network?)\n"
+        "cfg.yaml:6:14: `daemonset` must be one of off, on, note, warning, error, not \"loud\"\n"
+        "cfg.yaml:9:5: an ignores entry needs `reason`: why the finding is accepted\n"
+        "cfg.yaml:10:12: unknown check id 'bogus-check' (see immutalint --list-checks)\n"
+        "cfg.yaml:12:12: `until` must be a day of the calendar, and 2027-02-30 is not\n"
+        "cfg.yaml:14:1: key \"inline-ignores\" is repeated (first at line 13); say it once");
+}
+
+TEST_CASE("a configuration with very many mistakes lists fifty and counts the rest") {
+  std::string text = "checks:\n";
+  for (int i = 0; i < 70; ++i) text += "  no-such-check-" + std::to_string(i) + ": off\n";
+  const std::string message = refusal(text);
+  const auto lines = std::count(message.begin(), message.end(), '\n') + 1;
+  CHECK(lines == static_cast<long>(kMaxConfigProblems) + 1);
+  CHECK_THAT(message, Catch::StartsWith("cfg.yaml:2:3: unknown check id 'no-such-check-0'"));
+  CHECK_THAT(message, Catch::EndsWith("\ncfg.yaml: 20 more mistakes not shown"));
+}
+
+TEST_CASE("the report keys and allow-empty are read from the configuration") {
+  auto config = parse("show-notes: true\nall-rows: false\nallow-empty: true\ntargets: \"talos, flatcar\"\n");
+  INFO((config ? std::string() : config.error().message));
+  REQUIRE(config);
+  CHECK(config->show_notes->value);
+  CHECK(config->show_notes->origin == "cfg.yaml:1");
+  CHECK_FALSE(config->all_rows->value);
+  CHECK(config->allow_empty->value);
+  CHECK(config->targets->value == "talos,flatcar");
+  CHECK(refusal("show-notes: yes please\n") == "cfg.yaml:1:13: `show-notes` must be true or false");
+}
+
+TEST_CASE("a configuration file that cannot be read says why") {
+  const std::string dir = test::make_temp_dir();
+  auto folder = load_config(dir, *Catalogue::builtin(), *TargetSet::builtin());
+  REQUIRE_FALSE(folder);
+  CHECK(folder.error().message == "cannot read the configuration " + dir + ": not a regular file");
+  auto missing = load_config(dir + "/none.yaml", *Catalogue::builtin(), *TargetSet::builtin());
+  REQUIRE_FALSE(missing);
+  CHECK(missing.error().message == "cannot read the configuration " + dir + "/none.yaml: No such file or directory");
+  fs::remove_all(dir);
 }
 
 TEST_CASE("an empty configuration file says nothing") {

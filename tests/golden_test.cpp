@@ -1,5 +1,5 @@
 // Golden files: every testdata/<dir>/X.yaml (or .yml, .json) is linted with all checks and its
-// text report compared with X.expected; its SARIF must pass validate-sarif too. A first line
+// text report, notes listed, compared with X.expected; its SARIF must pass validate-sarif too. A first line
 // `# targets: NAME,...` (or `all`, or `auto` for the pools of its Node objects), or a sidecar X.targets, judges the
 // fixture for those target OSes. Set IMMUTALINT_UPDATE_GOLDEN=1 to rewrite them, then review the diff.
 #include <catch2/catch.hpp>
@@ -76,8 +76,11 @@ std::string golden_report(const Fixture& fixture) {
   }
   auto linter = Linter::create(*Catalogue::builtin(), options);
   REQUIRE(linter);
+  // Notes are listed: the expected files are the place where every note a fixture makes is seen.
+  ReportOptions report;
+  report.show_notes = true;
   std::ostringstream out;
-  write_text_report(out, linter->lint(inputs), false);
+  write_text_report(out, linter->lint(inputs), report);
   return out.str();
 }
 

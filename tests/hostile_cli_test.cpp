@@ -19,9 +19,9 @@ namespace {
 /// Runs `command` in a shell, with the binary as $B, from `dir`; standard output and error go to
 /// files there.
 test::CommandResult run_shell(const std::string& dir, const std::string& command) {
-  const std::string full = fmt::format("cd {} && B={} sh -c {} >{} 2>{}", test::shell_quote(dir),
-                                       test::shell_quote(IMMUTALINT_BINARY), test::shell_quote(command),
-                                       test::shell_quote(dir + "/.out"), test::shell_quote(dir + "/.err"));
+  const std::string full =
+      fmt::format("cd {} && B={} sh -c {} >{} 2>{}", test::shell_quote(dir), test::shell_quote(IMMUTALINT_BINARY),
+                  test::shell_quote(command), test::shell_quote(dir + "/.out"), test::shell_quote(dir + "/.err"));
   const int status = std::system(full.c_str());
   test::CommandResult result;
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
@@ -35,9 +35,10 @@ test::CommandResult run_shell(const std::string& dir, const std::string& command
 std::string script_workload(int padding) {
   std::string text;
   for (int i = 0; i < padding; ++i) {
-    text += fmt::format("---\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: pad{}, namespace: ns}}\n"
-                        "data:\n  run.sh: |\n    echo padding {} to fill the temporary file\n",
-                        i, i);
+    text += fmt::format(
+        "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: pad{}, namespace: ns}}\n"
+        "data:\n  run.sh: |\n    echo padding {} to fill the temporary file\n",
+        i, i);
   }
   text +=
       "---\napiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: agent, namespace: ns}\nspec:\n"
@@ -68,8 +69,9 @@ TEST_CASE("a report that cannot be written to standard output exits 2 with the r
 TEST_CASE("a report file that cannot be written does not keep the others from being written") {
   const std::string dir = test::make_temp_dir();
   test::write_file(dir + "/app.yaml", script_workload(0));
-  auto r = run_shell(dir, "$B --no-config --fail-on never --report json=missing/folder/r.json --report sarif=r.sarif "
-                          "app.yaml");
+  auto r = run_shell(dir,
+                     "$B --no-config --fail-on never --report json=missing/folder/r.json --report sarif=r.sarif "
+                     "app.yaml");
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Catch::Contains("cannot write missing/folder/r.json: No such file or directory"));
   CHECK_THAT(test::read_file(dir + "/r.sarif"), Catch::Contains("host-binary-install"));
@@ -110,9 +112,10 @@ TEST_CASE("temporary files honour TMPDIR and are never visible, even while a run
   test::write_file(dir + "/app.yaml", script_workload(2000));
   // Standard input is a FIFO kept open, so the run is still reading it, and holds its copy, when
   // it is killed.
-  auto r = run_shell(dir, "mkfifo in; TMPDIR=tmp $B --no-config --target auto - < in > /dev/null & pid=$!; "
-                          "exec 3>in; cat app.yaml >&3; sleep 1; ls -A tmp > listing; "
-                          "kill -TERM $pid; wait $pid; echo \"status $?\"; exec 3>&-; ls -A tmp >> listing");
+  auto r = run_shell(dir,
+                     "mkfifo in; TMPDIR=tmp $B --no-config --target auto - < in > /dev/null & pid=$!; "
+                     "exec 3>in; cat app.yaml >&3; sleep 1; ls -A tmp > listing; "
+                     "kill -TERM $pid; wait $pid; echo \"status $?\"; exec 3>&-; ls -A tmp >> listing");
   CHECK_THAT(r.out, Catch::Contains("status 143"));
   CHECK(test::read_file(dir + "/listing").empty());
   fs::remove_all(dir);

@@ -84,8 +84,23 @@ TEST_CASE("wildcards match a table of patterns with stars and classes and folder
       {"a/**/b", "b/x/y/b", true, false},
       {"a/**", "a/x/y", true, true},
       {"a/**", "b/x", true, false},
-      {"a**b", "a/x/b", true, true},
+      // `**` matches whole folders only: never part of a name, and only as a path segment.
+      {"**/x", "ax", true, false},
+      {"**/x", "a/bx", true, false},
+      {"a/**/b", "a/xb", true, false},
+      {"a/**/b", "a/x/yb", true, false},
+      {"a/**/b", "a/x/y/b/", true, false},
+      {"a/**", "a/", true, true},
+      {"a/**", "a", true, false},
+      {"**/templates/**", "charts/agent/templates/ds.yaml", true, true},
+      {"**/templates/**", "charts/agent/my-templates/ds.yaml", true, false},
+      {"a**b", "axyb", true, true},  // not a whole segment: one `*`
+      {"a**b", "a/x/b", true, false},
+      {"**.yaml", "a/b.yaml", true, false},
+      {"**.yaml", "b.yaml", true, true},
       {"***/x", "a/b/x", true, true},
+      {"***/x", "ax", true, false},
+      {"a**b", "a/x/b", false, true},  // a name pattern: every star matches `/` too
       {"[a-z]", "q", true, true},
       {"[a-z]", "Q", true, false},
       {"[abc]", "b", true, true},
@@ -161,10 +176,14 @@ TEST_CASE("an exclude glob of 500000 stars is read and leaves out what the walk 
   fs::create_directories(dir + "/.git");
   test::write_file(dir + "/.immutalint.yaml", "exclude: [\"" + std::string(500000, '*') + "\"]\n");
   fs::copy_file(kHostile + "wildcard-recursion-stack-overflow/app.yaml", dir + "/app.yaml");
-  auto walked = test::run_cli({"."}, {}, dir);
+  auto walked = test::run_cli({"--allow-empty", "."}, {}, dir);
   CHECK(walked.exit_code == 0);
   CHECK_THAT(walked.out, Catch::StartsWith("0 files"));
-  auto named = test::run_cli({"app.yaml"}, {}, dir);
+  // Without --allow-empty a walk that leaves out every file is an input without objects.
+  auto empty = test::run_cli({"."}, {}, dir);
+  CHECK(empty.exit_code == 2);
+  CHECK_THAT(empty.err, Catch::StartsWith("immutalint: error: no Kubernetes objects in the input\n"));
+  auto named = test::run_cli({"--show-notes", "app.yaml"}, {}, dir);
   CHECK(named.exit_code == 0);
   CHECK_THAT(named.out, Catch::Contains("[host-pid]"));
   fs::remove_all(dir);
@@ -283,7 +302,7 @@ TEST_CASE("exclude never leaves out a file named on the command line") {
   fs::create_directories(repo + "/deploy");
   fs::copy_file(kHostile + "config-discovery-climbs-above-checkout/agent.yaml", repo + "/deploy/agent.yaml");
 
-  auto walked = test::run_cli({"--format", "json", "."}, {}, repo);
+  auto walked = test::run_cli({"--format", "json", "--allow-empty", "."}, {}, repo);
   CHECK(json::parse(walked.out)["summary"]["files"] == 0);
   auto named = test::run_cli({"--format", "json", "deploy/agent.yaml"}, {}, repo);
   CHECK(json::parse(named.out)["summary"]["files"] == 1);
@@ -331,7 +350,7 @@ TEST_CASE("the directory walk does not follow links that lead out of the folder 
   CHECK_THAT(run.out, Catch::Contains("linked:1:1: error: symbolic link to ../other-team points outside the folder "
                                       "walked (.); it was not followed [invalid-input]"));
   CHECK_THAT(run.out, Catch::EndsWith("1 file, 1 document, 1 object (1 workload checked): 4 errors, 0 warnings, "
-                                      "1 note\n"));
+                                      "1 note (not shown; --show-notes lists them)\n"));
   fs::remove_all(dir);
 }
 

@@ -1,14 +1,18 @@
 // Text from a manifest cannot take over where the report lands: through every format, no line a
-// hostile manifest produces can start a CI workflow command, no raw control byte survives, and
-// JSON and SARIF stay valid UTF-8.
+// hostile manifest produces can start a CI workflow command (the github and azure formats write
+// only commands of their own, one a line, at its start), no raw control byte survives, JSON,
+// SARIF and GitLab Code Quality stay valid UTF-8 and the JUnit XML valid against its schema.
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
 #include <filesystem>
+#include <map>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "ci_log.hpp"
+#include "immutalint/report.hpp"
 #include "test_support.hpp"
 
 using namespace immutalint;
@@ -49,6 +53,10 @@ const std::string kHostile =
 
 const std::string kHostileFile = "dir/evil\n::error::file\x1b[2J.yaml";
 
+/// Every report format.
+const std::vector<std::string> kFormats = {"text", "json",  "sarif",  "github", "matrix", "matrix-markdown",
+                                           "html", "junit", "gitlab", "azure"};
+
 /// Every raw control byte other than the line feed, and DEL.
 bool has_raw_control(const std::string& text) {
   for (unsigned char c : text) {
@@ -71,25 +79,45 @@ std::vector<std::string> lines_of(const std::string& text) {
 }  // namespace
 
 TEST_CASE("a hostile manifest cannot inject commands or control bytes through any format") {
-  for (const char* format : {"text", "json", "sarif", "github", "matrix", "matrix-markdown", "html"}) {
+  REQUIRE(kFormats.size() == report_format_names().size());
+  for (const std::string& format : kFormats) {
     INFO(format);
-    auto r = test::run_cli(
-        {"--format", format, "--fail-on", "never", "--target", "all", "--stdin-filename", kHostileFile, "-"}, kHostile);
+    auto r = test::run_cli({"--format", format, "--fail-on", "never", "--target", "all", "--show-notes",
+                            "--stdin-filename", kHostileFile, "-"},
+                           kHostile);
     REQUIRE(r.exit_code == 0);
     REQUIRE_FALSE(r.out.empty());
     CHECK_FALSE(has_raw_control(r.out));
     for (const auto& line : lines_of(r.out)) {
       INFO(line);
-      if (std::string(format) == "github") {
-        // One command per finding, each of our own making.
+      if (format == "github" && line.starts_with("::")) {
+        // One command per finding, each of our own making, and our own note on the rest.
         CHECK((line.starts_with("::notice file=") || line.starts_with("::warning file=") ||
-               line.starts_with("::error file=")));
-        CHECK(line.find("\r") == std::string::npos);
+               line.starts_with("::error file=") || line.find(" title=immutalint::and ") != std::string::npos));
+      } else if (format == "azure" && line.starts_with("##")) {
+        CHECK((line.starts_with("##vso[task.logissue type=error;") ||
+               line.starts_with("##vso[task.logissue type=warning;")));
+        CHECK(line.find("##", 1) == std::string::npos);
       } else {
         CHECK_FALSE(line.starts_with("::"));
+        CHECK(test::ci_commands(line).empty());
       }
     }
-    if (std::string(format) == "github") {
+    if (format == "junit") {
+      // Every byte XML 1.0 cannot hold is replaced: the report stays valid against the schema.
+      const std::string dir = test::make_temp_dir();
+      test::write_file(dir + "/report.xml", r.out);
+      const int status = std::system(("xmllint --noout --schema " +
+                                      test::shell_quote(test::source_dir() + "/tests/schemas/junit-10.xsd") + " " +
+                                      test::shell_quote(dir + "/report.xml") + " 2>/dev/null")
+                                         .c_str());
+      CHECK(status == 0);
+      std::filesystem::remove_all(dir);
+    }
+    if (format == "gitlab") {
+      CHECK_FALSE(nlohmann::json::parse(r.out, nullptr, false).is_discarded());
+    }
+    if (format == "github" || format == "azure") {
       // Hidden controls (a C1 control, a bidi override) and bytes that are not UTF-8 are
       // percent-encoded, so a log viewer shows them instead of obeying them.
       CHECK(r.out.find("\xE2\x80\xAE") == std::string::npos);
@@ -97,7 +125,7 @@ TEST_CASE("a hostile manifest cannot inject commands or control bytes through an
       CHECK(r.out.find("%E2%80%AE") != std::string::npos);
       CHECK(r.out.find("%C2%85") != std::string::npos);
     }
-    if (std::string(format) == "json" || std::string(format) == "sarif") {
+    if (format == "json" || format == "sarif") {
       // nlohmann rejects strings that are not valid UTF-8.
       auto parsed = nlohmann::json::parse(r.out, nullptr, false);
       CHECK_FALSE(parsed.is_discarded());
@@ -145,20 +173,31 @@ std::string describe(const std::vector<test::CiCommand>& commands) {
 
 TEST_CASE("no format and no message on standard error carries a CI runner command from the input") {
   const std::string dir = hostile_checkout();
-  for (const char* format : {"text", "json", "sarif", "github", "matrix", "matrix-markdown", "html"}) {
+  for (const std::string& format : kFormats) {
     INFO(format);
     auto r = test::run_cli({"--no-config", "--discover-pod-templates", "--format", format, "--fail-on", "never",
-                            "--target", "all", "--show-suppressed", "."},
+                            "--target", "all", "--show-suppressed", "--show-notes", "."},
                            {}, dir);
     REQUIRE(r.exit_code == 0);
     REQUIRE_THAT(r.out, Catch::Contains("forged"));  // the hostile text did reach the report
     CHECK(describe(test::ci_commands(r.err)).empty());
     std::vector<test::CiCommand> commands = test::ci_commands(r.out);
-    if (std::string(format) == "github") {
+    std::map<std::size_t, std::size_t> per_line;
+    for (const auto& command : commands) ++per_line[command.line];
+    if (format == "github") {
       // Each line is one annotation of our own, at the start of the line; nothing else is a command.
-      std::erase_if(commands, [](const test::CiCommand& command) {
-        return command.form == "github" && command.text.starts_with("::" + command.name + " file=") &&
+      std::erase_if(commands, [&](const test::CiCommand& command) {
+        return command.form == "github" && per_line[command.line] == 1 &&
+               (command.text.starts_with("::" + command.name + " file=") ||
+                command.text.starts_with("::" + command.name + " title=immutalint::and ")) &&
                (command.name == "error" || command.name == "warning" || command.name == "notice");
+      });
+    }
+    if (format == "azure") {
+      // Each issue is one logging command of our own, alone on its line and at its start.
+      std::erase_if(commands, [&](const test::CiCommand& command) {
+        return command.form == "hash" && command.name == "vso" && per_line[command.line] == 1 &&
+               command.text.starts_with("##vso[task.logissue type=");
       });
     }
     CHECK(describe(commands).empty());
@@ -189,7 +228,7 @@ TEST_CASE("the CI log scanner finds the commands that runners take") {
 
 TEST_CASE("zero-width and tag characters are shown escaped in the text report") {
   const std::string dir = hostile_checkout();
-  auto r = test::run_cli({"--no-config", "--fail-on", "never", "."}, {}, dir);
+  auto r = test::run_cli({"--no-config", "--show-notes", "--fail-on", "never", "."}, {}, dir);
   CHECK_THAT(r.out, Catch::Contains("zero\\u{200b}width\\u{feff}\\u{e0041}tag"));
   // A file name that starts with a blank keeps its place as a path.
   CHECK_THAT(r.out, Catch::Contains("\n./ ::error title=forged::file.yaml:"));

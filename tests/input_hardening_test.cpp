@@ -116,7 +116,7 @@ TEST_CASE("the command line reports a FIFO among its inputs and goes on") {
   TempDir dir;
   const std::string fifo = make_fifo(dir.path + "/pipe.yaml");
   // `timeout` turns a hang into a failure instead of a stuck test run.
-  auto r = test::run_cli({fifo, "testdata/host-network/flagged.yaml"}, {}, {}, "timeout 120");
+  auto r = test::run_cli({"--show-notes", fifo, "testdata/host-network/flagged.yaml"}, {}, {}, "timeout 120");
   CHECK(r.exit_code != 124);
   CHECK_THAT(r.out, Catch::Contains("pipe.yaml:1:1: error: not a regular file but a FIFO"));
   CHECK_THAT(r.out, Catch::Contains("host-network/flagged.yaml"));

@@ -110,7 +110,6 @@ TEST_CASE("JSON and YAML that are not AKS node pools are not read as pools") {
            std::string(R"([{"name": "a", "vmSize": "Standard_D4ds_v5"}])"),  // nothing only a pool has
            std::string(R"([])"),
            std::string(R"({"agentPoolProfiles": []})"),
-           std::string(R"([)") + pool_json("a", "Ubuntu", "Standard_D4ds_v5") + R"(, {"name": "b"}])",
            std::string("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n"),
            std::string("apiVersion: x/v1\nkind: Pool\nname: a\nvmSize: Standard_D4ds_v5\nosType: Linux\n"),
        }) {

@@ -316,5 +316,5 @@ TEST_CASE("cpack builds a Debian package that installs a working immutalint with
   CHECK(version.out == std::string("immutalint ") + IMMUTALINT_VERSION + "\n");
   const auto lint = run("NO_COLOR=1 " + quote(binary) + " " + quote(docdir + "/examples"));
   CHECK(lint.exit_code == 1);
-  CHECK_THAT(lint.out, Catch::Contains("[host-root-mount]"));
+  CHECK_THAT(lint.out, Catch::Contains("[host-binary-install]"));
 }

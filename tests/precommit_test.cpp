@@ -86,7 +86,7 @@ struct RemoveOnExit {
 
 const char* const kCommit =
     "git -c init.defaultBranch=main init -q && git config user.name immutalint-test && "
-    "git config user.email immutalint-test@example.invalid && git add -A && git commit -q -m scratch";
+    "git config user.email immutalint-test@localhost && git add -A && git commit -q -m scratch";
 
 }  // namespace
 
@@ -113,6 +113,10 @@ TEST_CASE("the pre-commit hook fails on a flagged manifest, passes a clean one a
   write_file(project + "/flagged.yaml", kFlagged);
   write_file(project + "/clean.yaml", kClean);
   write_file(project + "/notes.txt", "hostNetwork: true\n");
+  write_file(project + "/values.yaml", "replicas: 2\nhostNetwork: true\n");
+  write_file(project + "/charts/agent/Chart.yaml", "apiVersion: v2\nname: agent\nversion: 0.1.0\n");
+  write_file(project + "/charts/agent/templates/daemonset.yaml",
+             "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: {{ .Release.Name }}\n");
   auto project_repo = run_isolated(kCommit, project, sandbox);
   {
     INFO(project_repo.output);
@@ -130,13 +134,26 @@ TEST_CASE("the pre-commit hook fails on a flagged manifest, passes a clean one a
     INFO(r.output);
     CHECK(r.exit_code == 1);
     CHECK_THAT(r.output, Catch::Contains("Failed") && Catch::Contains("flagged.yaml:11:9: warning:") &&
-                             Catch::Contains("[apparmor-profile]") && Catch::Contains("flagged.yaml:6:3: note:"));
+                             Catch::Contains("[apparmor-profile]") && !Catch::Contains("flagged.yaml:6:3: note:") &&
+                             Catch::Contains("1 note (not shown; --show-notes lists them)"));
   }
   SECTION("a clean manifest passes the hook") {
     auto r = try_repo("clean.yaml");
     INFO(r.output);
     CHECK(r.exit_code == 0);
     CHECK_THAT(r.output, Catch::Contains("immutalint....") && Catch::Contains("Passed"));
+  }
+  SECTION("YAML that holds no Kubernetes object passes the hook") {
+    auto r = try_repo("values.yaml");
+    INFO(r.output);
+    CHECK(r.exit_code == 0);
+    CHECK_THAT(r.output, Catch::Contains("Passed"));
+  }
+  SECTION("a Helm chart template is not passed to the hook") {
+    auto r = try_repo("charts/agent/templates/daemonset.yaml");
+    INFO(r.output);
+    CHECK(r.exit_code == 0);
+    CHECK_THAT(r.output, Catch::Contains("(no files to check)Skipped"));
   }
   SECTION("a file that is neither YAML nor JSON is not passed to the hook") {
     auto r = try_repo("notes.txt");

@@ -161,7 +161,12 @@ TEST_CASE("argo-cd and metrics-server stay silent on every target", "[shared]") 
     INFO(path);
     const LintResult result = lint_corpus(path, "all");
     CHECK(result.summary.workloads > 0);
-    CHECK(result.findings.empty());
+    // argo-cd's folder holds alternative installs of the same objects (install.yaml,
+    // namespace-install.yaml, ha/install.yaml): their copies are all it reports, as notes.
+    for (const auto& finding : result.findings.all()) {
+      CHECK(finding.check == "duplicate-object");
+      CHECK(finding.severity == Severity::Note);
+    }
   }
 }
 

@@ -1,7 +1,8 @@
 // SARIF output: valid against the OASIS SARIF 2.1.0 schema (vendored in tests/schemas/, checked
 // with scripts/validate-sarif.py), valid for GitHub code scanning (../shared/sarif/validate-sarif
-// --strict, when ../shared is there), complete, and with fingerprints that do not move when the
-// file is edited elsewhere.
+// --strict, when ../shared is there) for files inside the SARIF root, able to name files anywhere,
+// linked to the rule reference, complete, and with fingerprints that do not move when the file is
+// edited elsewhere.
 #include <catch2/catch.hpp>
 
 #include <sys/wait.h>
@@ -11,9 +12,11 @@
 #include <filesystem>
 #include <map>
 #include <set>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
+#include "immutalint/report.hpp"
 #include "test_support.hpp"
 
 using namespace immutalint;
@@ -51,9 +54,9 @@ std::vector<std::string> golden_sarif(const std::string& dir) {
   for (const auto& folder : fs::directory_iterator(test::source_dir() + "/testdata")) {
     if (!folder.is_directory()) continue;
     const std::string name = folder.path().filename().string();
-    auto r = test::run_cli(
-        {"--format", "sarif", "--sarif-category", name, "--output", dir + "/" + name + ".sarif", "testdata/" + name},
-        "");
+    auto r = test::run_cli({"--format", "sarif", "--allow-empty", "--sarif-category", name, "--output",
+                            dir + "/" + name + ".sarif", "testdata/" + name},
+                           "");
     INFO(r.err);
     CHECK(r.exit_code <= 1);
     files.push_back(dir + "/" + name + ".sarif");
@@ -217,14 +220,95 @@ TEST_CASE("SARIF fingerprints survive inserted lines and reformatting") {
   }
 }
 
-TEST_CASE("a file outside the SARIF root is a usage error") {
-  auto r = test::run_cli({"--format", "sarif", "--sarif-root", "testdata/host-pid", "testdata/host-ipc/flagged.yaml"});
-  CHECK(r.exit_code == 2);
-  CHECK_THAT(r.err, Catch::Contains("outside the SARIF root"));
+TEST_CASE("a file outside the SARIF root gets an absolute file URI and a notification says so") {
+  const std::string dir = test::make_temp_dir();
+  test::write_file(dir + "/de ploy/agent.yaml", test::read_file("testdata/host-ipc/flagged.yaml"));
+  auto r = test::run_cli({"--format", "sarif", "--output", dir + "/out.sarif", dir + "/de ploy"});
+  REQUIRE(r.exit_code == 0);
+  const json log = json::parse(test::read_file(dir + "/out.sarif"));
+  const auto& run = log["runs"][0];
+  REQUIRE(run["results"].size() == 1);
+  const auto& artifact = run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
+  const std::string absolute = fs::absolute(dir).lexically_normal().generic_string();
+  CHECK(artifact["uri"] == "file://" + absolute + "/de%20ploy/agent.yaml");
+  CHECK_FALSE(artifact.contains("uriBaseId"));
+  const auto& notes = run["invocations"][0]["toolExecutionNotifications"];
+  REQUIRE(notes.size() == 1);
+  CHECK(notes[0]["level"] == "warning");
+  CHECK_THAT(notes[0]["message"]["text"].get<std::string>(),
+             Catch::StartsWith("1 result is in files outside the SARIF root file:///"));
+  auto v = validate_schema({dir + "/out.sarif"});
+  INFO(v.out);
+  CHECK(v.exit_code == 0);
+  // Inside the root, relative as before; --report writes its file for input outside it too.
   auto inside = test::run_cli({"--format", "sarif", "--sarif-root", "testdata", "testdata/host-ipc/flagged.yaml"});
   CHECK(
       json::parse(inside.out)["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] ==
       "host-ipc/flagged.yaml");
+  fs::create_directories(dir + "/repo");
+  auto report = test::run_cli({"--report", "sarif=out.sarif", "../de ploy"}, "", dir + "/repo");
+  CHECK(report.exit_code == 0);
+  CHECK(json::parse(test::read_file(dir + "/repo/out.sarif"))["runs"][0]["results"].size() == 1);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("a file named by its absolute path inside the SARIF root gets a relative URI") {
+  const std::string file = test::source_dir() + "/testdata/host-ipc/flagged.yaml";
+  auto r = test::run_cli({"--format", "sarif", file});
+  const json log = json::parse(r.out);
+  const auto& artifact = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
+  CHECK(artifact["uri"] == "testdata/host-ipc/flagged.yaml");
+  CHECK(artifact["uriBaseId"] == "%SRCROOT%");
+  CHECK_FALSE(log["runs"][0]["invocations"][0].contains("toolExecutionNotifications"));
+}
+
+TEST_CASE("each SARIF rule links to its section of the rule reference when the project has an address") {
+  const auto result = test::lint_text(test::read_file("testdata/host-ipc/flagged.yaml"));
+  ReportOptions options;
+  options.enabled_checks = Linter::create(*Catalogue::builtin(), {})->enabled_checks();
+  options.project_url = "https://example.org/immutalint/";
+  std::ostringstream out;
+  write_report(out, ReportFormat::Sarif, result, *Catalogue::builtin(), options);
+  const json log = json::parse(out.str());
+  const auto& driver = log["runs"][0]["tool"]["driver"];
+  CHECK(driver["informationUri"] == "https://example.org/immutalint/");
+  const std::string reference = test::read_file("docs/checks.md");
+  REQUIRE(driver["rules"].size() == options.enabled_checks.size());
+  for (const auto& rule : driver["rules"]) {
+    const std::string id = rule["id"];
+    INFO(id);
+    CHECK(rule["helpUri"] == "https://example.org/immutalint/blob/main/docs/checks.md#" + id);
+    // The anchor is that of the check's heading: GitHub makes "## host-ipc" into #host-ipc.
+    CHECK_THAT(reference, Catch::Contains("\n## " + id + "\n"));
+  }
+  // Without an address, neither is written (both are optional in SARIF).
+  options.project_url.clear();
+  std::ostringstream bare;
+  write_report(bare, ReportFormat::Sarif, result, *Catalogue::builtin(), options);
+  const json without = json::parse(bare.str());
+  CHECK_FALSE(without["runs"][0]["tool"]["driver"].contains("informationUri"));
+  for (const auto& rule : without["runs"][0]["tool"]["driver"]["rules"]) CHECK_FALSE(rule.contains("helpUri"));
+  const std::string dir = test::make_temp_dir();
+  test::write_file(dir + "/linked.sarif", out.str());
+  test::write_file(dir + "/bare.sarif", bare.str());
+  auto v = validate_schema({dir + "/linked.sarif", dir + "/bare.sarif"});
+  INFO(v.out);
+  CHECK(v.exit_code == 0);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("SARIF with help links and files named by absolute paths passes validate-sarif --strict", "[shared]") {
+  REQUIRE(fs::is_regular_file(test::shared_dir() + "/sarif/validate-sarif"));
+  const std::string dir = test::make_temp_dir();
+  auto r = test::run_cli({"--format", "sarif", "--output", dir + "/out.sarif", "--fail-on", "never",
+                          test::source_dir() + "/testdata/host-path-volume", "testdata/host-root-mount/flagged.yaml"});
+  REQUIRE(r.exit_code == 0);
+  const json log = json::parse(test::read_file(dir + "/out.sarif"));
+  CHECK(log["runs"][0]["tool"]["driver"]["rules"][0].contains("helpUri"));
+  auto v = validate_github({dir + "/out.sarif"});
+  INFO(v.out);
+  CHECK(v.exit_code == 0);
+  fs::remove_all(dir);
 }
 
 TEST_CASE("SARIF with suppressions of every kind, expired and unused waivers passes validate-sarif --strict",

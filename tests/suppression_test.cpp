@@ -210,7 +210,7 @@ TEST_CASE("configuration waivers match by check, file, kind, namespace, name and
   }
   CHECK(unused_lines == std::vector<int>{11, 14});
 
-  auto text = test::run_cli({"--no-inline-ignores", "deploy"}, {}, repo);
+  auto text = test::run_cli({"--show-notes", "--no-inline-ignores", "deploy"}, {}, repo);
   CHECK_THAT(text.out, Catch::Contains("    the waiver at .immutalint.yaml:8 expired after 2000-01-01: reviewed for "
                                        "Flatcar (PLAT-3)\n"));
   CHECK_THAT(text.out, Catch::Contains(".immutalint.yaml:14:5: note: the ignores entry for host-ipc matched no "

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "immutalint/finding.hpp"
 #include "immutalint/finding_store.hpp"
@@ -24,24 +25,45 @@ std::string stable_identity(const Finding& finding, std::string_view file);
 /// security).
 std::string fingerprint_of(std::string_view text);
 
-/// The findings a baseline file records, by fingerprint, with how many of each.
+/// One finding as a baseline file records it.
+struct BaselineRecord {
+  std::string fingerprint;
+  std::string check;
+  std::string file;
+  std::string object;  ///< empty for a finding without an object
+  std::string message;
+};
+
+/// The findings a baseline file records, by fingerprint.
 class Baseline {
  public:
   /// Reads a file written by `write_baseline`; a missing, unreadable or malformed file is an
-  /// error whose message names it.
+  /// error whose message names it and says why.
   static Result<Baseline> read(const std::string& path);
 
   /// True when the baseline still has an unmatched record of `finding`; the record is then used
   /// up, so two equal findings need two records.
   bool take(const Finding& finding);
 
+  /// The records that findings have taken, in the file's order: what the file still needs.
+  std::vector<BaselineRecord> taken() const;
+  /// How many records no finding has taken: what no longer matches.
+  std::size_t untaken() const;
+
  private:
-  std::unordered_map<std::string, std::size_t> remaining_;
+  std::vector<BaselineRecord> records_;
+  std::vector<bool> taken_;
+  /// Per fingerprint, the indexes of its records not taken yet, the last to be taken first.
+  std::unordered_map<std::string, std::vector<std::size_t>> open_;
 };
 
 /// Writes the findings as a baseline: JSON with a format version and one record per finding
-/// (fingerprint, check, file, object, message), sorted, so that the file diffs well.
+/// (fingerprint, check, file, object, message), sorted, so that the file diffs well. A file that
+/// cannot be written, or whose last bytes cannot be (a full disk), is an Error that says why.
 Result<bool> write_baseline(const std::string& path, const FindingStore& findings);
+
+/// Writes these records as a baseline, sorted as `write_baseline` sorts them.
+Result<bool> write_baseline(const std::string& path, std::vector<BaselineRecord> records);
 
 /// Leaves out the findings that `baseline` records, and returns how many were left out.
 std::size_t apply_baseline(FindingStore& findings, Baseline& baseline);

@@ -78,6 +78,9 @@ std::span<const CheckFactory> check_registry();
 
 /// Checks reported by the pipeline itself rather than by a Check unit.
 inline constexpr std::string_view kInvalidInputCheck = "invalid-input";
+/// Also reported by the pipeline: something of the input that was not analysed (a script too
+/// large to read, ...), so that a run never passes on what it did not check.
+inline constexpr std::string_view kAnalysisIncompleteCheck = "analysis-incomplete";
 /// Also reported by the pipeline: when the input describes the cluster's node pools, for a pod
 /// that no pool accepts.
 inline constexpr std::string_view kOsSkuPinningCheck = "os-sku-pinning";

@@ -2,8 +2,13 @@
 // from its containers, their commands and scripts, its volumes and the evidence catalogue.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "immutalint/evidence_catalogue.hpp"
@@ -36,9 +41,10 @@ struct HostMount {
 struct RunCommand {
   const ContainerView* container = nullptr;
   ShellCommand command;
-  Site site;           ///< the line of the command
-  std::string origin;  ///< "" for the container's own command and args; else the script, e.g. "script entrypoint.sh of
-                       ///< ConfigMap longhorn/agent"
+  Site site;  ///< the line of the command
+  /// Null for the container's own command and args; else the script, e.g. `script "entrypoint.sh" of
+  /// ConfigMap longhorn/agent`, shared by the script's commands.
+  std::shared_ptr<const std::string> origin;
   /// It acts on the host's own files: nsenter into PID 1's mount namespace, or chroot into a
   /// mount of the host's root.
   bool on_host = false;
@@ -76,6 +82,58 @@ struct KernelWork {
   std::string off_by;  ///< which setting does, for messages
 };
 
+/// Commands that a container runs, or may run, that were not read, so that no check saw them:
+/// the pipeline reports them (analysis-incomplete).
+struct UnreadCommands {
+  const ContainerView* container = nullptr;
+  Site site;            ///< where they are: a ConfigMap script's key, or the first command left out
+  std::string message;  ///< what was not read, and why
+};
+
+/// ConfigMap scripts are read up to this size; a container that runs a larger one is told that
+/// its commands were not checked. Reading is linear in a script's size: the limit, with the two
+/// below, bounds the time and memory one workload may take.
+inline constexpr std::size_t kMaxScriptBytes = 4 << 20;
+/// What one workload's ConfigMap scripts may add up to. Each container reads the scripts it
+/// runs (with its own variables), so without it a pod of many containers that run one large
+/// script would cost their number times its size.
+inline constexpr std::size_t kMaxScriptBytesPerWorkload = 4 * kMaxScriptBytes;
+/// The commands kept for one workload, from its containers and their scripts: each costs some
+/// 900 bytes, so this bounds a workload's commands to some 60 MB. Real workloads run a few
+/// thousand at most.
+inline constexpr std::size_t kMaxCommandsPerWorkload = 1 << 16;
+
+/// Directories, each standing for an item, searched for the deepest that holds a path (as
+/// path_within has it) in time linear in the path's length, however many directories there are.
+/// Directories are kept per group (a container), by their path components.
+class DirectoryIndex {
+ public:
+  /// Adds `dir` (not empty) for `item` in `group`. Where several hold a path, the one of the
+  /// highest `rank` wins, then the item added first.
+  void add(const void* group, std::string_view dir, std::size_t item, std::size_t rank);
+  /// The item of the deepest directory of `group` that holds `path`; nullopt when none does.
+  std::optional<std::size_t> deepest(const void* group, std::string_view path) const;
+
+ private:
+  struct Best {
+    std::size_t item = 0;
+    std::size_t rank = 0;
+    bool set = false;
+    /// Keeps the better of this and (item, rank).
+    void offer(std::size_t other_item, std::size_t other_rank);
+  };
+  struct Node {
+    Best here;  // the directory that ends at this node
+    Best root;  // on a group's first node: "/", which holds every absolute path
+  };
+  /// The key of a node's child: the node's number, then the child's path component.
+  static std::string edge(std::uint32_t node, std::string_view component);
+
+  std::vector<Node> nodes_;
+  std::unordered_map<std::string, std::uint32_t> children_;  // edge(node, component) -> child
+  std::unordered_map<const void*, std::uint32_t> groups_;    // group -> its first node
+};
+
 /// Everything the checks read about what one workload does. Writes point into `mounts`, so
 /// it can be moved but not copied.
 struct WorkloadEvidence {
@@ -89,14 +147,26 @@ struct WorkloadEvidence {
   std::vector<RunCommand> commands;
   std::vector<HostWrite> writes;
   std::vector<KernelWork> kernel;
-  /// ConfigMaps from which a container runs a mounted file as a script, by name. Known without
-  /// the index; their scripts are read once the whole input is known.
+  /// ConfigMaps from which a container runs a mounted file as a script, by name, sorted. Known
+  /// without the index; their scripts are read once the whole input is known.
   std::vector<std::string> scripts_from;
+  /// Commands that a container runs, or may run, that were not read: scripts too large, nested
+  /// deeper than scripts are followed, or beyond the workload's limits.
+  std::vector<UnreadCommands> unread;
 
   /// The writes that go through a hostPath volume, or are made by its type.
   std::vector<const HostWrite*> writes_through(const VolumeView& volume) const;
   /// The container's hostPath mount whose mount path holds `path`, the deepest one; nullptr if none.
   const HostMount* host_mount_of(const ContainerView& container, std::string_view container_path) const;
+
+  /// Indexes `mounts` for host_mount_of, once they are all read.
+  void index_mounts();
+  /// Indexes `writes` for writes_through, once they are all read.
+  void index_writes();
+
+ private:
+  DirectoryIndex mount_index_;  // mounts by container, then mount path
+  std::unordered_map<const VolumeView*, std::vector<const HostWrite*>> writes_by_volume_;
 };
 
 /// What `gather_evidence` reads.

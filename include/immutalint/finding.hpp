@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "immutalint/kube_object.hpp"
@@ -64,6 +65,31 @@ struct Place {
 struct EvidenceItem {
   std::string text;  ///< e.g. "init container \"install-cni\" runs `cp -f /flannel /opt/cni/bin/flannel`"
   Place place;
+};
+
+/// Appends evidence to a list, leaving out an item whose text and span it already holds. A
+/// script can give thousands of items: a set of what is listed keeps adding them linear.
+class EvidenceAppender {
+ public:
+  explicit EvidenceAppender(std::vector<EvidenceItem>& list) : list_(list) {
+    for (const EvidenceItem& item : list_) listed_.insert(key(item));
+  }
+  void add(EvidenceItem item) {
+    if (listed_.insert(key(item)).second) list_.push_back(std::move(item));
+  }
+
+ private:
+  static std::string key(const EvidenceItem& item) {
+    const Span& span = item.place.span;
+    std::string out = item.text;
+    for (std::uint32_t number : {span.begin.line, span.begin.column, span.end.line, span.end.column}) {
+      out += '\0';
+      out += std::to_string(number);
+    }
+    return out;
+  }
+  std::vector<EvidenceItem>& list_;
+  std::unordered_set<std::string> listed_;
 };
 
 /// Another observation on the same cause, reported as context of the finding.

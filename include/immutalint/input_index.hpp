@@ -2,7 +2,11 @@
 // per thread while they read; after the merge, checks that need it see the whole input.
 #pragma once
 
+#include <cstdint>
+#include <deque>
+#include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -26,9 +30,15 @@ struct IndexedEntry {
   Span value_span;
   ScalarStyle style = ScalarStyle::Plain;
   bool config = false;  ///< a key the evidence catalogue reads as configuration
+  /// Set, to the entry's size in bytes, when it is a text too large to be read as a script: its
+  /// text is not kept, so that a container that runs it can be told it was not checked.
+  std::optional<std::uint64_t> too_large;
 
-  /// The entry's text; empty in the unlikely case the spool cannot be read back.
-  std::string text() const { return spool ? spool->get(text_ref).value_or(std::string()) : std::string(); }
+  /// The entry's text; empty when it is too large, or in the unlikely case the spool cannot be
+  /// read back.
+  std::string text() const {
+    return spool && !too_large ? spool->get(text_ref).value_or(std::string()) : std::string();
+  }
 };
 
 /// A ConfigMap of the input, with the entries worth keeping.
@@ -42,8 +52,32 @@ struct IndexedConfigMap {
   const IndexedEntry* entry(std::string_view key) const;
 };
 
-/// Namespaces, their labels, and ConfigMaps, from every document of the input. ConfigMaps wait in
-/// the run's spool with a small key in memory, so the index does not grow with their contents.
+/// The check the pipeline reports an object defined more than once with.
+inline constexpr std::string_view kDuplicateObjectCheck = "duplicate-object";
+
+/// One definition of an object, as duplicate-object reports it.
+struct ObjectDefinition {
+  ObjectRef ref;
+  std::string file;    ///< display path of the input
+  std::string source;  ///< Helm template, when a `# Source:` comment names it
+  Mark at;             ///< where the object starts
+  /// Set when an annotation of the object accepts duplicate-object.
+  std::optional<Suppression> suppression;
+};
+
+/// Where one definition of an object is.
+struct DefinitionPlace {
+  std::string_view file;
+  Mark at;
+};
+
+/// Namespaces, their labels, and ConfigMaps, from every document of the input, and where each
+/// object is defined. ConfigMaps wait in the run's spool with a small key in memory, so the index
+/// does not grow with their contents; an object costs a few dozen bytes.
+///
+/// When an object is defined more than once, the last definition in input order wins, as with
+/// `kubectl apply -f DIR`, which applies the files of a directory in lexical order: input order
+/// is the order files are read (sorted by display path), then the order of the text of a file.
 class InputIndex {
  public:
   explicit InputIndex(Spool& spool) : spool_(&spool) {}
@@ -51,9 +85,19 @@ class InputIndex {
   void add_namespace(const std::string& name, std::map<std::string, std::string> labels, const std::string& file,
                      Mark at);
   void add_config_map(const IndexedConfigMap& config_map, Mark at);
+  /// Records a definition of an object of any kind; `file_index` is its file's place in input
+  /// order. Objects without a name (`generateName`) are new objects each time: not recorded.
+  void add_object(const ObjectDefinition& definition, std::uint32_t file_index);
   /// Takes everything another worker's index holds. When an object is in the input twice, the
-  /// one earliest in the input wins, whatever the order of the merge.
+  /// one latest in the input wins, whatever the order of the merge.
   void merge(InputIndex&& other);
+
+  /// Calls `replaced` for every definition of an object that a later definition of the same
+  /// object (API group, kind, namespace, name; an unset namespace is a value of its own)
+  /// replaces, in input order, with the next definition, the last (the one that is kept) and
+  /// how many there are. Sorts what add_object recorded; objects added later are not seen.
+  void for_each_replaced_object(const std::function<void(const ObjectDefinition& replaced, DefinitionPlace next,
+                                                         DefinitionPlace last, std::size_t definitions)>& replaced);
 
   /// True when the input has a Namespace manifest of that name.
   bool has_namespace(std::string_view name) const;
@@ -87,11 +131,26 @@ class InputIndex {
     bool config = false;
   };
   const ConfigMapEntry* find_config_map(std::string_view ns, std::string_view name) const;
+  /// A definition of an object: 32 bytes, whatever its names' length. Its names wait in the
+  /// spool, in chunks of many definitions, so that recording one costs no write of its own.
+  struct DefinedObject {
+    std::uint64_t identity = 0;  // hash of (API group, kind, namespace, name)
+    std::uint32_t chunk = 0;     // which of chunks_ holds its ObjectDefinition, encoded
+    std::uint32_t offset = 0;    // where in that chunk
+    std::uint32_t file = 0;      // index of its file in input order
+    Mark at;
+  };
+  /// Writes the definitions not written yet to the spool as one chunk.
+  void write_definitions();
 
   Spool* spool_;
   std::map<std::string, NamespaceEntry, std::less<>> namespaces_;
   std::map<std::pair<std::string, std::string>, ConfigMapEntry> config_maps_;  // (name, namespace)
   mutable std::map<std::uint64_t, IndexedConfigMap> read_back_;                // by record offset
+  std::deque<DefinedObject> objects_;                                          // grows without copying what it holds
+  std::vector<Spool::Ref> chunks_;                                             // of encoded definitions
+  std::string unwritten_;                                                      // definitions of the next chunk
+  std::map<std::uint32_t, std::string> file_names_;                            // display paths by file index
 };
 
 }  // namespace immutalint

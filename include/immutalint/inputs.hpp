@@ -1,6 +1,7 @@
 // Stage 1: turn the PATH arguments into an ordered list of files to lint.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,6 +15,12 @@ struct InputFile {
   std::string display_path;
   std::string fs_path;  ///< empty for standard input
   bool named = false;   ///< named on the command line rather than found by a directory walk
+  /// The folder of the Helm chart this file is a template of (`charts/agent`), as reports name
+  /// it; empty for any other file.
+  std::string helm_chart{};
+  /// A line holding a Helm template action (`{{ ... }}`) in a file outside a chart that is not
+  /// YAML because of it; 0 for any other file.
+  std::uint32_t template_line = 0;
   bool is_stdin() const { return fs_path.empty(); }
 };
 
@@ -36,13 +43,25 @@ bool is_manifest_file_name(std::string_view name);
 
 /// Expands PATH arguments: a regular file is taken as it is (whatever its extension, and even
 /// through a link), a directory is walked for manifest files (hidden directories skipped, loops
-/// cut), and "-" is standard input, reported as `stdin_name`, which may be a pipe. A walk follows
+/// cut), and "-" is standard input, reported as `stdin_name`, which may be a pipe. Helm
+/// templates are marked (InputFile::helm_chart, InputFile::template_line): the files under the
+/// `templates/` folder of a folder that holds `Chart.yaml` (a subchart's belong to the outer
+/// chart), and a file elsewhere that is not YAML because of `{{ ... }}` template actions outside
+/// comments. A walk follows
 /// a link only when it resolves inside the directory given: a link that leads out of it (to `/`,
 /// to another checkout) is a problem of that path and is not followed, since what a repository
 /// commits must not make the run read the machine's files. Any other path (a FIFO, a device, a
 /// socket), named or met in a walk under a manifest name, is a problem of that input and is
-/// never opened: reading it could block or never end. A PATH that does not exist is an error.
+/// never opened: reading it could block or never end. A PATH that does not exist is an error;
+/// one that exists but cannot be read is a problem of that input.
 Result<InputSet> collect_inputs(const std::vector<std::string>& paths, std::string_view stdin_name);
+
+/// Takes the Helm templates out of `inputs.files`: they are not YAML until rendered, and linting
+/// them would report every template action as a syntax error. Each chart that still has
+/// templates becomes one problem, on its `Chart.yaml`, saying how to lint its rendered output;
+/// each template outside a chart, one problem of its own. Called after the configuration's
+/// `exclude`, so that excluding a chart's templates leaves the chart unmentioned.
+void set_aside_helm_templates(InputSet& inputs);
 
 /// Opens an input for reading: standard input is descriptor 0, which the caller must not close;
 /// any other file is opened without blocking and refused unless it is still a regular file

@@ -84,11 +84,15 @@ struct NodePool {
 struct NodePoolDocument {
   PoolSource source = PoolSource::NodePoolList;
   std::vector<NodePool> pools;
+  /// Entries of the pool list that are not pools (no vmSize, no name...): left out, reported.
+  std::vector<ShapeProblem> problems;
 };
 
 /// Recognises the output of `az aks nodepool list` (an array of agent pools), `az aks nodepool
 /// show` (one agent pool) or `az aks show` (a managed cluster with `agentPoolProfiles`) by shape;
-/// nullopt for anything else. Kubernetes objects (apiVersion and kind) are never pools.
+/// nullopt for anything else. Kubernetes objects (apiVersion and kind) are never pools. A list
+/// is recognised by the entries that are pools; each other entry is left out and named in
+/// `problems`, so that the good pools are still read.
 std::optional<NodePoolDocument> read_node_pools(const YamlTree& tree, const std::string& file);
 
 /// A pool to judge for one target only (--plan-pool NAME=TARGET).

@@ -2,6 +2,7 @@
 // from configuration, or, when asked, by their shape.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
@@ -128,16 +129,50 @@ struct Workload {
   bool known() const { return kind || custom; }
 };
 
+/// The pods and containers that aliases repeat in one document, and how many may be.
+///
+/// An alias is a few bytes, and a pod reached through it is checked, and reported, like one
+/// written out: a JobSet whose replicatedJobs list aliases one job 100,000 times is 100,000 pods
+/// from 400 KB. The parser's alias limit counts YAML nodes, which such a list stays well under.
+/// So pods and containers are counted where they are read, by the node they are read from: one
+/// read again (the same node, reached through another alias) is a repeat, and a document may
+/// hold kMaxRepeats of them. That is far beyond what anchors are used for in real manifests (a
+/// container or a job template shared by a few entries; Helm and kubectl write none), and it
+/// bounds the pods checked to those written out plus a constant, so linting stays linear in the
+/// input. Pods written out are never counted, however many there are.
+class AliasBudget {
+ public:
+  static constexpr std::uint64_t kMaxRepeats = 1000;
+
+  explicit AliasBudget(const YamlTree& tree) : nodes_(tree.node_count()) {}
+
+  /// Marks the node a pod or container is read from; false when it was read before.
+  bool first_read(NodeId node);
+  /// Adds repeats to the document's count; false when they take it past kMaxRepeats.
+  bool spend(std::uint64_t repeats);
+
+ private:
+  std::size_t nodes_;
+  std::vector<bool> read_;  // sized on first use: most documents hold no pods
+  std::uint64_t repeats_ = 0;
+};
+
 /// What read_workload knows besides the built-in table.
 struct WorkloadReading {
   std::span<const CustomWorkloadKind> custom;  ///< kinds from configuration
   /// Search objects of unknown kinds for pod templates by their shape: a mapping whose `spec`
   /// has a `containers` list of mappings with an `image`.
   bool discover = false;
+  /// The budget of the document the object is in, shared by its objects (a List's items may
+  /// alias one another); nullptr gives the object a budget of its own.
+  AliasBudget* aliases = nullptr;
 };
 
 /// Reads the pods of an object. Parts with the wrong shape (a container list that is a
-/// mapping, a boolean that is a string) are reported as problems and left out of the view.
+/// mapping, a boolean that is a string) are reported as problems and left out of the view. An
+/// object whose pods would take the document past its alias budget is a problem of its own and
+/// has no pods: it is not linted. From there on its pods are only counted, for the message, at a
+/// small constant cost each.
 Workload read_workload(const YamlTree& tree, const KubeObject& object, const WorkloadReading& reading = {});
 
 /// True when the pod can only be scheduled on Windows nodes (spec.os.name, the

@@ -8,6 +8,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "immutalint/inputs.hpp"
@@ -66,6 +67,12 @@ class PoolCollector {
   };
   std::map<std::string, Group, std::less<>> groups_;
 };
+
+/// False only when the text of a document can hold neither a Node object nor an AKS pool
+/// description, however their YAML or JSON is spelled (quoting, escapes such as `"N\u006fde"`,
+/// blanks, comments): a cheap test that spares parsing most documents of a large input. It may
+/// say true of a document that holds neither.
+bool may_hold_pools(std::string_view document);
 
 /// Reads every input for Node objects and AKS pool descriptions only (documents that cannot
 /// hold one are not parsed). Standard input cannot be read twice: the caller spools it first.

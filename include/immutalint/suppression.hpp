@@ -71,8 +71,9 @@ std::vector<Waiver> inline_waivers(std::string_view text, std::uint32_t first_li
 
 /// A wildcard pattern, compiled once and matched against many texts: `*` matches any run of
 /// characters, `?` one character, `[abc]`, `[a-z]` and `[!x]` one character of a class (never
-/// `/`), `**` any run including `/`, and `**/` also no folder at all. With `stop_at_slash` (path
-/// globs), `*` and `?` do not match `/`. Matching runs without recursion, in time
+/// `/`). With `stop_at_slash` (path globs), `*` and `?` do not match `/`, and `**` as a whole
+/// path segment matches whole folders: `**/` any number of them, none included, and a final
+/// `/**` everything below; elsewhere `**` is `*`. Matching runs without recursion, in time
 /// O(pattern × text) at worst and memory linear in the pattern, whatever either holds.
 class Wildcard {
  public:

@@ -106,12 +106,8 @@ Observation observe_writes(const CheckContext& context, const WriteGroup& group,
 }
 
 void add_write_evidence(Observation& observation, const std::vector<const HostWrite*>& writes) {
-  for (const HostWrite* write : writes) {
-    const bool known = std::any_of(
-        observation.evidence.begin(), observation.evidence.end(),
-        [&](const EvidenceItem& item) { return item.text == write->how && item.place.span == write->site.place.span; });
-    if (!known) observation.evidence.push_back(evidence_of(write->how, write->site));
-  }
+  EvidenceAppender evidence(observation.evidence);
+  for (const HostWrite* write : writes) evidence.add(evidence_of(write->how, write->site));
 }
 
 }  // namespace immutalint::checks

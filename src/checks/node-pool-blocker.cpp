@@ -13,6 +13,7 @@
 
 #include "immutalint/lint.hpp"
 #include "immutalint/node_pools.hpp"
+#include "immutalint/text_list.hpp"
 
 namespace immutalint {
 
@@ -40,18 +41,7 @@ bool already_on(const NodePool& pool, const Target& target) {
 
 /// The channels a target accepts ("NodeImage, None"); empty outside AKS.
 std::vector<std::string> channels_of(const Target& target) {
-  std::vector<std::string> channels;
-  const std::string& text = target.fact("node_os_upgrade_channels").value;
-  for (std::size_t start = 0; start < text.size();) {
-    auto end = text.find(',', start);
-    if (end == std::string::npos) end = text.size();
-    std::string channel = text.substr(start, end - start);
-    channel.erase(0, channel.find_first_not_of(' '));
-    channel.erase(channel.find_last_not_of(' ') + 1);
-    if (!channel.empty()) channels.push_back(std::move(channel));
-    start = end + 1;
-  }
-  return channels;
+  return split_list(target.fact("node_os_upgrade_channels").value);
 }
 
 std::string with_note(std::string why, const Evidence& fact) {

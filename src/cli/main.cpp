@@ -4,10 +4,10 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <new>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <new>
 #include <optional>
 
 #include <fmt/format.h>
@@ -16,6 +16,7 @@
 #include "cli/settings.hpp"
 #include "immutalint/baseline.hpp"
 #include "immutalint/catalogue.hpp"
+#include "immutalint/check.hpp"
 #include "immutalint/helm_mapping.hpp"
 #include "immutalint/inputs.hpp"
 #include "immutalint/lint.hpp"
@@ -41,15 +42,28 @@ int usage_error(const std::string& message) {
 }
 
 /// Anything else that stops the run (a file that cannot be read or written, a configuration
-/// file with mistakes): the message, which says what failed and why.
+/// file with mistakes, input without objects): the message, which says what failed and why,
+/// one line of it per line of the message.
 int failure(const std::string& message) {
-  std::cerr << "immutalint: error: " << immutalint::escape::text(message) << "\n";
+  std::size_t start = 0;
+  do {
+    const auto end = message.find('\n', start);
+    std::cerr << "immutalint: error: " << immutalint::escape::text(message.substr(start, end - start)) << "\n";
+    start = end == std::string::npos ? end : end + 1;
+  } while (start != std::string::npos);
   return kExitUsage;
+}
+
+/// Built-in data that does not load: a broken build, not a mistake of the user's.
+int internal_error(const std::string& message) {
+  std::cerr << "immutalint: internal error: " << immutalint::escape::text(message) << "\n";
+  return kExitInternal;
 }
 
 /// "cannot write FILE: No space left on device", from errno as the failed write left it.
 std::string write_error(const std::string& file, int error) {
-  return error != 0 ? fmt::format("cannot write {}: {}", file, std::strerror(error)) : fmt::format("cannot write {}", file);
+  return error != 0 ? fmt::format("cannot write {}: {}", file, std::strerror(error))
+                    : fmt::format("cannot write {}", file);
 }
 
 /// A warning on standard error; the message may hold input text, so it is escaped.
@@ -115,22 +129,52 @@ bool color_wanted(const immutalint::cli::CliOptions& options) {
   return ::isatty(STDOUT_FILENO) == 1;
 }
 
-/// SARIF locations must lie inside the SARIF root (GitHub rejects `..` and absolute paths).
-std::optional<std::string> check_sarif_paths(const immutalint::cli::CliOptions& options,
-                                             const immutalint::InputSet& inputs) {
-  bool sarif = options.format == "sarif";
-  for (const auto& report : options.reports) sarif = sarif || report.first == "sarif";
-  if (!sarif) return std::nullopt;
-  const std::string root = options.sarif_root.empty() ? "." : options.sarif_root;
-  std::vector<std::string> paths = options.helm_charts;
-  for (const auto& file : inputs.files) paths.push_back(file.display_path);
-  for (const auto& path : paths) {
-    if (!immutalint::sarif_artifact_uri(path, root)) {
-      return fmt::format("{} is outside the SARIF root {}; run from the repository root or pass --sarif-root", path,
-                         root);
-    }
+/// True when the input held nothing to lint: no Kubernetes object, no node pool, and no input
+/// that failed to read (which is reported as it is).
+bool holds_nothing(const immutalint::LintResult& result) {
+  if (result.summary.objects > 0 || !result.node_pools.empty()) return false;
+  bool invalid = false;
+  result.findings.for_each([&](const immutalint::Finding& finding) {
+    invalid = invalid || finding.check == immutalint::kInvalidInputCheck;
+  });
+  return !invalid;
+}
+
+immutalint::ReportOptions report_options_of(const immutalint::cli::CliOptions& options,
+                                            const immutalint::cli::Settings& settings) {
+  immutalint::ReportOptions report_options;
+  report_options.sarif_root = options.sarif_root;
+  report_options.sarif_category = options.sarif_category;
+  report_options.show_suppressed = options.show_suppressed;
+  report_options.sarif_omit_suppressed = options.sarif_omit_suppressed;
+  // A CI log shows what fails the run: notes too, when they are what fails it.
+  report_options.show_notes = settings.show_notes || options.fail_on == "note";
+  report_options.all_rows = settings.all_rows;
+  report_options.object_locations = options.locations == "object";
+  report_options.project_url = IMMUTALINT_HOMEPAGE;
+  return report_options;
+}
+
+/// --write-baseline: records every finding, and prints only the summary line, every finding
+/// counted as in the baseline; exits 0, so that adopting immutalint is one step that succeeds.
+int write_baseline_only(const immutalint::cli::CliOptions& options, immutalint::LintResult& result,
+                        const immutalint::Catalogue& catalogue, std::ostream& out) {
+  using namespace immutalint;
+  if (auto written = write_baseline(options.write_baseline, result.findings); !written) {
+    return failure(written.error().message);
   }
-  return std::nullopt;
+  const Summary& summary = result.summary;
+  result.summary.baselined = summary.errors + summary.warnings + summary.notes;
+  result.summary.errors = result.summary.warnings = result.summary.notes = 0;
+  FindingStore none;
+  none.seal();
+  result.findings = std::move(none);
+  errno = 0;
+  write_report(out, ReportFormat::Text, result, catalogue, ReportOptions{});
+  out.flush();
+  if (!out)
+    return failure(write_error(options.output.empty() ? std::string("standard output") : options.output, errno));
+  return kExitClean;
 }
 
 int run(const immutalint::cli::CliOptions& options, const immutalint::cli::Settings& settings,
@@ -157,9 +201,8 @@ int run(const immutalint::cli::CliOptions& options, const immutalint::cli::Setti
     return kExitClean;
   }
   if (!options.explain.empty()) {
-    const CheckInfo* check = catalogue.find(current_id(catalogue, options.explain));
-    if (!check) return usage_error(fmt::format("unknown check id '{}' (see --list-checks)", options.explain));
-    write_explanation(out, *check, targets);
+    // check_options made sure the catalogue knows it.
+    write_explanation(out, *catalogue.find(current_id(catalogue, options.explain)), targets);
     return kExitClean;
   }
 
@@ -181,11 +224,7 @@ int run(const immutalint::cli::CliOptions& options, const immutalint::cli::Setti
     if (!selected) return usage_error(selected.error().message);
     lint_options.targets = *selected;
   }
-  for (const auto& [pool, name] : options.plan_pools) {
-    const Target* target = targets.find(name);
-    if (!target) return usage_error(fmt::format("--plan-pool {}={}: unknown target (see --list-targets)", pool, name));
-    lint_options.pool_plans.push_back({pool, target});
-  }
+  for (const auto& [pool, name] : options.plan_pools) lint_options.pool_plans.push_back({pool, targets.find(name)});
   lint_options.suppressions.inline_comments = settings.inline_ignores;
   lint_options.suppressions.severities = settings.severities;
   lint_options.discover_pod_templates = settings.discover_pod_templates;
@@ -197,18 +236,24 @@ int run(const immutalint::cli::CliOptions& options, const immutalint::cli::Setti
   auto inputs = collect_inputs(options.paths, options.stdin_filename);
   if (!inputs) return usage_error(inputs.error().message);
   cli::exclude_inputs(inputs.value().files, settings);
+  set_aside_helm_templates(inputs.value());
+  for (const std::string& dir : options.helm_charts) {
+    std::error_code error;
+    if (!std::filesystem::exists(dir, error)) return usage_error(fmt::format("--helm-chart {}: no such folder", dir));
+  }
   auto charts = load_helm_charts(options.helm_charts);
   if (!charts) return failure(charts.error().message);
-  if (auto problem = check_sarif_paths(options, *inputs)) return usage_error(*problem);
+  // --update-baseline reads the file as --baseline does, and writes it back afterwards.
+  const std::string& baseline_file = options.update_baseline.empty() ? options.baseline : options.update_baseline;
   std::optional<Baseline> baseline;
-  if (!options.baseline.empty()) {
-    auto read = Baseline::read(options.baseline);
+  if (!baseline_file.empty()) {
+    auto read = Baseline::read(baseline_file);
     if (!read) return failure(read.error().message);
     baseline = std::move(*read);
   }
   // The baseline and the configuration often sit among the manifests: they are not manifests.
   const std::string config_file = settings.config ? settings.config->path : std::string();
-  for (const std::string& file : {options.baseline, options.write_baseline, config_file}) {
+  for (const std::string& file : {baseline_file, options.write_baseline, config_file}) {
     std::error_code error;
     std::erase_if(inputs.value().files, [&](const InputFile& input) {
       return !file.empty() && !input.is_stdin() && std::filesystem::equivalent(input.fs_path, file, error);
@@ -226,7 +271,7 @@ int run(const immutalint::cli::CliOptions& options, const immutalint::cli::Setti
       file.fs_path = stdin_copy->path();
     }
     const auto& rules = NodeOsRules::builtin();
-    if (!rules) return usage_error(rules.error().message);
+    if (!rules) return internal_error("built-in data is invalid: " + rules.error().message);
     lint_options.pools = scan_pools(*inputs, *rules, targets, lint_options.pool_plans);
     lint_options.targets = targets_of(lint_options.pools, targets);
     for (const SchedulingPool& pool : lint_options.pools) {
@@ -245,9 +290,15 @@ int run(const immutalint::cli::CliOptions& options, const immutalint::cli::Setti
     }
   }
   auto linter = Linter::create(catalogue, lint_options);
-  if (!linter) return usage_error(linter.error().message);
+  if (!linter) return failure(linter.error().message);
   LintResult result = linter->lint(*inputs);
   for (const auto& notice : result.notices) warn(notice);
+  if (!settings.allow_empty && holds_nothing(result)) {
+    failure("no Kubernetes objects in the input");
+    std::cerr << "immutalint: note: empty input often means that the command producing it failed; --allow-empty "
+                 "(or allow-empty: true in .immutalint.yaml) accepts it\n";
+    return kExitUsage;
+  }
   if (!charts->empty()) {
     // Rendered charts are small: their findings are mapped onto the templates in memory.
     std::vector<Finding> findings = result.findings.all();
@@ -259,22 +310,21 @@ int run(const immutalint::cli::CliOptions& options, const immutalint::cli::Setti
     mapped.seal();
     result.findings = std::move(mapped);
   }
-  if (!options.write_baseline.empty()) {
-    if (auto written = write_baseline(options.write_baseline, result.findings); !written) {
-      return failure(written.error().message);
-    }
-  }
+  if (!options.write_baseline.empty()) return write_baseline_only(options, result, catalogue, out);
   if (baseline) {
     result.summary.baselined = apply_baseline(result.findings, *baseline);
     count_by_severity(result);
   }
+  if (!options.update_baseline.empty()) {
+    if (auto written = write_baseline(options.update_baseline, baseline->taken()); !written) {
+      return failure(written.error().message);
+    }
+    std::cerr << fmt::format("immutalint: updated {}: {} kept, {} dropped that no longer match\n",
+                             escape::text(options.update_baseline), result.summary.baselined, baseline->untaken());
+  }
 
-  ReportOptions report_options;
-  report_options.sarif_root = options.sarif_root;
-  report_options.sarif_category = options.sarif_category;
+  ReportOptions report_options = report_options_of(options, settings);
   report_options.enabled_checks = linter->enabled_checks();
-  report_options.show_suppressed = options.show_suppressed;
-  report_options.sarif_omit_suppressed = options.sarif_omit_suppressed;
   // Each report is written even when another cannot be; the exit code then says so.
   bool written = true;
   for (const auto& [format, file] : options.reports) {
@@ -321,14 +371,31 @@ int checked_main(int argc, char** argv) {
   const auto& catalogue = immutalint::Catalogue::builtin();
   const auto& targets = immutalint::TargetSet::builtin();
   for (const auto* error : {catalogue ? nullptr : &catalogue.error(), targets ? nullptr : &targets.error()}) {
-    if (error) {
-      std::cerr << "immutalint: internal error: built-in data is invalid: " << error->message << '\n';
-      return kExitInternal;
+    if (error) return internal_error("built-in data is invalid: " + error->message);
+  }
+  if (auto checked = immutalint::cli::check_options(*options, *catalogue, *targets); !checked) {
+    return usage_error(checked.error().message);
+  }
+  if (!options->completion.empty()) {
+    const std::string script = immutalint::cli::completion_script(options->completion, *catalogue, *targets);
+    if (options->output.empty()) {
+      std::cout << script << std::flush;
+      return std::cout ? kExitClean : failure(write_error("standard output", errno));
+    }
+    errno = 0;
+    std::ofstream file(options->output, std::ios::binary);
+    if (file) file << script;
+    if (file) file.close();
+    return file ? kExitClean : failure(write_error(options->output, errno));
+  }
+  if (!options->config.empty()) {
+    std::error_code error;
+    if (!std::filesystem::exists(options->config, error)) {
+      return usage_error(fmt::format("--config {}: the configuration file does not exist", options->config));
     }
   }
   auto settings = immutalint::cli::resolve_settings(*options, *catalogue, *targets);
   if (!settings) return failure(settings.error().message);
-  if (auto checked = immutalint::cli::check_options(*options); !checked) return usage_error(checked.error().message);
   if (options->print_config) {
     immutalint::cli::print_settings(std::cout, *options, *settings);
     return kExitClean;

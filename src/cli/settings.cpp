@@ -67,6 +67,21 @@ Result<Settings> resolve_settings(CliOptions& options, const Catalogue& catalogu
   if (options.no_inline_ignores) settings.inline_ignores_origin = cli;
   settings.discover_pod_templates = options.discover_pod_templates;
   if (options.discover_pod_templates) settings.discover_origin = cli;
+  // Flags can only turn these on; the file may turn them on when the command line does not.
+  const auto flag = [&](bool given, bool& value, std::string& value_origin,
+                        const std::optional<Setting<bool>>& from_file) {
+    value = given;
+    if (given) {
+      value_origin = cli;
+    } else if (from_file) {
+      value = from_file->value;
+      value_origin = from_file->origin;
+    }
+  };
+  const Config* file = settings.config ? &*settings.config : nullptr;
+  flag(options.show_notes, settings.show_notes, settings.show_notes_origin, file ? file->show_notes : std::nullopt);
+  flag(options.all_rows, settings.all_rows, settings.all_rows_origin, file ? file->all_rows : std::nullopt);
+  flag(options.allow_empty, settings.allow_empty, settings.allow_empty_origin, file ? file->allow_empty : std::nullopt);
 
   if (settings.config) {
     const Config& config = *settings.config;
@@ -117,6 +132,9 @@ void print_settings(std::ostream& out, const CliOptions& options, const Settings
   line(out, "format: " + options.format, settings.format_origin);
   line(out, fmt::format("inline-ignores: {}", settings.inline_ignores), settings.inline_ignores_origin);
   line(out, fmt::format("discover-pod-templates: {}", settings.discover_pod_templates), settings.discover_origin);
+  line(out, fmt::format("show-notes: {}", settings.show_notes), settings.show_notes_origin);
+  line(out, fmt::format("all-rows: {}", settings.all_rows), settings.all_rows_origin);
+  line(out, fmt::format("allow-empty: {}", settings.allow_empty), settings.allow_empty_origin);
   if (!options.only.empty()) fmt::print(out, "# only these checks run (--only): {}\n", fmt::join(options.only, ", "));
   if (settings.checks.empty()) {
     line(out, "checks: {}", "default: every check on, at its own severity");

@@ -24,16 +24,23 @@ struct Settings {
   std::string format_origin = "default";
   std::string inline_ignores_origin = "default";
   std::string discover_origin = "default";
+  std::string show_notes_origin = "default";
+  std::string all_rows_origin = "default";
+  std::string allow_empty_origin = "default";
   bool inline_ignores = true;
   bool discover_pod_templates = false;
+  bool show_notes = false;
+  bool all_rows = false;
+  bool allow_empty = false;
   /// Checks turned off or given a severity, with where that was said.
   std::vector<CheckSetting> checks;
   std::vector<std::pair<std::string, Severity>> severities;
 };
 
 /// Finds and reads the configuration file (unless --no-config) and merges it into `options`:
-/// a value given on the command line wins. A problem in the file is an Error naming
-/// FILE:LINE:COL. A file found above the working directory is named on standard error.
+/// a value given on the command line wins. Mistakes in the file are an Error with one line per
+/// mistake, each naming FILE:LINE:COL. A file found above the working directory is named on
+/// standard error.
 Result<Settings> resolve_settings(CliOptions& options, const Catalogue& catalogue, const TargetSet& targets);
 
 /// `--print-config`: the settings in effect as YAML, each value with its origin in a comment.

@@ -42,16 +42,16 @@ std::pair<char32_t, std::size_t> decode(std::string_view s, std::size_t at) {
 /// Characters that change what a terminal or a reader shows, or hide text, beyond the C0
 /// controls.
 bool is_hidden_control(char32_t point) {
-  return (point >= 0x7F && point <= 0x9F) ||                      // DEL and the C1 controls
-         point == 0x2028 || point == 0x2029 ||                    // line and paragraph separators
-         (point >= 0x202A && point <= 0x202E) ||                  // bidirectional embeddings and overrides
-         (point >= 0x2066 && point <= 0x2069) ||                  // bidirectional isolates
-         point == 0x200E || point == 0x200F || point == 0x061C || // direction marks
-         (point >= 0x200B && point <= 0x200D) ||                  // zero-width space and joiners
-         (point >= 0x2060 && point <= 0x2064) ||                  // word joiner and invisible operators
-         point == 0xFEFF || point == 0x180E ||                    // zero-width no-break space, Mongolian separator
-         (point >= 0xFFF9 && point <= 0xFFFB) ||                  // interlinear annotation
-         (point >= 0xE0000 && point <= 0xE007F);                  // tag characters
+  return (point >= 0x7F && point <= 0x9F) ||                       // DEL and the C1 controls
+         point == 0x2028 || point == 0x2029 ||                     // line and paragraph separators
+         (point >= 0x202A && point <= 0x202E) ||                   // bidirectional embeddings and overrides
+         (point >= 0x2066 && point <= 0x2069) ||                   // bidirectional isolates
+         point == 0x200E || point == 0x200F || point == 0x061C ||  // direction marks
+         (point >= 0x200B && point <= 0x200D) ||                   // zero-width space and joiners
+         (point >= 0x2060 && point <= 0x2064) ||                   // word joiner and invisible operators
+         point == 0xFEFF || point == 0x180E ||                     // zero-width no-break space, Mongolian separator
+         (point >= 0xFFF9 && point <= 0xFFFB) ||                   // interlinear annotation
+         (point >= 0xE0000 && point <= 0xE007F);                   // tag characters
 }
 
 /// White space as .NET's char.IsWhiteSpace sees it, which is what a runner trims before it
@@ -64,7 +64,9 @@ bool is_white_space(char32_t point) {
 
 /// True when `input[at]` is the second `#` of `##`: written escaped, so that no `##[`, `##vso[`
 /// or other runner command can stand in the output.
-bool second_hash(std::string_view input, std::size_t at) { return at > 0 && input[at] == '#' && input[at - 1] == '#'; }
+bool second_hash(std::string_view input, std::size_t at) {
+  return at > 0 && input[at] == '#' && input[at - 1] == '#';
+}
 
 }  // namespace
 
@@ -209,6 +211,73 @@ std::string html(std::string_view input) {
     at += length;
   }
   return out;
+}
+
+std::string xml(std::string_view input) {
+  std::string out;
+  out.reserve(input.size());
+  for (std::size_t at = 0; at < input.size();) {
+    const auto [point, length] = decode(input, at);
+    if (length == 0) {
+      out += "\xEF\xBF\xBD";  // U+FFFD
+      ++at;
+      continue;
+    }
+    switch (point) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      case '#': out += second_hash(input, at) ? "&#35;" : "#"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (point < 0x20) {
+          out += fmt::format("\\x{:02x}", static_cast<unsigned>(point));
+        } else if (is_hidden_control(point) || point == 0xFFFE || point == 0xFFFF) {
+          out += fmt::format("\\u{{{:04x}}}", static_cast<unsigned>(point));
+        } else {
+          out.append(input.substr(at, length));
+        }
+    }
+    at += length;
+  }
+  return out;
+}
+
+std::string azure_data(std::string_view input) {
+  std::string out;
+  out.reserve(input.size());
+  auto percent = [&](std::string_view bytes) {
+    for (char c : bytes) out += fmt::format("%{:02X}", static_cast<unsigned char>(c));
+  };
+  for (std::size_t at = 0; at < input.size();) {
+    const auto [point, length] = decode(input, at);
+    if (length == 0) {
+      percent(input.substr(at, 1));
+      ++at;
+      continue;
+    }
+    if (point == '%') {
+      out += "%AZP25";
+    } else if (point == ';') {
+      out += "%3B";
+    } else if (point == ']') {
+      out += "%5D";
+    } else if (point < 0x20 || is_hidden_control(point) || second_hash(input, at)) {
+      percent(input.substr(at, length));  // CR and LF as %0D and %0A, which the agent decodes
+    } else {
+      out.append(input.substr(at, length));
+    }
+    at += length;
+  }
+  return out;
+}
+
+std::string azure_property(std::string_view input) {
+  return azure_data(input);
 }
 
 JsonCommandBreaker::int_type JsonCommandBreaker::overflow(int_type c) {

@@ -8,6 +8,10 @@
 // anywhere in a line (`##[error]` for GitHub Actions' older form and Azure Pipelines, `##vso[`,
 // `##teamcity[`). So every escaper below writes the second `#` of `##` in its format's escaped
 // form, and text that a report puts at the start of a line goes through `line_start`.
+//
+// One escaper per format: text (terminals, the text report and the matrix), GitHub workflow
+// commands, Azure Pipelines logging commands, Markdown table cells, HTML, XML (JUnit), and for
+// JSON (JSON, SARIF, GitLab Code Quality) valid UTF-8 and a stream that breaks up `##`.
 #pragma once
 
 #include <ostream>
@@ -67,6 +71,27 @@ std::string markdown_cell(std::string_view input);
 /// reader sees; the second `#` of `##` as `&#35;`; bytes that are not valid UTF-8 replaced by
 /// U+FFFD. Backslashes stay single: a page is read, not parsed back.
 std::string html(std::string_view input);
+
+/// For XML 1.0 text and attribute values (the JUnit report): `&`, `<`, `>`, `"` and `'` as
+/// entity references; characters XML 1.0 does not allow (C0 controls, U+FFFE, U+FFFF) and the
+/// white space that would start a new line or column (line feed, carriage return, tab) shown as
+/// in `text`, so that input never starts a line of the file; line and paragraph separators,
+/// bidirectional controls, zero-width and tag characters shown the same way; the second `#` of
+/// `##` as `&#35;`; bytes that are not valid UTF-8 (lone surrogates among them) replaced by
+/// U+FFFD. Backslashes stay single: a test report is read, not parsed back.
+std::string xml(std::string_view input);
+
+/// For an Azure Pipelines logging command's message (`##vso[...]MESSAGE`): the agent decodes
+/// `%AZP25`, `%3B`, `%0D`, `%0A` and `%5D` (microsoft/azure-pipelines-agent,
+/// `CommandStringConvertor`), so `%`, `;`, CR, LF and `]` are written that way and no input can
+/// end the command or start another line. Every other control character, hidden character, the
+/// second `#` of `##` and bytes that are not UTF-8 are percent-encoded as `%XX`, which the agent
+/// shows as written.
+std::string azure_data(std::string_view input);
+
+/// For a logging command's property values (`sourcepath=...;code=...`): as data; `=` needs no
+/// escape, the agent splits a property at its first `=`.
+std::string azure_property(std::string_view input);
 
 /// An output stream for JSON text (JSON, SARIF): passes everything through but writes the
 /// second `#` of `##` as `\u0023`. In JSON a `#` can only stand inside a string, where that

@@ -21,7 +21,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::string_view kSchemaUri = "https://json.schemastore.org/sarif-2.1.0.json";
-constexpr std::string_view kInformationUri = IMMUTALINT_HOMEPAGE;
 constexpr std::string_view kSourceRoot = "%SRCROOT%";
 // GitHub rejects runs with more results than this.
 constexpr std::size_t kMaxResults = 25000;
@@ -85,7 +84,7 @@ std::string first_paragraph(const std::string& text) {
   return paragraph;
 }
 
-Json rule_json(const CheckInfo& check) {
+Json rule_json(const CheckInfo& check, std::string_view project_url) {
   std::string markdown = fmt::format("{}\n\n## Why\n\n{}\n## Fix\n\n{}\n## Example\n\n```yaml\n{}```\n", check.summary,
                                      check.rationale, check.remediation, check.example_flagged);
   Json rule;
@@ -95,6 +94,9 @@ Json rule_json(const CheckInfo& check) {
   rule["fullDescription"] = {{"text", first_paragraph(check.rationale)}};
   rule["help"] = {{"text", fmt::format("{}\n\nWhy: {}\nFix: {}", check.summary, check.rationale, check.remediation)},
                   {"markdown", markdown}};
+  // helpUri is optional in SARIF (reportingDescriptor requires only "id"): without the
+  // project's address there is none to give.
+  if (auto url = check_doc_url(project_url, check.id); !url.empty()) rule["helpUri"] = url;
   rule["defaultConfiguration"] = {{"level", level_of(check.severity)}};
   rule["properties"] = {{"tags", {"security", "kubernetes", "immutable-os"}},
                         {"precision", "high"},
@@ -113,8 +115,17 @@ Json region_json(const Span& span) {
   return region;
 }
 
-Json physical_location(const std::string& uri, const Span& span) {
-  return {{"artifactLocation", {{"uri", uri}, {"uriBaseId", kSourceRoot}}}, {"region", region_json(span)}};
+/// Where a file is: relative to %SRCROOT% when it lies inside the SARIF root, else an absolute
+/// file:// URI, which has no base.
+struct ArtifactUri {
+  std::string uri;
+  bool relative = true;
+};
+
+Json physical_location(const ArtifactUri& artifact, const Span& span) {
+  Json location = {{"uri", artifact.uri}};
+  if (artifact.relative) location["uriBaseId"] = kSourceRoot;
+  return {{"artifactLocation", std::move(location)}, {"region", region_json(span)}};
 }
 
 Json logical_locations(const Finding& finding) {
@@ -140,6 +151,19 @@ std::optional<std::string> sarif_artifact_uri(const std::string& file, const std
   return percent_encode(relative.generic_string());
 }
 
+std::string file_uri(const std::string& file) {
+  // An absolute path starts with '/', which makes "file://" + path the "file:///..." form.
+  return "file://" + percent_encode(fs::absolute(file).lexically_normal().generic_string());
+}
+
+std::string check_doc_url(std::string_view project_url, std::string_view check_id) {
+  while (!project_url.empty() && project_url.back() == '/') project_url.remove_suffix(1);
+  if (project_url.empty()) return {};
+  // docs/checks.md has a "## <id>" heading per check; ids are lower-case words and dashes, which
+  // is their anchor as GitHub makes it.
+  return fmt::format("{}/blob/main/docs/checks.md#{}", project_url, check_id);
+}
+
 void write_sarif_report(std::ostream& out, const LintResult& result, const Catalogue& catalogue,
                         const ReportOptions& options) {
   Json rules = Json::array();
@@ -148,19 +172,23 @@ void write_sarif_report(std::ostream& out, const LintResult& result, const Catal
     const CheckInfo* check = catalogue.find(id);
     if (!check) continue;
     rule_index[id] = rules.size();
-    rules.push_back(rule_json(*check));
+    rules.push_back(rule_json(*check, options.project_url));
   }
 
+  // GitHub code scanning places results by paths relative to the repository; a file outside the
+  // SARIF root has none, and gets its absolute file:// URI, which other SARIF readers resolve.
+  std::size_t outside_root = 0;
   auto uri_of = [&](const std::string& file) {
-    return sarif_artifact_uri(file, options.sarif_root).value_or(percent_encode(file));
+    if (auto relative = sarif_artifact_uri(file, options.sarif_root)) return ArtifactUri{*relative, true};
+    return ArtifactUri{file_uri(file), false};
   };
 
   // One result per finding, up to what GitHub accepts.
   std::map<std::string, int> occurrences;
   auto result_json = [&](const Finding& finding) {
-    const std::string uri = uri_of(finding.file);
+    const ArtifactUri uri = uri_of(finding.file);
     // A result carries its location, so an object's identity leaves the file out.
-    const std::string identity = stable_identity(finding, finding.object ? std::string() : uri);
+    const std::string identity = stable_identity(finding, finding.object ? std::string() : uri.uri);
     const std::string hash = fingerprint_of(identity);
     Json entry;
     entry["ruleId"] = finding.check;
@@ -214,9 +242,7 @@ void write_sarif_report(std::ostream& out, const LintResult& result, const Catal
         Json suppression = {{"kind", s.channel == SuppressionChannel::Config ? "external" : "inSource"},
                             {"status", "accepted"}};
         if (!s.reason.empty()) suppression["justification"] = s.reason;
-        if (auto where = sarif_artifact_uri(s.where.file, options.sarif_root)) {
-          suppression["location"] = {{"physicalLocation", physical_location(*where, s.where.span)}};
-        }
+        suppression["location"] = {{"physicalLocation", physical_location(uri_of(s.where.file), s.where.span)}};
         entry["suppressions"] = Json::array({std::move(suppression)});
       }
     }
@@ -242,6 +268,7 @@ void write_sarif_report(std::ostream& out, const LintResult& result, const Catal
     }
     if (included == kMaxResults) return;
     ++included;
+    if (!sarif_artifact_uri(finding.file, options.sarif_root)) ++outside_root;
     Json entry = result_json(finding);
     replaced = escape::utf8_strings(entry) || replaced;
   });
@@ -254,19 +281,27 @@ void write_sarif_report(std::ostream& out, const LintResult& result, const Catal
                                 result.findings.size(), kMaxResults)}}}});
   }
 
+  if (outside_root > 0) {
+    notifications.push_back(
+        {{"level", "warning"},
+         {"message",
+          {{"text",
+            fmt::format("{} in files outside the SARIF root {}: their locations are absolute file:// "
+                        "URIs, which GitHub code scanning cannot place in the repository; run from the "
+                        "repository root or pass --sarif-root",
+                        outside_root == 1 ? std::string("1 result is") : fmt::format("{} results are", outside_root),
+                        file_uri(options.sarif_root.empty() ? "." : options.sarif_root))}}}});
+  }
+
   Json run;
-  run["tool"]["driver"] = {{"name", kToolName},
-                           {"semanticVersion", kToolVersion},
-                           {"version", kToolVersion},
-                           {"informationUri", kInformationUri},
-                           {"rules", std::move(rules)}};
+  run["tool"]["driver"] = {{"name", kToolName}, {"semanticVersion", kToolVersion}, {"version", kToolVersion}};
+  // informationUri is optional in SARIF (toolComponent requires only "name").
+  if (!options.project_url.empty()) run["tool"]["driver"]["informationUri"] = options.project_url;
+  run["tool"]["driver"]["rules"] = std::move(rules);
   Json invocation = {{"executionSuccessful", true}};
   if (!notifications.empty()) invocation["toolExecutionNotifications"] = std::move(notifications);
   run["invocations"] = Json::array({std::move(invocation)});
-  std::string root_uri =
-      "file://" +
-      percent_encode(
-          fs::absolute(options.sarif_root.empty() ? "." : options.sarif_root).lexically_normal().generic_string());
+  std::string root_uri = file_uri(options.sarif_root.empty() ? "." : options.sarif_root);
   if (root_uri.back() != '/') root_uri += '/';
   run["originalUriBaseIds"] = {{kSourceRoot, {{"uri", root_uri}}}};
   if (!options.sarif_category.empty()) {

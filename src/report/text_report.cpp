@@ -9,6 +9,7 @@
 #include "immutalint/suppression.hpp"
 #include "immutalint/target.hpp"
 #include "report/escape.hpp"
+#include "report/log_lines.hpp"
 
 namespace immutalint {
 
@@ -29,10 +30,11 @@ std::string plural(std::size_t count, std::string_view word) {
   return fmt::format("{} {}{}", count, word, count == 1 ? "" : "s");
 }
 
-/// The second line of a finding: which object, container and template it concerns.
-std::string context_line(const Finding& finding) {
+/// The second line of a finding: which object, container and template it concerns. The object
+/// is left out when the first line names it already.
+std::string context_line(const Finding& finding, bool object_named) {
   std::vector<std::string> parts;
-  if (finding.object) {
+  if (finding.object && !object_named) {
     const auto& ref = *finding.object;
     const std::string name = ref.qualified_name();
     parts.push_back(fmt::format("in {} {}", ref.kind, name.empty() ? "(unnamed)" : name));
@@ -94,10 +96,13 @@ std::string claim_line(const Finding& finding) {
   return line;
 }
 
-/// Where a piece of context is: "line 40", or "file.yaml:40" in another file.
-std::string where(const Finding& finding, const Place& place) {
-  if (place.file.empty() || place.file == finding.file) return fmt::format("line {}", place.span.begin.line);
-  return fmt::format("{}:{}", place.file, place.span.begin.line);
+/// Where a piece of context is: " (line 40)", or " (file.yaml:40)" in another file; nothing for
+/// a line of a stream that the report places by object.
+std::string where(const Finding& finding, const Place& place, bool by_object) {
+  if (place.file.empty() || place.file == finding.file) {
+    return by_object ? std::string() : fmt::format(" (line {})", place.span.begin.line);
+  }
+  return fmt::format(" ({}:{})", place.file, place.span.begin.line);
 }
 
 constexpr std::size_t kMaxContextLines = 4;
@@ -107,64 +112,101 @@ void print_context(std::ostream& out, std::string_view line) {
   fmt::print(out, "    {}\n", escape::text(line));
 }
 
+/// With only the default profile every finding is about it; otherwise say which targets each affects.
+bool names_targets(const LintResult& result) {
+  return !(result.targets.size() == 1 && result.targets[0] == kDefaultTarget);
+}
+
 }  // namespace
 
-void write_text_report(std::ostream& out, const LintResult& result, bool color, bool show_suppressed) {
-  // With only the default profile every finding is about it; otherwise say which targets each affects.
-  const bool name_targets = !(result.targets.size() == 1 && result.targets[0] == kDefaultTarget);
-  result.findings.for_each([&](const Finding& finding) {
-    if (finding.suppressed() && !show_suppressed) return;
-    const std::string severity = finding.suppressed() ? fmt::format("suppressed {}", to_string(finding.severity))
-                                                      : std::string(to_string(finding.severity));
-    fmt::print(out, "{}:{}:{}: {}{}{}: {} {}[{}]{}\n", escape::line_start(finding.file, true), finding.span.begin.line,
-               finding.span.begin.column, color ? color_of(finding.severity) : "", severity, color ? kReset : "",
-               escape::text(finding.message), color ? kDim : "", finding.check, color ? kReset : "");
-    const std::string context = context_line(finding);
-    if (!context.empty()) print_context(out, context);
-    if (finding.suppression) print_context(out, describe_suppression(*finding.suppression));
-    if (finding.severity != Severity::Note) {
-      if (auto claim = claim_line(finding); !claim.empty()) print_context(out, claim);
-      if (name_targets) {
-        if (auto rest = targets_line(finding, worst_verdict(finding)); !rest.empty()) print_context(out, rest);
-      }
-    } else if (name_targets && !finding.targets.empty()) {
-      print_context(out, targets_line(finding, Verdict::Ready));
-    }
-    for (std::size_t i = 0; i < finding.evidence.size() && i < kMaxContextLines; ++i) {
-      print_context(
-          out, fmt::format("evidence: {} ({})", finding.evidence[i].text, where(finding, finding.evidence[i].place)));
-    }
-    if (finding.evidence.size() > kMaxContextLines) {
-      print_context(out, fmt::format("evidence: and {} more", finding.evidence.size() - kMaxContextLines));
-    }
-    for (std::size_t i = 0; i < finding.related.size() && i < kMaxContextLines; ++i) {
-      const auto& related = finding.related[i];
-      print_context(out,
-                    fmt::format("also [{}]: {} ({})", related.check, related.message, where(finding, related.place)));
-    }
-    if (finding.related.size() > kMaxContextLines) {
-      print_context(
-          out, fmt::format("also: {} more observations on the same cause", finding.related.size() - kMaxContextLines));
-    }
-    if (finding.rendered) {
-      print_context(out, fmt::format("rendered at {}:{}:{}", finding.rendered->file, finding.rendered->span.begin.line,
-                                     finding.rendered->span.begin.column));
-    }
-  });
+namespace log_lines {
+
+bool listed(const Finding& finding, const ReportOptions& options, bool show_suppressed) {
+  if (finding.suppressed() && !show_suppressed) return false;
+  return finding.severity != Severity::Note || options.show_notes;
+}
+
+std::optional<std::string> object_place(const Finding& finding, const ReportOptions& options) {
+  if (!options.object_locations || !finding.object) return std::nullopt;
+  const std::string name = finding.object->qualified_name();
+  return fmt::format("{} {}", finding.object->kind, name.empty() ? "(unnamed)" : name);
+}
+
+std::string summary(const LintResult& result, const ReportOptions& options) {
   const Summary& s = result.summary;
   std::string findings = s.errors + s.warnings + s.notes == 0
                              ? std::string("no findings")
                              : fmt::format("{}, {}, {}", plural(s.errors, "error"), plural(s.warnings, "warning"),
                                            plural(s.notes, "note"));
+  if (s.notes > 0 && !options.show_notes) findings += " (not shown; --show-notes lists them)";
   std::string extra;
   if (s.skipped > 0) extra += fmt::format(", {} skipped (Windows-only)", s.skipped);
   if (s.suppressed > 0) extra += fmt::format(", {} suppressed", s.suppressed);
   if (s.baselined > 0) extra += fmt::format(", {} in the baseline", s.baselined);
   if (s.folded > 0) extra += fmt::format(", {} owned objects folded into their controllers", s.folded);
   std::string targets;
-  if (name_targets) targets = fmt::format(" for {}", fmt::join(result.targets, ", "));
-  fmt::print(out, "{}, {}, {} ({} checked{}){}: {}\n", plural(s.files, "file"), plural(s.documents, "document"),
-             plural(s.objects, "object"), plural(s.workloads, "workload"), extra, targets, findings);
+  if (names_targets(result)) targets = fmt::format(" for {}", fmt::join(result.targets, ", "));
+  return fmt::format("{}, {}, {} ({} checked{}){}: {}", plural(s.files, "file"), plural(s.documents, "document"),
+                     plural(s.objects, "object"), plural(s.workloads, "workload"), extra, targets, findings);
+}
+
+std::vector<std::string> details(const Finding& finding, const LintResult& result, bool object_named) {
+  std::vector<std::string> lines;
+  const std::string context = context_line(finding, object_named);
+  if (!context.empty()) lines.push_back(context);
+  if (finding.suppression) lines.push_back(describe_suppression(*finding.suppression));
+  const bool name_targets = names_targets(result);
+  if (finding.severity != Severity::Note) {
+    if (auto claim = claim_line(finding); !claim.empty()) lines.push_back(claim);
+    if (name_targets) {
+      if (auto rest = targets_line(finding, worst_verdict(finding)); !rest.empty()) lines.push_back(rest);
+    }
+  } else if (name_targets && !finding.targets.empty()) {
+    lines.push_back(targets_line(finding, Verdict::Ready));
+  }
+  for (std::size_t i = 0; i < finding.evidence.size() && i < kMaxContextLines; ++i) {
+    lines.push_back(fmt::format("evidence: {}{}", finding.evidence[i].text,
+                                where(finding, finding.evidence[i].place, object_named)));
+  }
+  if (finding.evidence.size() > kMaxContextLines) {
+    lines.push_back(fmt::format("evidence: and {} more", finding.evidence.size() - kMaxContextLines));
+  }
+  for (std::size_t i = 0; i < finding.related.size() && i < kMaxContextLines; ++i) {
+    const auto& related = finding.related[i];
+    lines.push_back(
+        fmt::format("also [{}]: {}{}", related.check, related.message, where(finding, related.place, object_named)));
+  }
+  if (finding.related.size() > kMaxContextLines) {
+    lines.push_back(
+        fmt::format("also: {} more observations on the same cause", finding.related.size() - kMaxContextLines));
+  }
+  if (finding.rendered) {
+    lines.push_back(fmt::format("rendered at {}:{}:{}", finding.rendered->file, finding.rendered->span.begin.line,
+                                finding.rendered->span.begin.column));
+  }
+  return lines;
+}
+
+}  // namespace log_lines
+
+void write_text_report(std::ostream& out, const LintResult& result, const ReportOptions& options) {
+  const bool color = options.color;
+  result.findings.for_each([&](const Finding& finding) {
+    if (!log_lines::listed(finding, options, options.show_suppressed)) return;
+    const std::string severity = finding.suppressed() ? fmt::format("suppressed {}", to_string(finding.severity))
+                                                      : std::string(to_string(finding.severity));
+    const std::optional<std::string> object = log_lines::object_place(finding, options);
+    // The line starts with input (a path, or an object's kind): line_start keeps it from
+    // starting a runner command.
+    const std::string place = object ? escape::line_start(*object)
+                                     : fmt::format("{}:{}:{}", escape::line_start(finding.file, true),
+                                                   finding.span.begin.line, finding.span.begin.column);
+    fmt::print(out, "{}: {}{}{}: {} {}[{}]{}\n", place, color ? color_of(finding.severity) : "", severity,
+               color ? kReset : "", escape::text(finding.message), color ? kDim : "", finding.check,
+               color ? kReset : "");
+    for (const auto& line : log_lines::details(finding, result, object.has_value())) print_context(out, line);
+  });
+  out << log_lines::summary(result, options) << '\n';
 }
 
 void write_check_list_text(std::ostream& out, const Catalogue& catalogue) {
