@@ -127,8 +127,9 @@ TEST_CASE("a clean run's JUnit report has a passing test case for each file with
   REQUIRE(result.findings.empty());
   REQUIRE_FALSE(result.workloads.empty());
   const std::string xml = report(ReportFormat::Junit, result);
-  CHECK_THAT(xml, Catch::Contains("tests=\"1\" failures=\"0\"") &&
-                      Catch::Contains("<testcase name=\"deploy/app.yaml: no findings\" classname=\"deploy/app.yaml\"/>"));
+  CHECK_THAT(xml,
+             Catch::Contains("tests=\"1\" failures=\"0\"") &&
+                 Catch::Contains("<testcase name=\"deploy/app.yaml: no findings\" classname=\"deploy/app.yaml\"/>"));
   // Without the workloads, one case stands for the run.
   result.workloads.clear();
   CHECK_THAT(report(ReportFormat::Junit, result), Catch::Contains("<testcase name=\"1 file, ") &&
@@ -140,8 +141,8 @@ TEST_CASE("a clean run's JUnit report has a passing test case for each file with
 }
 
 TEST_CASE("the JUnit report escapes XML and replaces what XML 1.0 cannot hold") {
-  auto result = result_of({made_finding("host-pid", Severity::Error, "dir/" + kHostileText + ".yaml", 4, kHostileText,
-                                        kHostileText)});
+  auto result = result_of(
+      {made_finding("host-pid", Severity::Error, "dir/" + kHostileText + ".yaml", 4, kHostileText, kHostileText)});
   const std::string xml = report(ReportFormat::Junit, result);
   CHECK_THAT(xml, Catch::Contains("a &amp; b &lt;c&gt; &quot;d&quot; &apos;e&apos; \\x01\\x1b[31m #&#35;[error] "
                                   "#&#35;vso[task.complete]; ] 100%\\r\\nnext\xEF\xBF\xBD"));
@@ -205,8 +206,8 @@ TEST_CASE("GitLab Code Quality maps severities and gives equal findings their ow
     fingerprints.insert(issue["fingerprint"].get<std::string>());
     CHECK(issue["location"]["lines"]["begin"].get<int>() >= 1);
   }
-  CHECK(severity == std::map<std::string, std::string>{{"host-pid", "critical"}, {"host-ipc", "major"},
-                                                       {"daemonset", "info"}});
+  CHECK(severity ==
+        std::map<std::string, std::string>{{"host-pid", "critical"}, {"host-ipc", "major"}, {"daemonset", "info"}});
   CHECK(fingerprints.size() == 4);
   CHECK(issues[0]["description"] == "one (in DaemonSet kube-system/agent)");
   CHECK(issues[0]["location"]["path"] == "a.yaml");
@@ -243,12 +244,14 @@ TEST_CASE("Azure logging commands escape what would end a property or the comman
   REQUIRE(lines.size() == 2);  // the note is not shown, then the summary
   CHECK(lines[0] ==
         "##vso[task.logissue type=error;sourcepath=dir/a%3Bb%5Dc%AZP25d.yaml;linenumber=4;columnnumber=3;"
-        "code=host-pid]a & b <c> \"d\" 'e' %01%1B[31m #%23[error%5D #%23vso[task.complete%5D%3B %5D 100%AZP25%0D%0Anext%FF "
+        "code=host-pid]a & b <c> \"d\" 'e' %01%1B[31m #%23[error%5D #%23vso[task.complete%5D%3B %5D "
+        "100%AZP25%0D%0Anext%FF "
         "(in DaemonSet kube-system/agent) [host-pid]");
   // The agent's own parser (Command.TryParse): the first ']' after "##vso[" ends the properties,
   // which split at ';' and then at the first '='.
   const std::string info = lines[0].substr(6, lines[0].find(']') - 6);
-  CHECK(info == "task.logissue type=error;sourcepath=dir/a%3Bb%5Dc%AZP25d.yaml;linenumber=4;columnnumber=3;code=host-pid");
+  CHECK(info ==
+        "task.logissue type=error;sourcepath=dir/a%3Bb%5Dc%AZP25d.yaml;linenumber=4;columnnumber=3;code=host-pid");
   ReportOptions options;
   options.show_notes = true;
   const auto with_notes = lines_of(report(ReportFormat::Azure, result, options));

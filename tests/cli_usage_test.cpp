@@ -104,7 +104,8 @@ TEST_CASE("lists with blanks after commas work on the command line as in waiver 
   auto only = run_cli({"--format", "json", "--only", "host-network, host-pid", kFlagged});
   INFO(only.err);
   CHECK(only.exit_code != 2);
-  for (const auto& finding : nlohmann::json::parse(only.out)["findings"]) {
+  const auto only_report = nlohmann::json::parse(only.out);
+  for (const auto& finding : only_report["findings"]) {
     CHECK(
         (finding["check"] == "host-network" || finding["check"] == "host-pid" || finding["check"] == "invalid-input"));
   }
@@ -281,8 +282,8 @@ TEST_CASE("a Helm chart in a walked folder is reported once and its templates ar
   fs::create_directories(dir.path + "/.git");
   t::write_file(dir.path + "/.immutalint.yaml", "exclude: [\"**/templates/**\"]\n");
   auto excluded = run_cli({"--format", "json", "."}, "", dir.path);
-  for (const auto& finding : nlohmann::json::parse(excluded.out)["findings"])
-    CHECK(finding["check"] != "invalid-input");
+  const auto excluded_report = nlohmann::json::parse(excluded.out);
+  for (const auto& finding : excluded_report["findings"]) CHECK(finding["check"] != "invalid-input");
 }
 
 TEST_CASE("a chart template named on the command line gets the chart's message") {

@@ -18,8 +18,9 @@ void write_azure_report(std::ostream& out, const LintResult& result, const Repor
     if (!log_lines::listed(finding, options, false)) return;
     const auto object = log_lines::object_place(finding, options);
     const std::string message = object ? fmt::format("{}: {}", *object, finding.message)
-                                : finding.object ? fmt::format("{} (in {})", finding.message, finding.object->describe())
-                                                 : finding.message;
+                                : finding.object
+                                    ? fmt::format("{} (in {})", finding.message, finding.object->describe())
+                                    : finding.message;
     if (finding.severity == Severity::Note) {
       // Azure has no notice level: a note is a plain line, started by our own word.
       if (object) {

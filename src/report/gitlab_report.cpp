@@ -58,8 +58,7 @@ void write_gitlab_report(std::ostream& out, const LintResult& result, const Repo
     issue["type"] = "issue";
     issue["description"] = std::move(description);
     issue["check_name"] = finding.check;
-    issue["fingerprint"] =
-        fingerprint_of(occurrence == 1 ? identity : fmt::format("{}|{}", identity, occurrence));
+    issue["fingerprint"] = fingerprint_of(occurrence == 1 ? identity : fmt::format("{}|{}", identity, occurrence));
     issue["severity"] = severity_of(finding.severity);
     issue["location"] = {{"path", path}, {"lines", {{"begin", std::max<std::uint32_t>(finding.span.begin.line, 1)}}}};
     escape::utf8_strings(issue);  // JSON is UTF-8; U+FFFD marks what was not

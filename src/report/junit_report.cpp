@@ -51,13 +51,15 @@ void write_junit_report(std::ostream& out, const LintResult& result) {
     }
     const std::size_t tests = files.empty() ? 1 : files.size();
     fmt::print(out, "<testsuites name=\"immutalint\" tests=\"{}\" failures=\"0\" errors=\"0\">\n", tests);
-    fmt::print(out, "  <testsuite name=\"immutalint\" tests=\"{}\" failures=\"0\" errors=\"0\" skipped=\"0\">\n", tests);
+    fmt::print(out, "  <testsuite name=\"immutalint\" tests=\"{}\" failures=\"0\" errors=\"0\" skipped=\"0\">\n",
+               tests);
     if (files.empty()) {
       fmt::print(out, "    <testcase name=\"{}\" classname=\"immutalint\"/>\n",
                  escape::xml(log_lines::summary(result, everything)));
     }
     for (const auto& file : files) {
-      fmt::print(out, "    <testcase name=\"{}: no findings\" classname=\"{}\"/>\n", escape::xml(file), escape::xml(file));
+      fmt::print(out, "    <testcase name=\"{}: no findings\" classname=\"{}\"/>\n", escape::xml(file),
+                 escape::xml(file));
     }
     out << "  </testsuite>\n</testsuites>\n";
     return;
