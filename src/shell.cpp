@@ -132,6 +132,7 @@ class ReadBudget {
 struct Scope {
   bool host_namespace = false;
   std::shared_ptr<const std::string> chroot;
+  std::string host_shell;  // ShellCommand::host_shell
   std::string entered_by;
   std::shared_ptr<const ShellWord> entry;
 };
@@ -656,15 +657,35 @@ void ScriptReader::read() {
 // ---------------------------------------------------------------------------------------------
 // Commands
 
-/// Skips the options of a wrapper; `with_value` are options that take the next word as value.
+/// Where a wrapper's options end (at its command, or at `--`). `with_value` are the options
+/// that take a value, written attached (`-uroot`, `--user=root`) or as the next word. Short
+/// options combine as getopt reads them: in `-at 1`, `-a` is a flag and `-t` takes `1`.
+std::size_t end_of_options(const std::vector<ShellWord>& words, std::size_t i,
+                           std::initializer_list<std::string_view> with_value) {
+  while (i < words.size() && words[i].text.starts_with("-") && words[i].text != "-" && words[i].text != "--") {
+    const std::string& w = words[i].text;
+    bool value_in_next_word = false;
+    if (w.starts_with("--")) {
+      value_in_next_word = w.find('=') == std::string::npos && one_of(w, with_value);
+    } else {
+      for (std::size_t k = 1; k < w.size(); ++k) {
+        const char option[] = {'-', w[k], '\0'};
+        if (one_of(option, with_value)) {
+          value_in_next_word = k + 1 == w.size();  // otherwise the rest of the word is the value
+          break;
+        }
+      }
+    }
+    i += value_in_next_word ? 2 : 1;
+  }
+  return std::min(i, words.size());
+}
+
+/// Skips a wrapper's options and the `--` that may end them.
 std::size_t skip_options(const std::vector<ShellWord>& words, std::size_t i,
                          std::initializer_list<std::string_view> with_value) {
-  while (i < words.size() && words[i].text.starts_with("-") && words[i].text != "-") {
-    if (words[i].text == "--") return i + 1;
-    const bool takes_value = one_of(words[i].text, with_value);
-    i += takes_value ? 2 : 1;
-  }
-  return i;
+  i = end_of_options(words, i, with_value);
+  return i < words.size() && words[i].text == "--" ? i + 1 : i;
 }
 
 /// True when the nsenter options put the command in PID 1's mount namespace.
@@ -732,6 +753,7 @@ void CommandBuilder::emit(std::vector<ShellWord> argv, std::vector<ShellRedirect
   command.host_namespace = scope.host_namespace;
   command.chroot = scope.chroot;
   command.entered_by = scope.entered_by;
+  command.host_shell = scope.host_shell;
   command.entry = scope.entry;
   command.cwd = state_.cwd;
   const std::string_view program = command.program();
@@ -805,16 +827,12 @@ bool CommandBuilder::unwrap(std::vector<ShellWord>& words, Scope& scope, std::ve
     } else if (program == "busybox" && words.size() > 1 && !words[1].text.starts_with("-")) {
       rest = 1;
     } else if (program == "nsenter") {
-      std::size_t i = 1;
-      while (i < words.size() && words[i].text.starts_with("-") && words[i].text != "--") {
-        const std::string& w = words[i].text;
-        // -t, -S, -G take the next word; -r and -w take an optional value written attached.
-        i += (w == "-t" || w == "--target" || w == "-S" || w == "-G" || w == "--setuid" || w == "--setgid") ? 2 : 1;
-      }
-      const std::size_t options_end = std::min(i, words.size());
+      // -t, -S, -G take a value; -r and -w take an optional value written attached.
+      const std::size_t options_end = end_of_options(words, 1, {"-t", "--target", "-S", "-G", "--setuid", "--setgid"});
       if (nsenter_reaches_host_files(words, 1, options_end)) {
         scope.host_namespace = true;
         scope.chroot.reset();
+        scope.host_shell.clear();
         scope.entered_by = shortened(
             join_words(words, 0, options_end + (options_end < words.size() && words[options_end].text == "--")),
             kMaxEnteredByText);
@@ -829,6 +847,7 @@ bool CommandBuilder::unwrap(std::vector<ShellWord>& words, Scope& scope, std::ve
       scope.chroot = words[i].unknown_before_slash || words[i].text.empty()
                          ? nullptr
                          : std::make_shared<const std::string>(words[i].text);
+      scope.host_shell.clear();
       scope.entered_by = shortened(join_words(words, 0, i + 1), kMaxEnteredByText);
       scope.entry = std::make_shared<const ShellWord>(words[0]);
       rest = i + 1;
@@ -838,6 +857,8 @@ bool CommandBuilder::unwrap(std::vector<ShellWord>& words, Scope& scope, std::ve
         return false;
       }
     } else if (is_shell(program)) {
+      // After nsenter or chroot the shell is the host's (or the chrooted tree's) own program.
+      if ((scope.host_namespace || scope.chroot) && scope.host_shell.empty()) scope.host_shell = std::string(program);
       std::size_t i = 1;
       bool dash_c = false;
       while (i < words.size() && words[i].text.size() > 1 && (words[i].text[0] == '-' || words[i].text[0] == '+') &&

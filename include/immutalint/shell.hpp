@@ -46,6 +46,9 @@ struct ShellCommand {
   /// The nsenter or chroot words that put the command there, for messages ("nsenter -t 1 -m --");
   /// a long one is shortened, since every command it runs carries it.
   std::string entered_by;
+  /// The shell that runs the command after nsenter or chroot (`nsenter -t 1 -m -- sh -c "..."`:
+  /// "sh"), which must then be a program of the host; empty when none does.
+  std::string host_shell;
   std::shared_ptr<const ShellWord> entry;  ///< the first word of the nsenter or chroot prefix
   /// The script this command runs, when it is `sh FILE`, `. FILE`, `source FILE` or a file
   /// executed directly.

@@ -24,9 +24,18 @@ class KernelModuleLoad final : public Check {
           context, container,
           fmt::format("{} adds the SYS_MODULE capability to load kernel modules", describe_container(container)));
       observation.action = Action::Requires;
+      // A privileged container gets the runtime's whole capability set and `capabilities.add`
+      // is ignored: the container is created, and only a module load it makes fails.
+      const bool privileged = is_true(context.tree, container.security_context, "privileged");
       for (const Target* target : context.targets) {
         const Fact& modules = target->fact("kernel_modules");
-        if (target->fact_is("kernel_modules", "denied")) {
+        if (target->fact_is("kernel_modules", "denied") && privileged) {
+          judge_review(observation, *target,
+                       fmt::format("the container is privileged, so the SYS_MODULE it adds is ignored: it starts "
+                                   "with {}'s runtime capability set, which lacks SYS_MODULE, and any module it "
+                                   "loads is refused",
+                                   target->name()));
+        } else if (target->fact_is("kernel_modules", "denied")) {
           judge(observation, *target, Verdict::Breaks,
                 fmt::format("SYS_MODULE is not in {}'s runtime capability set, so the container is not created",
                             target->name()),
