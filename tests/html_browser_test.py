@@ -3,7 +3,8 @@
 
 Checks that the page's script ran under its Content-Security-Policy (it marks <body
 data-ready>) with no policy violation or script error logged, that the grid in the DOM after
-the script has one row per workload and one cell per target, that a hostile manifest's names did
+the script has one row per workload and one cell per target, that the text filter (filled from
+`?find=TEXT`) hides the rows and findings that do not match, that a hostile manifest's names did
 not run as script (they try to set <body data-pwned>), and that a screenshot is a PNG of the
 window's size.
 
@@ -126,6 +127,24 @@ def check_report(chromium, profile, html_file, workloads, targets, label):
     return dom
 
 
+def check_text_filter(chromium, profile, html_file, workloads, text, label):
+    """Opens the page with ?find=TEXT: only the rows that mention TEXT, and their findings, stay."""
+    done = run_chromium(chromium, profile, "--dump-dom", f"file://{html_file}?find={text}")
+    check(done.returncode == 0, f"{label}: chromium --dump-dom exited {done.returncode}: {done.stderr[-2000:]}")
+    dom = done.stdout
+    check(not console_problems(done.stderr), f"{label}: no policy violation or script error")
+    rows = re.findall(r'<tr id="w\d+"[^>]*>.*?</tr>', dom, re.S)
+    shown = [row for row in rows if not re.match(r'<tr[^>]* hidden', row)]
+    check(len(rows) == workloads, f"{label}: {len(rows)} grid rows, expected {workloads}")
+    check(len(shown) >= 1 and all(text in row for row in shown),
+          f"{label}: the rows shown are those that mention {text} ({len(shown)} shown)")
+    check(len(shown) < workloads, f"{label}: the filter hides the rows that do not mention {text}")
+    check(f"{len(shown)} of {workloads} workloads shown" in dom, f"{label}: the filter counts the rows shown")
+    groups = re.findall(r'<section class="workload"[^>]*>', dom)
+    check(any("hidden" not in group for group in groups) and any("hidden" in group for group in groups),
+          f"{label}: the findings of the rows hidden are hidden too")
+
+
 def check_screenshot(chromium, profile, html_file, png):
     done = run_chromium(chromium, profile, f"--screenshot={png}", f"--window-size={WINDOW[0]},{WINDOW[1]}",
                         f"file://{html_file}")
@@ -155,6 +174,7 @@ def main():
         summary = json.loads(run_immutalint(binary, ["--format", "json", *args]))
         workloads, targets = summary["summary"]["workloads"], len(summary["targets"])
         check_report(chromium, profile, report, workloads, targets, "fixtures")
+        check_text_filter(chromium, profile, report, workloads, "gpu-driver-installer", "text filter")
         size = check_screenshot(chromium, profile, report, os.path.join(tmp, "report.png"))
 
         hostile = os.path.join(tmp, "hostile.html")

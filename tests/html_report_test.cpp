@@ -23,7 +23,8 @@ using nlohmann::json;
 
 namespace {
 
-/// Per target, how many workloads are at each worst verdict: the page's summary table.
+/// Per target, how many workloads are at each worst verdict, or not scheduled there: the page's
+/// summary table.
 using TargetCounts = std::map<std::string, std::map<std::string, std::size_t>>;
 
 TargetCounts page_counts(const std::string& page) {
@@ -50,23 +51,31 @@ std::map<std::string, std::size_t> page_summary(const std::string& page) {
 
 using WorkloadKey = std::tuple<std::string, std::string, std::string, std::string>;  // file, kind, namespace, name
 
-/// The objects of `paths` that have pods, as the library lists them.
-std::set<WorkloadKey> workload_keys(const std::vector<std::string>& paths) {
+/// The objects of `paths` that have pods, as the library lists them, each with the targets it
+/// cannot be scheduled on (its node selector asks for a label the target's nodes do not carry).
+using Workloads = std::map<WorkloadKey, std::vector<std::string>>;
+
+Workloads workloads_of(const std::vector<std::string>& paths, const std::string& targets) {
   auto inputs = collect_inputs(paths, "<stdin>");
   REQUIRE(inputs);
-  auto linter = Linter::create(*Catalogue::builtin(), LintOptions{});
+  LintOptions options;
+  auto selected = TargetSet::builtin()->select(targets);
+  REQUIRE(selected);
+  options.targets = *selected;
+  auto linter = Linter::create(*Catalogue::builtin(), options);
   REQUIRE(linter);
-  std::set<WorkloadKey> keys;
+  Workloads workloads;
   for (const auto& workload : linter->lint(*inputs).workloads) {
-    keys.emplace(workload.file, workload.object.kind, workload.object.namespace_, workload.object.name);
+    workloads[{workload.file, workload.object.kind, workload.object.namespace_, workload.object.name}] =
+        workload.unreachable;
   }
-  return keys;
+  return workloads;
 }
 
 /// The same counts worked out from the JSON report: each workload's worst verdict per target
-/// over its findings; workloads without any are ready. Findings on other objects (a ConfigMap
-/// that holds a script) are not in the grid.
-TargetCounts json_counts(const json& report, const std::set<WorkloadKey>& workloads) {
+/// over its findings; workloads without any are ready, or not scheduled where they cannot land.
+/// Findings on other objects (a ConfigMap that holds a script) are not in the grid.
+TargetCounts json_counts(const json& report, const Workloads& workloads) {
   using Key = WorkloadKey;
   std::map<std::string, std::map<Key, std::string>> worst;  // target -> workload -> verdict
   const std::vector<std::string> order = {"ready", "review", "likely-breaks", "breaks"};
@@ -87,10 +96,79 @@ TargetCounts json_counts(const json& report, const std::set<WorkloadKey>& worklo
   for (const std::string target : report["targets"]) {
     auto& row = counts[target];
     for (const auto& verdict : order) row[verdict] = 0;
+    row["not-scheduled"] = 0;
     for (const auto& [key, verdict] : worst[target]) ++row[verdict];
-    row["ready"] = total - row["review"] - row["likely-breaks"] - row["breaks"];
+    for (const auto& [key, unreachable] : workloads) {
+      if (!worst[target].count(key) && std::count(unreachable.begin(), unreachable.end(), target)) {
+        ++row["not-scheduled"];
+      }
+    }
+    row["ready"] = total - row["review"] - row["likely-breaks"] - row["breaks"] - row["not-scheduled"];
   }
   return counts;
+}
+
+/// The text between `open` and the next `close`.
+std::string between(const std::string& text, const std::string& open, const std::string& close) {
+  const auto start = text.find(open);
+  REQUIRE(start != std::string::npos);
+  const auto end = text.find(close, start + open.size());
+  REQUIRE(end != std::string::npos);
+  return text.substr(start + open.size(), end - start - open.size());
+}
+
+std::size_t occurrences(const std::string& text, const std::string& what) {
+  std::size_t count = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++count;
+  return count;
+}
+
+/// Every in-page link leads to an element of the page.
+void expect_links_resolve(const std::string& page) {
+  std::set<std::string> ids;
+  const std::regex id(R"re( id="([^"]+)")re");
+  for (std::sregex_iterator m(page.begin(), page.end(), id), end; m != end; ++m) ids.insert((*m)[1]);
+  const std::regex href(R"re(href="#([^"]+)")re");
+  std::size_t links = 0;
+  for (std::sregex_iterator m(page.begin(), page.end(), href), end; m != end; ++m) {
+    INFO((*m)[1]);
+    CHECK(ids.count((*m)[1]) == 1);
+    ++links;
+  }
+  CHECK(links > 0);
+}
+
+/// The order of the grid's rows: worst first.
+const std::vector<std::string> kRowOrder = {"breaks", "likely-breaks", "not-scheduled", "review", "ready"};
+
+/// The grid's rows' worst verdicts, top to bottom.
+std::vector<std::string> row_verdicts(const std::string& page) {
+  std::vector<std::string> verdicts;
+  const std::regex row(R"re(<tr id="w\d+" data-namespace="[^"]*" data-verdict="([a-z-]+)">)re");
+  for (std::sregex_iterator m(page.begin(), page.end(), row), end; m != end; ++m) verdicts.push_back((*m)[1]);
+  return verdicts;
+}
+
+/// Every finding of the JSON report is on the page, in full or in one line, or counted with the
+/// notes on objects that are not workloads; each check it names has its fix once, and links lead there.
+void expect_every_finding_accounted(const std::string& page, const json& report) {
+  std::size_t counted = 0;
+  const std::regex elsewhere(R"re(<li data-notes="(\d+)">)re");
+  for (std::sregex_iterator m(page.begin(), page.end(), elsewhere), end; m != end; ++m) counted += std::stoul((*m)[1]);
+  const std::size_t full = occurrences(page, "<article class=\"finding\"");
+  const std::size_t lines = occurrences(page, "<li class=\"finding\"");
+  const auto& summary = report["summary"];
+  CHECK(full + lines + counted == summary["error"].get<std::size_t>() + summary["warning"].get<std::size_t>() +
+                                      summary["note"].get<std::size_t>());
+  std::set<std::string> checks;
+  for (const auto& finding : report["findings"]) {
+    if (!finding.contains("suppression")) checks.insert(finding["check"].get<std::string>());
+  }
+  std::multiset<std::string> fixes;
+  const std::regex fix(R"re(<article class="fix" id="x\d+">\n<h3><code>([a-z-]+)</code>)re");
+  for (std::sregex_iterator m(page.begin(), page.end(), fix), end; m != end; ++m) fixes.insert((*m)[1]);
+  CHECK(fixes == std::multiset<std::string>(checks.begin(), checks.end()));
+  if (!checks.empty()) expect_links_resolve(page);
 }
 
 /// Runs the CLI in html and json with the same options and paths and compares what both say.
@@ -109,7 +187,9 @@ void expect_same_numbers(const std::vector<std::string>& options, const std::vec
   const json report = json::parse(with_format("json"));
 
   const TargetCounts counts = page_counts(page);
-  CHECK(counts == json_counts(report, workload_keys(paths)));
+  const auto target_option = std::find(options.begin(), options.end(), "--target");
+  const std::string targets = target_option == options.end() ? "generic" : *std::next(target_option);
+  CHECK(counts == json_counts(report, workloads_of(paths, targets)));
   CHECK(counts.size() == report["targets"].size());
 
   const auto summary = page_summary(page);
@@ -129,36 +209,15 @@ void expect_same_numbers(const std::vector<std::string>& options, const std::vec
     ++rows;
   }
   CHECK(rows == report["summary"]["workloads"].get<std::size_t>());
-}
-
-/// Every in-page link leads to an element of the page.
-void expect_links_resolve(const std::string& page) {
-  std::set<std::string> ids;
-  const std::regex id(R"re( id="([^"]+)")re");
-  for (std::sregex_iterator m(page.begin(), page.end(), id), end; m != end; ++m) ids.insert((*m)[1]);
-  const std::regex href(R"re(href="#([^"]+)")re");
-  std::size_t links = 0;
-  for (std::sregex_iterator m(page.begin(), page.end(), href), end; m != end; ++m) {
-    INFO((*m)[1]);
-    CHECK(ids.count((*m)[1]) == 1);
-    ++links;
+  // Worst first.
+  std::vector<std::size_t> ranks;
+  for (const auto& verdict : row_verdicts(page)) {
+    ranks.push_back(
+        static_cast<std::size_t>(std::find(kRowOrder.begin(), kRowOrder.end(), verdict) - kRowOrder.begin()));
   }
-  CHECK(links > 0);
-}
-
-/// The text between `open` and the next `close`.
-std::string between(const std::string& text, const std::string& open, const std::string& close) {
-  const auto start = text.find(open);
-  REQUIRE(start != std::string::npos);
-  const auto end = text.find(close, start + open.size());
-  REQUIRE(end != std::string::npos);
-  return text.substr(start + open.size(), end - start - open.size());
-}
-
-std::size_t occurrences(const std::string& text, const std::string& what) {
-  std::size_t count = 0;
-  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++count;
-  return count;
+  CHECK(std::is_sorted(ranks.begin(), ranks.end()));
+  CHECK(std::find(ranks.begin(), ranks.end(), kRowOrder.size()) == ranks.end());
+  expect_every_finding_accounted(page, report);
 }
 
 bool valid_utf8(const std::string& text) {
@@ -217,7 +276,7 @@ TEST_CASE("HTML escaping leaves no markup, hidden control or invalid byte") {
 
 TEST_CASE("the html format is one page with the grid, the findings and their fixes") {
   auto r = test::run_cli({"--format", "html", "--target", "talos,flatcar", "--fail-on", "never",
-                          "examples/gpu-driver-installer.yaml", "testdata/daemonset/flagged.yaml"});
+                          "examples/gpu-driver-installer.yaml", "testdata/daemonset"});
   REQUIRE(r.exit_code == 0);
   const std::string& page = r.out;
   CHECK_THAT(page, Catch::StartsWith("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"));
@@ -226,22 +285,45 @@ TEST_CASE("the html format is one page with the grid, the findings and their fix
   CHECK(occurrences(page, "<script>") == 1);
   CHECK_THAT(page, Catch::Contains("<th scope=\"col\" title=\"Flatcar Container Linux\">flatcar</th>") &&
                        Catch::Contains("<th scope=\"col\" title=\"Talos Linux\">talos</th>"));
-  // The installer's row: its cell links to the finding behind "breaks", which cites its fact,
-  // shows its evidence and the check's fix.
-  CHECK_THAT(page, Catch::Contains("<span class=\"kind\">DaemonSet</span> gpu-system/gpu-driver-installer "
-                                   "<span class=\"where\">examples/gpu-driver-installer.yaml:"));
-  const std::regex breaks_cell(R"re(<td class="v-breaks" data-verdict="breaks"><a href="#(f\d+)")re");
+  // The installer's row comes first, since it breaks: its cell links to the finding behind
+  // "breaks", which cites its fact, shows its evidence and links to the check's fix.
+  CHECK_THAT(between(page, "<tbody>\n<tr id=\"w", "</tr>"),
+             Catch::Contains("<span class=\"kind\">DaemonSet</span> gpu-system/gpu-driver-installer "
+                             "<span class=\"where\">examples/gpu-driver-installer.yaml:"));
+  const std::regex breaks_cell(R"re(<td class="v-breaks"><a href="#(f\d+)")re");
   std::smatch cell;
   REQUIRE(std::regex_search(page, cell, breaks_cell));
   const std::string finding = between(page, "<article class=\"finding\" id=\"" + cell[1].str() + "\"", "</article>");
   CHECK_THAT(finding, Catch::Contains("data-verdict=\"breaks\"") && Catch::Contains("<td class=\"v-breaks\">breaks") &&
                           Catch::Contains("<code>TAL-ARCH</code></td><td>documented</td>") &&
-                          Catch::Contains("<ul class=\"evidence\">") && Catch::Contains("<div class=\"fix\">"));
-  CHECK_THAT(finding, Catch::Contains("<code>examples/gpu-driver-installer.yaml:"));
+                          Catch::Contains("<ul class=\"evidence\">") && Catch::Contains("<p class=\"where\">line "));
+  std::smatch fix_link;
+  REQUIRE(
+      std::regex_search(finding, fix_link, std::regex(R"re(<a class="fix-link" href="#(x\d+)">\[([a-z-]+)\]</a>)re")));
+  // The fix is written once, in the check's own section, however many findings link to it.
+  const std::string fix = between(page, "<article class=\"fix\" id=\"" + fix_link[1].str() + "\">", "</article>");
+  const CheckInfo* check = Catalogue::builtin()->find(fix_link[2].str());
+  REQUIRE(check);
+  const std::string remediation = escape::html(check->remediation.substr(0, 40));
+  CHECK_THAT(fix, Catch::StartsWith("\n<h3><code>" + check->id + "</code>") && Catch::Contains(remediation));
+  CHECK(occurrences(page, remediation) == 1);
+  // Every check's fix is written once, however many findings link to it.
+  const std::regex fix_section(R"re(<article class="fix" id="(x\d+)">\n<h3><code>([a-z-]+)</code>)re");
+  std::size_t most_links = 0;
+  for (std::sregex_iterator m(page.begin(), page.end(), fix_section), end; m != end; ++m) {
+    INFO((*m)[2]);
+    const CheckInfo* info = Catalogue::builtin()->find((*m)[2].str());
+    REQUIRE(info);
+    const std::string text = info->remediation.substr(0, info->remediation.find_first_of("`\n"));
+    CHECK(occurrences(page, escape::html(text)) == 1);
+    most_links = std::max(most_links, occurrences(page, "href=\"#" + (*m)[1].str() + "\""));
+  }
+  CHECK(most_links > 1);
   expect_links_resolve(page);
   // The filters start hidden: the page shows everything until the script offers to filter.
   CHECK_THAT(page, Catch::Contains("<form id=\"filters\" hidden>") &&
-                       Catch::Contains("<option value=\"gpu-system\">gpu-system</option>"));
+                       Catch::Contains("<option value=\"gpu-system\">gpu-system</option>") &&
+                       Catch::Contains("<input type=\"search\" id=\"filter-text\""));
 }
 
 TEST_CASE("the html page's counts are those of the JSON report") {
@@ -261,6 +343,66 @@ TEST_CASE("the html page's counts are those of the JSON report for the real corp
   const std::string corpus = test::shared_dir() + "/corpus/real";
   expect_same_numbers({"--target", "all"}, {corpus});
   expect_same_numbers({}, {corpus});
+}
+
+TEST_CASE("the html page for the real corpus stays under 1 MB and says where its notes are in full", "[shared]") {
+  auto r = test::run_cli({"--format", "html", "--fail-on", "never", test::shared_dir() + "/corpus/real"});
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.size() < 1000000);
+  CHECK_THAT(r.out, Catch::Contains("list every note in full") && Catch::Contains("<li data-notes=\""));
+}
+
+TEST_CASE("the html page counts workloads not scheduled on a target apart from ready ones as the matrix does") {
+  const std::string cluster = "testdata/cluster/mixed-cluster.yaml";
+  auto page = test::run_cli({"--target", "auto", "--format", "html", "--fail-on", "never", cluster});
+  auto matrix = test::run_cli({"--target", "auto", "--format", "matrix", "--fail-on", "never", cluster});
+  REQUIRE(page.exit_code == 0);
+  REQUIRE(matrix.exit_code == 0);
+  // "aks-acl: 3 ready (3 to review), 0 likely breaks, 1 breaks, 2 not scheduled there"
+  const std::regex line(
+      R"re(^([a-z-]+): (\d+) ready \((\d+) to review\), (\d+) likely breaks, (\d+) breaks(?:, (\d+) not scheduled there)?$)re",
+      std::regex::multiline);
+  TargetCounts from_matrix;
+  for (std::sregex_iterator m(matrix.out.begin(), matrix.out.end(), line), end; m != end; ++m) {
+    const auto number = [&](int group) { return (*m)[group].matched ? std::stoul((*m)[group]) : 0UL; };
+    auto& row = from_matrix[(*m)[1]];
+    // The matrix counts the workloads that only need review among the ready ones; the page apart.
+    row["ready"] = number(2) - number(3);
+    row["review"] = number(3);
+    row["likely-breaks"] = number(4);
+    row["breaks"] = number(5);
+    row["not-scheduled"] = number(6);
+  }
+  REQUIRE(from_matrix.size() == 3);
+  CHECK(from_matrix["aks-osguard"]["not-scheduled"] == 3);
+  CHECK(page_counts(page.out) == from_matrix);
+  // Worst rows first: the Job no pool accepts breaks everywhere; the Deployment pinned to the
+  // Ubuntu pools is not scheduled on the others, which comes before review.
+  const auto verdicts = row_verdicts(page.out);
+  CHECK(verdicts == std::vector<std::string>{"breaks", "not-scheduled", "not-scheduled", "not-scheduled",
+                                             "not-scheduled", "review"});
+  CHECK_THAT(between(page.out, "<tbody>\n<tr id=\"w", "</tr>"), Catch::Contains("ml/train-resnet"));
+  CHECK_THAT(page.out, Catch::Contains("<input type=\"checkbox\" name=\"verdict\" value=\"not-scheduled\" checked> not "
+                                       "scheduled</label>"));
+}
+
+TEST_CASE("the html page shows notes in one line each and counts those outside the grid") {
+  auto r = test::run_cli({"--format", "html", "--fail-on", "never", "testdata/duplicate-object/flagged.yaml"});
+  REQUIRE(r.exit_code == 0);
+  const std::string& page = r.out;
+  auto json_run = test::run_cli({"--format", "json", "--fail-on", "never", "testdata/duplicate-object/flagged.yaml"});
+  const json report = json::parse(json_run.out);
+  expect_every_finding_accounted(page, report);
+  // The ClusterRole defined three times and the ConfigMap defined twice are no workloads: their
+  // notes are counted, with where to read them.
+  CHECK_THAT(page, Catch::Contains("<li data-notes=\"3\"><a class=\"fix-link\" href=\"#x") &&
+                       Catch::Contains("[duplicate-object]</a>: 3 notes in 1 file</li>"));
+  CHECK_THAT(page, Catch::Contains("The JSON report (<code>--format json</code>) lists each of them"));
+  // A workload's notes are one line each, linked to their check's fix.
+  CHECK(occurrences(page, "<li class=\"finding\"") > 0);
+  const std::regex note(
+      R"re(<li class="finding" id="f\d+"[^>]*>[^<]+<a class="fix-link" href="#x\d+">\[[a-z-]+\]</a> <span class="where">\(line \d+\)</span>)re");
+  CHECK(std::regex_search(page, note));
 }
 
 TEST_CASE("a hostile manifest's names stay text in the html page") {

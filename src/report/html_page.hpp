@@ -46,6 +46,7 @@ thead th { background: #f6f8fa; }
 .v-likely-breaks { background: #fde2c4; color: #733b00; }
 .v-review { background: #fff1b8; color: #574600; }
 .v-ready { background: #dcf1e0; color: #14532d; }
+.v-not-scheduled { background: #eceff3; color: #3d4654; }
 .off { color: #5f6b7a; font-style: italic; }
 .badge { display: inline-block; padding: 0 6px; border-radius: 3px; font-size: 12px; font-weight: 600; }
 .severity { background: #eaeef2; color: #24292f; }
@@ -54,65 +55,104 @@ article.finding { border: 1px solid #d0d7de; border-left-width: 4px; padding: 8p
 article.finding[data-verdict=breaks] { border-left-color: #c62828; }
 article.finding[data-verdict=likely-breaks] { border-left-color: #e07b00; }
 article.finding[data-verdict=review] { border-left-color: #c9a400; }
-article.finding:target, article.finding.in-cell { outline: 2px solid #0969da; }
+.finding:target, .finding.in-cell { outline: 2px solid #0969da; }
 article.finding p { margin: 4px 0; }
 .facts { margin: 6px 0; font-size: 13px; }
 .facts td, .facts th { padding: 2px 6px; }
 ul.evidence, ul.related { margin: 4px 0; padding-left: 20px; }
-.fix { background: #f6f8fa; padding: 4px 8px; }
+#filter-text { width: 16em; }
+ul.notes { margin: 8px 0; padding: 2px 0 2px 24px; border-left: 4px solid #c9a400; }
+ul.notes li { margin: 2px 0; }
+a.fix-link { font: 12.5px ui-monospace, "DejaVu Sans Mono", monospace; text-decoration: none; }
+a.fix-link:hover, a.fix-link:focus { text-decoration: underline; }
+.help { color: #57606a; }
+article.fix { border-top: 1px solid #d0d7de; margin: 12px 0; }
+article.fix:target { outline: 2px solid #0969da; }
+article.fix p { margin: 4px 0; }
 )css";
 
 inline constexpr std::string_view kScript = R"js(
 (function () {
   'use strict';
+  function all(selector, root) { return Array.prototype.slice.call((root || document).querySelectorAll(selector)); }
   var form = document.getElementById('filters');
+  var textInput = document.getElementById('filter-text');
   var namespaceSelect = document.getElementById('filter-namespace');
-  var verdictBoxes = Array.prototype.slice.call(form.querySelectorAll('input[name=verdict]'));
-  var rows = Array.prototype.slice.call(document.querySelectorAll('#grid tbody tr'));
-  var groups = Array.prototype.slice.call(document.querySelectorAll('#findings section.workload'));
-  var findings = Array.prototype.slice.call(document.querySelectorAll('#findings article.finding'));
+  var verdictBoxes = all('input[name=verdict]', form);
+  var rows = all('#grid tbody tr');
+  var groups = all('#findings section.workload');
+  var findings = all('#findings .finding');
   var count = document.getElementById('filter-count');
 
-  // Data comes from data-* attributes only, and is compared, never parsed or inserted as markup.
-  function wanted(element) {
-    if (namespaceSelect.selectedIndex > 0 && element.dataset.namespace !== namespaceSelect.value) return false;
-    var verdict = element.dataset.verdict;
+  // Data comes from data-* attributes and text content only, and is compared, never parsed or
+  // inserted as markup.
+  var rowOf = {};
+  rows.forEach(function (row) { rowOf[row.id.slice(1)] = row; });
+  // What the text filter searches: a row's own text and its findings', or a group's own.
+  var haystack = new Map();
+  rows.forEach(function (row) { haystack.set(row, row.textContent.toLowerCase()); });
+  groups.forEach(function (group) {
+    var row = rowOf[group.dataset.workload];
+    var text = group.textContent.toLowerCase();
+    if (row) haystack.set(row, haystack.get(row) + '\n' + text);
+    else haystack.set(group, text);
+  });
+
+  function verdictWanted(verdict) {
     if (verdict === undefined) return true;
     return verdictBoxes.some(function (box) { return box.checked && box.value === verdict; });
+  }
+  function namespaceWanted(element) {
+    return namespaceSelect.selectedIndex === 0 || element.dataset.namespace === namespaceSelect.value;
+  }
+  function textWanted(element) {
+    var query = textInput.value.trim().toLowerCase();
+    return query === '' || haystack.get(element).indexOf(query) >= 0;
   }
 
   function apply() {
     var shown = 0;
     rows.forEach(function (row) {
-      row.hidden = !wanted(row);
+      row.hidden = !(namespaceWanted(row) && verdictWanted(row.dataset.verdict) && textWanted(row));
       if (!row.hidden) shown += 1;
     });
-    findings.forEach(function (finding) { finding.hidden = !wanted(finding); });
+    // A workload's findings follow its row; the others follow the filters themselves.
     groups.forEach(function (group) {
-      group.hidden = !group.querySelector('article.finding:not([hidden])');
+      var row = rowOf[group.dataset.workload];
+      var open = row ? !row.hidden : textWanted(group);
+      all('.finding', group).forEach(function (finding) {
+        finding.hidden = !open || !verdictWanted(finding.dataset.verdict) || (!row && !namespaceWanted(finding));
+      });
+      group.hidden = !group.querySelector('.finding:not([hidden])');
     });
     count.textContent = shown + ' of ' + rows.length + ' workloads shown';
   }
 
   // A cell's link jumps to the finding behind its verdict; mark every finding of the cell too.
-  function markCell(link) {
+  function markCell(cell) {
+    var workload = cell.parentElement.id.slice(1);
+    var column = String(cell.cellIndex - 1);
     findings.forEach(function (finding) {
-      var inCell = finding.dataset.workload === link.dataset.workload &&
-          (finding.dataset.columns || '').split(' ').indexOf(link.dataset.column) >= 0;
+      var inCell = finding.closest('section.workload').dataset.workload === workload &&
+          (finding.dataset.columns || '').split(' ').indexOf(column) >= 0;
       finding.classList.toggle('in-cell', inCell);
       if (inCell) {
         finding.hidden = false;
-        finding.parentElement.hidden = false;
+        finding.closest('section.workload').hidden = false;
       }
     });
   }
 
   document.getElementById('grid').addEventListener('click', function (event) {
-    var link = event.target.closest('a[data-column]');
-    if (link) markCell(link);
+    var link = event.target.closest('td a');
+    if (link) markCell(link.closest('td'));
   });
   form.addEventListener('change', apply);
+  form.addEventListener('input', apply);
   form.addEventListener('submit', function (event) { event.preventDefault(); });
+  // A link may say what to find: report.html?find=nvidia.
+  var find = new URLSearchParams(window.location.search).get('find');
+  if (find) textInput.value = find;
   form.hidden = false;
   apply();
   document.body.setAttribute('data-ready', 'true');

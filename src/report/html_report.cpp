@@ -1,14 +1,18 @@
-// The HTML readiness report: one self-contained page with the workloads x targets grid, the
-// findings behind each cell, per-target counts and filters. Everything from the input is
-// escaped; ids are numbers of our own; the page's policy allows only its own style and script.
+// The HTML readiness report: one self-contained page with the workloads x targets grid (worst rows
+// first), the findings behind each cell, per-target counts, filters and each check's fix once.
+// Everything from the input is escaped; ids are numbers of our own; the page's policy allows only
+// its own style and script.
 #include <algorithm>
+#include <array>
 #include <map>
+#include <numeric>
 #include <optional>
 #include <set>
 #include <tuple>
 
 #include <fmt/format.h>
 #include <fmt/ostream.h>
+#include <fmt/ranges.h>
 
 #include "immutalint/check.hpp"
 #include "immutalint/report.hpp"
@@ -39,12 +43,55 @@ std::vector<Column> target_columns(const LintResult& result) {
   return columns;
 }
 
+/// What a cell of the grid says, worst first: the order of the rows, the summary's columns and the
+/// verdict filter. A workload that cannot be scheduled on a target's pools is not judged there,
+/// which is neither ready nor broken.
+enum class Standing { Ready, Review, NotScheduled, LikelyBreaks, Breaks };
+
+constexpr std::array<Standing, 5> kWorstFirst = {Standing::Breaks, Standing::LikelyBreaks, Standing::NotScheduled,
+                                                 Standing::Review, Standing::Ready};
+
+std::string_view key_of(Standing standing) {
+  switch (standing) {
+    case Standing::Breaks: return "breaks";
+    case Standing::LikelyBreaks: return "likely-breaks";
+    case Standing::NotScheduled: return "not-scheduled";
+    case Standing::Review: return "review";
+    case Standing::Ready: break;
+  }
+  return "ready";
+}
+
+std::string_view label_of(Standing standing) {
+  switch (standing) {
+    case Standing::Breaks: return "breaks";
+    case Standing::LikelyBreaks: return "likely breaks";
+    case Standing::NotScheduled: return "not scheduled";
+    case Standing::Review: return "review";
+    case Standing::Ready: break;
+  }
+  return "ready";
+}
+
 /// The worst verdict of one workload on one column, and the finding that set it.
 struct Cell {
   Verdict verdict = Verdict::Ready;
   std::string check;         ///< behind the worst verdict
   std::size_t findings = 0;  ///< findings with a verdict on this column
   std::size_t first = 0;     ///< number of the finding behind the worst verdict; 0 when none
+  bool unreachable = false;  ///< the workload cannot be scheduled on this column's nodes
+
+  /// As the matrix report counts it: not scheduled only when no finding concerns the column.
+  Standing standing() const {
+    if (unreachable && findings == 0) return Standing::NotScheduled;
+    switch (verdict) {
+      case Verdict::Breaks: return Standing::Breaks;
+      case Verdict::LikelyBreaks: return Standing::LikelyBreaks;
+      case Verdict::Review: return Standing::Review;
+      case Verdict::Ready: break;
+    }
+    return Standing::Ready;
+  }
 };
 
 using WorkloadKey = std::tuple<std::string, std::string, std::string, std::string>;  // file, kind, namespace, name
@@ -58,10 +105,15 @@ std::string counted(std::size_t count, std::string_view noun) {
   return fmt::format("{} {}{}", count, noun, count == 1 ? "" : "s");
 }
 
-constexpr Verdict kVerdicts[] = {Verdict::Ready, Verdict::Review, Verdict::LikelyBreaks, Verdict::Breaks};
-
 std::string verdict_class(Verdict verdict) {
   return fmt::format("v-{}", to_key(verdict));
+}
+
+/// A finding listed in full: one that says a target breaks or likely breaks, or that is a
+/// warning or an error by the configuration. Notes that only ask for a review are listed in one
+/// line each; they are most of what a cluster or a large repository gives.
+bool listed_in_full(const Finding& finding) {
+  return finding.severity != Severity::Note || worst_verdict(finding) >= Verdict::LikelyBreaks;
 }
 
 /// Finds the workload a finding belongs to, as the matrix report does (by the rendered file for
@@ -84,13 +136,14 @@ class WorkloadIndex {
   std::map<WorkloadKey, std::size_t> index_;
 };
 
-/// Catalogue prose for a page: paragraphs at blank lines, `code` spans as <code>.
-std::string prose(std::string_view text) {
-  std::string out = "<p>";
+/// Catalogue prose for a page: paragraphs at blank lines (unless `paragraphs` is false: one line),
+/// `code` spans as <code>.
+std::string prose(std::string_view text, bool paragraphs = true) {
+  std::string out = paragraphs ? "<p>" : "";
   const std::string escaped = html(text);  // newlines are now the two characters "\n"
   bool in_code = false;
   for (std::size_t at = 0; at < escaped.size(); ++at) {
-    if (escaped.compare(at, 4, "\\n\\n") == 0) {
+    if (paragraphs && escaped.compare(at, 4, "\\n\\n") == 0) {
       out += in_code ? "</code></p><p>" : "</p><p>";
       in_code = false;
       at += 3;
@@ -105,8 +158,8 @@ std::string prose(std::string_view text) {
     }
   }
   while (out.ends_with(' ')) out.pop_back();
-  out += in_code ? "</code></p>" : "</p>";
-  return out;
+  if (in_code) out += "</code>";
+  return paragraphs ? out + "</p>" : out;
 }
 
 std::string workload_heading(const WorkloadRef& workload) {
@@ -121,6 +174,15 @@ std::string place_text(const Place& place, const std::string& file) {
   return fmt::format("line {}", place.span.begin.line);
 }
 
+/// How many findings of one check the page shows, and how.
+struct CheckTally {
+  std::size_t full = 0;             ///< listed in full
+  std::size_t notes = 0;            ///< listed in one line, in their workload
+  std::size_t notes_elsewhere = 0;  ///< notes on objects that are not in the grid: counted only
+  std::set<std::string> files;      ///< of notes_elsewhere
+  std::size_t anchor = 0;           ///< number of its section among the fixes (id "x<anchor>")
+};
+
 class HtmlReport {
  public:
   HtmlReport(std::ostream& out, const LintResult& result, const Catalogue& catalogue)
@@ -132,26 +194,46 @@ class HtmlReport {
         cells_(result.workloads.size(), std::vector<Cell>(columns_.size())),
         has_findings_(result.workloads.size(), false) {
     for (std::size_t c = 0; c < columns_.size(); ++c) column_index_.emplace(columns_[c].name, c);
+    for (std::size_t w = 0; w < workloads_count(); ++w) {
+      const auto& unreachable = result.workloads[w].unreachable;
+      for (std::size_t c = 0; c < columns_.size(); ++c) {
+        cells_[w][c].unreachable =
+            std::find(unreachable.begin(), unreachable.end(), columns_[c].name) != unreachable.end();
+      }
+    }
   }
 
   void write() {
-    collect_cells();
+    collect();
     write_head();
     write_summary();
     write_filters();
     write_grid();
     write_findings();
+    write_fixes();
     fmt::print(out_, "<script>{}</script>\n</body>\n</html>\n", html_page::kScript);
   }
 
  private:
-  /// First pass: each workload's worst verdict per column, as the matrix report counts it.
-  void collect_cells() {
+  /// First pass: each workload's worst verdict per column, as the matrix report counts it, and
+  /// how many findings of each check the page shows in full, in short or only counts.
+  void collect() {
     std::size_t number = 0;
     result_.findings.for_each([&](const Finding& finding) {
       if (finding.suppressed()) return;
       ++number;
       const auto workload = workloads_.find(finding);
+      CheckTally& tally = tallies_[finding.check];
+      if (listed_in_full(finding)) {
+        ++tally.full;
+      } else if (workload) {
+        ++tally.notes;
+        ++notes_in_workloads_;
+      } else {
+        ++tally.notes_elsewhere;
+        tally.files.insert(finding.file);
+        ++notes_elsewhere_;
+      }
       if (!workload) return;
       has_findings_[*workload] = true;
       for (const auto& target : finding.targets) {
@@ -166,12 +248,32 @@ class HtmlReport {
         }
       }
     });
+    std::size_t anchor = 0;
+    for (auto& [check, tally] : tallies_) tally.anchor = ++anchor;
   }
 
-  Verdict row_verdict(std::size_t workload) const {
-    Verdict worst = Verdict::Ready;
-    for (const auto& cell : cells_[workload]) worst = std::max(worst, cell.verdict);
+  Standing row_standing(std::size_t workload) const {
+    Standing worst = Standing::Ready;
+    for (const auto& cell : cells_[workload]) worst = std::max(worst, cell.standing());
     return worst;
+  }
+
+  /// The grid's order: worst row first; among equals, the one that breaks on more targets, then
+  /// likely breaks on more, and so on; then input order.
+  std::vector<std::size_t> row_order() const {
+    using Weight = std::array<std::size_t, kWorstFirst.size() + 1>;
+    std::vector<Weight> weights(workloads_count());
+    for (std::size_t w = 0; w < workloads_count(); ++w) {
+      weights[w][0] = static_cast<std::size_t>(row_standing(w));
+      for (const auto& cell : cells_[w]) {
+        const auto at = std::find(kWorstFirst.begin(), kWorstFirst.end(), cell.standing()) - kWorstFirst.begin();
+        ++weights[w][static_cast<std::size_t>(at) + 1];
+      }
+    }
+    std::vector<std::size_t> order(workloads_count());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return weights[a] > weights[b]; });
+    return order;
   }
 
   void write_head() {
@@ -193,16 +295,16 @@ class HtmlReport {
 
   void write_summary() {
     out_ << "<section id=\"summary\">\n<h2>Summary</h2>\n<table class=\"counts\">\n<thead><tr><th>Target</th>";
-    for (Verdict verdict : kVerdicts) fmt::print(out_, "<th>{}</th>", to_string(verdict));
+    for (Standing standing : kWorstFirst) fmt::print(out_, "<th>{}</th>", label_of(standing));
     out_ << "</tr></thead>\n<tbody>\n";
     for (std::size_t c = 0; c < columns_.size(); ++c) {
-      std::map<Verdict, std::size_t> counts;
-      for (std::size_t w = 0; w < cells_.size(); ++w) ++counts[cells_[w][c].verdict];
+      std::map<Standing, std::size_t> counts;
+      for (std::size_t w = 0; w < cells_.size(); ++w) ++counts[cells_[w][c].standing()];
       fmt::print(out_, "<tr data-column=\"{}\"><th scope=\"row\" title=\"{}\">{}</th>", html(columns_[c].name),
                  html(columns_[c].title), html(columns_[c].name));
-      for (Verdict verdict : kVerdicts) {
-        fmt::print(out_, "<td class=\"{}\" data-count=\"{}\">{}</td>", verdict_class(verdict), to_key(verdict),
-                   counts[verdict]);
+      for (Standing standing : kWorstFirst) {
+        fmt::print(out_, "<td class=\"v-{}\" data-count=\"{}\">{}</td>", key_of(standing), key_of(standing),
+                   counts[standing]);
       }
       out_ << "</tr>\n";
     }
@@ -213,6 +315,7 @@ class HtmlReport {
         {"workloads", s.workloads}, {"skipped", s.skipped},     {"error", s.errors},
         {"warning", s.warnings},    {"note", s.notes},          {"suppressed", s.suppressed}};
     if (s.baselined > 0) numbers.emplace_back("baselined", s.baselined);
+    if (s.folded > 0) numbers.emplace_back("folded", s.folded);
     for (const auto& [name, value] : numbers) {
       fmt::print(out_, "<div><dt>{}</dt><dd data-summary=\"{}\">{}</dd></div>\n", name, name, value);
     }
@@ -229,15 +332,16 @@ class HtmlReport {
   void write_filters() {
     std::set<std::string> namespaces;
     for (const auto& workload : result_.workloads) namespaces.insert(workload.object.namespace_);
-    out_ << "<form id=\"filters\" hidden>\n<label>Namespace <select id=\"filter-namespace\">"
-            "<option>all namespaces</option>";
+    out_ << "<form id=\"filters\" hidden>\n<label>Find <input type=\"search\" id=\"filter-text\" "
+            "placeholder=\"name, check, path...\" autocomplete=\"off\"></label>\n"
+            "<label>Namespace <select id=\"filter-namespace\"><option>all namespaces</option>";
     for (const auto& name : namespaces) {
       fmt::print(out_, "<option value=\"{}\">{}</option>", html(name), name.empty() ? "(none)" : html(name));
     }
     out_ << "</select></label>\n<fieldset><legend>Worst verdict</legend>";
-    for (auto verdict = std::rbegin(kVerdicts); verdict != std::rend(kVerdicts); ++verdict) {
+    for (Standing standing : kWorstFirst) {
       fmt::print(out_, "<label><input type=\"checkbox\" name=\"verdict\" value=\"{}\" checked> {}</label>",
-                 to_key(*verdict), to_string(*verdict));
+                 key_of(standing), label_of(standing));
     }
     out_ << "</fieldset>\n<output id=\"filter-count\"></output>\n</form>\n";
   }
@@ -249,10 +353,10 @@ class HtmlReport {
       fmt::print(out_, "<th scope=\"col\" title=\"{}\">{}</th>", html(column.title), html(column.name));
     }
     out_ << "</tr></thead>\n<tbody>\n";
-    for (std::size_t w = 0; w < workloads_count(); ++w) {
+    for (std::size_t w : row_order()) {
       const WorkloadRef& workload = result_.workloads[w];
       fmt::print(out_, "<tr id=\"w{}\" data-namespace=\"{}\" data-verdict=\"{}\"><th scope=\"row\">", w + 1,
-                 html(workload.object.namespace_), to_key(row_verdict(w)));
+                 html(workload.object.namespace_), key_of(row_standing(w)));
       if (has_findings_[w]) {
         fmt::print(out_, "<a href=\"#d{}\">{}</a>", w + 1, workload_heading(workload));
       } else {
@@ -266,39 +370,62 @@ class HtmlReport {
   }
 
   /// "breaks: host-package-install (+2)", linked to the finding behind the verdict; the check and
-  /// the number of other findings in the cell on a line of their own.
+  /// the number of other findings in the cell on a line of their own. The script finds the cell's
+  /// workload and column from its row and position.
   void write_cell(std::size_t w, std::size_t c) {
     const Cell& cell = cells_[w][c];
-    fmt::print(out_, "<td class=\"{}\" data-verdict=\"{}\">", verdict_class(cell.verdict), to_key(cell.verdict));
+    fmt::print(out_, "<td class=\"v-{}\">", key_of(cell.standing()));
     if (cell.first == 0) {
-      const auto& unreachable = result_.workloads[w].unreachable;
-      const bool off = std::find(unreachable.begin(), unreachable.end(), columns_[c].name) != unreachable.end();
-      fmt::print(out_, "{}</td>", off ? "<span class=\"off\">not scheduled here</span>" : to_string(cell.verdict));
+      fmt::print(out_, "{}</td>",
+                 cell.standing() == Standing::NotScheduled ? "<span class=\"off\">not scheduled here</span>" : "ready");
       return;
     }
     std::string text = fmt::format("{}: <span class=\"check\">{}", to_string(cell.verdict), html(cell.check));
     if (cell.findings > 1) text += fmt::format(" (+{})", cell.findings - 1);
     text += "</span>";
-    fmt::print(out_, "<a href=\"#f{}\" data-workload=\"{}\" data-column=\"{}\" title=\"{} {} on {}\">{}</a></td>",
-               cell.first, w + 1, c, cell.findings, cell.findings == 1 ? "finding" : "findings",
-               html(columns_[c].title), text);
+    fmt::print(out_, "<a href=\"#f{}\">{}</a></td>", cell.first, text);
   }
 
   /// Second pass: the findings in report order, under a heading whenever the workload changes.
+  /// Within a workload, the findings listed in full come first, then its notes in one line each.
   void write_findings() {
     out_ << "<section id=\"findings\">\n<h2>Findings</h2>\n";
+    if (notes_in_workloads_ + notes_elsewhere_ > 0) {
+      out_ << "<p class=\"help\">";
+      if (notes_in_workloads_ > 0) {
+        fmt::print(out_, "{} that only ask for a review are shown in one line each, under their workload. ",
+                   counted(notes_in_workloads_, "note"));
+      }
+      if (notes_elsewhere_ > 0) {
+        fmt::print(out_, "{} on objects that are not workloads are counted per check at the end. ",
+                   counted(notes_elsewhere_, "note"));
+      }
+      out_ << "The JSON report (<code>--format json</code>) and the text report with <code>--show-notes</code> "
+              "list every note in full, with its facts, evidence and related observations.</p>\n";
+    }
     std::vector<bool> anchored(workloads_count(), false);
     bool open = false;
     std::optional<std::size_t> current_workload;
     std::string current_file;
+    std::string notes;  // the open group's notes, written when it closes
+    const auto close = [&] {
+      if (!open) return;
+      if (!notes.empty()) fmt::print(out_, "<ul class=\"notes\">\n{}</ul>\n", notes);
+      notes.clear();
+      out_ << "</section>\n";
+    };
     std::size_t number = 0;
+    std::size_t listed = 0;
     result_.findings.for_each([&](const Finding& finding) {
       if (finding.suppressed()) return;
       ++number;
       const auto workload = workloads_.find(finding);
+      const bool full = listed_in_full(finding);
+      if (!full && !workload) return;  // counted per check at the end
+      ++listed;
       const bool same_group = open && workload == current_workload && (workload || finding.file == current_file);
       if (!same_group) {
-        if (open) out_ << "</section>\n";
+        close();
         open = true;
         current_workload = workload;
         current_file = finding.file;
@@ -308,33 +435,64 @@ class HtmlReport {
           if (!anchored[*workload]) id = fmt::format(" id=\"d{}\"", *workload + 1);
           anchored[*workload] = true;
           fmt::print(out_,
-                     "<section class=\"workload\"{} data-namespace=\"{}\">\n<h3>{} <a href=\"#w{}\">grid</a></h3>\n",
-                     id, html(ref.object.namespace_), workload_heading(ref), *workload + 1);
+                     "<section class=\"workload\"{} data-workload=\"{}\">\n<h3>{} <a href=\"#w{}\">grid</a></h3>\n", id,
+                     *workload + 1, workload_heading(ref), *workload + 1);
         } else {
           fmt::print(out_,
                      "<section class=\"workload\">\n<h3>Not in a workload: <span class=\"where\">{}</span></h3>\n",
                      html(finding.file));
         }
       }
-      write_finding(finding, number, workload);
+      if (full) {
+        write_finding(finding, number, workload);
+      } else {
+        notes += note_line(finding, number, *workload);
+      }
     });
-    if (open) out_ << "</section>\n";
-    if (number == 0) out_ << "<p>No findings.</p>\n";
+    close();
+    if (listed == 0 && notes_elsewhere_ == 0) out_ << "<p>No findings.</p>\n";
+    write_notes_elsewhere();
     out_ << "</section>\n";
+  }
+
+  /// The columns a finding has a verdict on, for the script to mark a cell's findings (its
+  /// workload is that of its section).
+  std::string columns_attribute(const Finding& finding) const {
+    std::string columns;
+    for (const auto& target : finding.targets) {
+      if (auto column = column_index_.find(target.target); column != column_index_.end()) {
+        columns += fmt::format("{}{}", columns.empty() ? "" : " ", column->second);
+      }
+    }
+    return fmt::format(" data-columns=\"{}\"", columns);
+  }
+
+  /// `[check]`, linked to the check's fix.
+  std::string check_link(const std::string& check) const {
+    const auto tally = tallies_.find(check);
+    if (tally == tallies_.end()) return fmt::format("<code>[{}]</code>", html(check));
+    return fmt::format("<a class=\"fix-link\" href=\"#x{}\">[{}]</a>", tally->second.anchor, html(check));
+  }
+
+  /// A note in one line: its message, check, place and the checks it folds in.
+  std::string note_line(const Finding& finding, std::size_t number, std::size_t workload) const {
+    std::string line = fmt::format("<li class=\"finding\" id=\"f{}\"", number);
+    if (!finding.targets.empty()) {
+      line += fmt::format(" data-verdict=\"{}\"{}", to_key(worst_verdict(finding)), columns_attribute(finding));
+    }
+    line += fmt::format(">{} {} <span class=\"where\">({})</span>", html(finding.message), check_link(finding.check),
+                        place_text(Place{finding.file, finding.span, {}}, result_.workloads[workload].file));
+    for (const auto& related : finding.related) line += fmt::format(" also <code>[{}]</code>", html(related.check));
+    return line + "</li>\n";
   }
 
   void write_finding(const Finding& finding, std::size_t number, std::optional<std::size_t> workload) {
     fmt::print(out_, "<article class=\"finding\" id=\"f{}\"", number);
     if (!finding.targets.empty()) fmt::print(out_, " data-verdict=\"{}\"", to_key(worst_verdict(finding)));
-    if (finding.object) fmt::print(out_, " data-namespace=\"{}\"", html(finding.object->namespace_));
     if (workload) {
-      std::string columns;
-      for (const auto& target : finding.targets) {
-        if (auto column = column_index_.find(target.target); column != column_index_.end()) {
-          columns += fmt::format("{}{}", columns.empty() ? "" : " ", column->second);
-        }
-      }
-      fmt::print(out_, " data-workload=\"{}\" data-columns=\"{}\"", *workload + 1, columns);
+      if (!finding.targets.empty()) out_ << columns_attribute(finding);
+    } else if (finding.object) {
+      fmt::print(out_, " data-namespace=\"{}\"", html(finding.object->namespace_));
     }
     out_ << ">\n<h4>";
     if (finding.targets.empty()) {
@@ -343,10 +501,15 @@ class HtmlReport {
       const Verdict worst = worst_verdict(finding);
       fmt::print(out_, "<span class=\"badge {}\">{}</span>", verdict_class(worst), to_string(worst));
     }
-    fmt::print(out_, " {} <code>[{}]</code></h4>\n", html(finding.message), html(finding.check));
+    fmt::print(out_, " {} {}</h4>\n", html(finding.message), check_link(finding.check));
 
-    fmt::print(out_, "<p class=\"where\"><code>{}:{}:{}</code>", html(finding.file), finding.span.begin.line,
-               finding.span.begin.column);
+    // In its workload's file, the line is enough: the heading names the file.
+    if (workload && finding.file == result_.workloads[*workload].file) {
+      fmt::print(out_, "<p class=\"where\">line {}:{}", finding.span.begin.line, finding.span.begin.column);
+    } else {
+      fmt::print(out_, "<p class=\"where\"><code>{}:{}:{}</code>", html(finding.file), finding.span.begin.line,
+                 finding.span.begin.column);
+    }
     if (finding.object && !workload) fmt::print(out_, " in {}", html(finding.object->describe()));
     if (!finding.container.empty()) fmt::print(out_, ", container <code>{}</code>", html(finding.container));
     if (!finding.field.empty()) fmt::print(out_, ", field <code>{}</code>", html(finding.field));
@@ -390,10 +553,43 @@ class HtmlReport {
       }
       out_ << "</ul>\n";
     }
-    if (const CheckInfo* check = catalogue_.find(finding.check); check && !check->remediation.empty()) {
-      fmt::print(out_, "<div class=\"fix\"><strong>Fix</strong>{}</div>\n", prose(check->remediation));
-    }
     out_ << "</article>\n";
+  }
+
+  /// Notes on objects outside the grid (a CustomResourceDefinition defined twice, a ConfigMap):
+  /// how many per check, and where to read them.
+  void write_notes_elsewhere() {
+    if (notes_elsewhere_ == 0) return;
+    out_ << "<section class=\"elsewhere\">\n<h3>Notes on objects that are not workloads</h3>\n<ul>\n";
+    for (const auto& [check, tally] : tallies_) {
+      if (tally.notes_elsewhere == 0) continue;
+      fmt::print(out_, "<li data-notes=\"{}\">{}: {} in {}</li>\n", tally.notes_elsewhere, check_link(check),
+                 counted(tally.notes_elsewhere, "note"), counted(tally.files.size(), "file"));
+    }
+    out_ << "</ul>\n<p>The JSON report (<code>--format json</code>) lists each of them; so does the text report "
+            "with <code>--show-notes</code> (add <code>--only ID</code> for one check).</p>\n</section>\n";
+  }
+
+  /// Each check's fix once, with how many findings of the page it concerns; findings link here.
+  void write_fixes() {
+    if (tallies_.empty()) return;
+    out_ << "<section id=\"fixes\">\n<h2>How to fix</h2>\n";
+    for (const auto& [check, tally] : tallies_) {
+      const CheckInfo* info = catalogue_.find(check);
+      fmt::print(out_, "<article class=\"fix\" id=\"x{}\">\n<h3><code>{}</code>{}{}</h3>\n", tally.anchor, html(check),
+                 info && !info->summary.empty() ? " " : "", info ? prose(info->summary, false) : "");
+      std::vector<std::string> counts;
+      if (tally.full > 0) counts.push_back(counted(tally.full, "finding"));
+      if (tally.notes + tally.notes_elsewhere > 0)
+        counts.push_back(counted(tally.notes + tally.notes_elsewhere, "note"));
+      fmt::print(out_,
+                 "<p class=\"where\">{} on this page; <code>immutalint --explain {}</code> says why it matters "
+                 "on each target</p>\n",
+                 fmt::join(counts, " and "), html(check));
+      if (info && !info->remediation.empty()) out_ << prose(info->remediation) << '\n';
+      out_ << "</article>\n";
+    }
+    out_ << "</section>\n";
   }
 
   std::ostream& out_;
@@ -404,6 +600,9 @@ class HtmlReport {
   WorkloadIndex workloads_;
   std::vector<std::vector<Cell>> cells_;  // [workload][column]
   std::vector<bool> has_findings_;        // [workload]
+  std::map<std::string, CheckTally> tallies_;
+  std::size_t notes_in_workloads_ = 0;
+  std::size_t notes_elsewhere_ = 0;
 };
 
 }  // namespace
