@@ -114,14 +114,16 @@ def line_count(n):
 
 @generator(1000)
 def many_containers(n):
-    # One container with several mounts and commands, aliased n times: each command's host mount
-    # was looked up among every mount of every container.
+    # n containers with several mounts and commands each: each command's host mount was looked
+    # up among every mount of every container. (Written out: aliases that repeat containers are
+    # capped by the alias budget.)
     mounts = ", ".join(f"{{name: h{i}, mountPath: /host/m{i}}}" for i in range(8))
     commands = "; ".join(f"cp a /host/m{i}/bin/b" for i in range(8))
     volumes = ", ".join(f"{{name: h{i}, hostPath: {{path: /usr/m{i}}}}}" for i in range(8))
+    containers = "".join(f"    - {{name: c{j}, image: i, command: [sh, -c, '{commands}'], volumeMounts: [{mounts}]}}\n"
+                         for j in range(n))
     return ("apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: ns}\n"
-            f"c: &c {{name: c, image: i, command: [sh, -c, '{commands}'], volumeMounts: [{mounts}]}}\n"
-            f"spec:\n  volumes: [{volumes}]\n  containers: [" + ", ".join(["*c"] * n) + "]\n")
+            f"spec:\n  volumes: [{volumes}]\n  containers:\n" + containers)
 
 
 @generator(4000)
