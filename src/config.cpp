@@ -261,8 +261,10 @@ class ConfigReader {
     const std::string& key = field.key;
     if (key == "check") {
       named_checks = true;
-      for (const auto& [id, mark] : strings(field, true)) {
-        attempt([&] { waiver.checks.push_back(check_id(id, mark)); });
+      // A plain pair rather than a structured binding: clang (the fuzzing build) cannot capture
+      // a binding in a lambda before C++20's P1091 support.
+      for (const auto& entry : strings(field, true)) {
+        attempt([&] { waiver.checks.push_back(check_id(entry.first, entry.second)); });
       }
     } else if (key == "reason") {
       waiver.reason = text(field);
