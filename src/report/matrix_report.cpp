@@ -22,9 +22,10 @@ constexpr std::size_t kTerminalColumns = 120;
 /// The widest workload name in the text matrix (in columns), and in the compact form.
 constexpr std::size_t kWorkloadColumns = 60;
 constexpr std::size_t kCompactWorkloadColumns = 40;
-/// The most rows of workloads that are not ready that the Markdown form lists without
-/// `all_rows`: a job summary or a PR comment is read, not searched.
-constexpr std::size_t kMarkdownRows = 15;
+/// How much of a table of workloads that are not ready the Markdown form lists without
+/// `all_rows`: every row of a repository of ordinary size, and a bound on a job summary or a PR
+/// comment for a whole cluster, which is read, not searched.
+constexpr std::size_t kMarkdownTableBytes = 6 << 10;
 constexpr std::string_view kEllipsis = "\u2026";
 
 struct Cell {
@@ -242,18 +243,24 @@ void write_markdown_matrix(std::ostream& out, const std::vector<Row>& rows, cons
   if (!all_rows) {
     // The worst first: the rows a reader should see when there are more than fit.
     std::stable_sort(shown.begin(), shown.end(), [](const Row* a, const Row* b) { return a->weight() > b->weight(); });
-    if (shown.size() > kMarkdownRows) shown.resize(kMarkdownRows);
   }
+  std::vector<std::string> lines;  // the table's rows, as many as fit
+  std::size_t table_bytes = 0;
+  for (const Row* row : shown) {
+    std::vector<std::string> cells{escape::markdown_cell(fit_workload(*row->workload, kWorkloadColumns))};
+    for (const Cell& cell : row->cells) cells.push_back(escape::markdown_cell(cell_text(cell)));
+    std::string line = fmt::format("| {} |\n", fmt::join(cells, " | "));
+    table_bytes += line.size();
+    if (!all_rows && table_bytes > kMarkdownTableBytes && !lines.empty()) break;
+    lines.push_back(std::move(line));
+  }
+  shown.resize(lines.size());
   if (!shown.empty()) {
     std::vector<std::string> header{"workload"};
     header.insert(header.end(), targets.begin(), targets.end());
     fmt::print(out, "| {} |\n|{}|\n", fmt::join(header, " | "),
                fmt::join(std::vector<std::string>(header.size(), "---"), "|"));
-    for (const Row* row : shown) {
-      std::vector<std::string> cells{escape::markdown_cell(fit_workload(*row->workload, kWorkloadColumns))};
-      for (const Cell& cell : row->cells) cells.push_back(escape::markdown_cell(cell_text(cell)));
-      fmt::print(out, "| {} |\n", fmt::join(cells, " | "));
-    }
+    for (const std::string& line : lines) out << line;
     out << '\n';
   }
   if (!all_rows) {
