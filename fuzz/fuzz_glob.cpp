@@ -48,19 +48,27 @@ std::size_t read_class(std::string_view pattern, Token& token) {
   return i + 1;
 }
 
-std::vector<Token> tokens_of(std::string_view pattern) {
+/// The documented syntax (docs/ci.md): in a glob, a run of stars that is a whole path segment
+/// (at the start or after `/`, at the end or before `/`) spans folders, `**/` also standing for no
+/// folder at all; any other run of stars, and every run in a name, is one `*`.
+std::vector<Token> tokens_of(std::string_view pattern, bool stop_at_slash) {
   std::vector<Token> tokens;
   for (std::size_t i = 0; i < pattern.size();) {
     Token token;
-    if (pattern.substr(i, 3) == "**/") {
-      token.kind = Token::FolderStar;
-      i += 3;
-    } else if (pattern.substr(i, 2) == "**") {
-      token.kind = Token::DoubleStar;
-      i += 2;
-    } else if (pattern[i] == '*') {
-      token.kind = Token::Star;
-      ++i;
+    if (pattern[i] == '*') {
+      const std::size_t run_end = std::min(pattern.find_first_not_of('*', i), pattern.size());
+      const bool whole_segment = stop_at_slash && run_end - i >= 2 && (i == 0 || pattern[i - 1] == '/') &&
+                                 (run_end == pattern.size() || pattern[run_end] == '/');
+      if (whole_segment && run_end < pattern.size()) {
+        token.kind = Token::FolderStar;
+        i = run_end + 1;
+      } else if (whole_segment) {
+        token.kind = Token::DoubleStar;
+        i = run_end;
+      } else {
+        token.kind = Token::Star;
+        i = run_end;
+      }
     } else if (pattern[i] == '?') {
       token.kind = Token::Any;
       ++i;
@@ -79,7 +87,7 @@ std::vector<Token> tokens_of(std::string_view pattern) {
 /// path one byte at a time. `*` and `?` stop at `/` when `stop_at_slash`; `**` spans folders;
 /// `**/` is also no folder at all; a class never matches `/`.
 bool reference_match(std::string_view pattern, std::string_view path, bool stop_at_slash) {
-  const std::vector<Token> tokens = tokens_of(pattern);
+  const std::vector<Token> tokens = tokens_of(pattern, stop_at_slash);
   const std::size_t end = tokens.size();
   std::vector<char> states(end + 1, 0);
   const auto close = [&](std::vector<char>& set) {

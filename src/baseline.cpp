@@ -109,6 +109,9 @@ Result<Baseline> Baseline::read(const std::string& path) {
     // The position, not the parser's message: that quotes the bytes it stopped at.
     if (const auto bad = invalid_utf8_at(text)) return malformed(fmt::format("not UTF-8 text (byte {})", *bad + 1));
     return malformed(fmt::format("not valid JSON (byte {})", error.byte));
+  } catch (const Json::out_of_range&) {
+    // Valid JSON that nlohmann cannot hold, such as a number beyond a double (1e400).
+    return malformed("a number is out of range");
   }
   if (!json.is_object()) return malformed("not a JSON object");
   const auto version = json.find("immutalintBaseline");

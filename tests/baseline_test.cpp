@@ -143,7 +143,10 @@ TEST_CASE("a baseline that cannot be used is a usage error") {
   test::write_file(dir + "/pod.yaml", kInstaller);
   test::write_file(dir + "/future.json", R"({"immutalintBaseline": 2, "findings": []})");
   test::write_file(dir + "/other.json", R"({"runs": []})");
+  // Valid JSON with a number no double holds.
+  test::write_file(dir + "/huge.json", R"({"immutalintBaseline": 1e400, "findings": []})");
   const std::pair<std::string, std::string> cases[] = {
+      {"huge.json", "huge.json is not an immutalint baseline: a number is out of range"},
       {"missing.json", "cannot read the baseline missing.json: No such file or directory"},
       {"future.json", "future.json is not an immutalint baseline: format 2 is not the supported 1"},
       {"other.json", "other.json is not an immutalint baseline: no \"immutalintBaseline\" version"},
