@@ -38,6 +38,69 @@ if(IMMUTALINT_HARDENING)
   target_link_options(immutalint PRIVATE LINKER:-z,relro LINKER:-z,now)
 endif()
 
+# The release binary (scripts/build-release.sh, the Dockerfile, the GitHub Action): the objects of
+# immutalint linked again with libstdc++, libgcc, libyaml, RE2 and fmt as static libraries, so that
+# it needs nothing but the C library and runs on any x86_64 Linux with glibc 2.35 or later. A
+# target of the same tree rather than a second build, so that the test that checks it
+# (tests/release_test.cpp) costs one link; not part of `all`. Defined when every static archive
+# is found; otherwise the reason is printed and the release test says it is skipped.
+set(IMMUTALINT_STATIC_MISSING "")
+if(IMMUTALINT_FUZZ)
+  set(IMMUTALINT_STATIC_MISSING "fuzzing builds link libFuzzer")
+else()
+  # What pkg-config --static lists (RE2 from 2023 on adds abseil), without the C library's parts.
+  foreach(library IN LISTS LIBYAML_STATIC_LIBRARIES RE2_STATIC_LIBRARIES)
+    if(library MATCHES "^(c|m|dl|rt|pthread)$" OR DEFINED IMMUTALINT_STATIC_${library}_SEEN)
+      continue()
+    endif()
+    set(IMMUTALINT_STATIC_${library}_SEEN TRUE)
+    find_library(IMMUTALINT_STATIC_LIB_${library} NAMES lib${library}.a
+                 HINTS ${LIBYAML_STATIC_LIBRARY_DIRS} ${RE2_STATIC_LIBRARY_DIRS})
+    if(IMMUTALINT_STATIC_LIB_${library})
+      list(APPEND IMMUTALINT_STATIC_ARCHIVES ${IMMUTALINT_STATIC_LIB_${library}})
+    else()
+      string(APPEND IMMUTALINT_STATIC_MISSING " lib${library}.a")
+    endif()
+  endforeach()
+endif()
+if(IMMUTALINT_STATIC_MISSING)
+  message(STATUS "No static release binary (immutalint_static): missing${IMMUTALINT_STATIC_MISSING}")
+else()
+  add_executable(immutalint_static EXCLUDE_FROM_ALL $<TARGET_OBJECTS:immutalint>)
+  set_target_properties(immutalint_static PROPERTIES OUTPUT_NAME immutalint-static LINKER_LANGUAGE CXX)
+  # Built first: its objects are the ones linked here, and its post-build step checks the catalogue.
+  add_dependencies(immutalint_static immutalint immutalint_core)
+  # Objects only the static binary has: arc4random for glibc 2.35 (see packaging/arc4random.cpp),
+  # and fmt's compiled part where there is no libfmt.a (Debian's libfmt-dev has none).
+  add_library(immutalint_static_support OBJECT EXCLUDE_FROM_ALL ${CMAKE_SOURCE_DIR}/packaging/arc4random.cpp)
+  find_library(IMMUTALINT_STATIC_FMT NAMES libfmt.a)
+  if(NOT IMMUTALINT_STATIC_FMT)
+    target_sources(immutalint_static_support PRIVATE ${CMAKE_SOURCE_DIR}/packaging/fmt-compiled.cpp)
+    # fmt's headers without fmt::fmt's FMT_SHARED (or fmt-header-only's FMT_HEADER_ONLY).
+    target_include_directories(immutalint_static_support PRIVATE
+                               $<TARGET_PROPERTY:fmt::fmt,INTERFACE_INCLUDE_DIRECTORIES>)
+    set(IMMUTALINT_STATIC_FMT "")
+  endif()
+  set_target_properties(immutalint_static_support PROPERTIES POSITION_INDEPENDENT_CODE ON)
+  target_link_libraries(immutalint_static_support PRIVATE immutalint_settings)
+  target_sources(immutalint_static PRIVATE $<TARGET_OBJECTS:immutalint_static_support>)
+  target_link_libraries(immutalint_static PRIVATE $<TARGET_FILE:immutalint_core> ${IMMUTALINT_STATIC_FMT}
+                        ${IMMUTALINT_STATIC_ARCHIVES} immutalint_settings Threads::Threads)
+  target_link_options(immutalint_static PRIVATE -static-libstdc++ -static-libgcc)
+  if(IMMUTALINT_SANITIZE)
+    # The sanitizer runtimes too: a sanitized tree's release binary still needs only the C library.
+    target_link_options(immutalint_static PRIVATE -static-libasan -static-libubsan)
+  endif()
+  if(IMMUTALINT_HARDENING)
+    set_property(TARGET immutalint_static PROPERTY POSITION_INDEPENDENT_CODE ON)
+    target_link_options(immutalint_static PRIVATE LINKER:-z,relro LINKER:-z,now)
+  endif()
+  if(TARGET immutalint_tests)
+    # tests/release_test.cpp packs it: built with the tests, so that ctest never builds.
+    add_dependencies(immutalint_tests immutalint_static)
+  endif()
+endif()
+
 # The package installs under /usr (CPack's default for DEB, stated here because the man page
 # names the documentation directory).
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
@@ -91,6 +154,12 @@ if(CPACK_DEBIAN_PACKAGE_RELEASE)
 else()
   set(IMMUTALINT_CHANGELOG_NAME changelog.gz)
 endif()
+# The kubectl plugin's man page, written by hand (packaging/kubectl-immutalint.1.in: the plugin has
+# no option table to generate it from), with the version filled in and gzipped as Debian wants.
+configure_file(${CMAKE_SOURCE_DIR}/packaging/kubectl-immutalint.1.in ${CMAKE_BINARY_DIR}/kubectl-immutalint.1 @ONLY)
+execute_process(COMMAND ${IMMUTALINT_GZIP} -9nc ${CMAKE_BINARY_DIR}/kubectl-immutalint.1
+                OUTPUT_FILE ${CMAKE_BINARY_DIR}/kubectl-immutalint.1.gz COMMAND_ERROR_IS_FATAL ANY)
+install(FILES ${CMAKE_BINARY_DIR}/kubectl-immutalint.1.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 install(FILES ${CMAKE_BINARY_DIR}/packaging/copyright DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(FILES ${CMAKE_BINARY_DIR}/packaging/changelog.gz DESTINATION ${CMAKE_INSTALL_DOCDIR}
         RENAME ${IMMUTALINT_CHANGELOG_NAME})

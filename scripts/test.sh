@@ -4,11 +4,25 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Progress: each stage says what it does and how long it took.
+stage_start=
+stage() {
+  [ -z "$stage_start" ] || echo "   (took $(( (SECONDS - stage_start) / 60 ))m$(( (SECONDS - stage_start) % 60 ))s)"
+  stage_start=$SECONDS
+  echo "== $*"
+}
+echo "scripts/test.sh: installs what is missing, builds build-test/ with -Werror and sanitizers, runs the"
+echo "tests, then fuzzes for a minute. On 2 cores the first build takes up to half an hour, and the"
+echo "fuzzing build with clang (build-fuzz/) some more; later runs rebuild only what changed. The tests"
+echo "themselves take about a minute."
+stage "1/4 installing the build and test tools that are missing (scripts/install-deps.sh)"
 scripts/install-deps.sh
+stage "2/4 building build-test/ ($(nproc) jobs)"
 cmake -S . -B build-test -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIMMUTALINT_WERROR=ON -DIMMUTALINT_SANITIZE=ON >/dev/null
 cmake --build build-test -j"$(nproc)"
 cd build-test
 
+stage "3/4 running the tests (ctest${*:+ $*})"
 status=0
 ctest --output-on-failure -j"$(nproc)" "$@" || status=$?
 
@@ -44,6 +58,8 @@ elif missing=$(libfuzzer_missing) && [ -n "$missing" ]; then
     echo "fuzzing smoke skipped: $missing; scripts/install-deps.sh installs clang and libclang-rt-14-dev" >&2
   fi
 else
+  stage "4/4 fuzzing smoke (scripts/fuzz.sh 60: builds build-fuzz/ with clang, then fuzzes for a minute in all)"
   (cd .. && scripts/fuzz.sh 60) || status=$?
 fi
+stage "done: exit status $status"
 exit "$status"
