@@ -89,7 +89,10 @@ std::vector<Token> tokens_of(std::string_view pattern, bool stop_at_slash) {
 bool reference_match(std::string_view pattern, std::string_view path, bool stop_at_slash) {
   const std::vector<Token> tokens = tokens_of(pattern, stop_at_slash);
   const std::size_t end = tokens.size();
+  // `states[k]`: token k is next to match. `inside[k]`: a `**/` at k has read part of a folder
+  // name, so only the `/` that ends it moves on: it stands for no folder only before reading.
   std::vector<char> states(end + 1, 0);
+  std::vector<char> inside(end + 1, 0);
   const auto close = [&](std::vector<char>& set) {
     // Stars and `**/` may match nothing: their successor is live too. Tokens are visited in
     // order, so one forward pass reaches every successor.
@@ -102,9 +105,15 @@ bool reference_match(std::string_view pattern, std::string_view path, bool stop_
   close(states);
   for (const char c : path) {
     std::vector<char> next(end + 1, 0);
+    std::vector<char> next_inside(end + 1, 0);
     for (std::size_t k = 0; k < end; ++k) {
-      if (!states[k]) continue;
       const Token& token = tokens[k];
+      if (token.kind == Token::FolderStar && (states[k] || inside[k])) {
+        if (c == '/') next[k + 1] = 1;  // a folder ends: what follows `**/` is next
+        next_inside[k] = 1;             // or the folders go on
+        continue;
+      }
+      if (!states[k]) continue;
       switch (token.kind) {
         case Token::Literal:
           if (c == token.literal) next[k + 1] = 1;
@@ -119,14 +128,12 @@ bool reference_match(std::string_view pattern, std::string_view path, bool stop_
           if (!(stop_at_slash && c == '/')) next[k] = 1;
           break;
         case Token::DoubleStar: next[k] = 1; break;
-        case Token::FolderStar:
-          next[k] = 1;  // any run of bytes, as long as a `/` ends it
-          if (c == '/') next[k + 1] = 1;
-          break;
+        case Token::FolderStar: break;
       }
     }
     close(next);
     states.swap(next);
+    inside.swap(next_inside);
   }
   return states[end] != 0;
 }
