@@ -21,6 +21,7 @@
   ROW("host-path-volume", make_host_path_volume)                               \
   ROW("host-pid", make_host_pid)                                               \
   ROW("host-root-mount", make_host_root_mount)                                 \
+  ROW("host-sysctl-write", make_host_sysctl_write)                             \
   ROW("host-systemd", make_host_systemd)                                       \
   ROW("journald-dependency", make_journald_dependency)                         \
   ROW("kernel-build-on-node", make_kernel_build_on_node)                       \

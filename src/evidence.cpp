@@ -750,11 +750,7 @@ class EvidenceReader {
   }
 
   void read_writes(const RunCommand& run) {
-    for (const auto& [word, kind] : destinations(run.command)) {
-      // `$DEST/etc/x` names no known directory; `${ROOT:-/host}/etc/x` with ROOT unset does.
-      if (word.text.empty() || word.unknown_before_slash || (word.unknown && !word.text.starts_with("/"))) continue;
-      std::string written = path_of(word);
-      if (!written.starts_with("/") && run.command.cwd) written = *run.command.cwd + "/" + written;
+    for (const auto& [written, kind] : written_paths(run.command)) {
       auto host = to_host(run, written);
       if (!host || is_kernel_filesystem(host->first)) continue;
       if (host->second && host->second->read_file) continue;
@@ -1013,6 +1009,19 @@ class EvidenceReader {
 };
 
 }  // namespace
+
+std::vector<WrittenPath> written_paths(const ShellCommand& command) {
+  std::vector<WrittenPath> out;
+  for (const auto& [word, kind] : destinations(command)) {
+    // `$DEST/etc/x` names no known directory; `${ROOT:-/host}/etc/x` with ROOT unset does.
+    if (word.text.empty() || word.unknown_before_slash || (word.unknown && !word.text.starts_with("/"))) continue;
+    std::string written = path_of(word);
+    if (!written.starts_with("/") && command.cwd) written = *command.cwd + "/" + written;
+    if (!written.starts_with("/")) continue;
+    out.push_back({normalize_host_path(written), kind});
+  }
+  return out;
+}
 
 WorkloadEvidence gather_evidence(const EvidenceInput& input) {
   EvidenceReader reader(input);

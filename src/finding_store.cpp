@@ -9,6 +9,30 @@
 
 namespace immutalint {
 
+namespace {
+
+void encode_object(record::Encoder& out, const std::optional<ObjectRef>& object) {
+  out.number(object ? 1 : 0);
+  if (object) {
+    out.text(object->api_version);
+    out.text(object->kind);
+    out.text(object->namespace_);
+    out.text(object->name);
+  }
+}
+
+std::optional<ObjectRef> decode_object(record::Decoder& in) {
+  if (in.number() != 1) return std::nullopt;
+  ObjectRef object;
+  object.api_version = in.text();
+  object.kind = in.text();
+  object.namespace_ = in.text();
+  object.name = in.text();
+  return object;
+}
+
+}  // namespace
+
 std::string encode_finding(const Finding& finding) {
   record::Encoder out;
   out.text(finding.check);
@@ -16,13 +40,7 @@ std::string encode_finding(const Finding& finding) {
   out.text(finding.message);
   out.text(finding.file);
   out.span(finding.span);
-  out.number(finding.object ? 1 : 0);
-  if (finding.object) {
-    out.text(finding.object->api_version);
-    out.text(finding.object->kind);
-    out.text(finding.object->namespace_);
-    out.text(finding.object->name);
-  }
+  encode_object(out, finding.object);
   out.text(finding.container);
   out.text(finding.field);
   out.text(finding.source);
@@ -52,8 +70,12 @@ std::string encode_finding(const Finding& finding) {
     out.number(static_cast<std::uint32_t>(related.verdict));
     out.text(related.message);
     out.place(related.place);
+    encode_object(out, related.object);
   }
   out.text(finding.cause);
+  out.number(static_cast<std::uint32_t>(finding.joined_causes.size()));
+  for (const auto& cause : finding.joined_causes) out.text(cause);
+  out.text(finding.shared_cause);
   out.number(finding.suppression ? 1 : 0);
   if (finding.suppression) {
     out.number(static_cast<std::uint32_t>(finding.suppression->channel));
@@ -73,14 +95,7 @@ std::optional<Finding> decode_finding(std::string_view bytes) {
   finding.message = in.text();
   finding.file = in.text();
   finding.span = in.span();
-  if (in.number() == 1) {
-    ObjectRef object;
-    object.api_version = in.text();
-    object.kind = in.text();
-    object.namespace_ = in.text();
-    object.name = in.text();
-    finding.object = std::move(object);
-  }
+  finding.object = decode_object(in);
   finding.container = in.text();
   finding.field = in.text();
   finding.source = in.text();
@@ -113,9 +128,12 @@ std::optional<Finding> decode_finding(std::string_view bytes) {
     related.verdict = in.choice(Verdict::Breaks);
     related.message = in.text();
     related.place = in.place();
+    related.object = decode_object(in);
     finding.related.push_back(std::move(related));
   }
   finding.cause = in.text();
+  for (std::uint32_t n = in.count(4); n > 0 && in.ok(); --n) finding.joined_causes.push_back(in.text());
+  finding.shared_cause = in.text();
   if (in.number() == 1) {
     Suppression suppression;
     suppression.channel = in.choice(SuppressionChannel::Config);

@@ -11,10 +11,12 @@
 #include <cerrno>
 #include <cstring>
 #include <map>
+#include <numeric>
 #include <set>
 #include <system_error>
 #include <thread>
 #include <tuple>
+#include <utility>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -24,6 +26,7 @@
 #include "immutalint/kube_object.hpp"
 #include "immutalint/placement.hpp"
 #include "immutalint/pod_spec.hpp"
+#include "immutalint/shared_causes.hpp"
 #include "immutalint/spool.hpp"
 #include "immutalint/suppression.hpp"
 #include "job_queue.hpp"
@@ -156,7 +159,8 @@ struct CheckedWorkload {
 /// A finding written to the run's spool as soon as it is made (findings are not held in memory),
 /// with what the last phase needs to know of it without reading it back.
 struct SpilledFinding {
-  std::uint64_t group = 0;    // hash of (file, object, cause): findings that may fold share it
+  std::uint64_t group =
+      0;  // hash of (file, object), or of (file, cause) without an object: findings that may fold share it
   std::uint32_t session = 0;  // the session that made it
   std::uint32_t deferred =
       0;  // 1 + the index of that session's Deferred workload whose first pass made it; 0 otherwise
@@ -164,6 +168,7 @@ struct SpilledFinding {
 };
 
 std::uint64_t fold_group(const Finding& finding) {
+  // Per object, not per cause: causes of one object can be joined (the volumes of one install).
   std::string key = finding.file;
   if (finding.object) {
     for (const auto* part :
@@ -171,9 +176,10 @@ std::uint64_t fold_group(const Finding& finding) {
       key += '\0';
       key += *part;
     }
+  } else {
+    key += '\0';
+    key += finding.cause;
   }
-  key += '\0';
-  key += finding.cause;
   return std::hash<std::string>{}(key);
 }
 
@@ -807,6 +813,8 @@ Finding Linter::make_finding(const CheckInfo& info, Observation observation, con
   finding.action = observation.action;
   finding.evidence = std::move(observation.evidence);
   finding.cause = observation.cause.empty() ? finding.field : std::move(observation.cause);
+  finding.joined_causes = std::move(observation.joined_causes);
+  finding.shared_cause = std::move(observation.shared_cause);
   if (observation.config_map) {
     // Reported where the script is, naming the workload that runs it.
     finding.file = observation.config_map->file;
@@ -861,6 +869,46 @@ bool leads(const Finding& a, const Finding& b, const Catalogue& catalogue) {
   return report_order(a, b);
 }
 
+/// The cause each finding folds under: its own, unless a finding of the same object joins it to
+/// another (Finding::joined_causes), in which case all the joined causes fold under one of them.
+std::vector<std::string> joined_causes(const std::vector<Finding>& findings) {
+  const auto node = [](const Finding& f, const std::string& cause) {
+    std::string key = f.file;
+    if (f.object) {
+      for (const auto* part : {&f.object->api_version, &f.object->kind, &f.object->namespace_, &f.object->name}) {
+        key += '\0';
+        key += *part;
+      }
+    }
+    key += '\1';
+    key += cause;
+    return key;
+  };
+  std::map<std::string, std::string> parent;  // union-find over (object, cause); the least key is the root
+  const auto root = [&](const std::string& key) {
+    std::string top = key;
+    for (auto it = parent.find(top); it != parent.end() && it->second != top; it = parent.find(top)) top = it->second;
+    for (std::string at = key; at != top;) at = std::exchange(parent.find(at)->second, top);  // shorten the path
+    return top;
+  };
+  bool any = false;
+  for (const Finding& finding : findings) {
+    for (const std::string& other : finding.joined_causes) {
+      any = true;
+      std::string a = root(node(finding, finding.cause));
+      std::string b = root(node(finding, other));
+      if (a == b) continue;
+      if (b < a) std::swap(a, b);
+      parent[a] = a;
+      parent[b] = a;
+    }
+  }
+  std::vector<std::string> causes;
+  causes.reserve(findings.size());
+  for (const Finding& finding : findings) causes.push_back(any ? root(node(finding, finding.cause)) : finding.cause);
+  return causes;
+}
+
 /// One finding per cause: findings about the same thing of the same object (a volume, a
 /// command, a field) become one, led by the most telling; the others become its context and
 /// lend it their verdicts on targets where they are worse.
@@ -873,28 +921,31 @@ void fold_causes(std::vector<Finding>& findings, const Catalogue& catalogue,
     };
     return index(a) < index(b);
   };
+  const std::vector<std::string> causes = joined_causes(findings);
   // Accepted findings fold only among themselves: a waiver must not hide another check's finding.
-  auto key = [](const Finding& f) {
-    return std::make_tuple(std::cref(f.file), std::cref(f.object), std::cref(f.cause), f.suppressed());
+  auto key = [&](std::size_t n) {
+    const Finding& f = findings[n];
+    return std::make_tuple(std::cref(f.file), std::cref(f.object), std::cref(causes[n]), f.suppressed());
   };
-  std::vector<Finding*> order;
-  order.reserve(findings.size());
-  for (auto& finding : findings) order.push_back(&finding);
-  std::sort(order.begin(), order.end(), [&](const Finding* a, const Finding* b) {
-    if (key(*a) != key(*b)) return key(*a) < key(*b);
-    return leads(*a, *b, catalogue);
+  std::vector<std::size_t> order(findings.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    if (key(a) != key(b)) return key(a) < key(b);
+    return leads(findings[a], findings[b], catalogue);
   });
   std::vector<Finding> folded;
   folded.reserve(findings.size());
   for (std::size_t i = 0; i < order.size();) {
-    Finding lead = std::move(*order[i]);
+    const std::size_t first = order[i];
+    const bool foldable = !findings[first].cause.empty() && findings[first].object;
     std::size_t j = i + 1;
-    const bool foldable = !lead.cause.empty() && lead.object;
+    while (foldable && j < order.size() && key(order[j]) == key(first)) ++j;
+    Finding lead = std::move(findings[first]);
     EvidenceAppender evidence(lead.evidence);
-    while (foldable && j < order.size() && key(*order[j]) == key(lead)) {
-      Finding& other = *order[j++];
+    for (std::size_t k = i + 1; k < j; ++k) {
+      Finding& other = findings[order[k]];
       lead.related.push_back(
-          {other.check, worst_verdict(other), other.message, Place{other.file, other.span, other.field}});
+          {other.check, worst_verdict(other), other.message, Place{other.file, other.span, other.field}, std::nullopt});
       for (auto& verdict : other.targets) {
         // A related observation lends the finding a verdict where it is worse; a review stays
         // with the observation, which the finding lists.
@@ -1072,11 +1123,13 @@ void Linter::finish(std::vector<std::unique_ptr<Session>>& sessions, Spool& spoo
   // Last phase, one fold group at a time, so that only a group's findings are in memory: checks
   // whose verdicts depend on other documents revise their findings (a check may withdraw one),
   // findings on one cause fold into one, and what remains goes to the store in report order.
+  // Findings on a cause that spans objects are held until every workload it affects is known.
   std::sort(spilled.begin(), spilled.end(), [](const SpilledFinding& a, const SpilledFinding& b) {
     return std::tie(a.group, a.ref.offset) < std::tie(b.group, b.ref.offset);
   });
   std::size_t unreadable = 0;
   std::vector<Finding> group;
+  SharedCauses shared;  // causes that span objects are reported once the whole input is known
   for (std::size_t i = 0; i < spilled.size();) {
     group.clear();
     std::size_t j = i;
@@ -1102,8 +1155,11 @@ void Linter::finish(std::vector<std::unique_ptr<Session>>& sessions, Spool& spoo
     }
     i = j;
     fold_causes(group, *catalogue_, options_.targets);
-    for (const auto& finding : group) result.findings.add(finding);
+    for (auto& finding : group) {
+      if (!shared.take(finding)) result.findings.add(finding);
+    }
   }
+  for (const auto& finding : shared.fold()) result.findings.add(finding);
   if (unreadable > 0) {
     result.findings.add(
         input_finding(kInvalidInputCheck, "-", Span{{1, 1}, {1, 1}},

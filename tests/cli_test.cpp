@@ -149,7 +149,7 @@ TEST_CASE("explaining a check prints summary, rationale, remediation and example
   CHECK_THAT(posture.out, Catch::StartsWith("host-root-mount (note)") && Catch::Contains("posture only"));
 }
 
-TEST_CASE("the only and disable options choose checks; invalid-input stays on") {
+TEST_CASE("the only and disable options choose checks and invalid-input stays on") {
   auto only =
       run_cli({"--only", "host-pid", "--format", "json", "testdata/invalid-input/syntax-error-between-documents.yaml"});
   auto report = nlohmann::json::parse(only.out);

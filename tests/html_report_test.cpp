@@ -84,11 +84,20 @@ TargetCounts json_counts(const json& report, const Workloads& workloads) {
     if (!finding.contains("object")) continue;
     const std::string file = finding.contains("rendered") ? finding["rendered"]["file"] : finding["file"];
     const auto& object = finding["object"];
-    const Key key{file, object["kind"], object.value("namespace", ""), object["name"]};
-    if (!workloads.count(key)) continue;
-    for (const auto& target : finding["targets"]) {
-      std::string& verdict = worst[target["target"]][key];
-      if (verdict.empty() || rank(target["verdict"]) > rank(verdict)) verdict = target["verdict"];
+    std::vector<Key> keys{Key{file, object["kind"], object.value("namespace", ""), object["name"]}};
+    // A finding on a cause that several workloads share gives each its verdicts.
+    for (const auto& related : finding.value("related", json::array())) {
+      if (!related.contains("object")) continue;
+      const auto& other = related["object"];
+      keys.push_back(Key{related.value("file", finding["file"].get<std::string>()), other["kind"],
+                         other.value("namespace", ""), other["name"]});
+    }
+    for (const Key& key : keys) {
+      if (!workloads.count(key)) continue;
+      for (const auto& target : finding["targets"]) {
+        std::string& verdict = worst[target["target"]][key];
+        if (verdict.empty() || rank(target["verdict"]) > rank(verdict)) verdict = target["verdict"];
+      }
     }
   }
   TargetCounts counts;

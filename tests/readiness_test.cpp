@@ -203,9 +203,9 @@ TEST_CASE("copying binaries into the host's /usr is an error", "[shared]") {
 TEST_CASE("kured's reboots break on Talos and Bottlerocket and need review on general-purpose nodes", "[shared]") {
   expect(verdicts("kured/kured-ds.yaml", "reboot-from-pod"), {{"talos", "breaks"},
                                                               {"bottlerocket", "breaks"},
-                                                              {"aks-acl", "likely-breaks"},
-                                                              {"aks-osguard", "likely-breaks"},
-                                                              {"fcos", "likely-breaks"},
+                                                              {"aks-acl", "review"},
+                                                              {"aks-osguard", "review"},
+                                                              {"fcos", "review"},
                                                               {"flatcar", "review"},
                                                               {"ubuntu", "review"}});
 }

@@ -68,9 +68,9 @@ const json* find(const json& findings, const std::string& check) {
 
 }  // namespace
 
-TEST_CASE("inline comments and scoped annotations accept their findings; the summary counts them") {
+TEST_CASE("inline comments and scoped annotations accept their findings and the summary counts them") {
   const std::string repo = make_repository("");
-  auto text = test::run_cli({"deploy"}, {}, repo);
+  auto text = test::run_cli({"--show-notes", "deploy"}, {}, repo);
   CHECK(text.out ==
         "deploy/agent.yaml:4:1: note: DaemonSet \"agent\" runs on every node; verify it on the target node OS "
         "[daemonset]\n"
@@ -79,7 +79,7 @@ TEST_CASE("inline comments and scoped annotations accept their findings; the sum
   CHECK(text.exit_code == 0);
 
   SECTION("--show-suppressed shows each with its waiver and reason") {
-    auto shown = test::run_cli({"--show-suppressed", "deploy"}, {}, repo);
+    auto shown = test::run_cli({"--show-notes", "--show-suppressed", "deploy"}, {}, repo);
     CHECK_THAT(shown.out, Catch::Contains("deploy/agent.yaml:17:7: suppressed note: the pod shares the host's "
                                           "network namespace"));
     CHECK_THAT(shown.out, Catch::Contains("    accepted by the comment at deploy/agent.yaml:16: ships to the "

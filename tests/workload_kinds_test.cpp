@@ -112,7 +112,7 @@ spec:
   CHECK(in_config_map);
 }
 
-TEST_CASE("kinds from LintOptions are checked; without them an unknown kind is not") {
+TEST_CASE("kinds from LintOptions are checked and without them an unknown kind is not") {
   auto unknown = lint_with(kTrainingJob, {});
   CHECK(unknown.findings.size() == 0);
   CHECK(unknown.summary.workloads == 0);

@@ -46,6 +46,11 @@ struct Observation {
   /// What it is about (a volume, a command, a field); observations on one cause are folded into
   /// one finding. Empty means the field.
   std::string cause;
+  /// Other causes of this object that are the same cause (the volumes of one install).
+  std::vector<std::string> joined_causes;
+  /// A cause larger than the object (a namespace's missing label): one finding for all the
+  /// workloads it affects. See Finding::shared_cause.
+  std::string shared_cause;
   Action action = Action::Posture;
   std::vector<EvidenceItem> evidence;  ///< what the manifest does, and where
   /// Per-target verdicts, for checks that judge targets themselves (their catalogue entry has

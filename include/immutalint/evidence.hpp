@@ -59,6 +59,18 @@ struct RunCommand {
 enum class WriteKind { Creates, Writes, Copies, Removes };
 std::string_view to_string(WriteKind kind);
 
+/// A path that a command writes, as the command sees it.
+struct WrittenPath {
+  std::string path;  ///< absolute and normalized
+  WriteKind kind = WriteKind::Writes;
+};
+
+/// The paths a command writes, creates, copies into or removes, from the standard semantics of
+/// the tools (cp's last operand, tee's and mkdir's operands, `dd of=`, `curl -o`, output
+/// redirections, ...), relative ones taken from the command's working directory when it is
+/// known. A word whose directory is only known at run time names no path and is left out.
+std::vector<WrittenPath> written_paths(const ShellCommand& command);
+
 /// A change to the host's filesystem that the manifest shows.
 struct HostWrite {
   std::string host_path;  ///< the host path written, created or removed

@@ -98,6 +98,9 @@ struct RelatedObservation {
   Verdict verdict = Verdict::Review;  ///< its worst verdict over the selected targets
   std::string message;
   Place place;
+  /// Set when it is about another object than its finding: a cause shared by several workloads
+  /// (see Finding::shared_cause). That workload has the finding's verdicts.
+  std::optional<ObjectRef> object;
 };
 
 /// Where a finding sat in rendered Helm output before it was mapped onto its template.
@@ -139,11 +142,30 @@ struct Finding {
   std::vector<EvidenceItem> evidence;        ///< the manifest's side of the claim
   std::vector<RelatedObservation> related;   ///< other observations on the same cause
   std::string cause;  ///< what the finding is about (a volume, a command, a field); findings on one cause are folded
+  /// Other causes of the same object that are this one (volumes of one install): their findings
+  /// fold into the same finding.
+  std::vector<std::string> joined_causes;
+  /// A cause larger than the object, e.g. `namespace "gpu-operator"` lacking a label: the
+  /// findings of one check on it, with the same verdicts, are reported as one, which lists the
+  /// other workloads as related observations.
+  std::string shared_cause;
   std::optional<Suppression> suppression;  ///< set when a waiver matched
 
   /// True when a waiver in force accepts the finding: it is counted apart and shown only on request.
   bool suppressed() const { return suppression && !suppression->expired; }
 };
+
+/// Calls `visit(file, object)` for each workload a finding is about: its own object (by the
+/// rendered file when it was moved onto a Helm template) and the objects of its related
+/// observations, which share its verdicts.
+template <typename Visit>
+void for_each_workload_of(const Finding& finding, Visit&& visit) {
+  if (!finding.object) return;
+  visit(finding.rendered ? finding.rendered->file : finding.file, *finding.object);
+  for (const auto& related : finding.related) {
+    if (related.object) visit(related.place.file, *related.object);
+  }
+}
 
 /// The worst verdict of a finding over its targets (ready when it has none).
 Verdict worst_verdict(const Finding& finding);

@@ -32,22 +32,32 @@ class ContainerRuntimeSocket final : public Check {
                       "runtime directly",
                       volume.volume->name, volume.path));
       observation.action = Action::Requires;
+      // With type Socket the kubelet refuses to start the pod unless this very socket exists;
+      // without a type the pod starts either way, so an agent that mounts several runtimes' sockets
+      // works with whichever the node has.
+      const bool required = volume.type == "Socket";
       for (const Target* target : context.targets) {
         const SocketFact* fact = target->socket(socket);
-        // Agents that support several runtimes mount them all and use whichever exists.
-        const std::string* alternative = nullptr;
-        for (const auto& other : mounted) {
-          const SocketFact* other_fact = target->socket(other);
-          if (other != socket && other_fact && other_fact->present) alternative = &other;
-        }
-        if (fact && !fact->present && alternative) {
+        const auto [alternative, alternative_fact] = other_present(*target, mounted, socket);
+        if (fact && !fact->present && required) {
+          judge(observation, *target, Verdict::Breaks,
+                fmt::format("{} has no {}, and type Socket makes the kubelet refuse to start the pod without it",
+                            target->name(), fact->path),
+                fact->evidence);
+        } else if (fact && !fact->present && alternative) {
           judge_review(observation, *target,
                        fmt::format("{} has no {}, but the pod also mounts {}, which it has", target->name(), fact->path,
                                    *alternative));
         } else if (fact && !fact->present) {
           judge(observation, *target, Verdict::Breaks, fmt::format("{} has no {}", target->name(), fact->path),
                 fact->evidence);
-        } else if (fact && std::find(docker_.begin(), docker_.end(), socket) != docker_.end()) {
+        } else if (fact && is_docker(socket) && alternative && !required) {
+          judge(observation, *target, Verdict::Review,
+                fmt::format("a Docker daemon runs on {} beside the kubelet's runtime, and the pod also mounts {}, "
+                            "which {} has: an agent that queries every runtime it finds sees the node's pods there",
+                            target->name(), *alternative, target->name()),
+                alternative_fact->evidence);
+        } else if (fact && is_docker(socket)) {
           judge(observation, *target, Verdict::LikelyBreaks,
                 fmt::format(
                     "a Docker daemon runs on {}, but it is not the kubelet's runtime: the node's pods are not there",
@@ -66,6 +76,21 @@ class ContainerRuntimeSocket final : public Check {
   }
 
  private:
+  /// Another runtime socket of the pod that `target` has, with its fact; nulls when none.
+  static std::pair<const std::string*, const SocketFact*> other_present(const Target& target,
+                                                                        const std::vector<std::string>& mounted,
+                                                                        const std::string& socket) {
+    for (const auto& other : mounted) {
+      const SocketFact* fact = target.socket(other);
+      if (other != socket && fact && fact->present) return {&other, fact};
+    }
+    return {nullptr, nullptr};
+  }
+
+  bool is_docker(const std::string& socket) const {
+    return std::find(docker_.begin(), docker_.end(), socket) != docker_.end();
+  }
+
   const std::vector<std::string> sockets_;
   const std::vector<std::string> docker_;
 };

@@ -9,6 +9,54 @@ namespace immutalint::checks {
 
 namespace {
 
+/// Writes that install into one folder and below it: one install, reported at its root.
+struct Install {
+  std::string root;                       ///< the shallowest folder written, canonical
+  std::vector<const WriteGroup*> groups;  ///< the root's own group first
+};
+
+/// The shallowest path a group installs into.
+std::string install_path(const WriteGroup& group) {
+  std::string shallowest;
+  for (const HostWrite* write : group.writes) {
+    std::string path = canonical_host_path(write->host_path);
+    if (shallowest.empty() || path.size() < shallowest.size()) shallowest = std::move(path);
+  }
+  return shallowest;
+}
+
+/// Groups the write groups by install: a group that installs below another's folder (a driver's
+/// `vulkan/icd.d` under its install folder, a `chmod` of the folder through a root mount) is part
+/// of that install. The root is the shallowest folder; on a tie, the group whose own mount is that
+/// folder, then the first.
+std::vector<Install> one_per_install(const std::vector<WriteGroup>& groups) {
+  struct Candidate {
+    std::string path;
+    std::size_t mount_depth;  // the length of its volume's path: the dedicated mount wins a tie
+    std::size_t index;
+  };
+  std::vector<Candidate> candidates;
+  for (std::size_t i = 0; i < groups.size(); ++i) {
+    const std::size_t depth = groups[i].volume ? canonical_host_path(groups[i].volume->path).size() : 0;
+    candidates.push_back({install_path(groups[i]), depth, i});
+  }
+  std::stable_sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
+    if (a.path.size() != b.path.size()) return a.path.size() < b.path.size();
+    return a.mount_depth > b.mount_depth;
+  });
+  std::vector<Install> installs;
+  for (const Candidate& candidate : candidates) {
+    auto it = std::find_if(installs.begin(), installs.end(),
+                           [&](const Install& install) { return path_has_prefix(candidate.path, install.root); });
+    if (it == installs.end()) {
+      installs.push_back({candidate.path, {&groups[candidate.index]}});
+    } else {
+      it->groups.push_back(&groups[candidate.index]);
+    }
+  }
+  return installs;
+}
+
 class HostBinaryInstall final : public Check {
  public:
   explicit HostBinaryInstall(const CheckInfo& info)
@@ -23,13 +71,31 @@ class HostBinaryInstall final : public Check {
                          [&](const Target* t) { return runs_from(*t, w.host_path); });
     };
     const auto groups = group_writes(volumes, context.evidence, installs);
-    for (const auto& group : groups) {
-      const HostWrite& first = *group.writes.front();
-      Observation observation = observe_writes(
-          context, group, fmt::format("the pod installs programs into {}, which the node runs", first.host_path));
+    for (const auto& install : one_per_install(groups)) {
+      const WriteGroup& root = *install.groups.front();
+      std::vector<const HostWrite*> writes;
+      for (const WriteGroup* group : install.groups)
+        writes.insert(writes.end(), group->writes.begin(), group->writes.end());
+      std::string message = fmt::format("the pod installs programs into {}, which the node runs", install.root);
+      if (install.groups.size() == 2) message += " (one install, with 1 more mount or command under it)";
+      if (install.groups.size() > 2) {
+        message += fmt::format(" (one install, with {} more mounts or commands under it)", install.groups.size() - 1);
+      }
+      Observation observation = observe_writes(context, root, std::move(message));
       observation.action = Action::Installs;
-      add_write_evidence(observation, group.writes);
-      for (const Target* target : context.targets) judge_install(observation, *target, group.writes);
+      add_write_evidence(observation, writes);
+      // The other mounts and commands of the install are this cause: their findings fold into it.
+      for (std::size_t i = 1; i < install.groups.size(); ++i) {
+        const WriteGroup& part = *install.groups[i];
+        Observation at = observe_writes(context, part, {});
+        observation.joined_causes.push_back(std::move(at.cause));
+        if (part.volume) {
+          observation.evidence.push_back({fmt::format("hostPath volume \"{}\" ({}) is part of the same install",
+                                                      part.volume->volume->name, part.volume->path),
+                                          Place{{}, at.span, std::move(at.field)}});
+        }
+      }
+      for (const Target* target : context.targets) judge_install(observation, *target, writes);
       out.push_back(std::move(observation));
     }
     for (const auto& volume : volumes) {

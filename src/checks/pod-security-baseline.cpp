@@ -38,6 +38,11 @@ std::string container_violation(const YamlTree& tree, const ContainerView& conta
   return {};
 }
 
+std::string_view folder_of(std::string_view file) {
+  const auto slash = file.rfind('/');
+  return slash == std::string_view::npos ? std::string_view(".") : file.substr(0, slash);
+}
+
 class TalosPodSecurity final : public Check {
  public:
   explicit TalosPodSecurity(const CheckInfo& info)
@@ -89,6 +94,10 @@ class TalosPodSecurity final : public Check {
         "{}: privileged",
         fmt::join(reasons, ", "), ns.empty() ? "default" : ns, label());
     observation.action = Action::Requires;
+    // The namespace's label is the cause: one finding for every workload of the namespace. A
+    // workload that names none goes where it is applied: its folder's workloads go together.
+    observation.shared_cause = ns.empty() ? fmt::format("the namespace applied to {}/", folder_of(context.file))
+                                          : fmt::format("namespace \"{}\"", ns);
     for (const Target* target : context.targets) {
       const Fact& psa = target->fact("psa_baseline_enforced");
       if (!target->fact_is("psa_baseline_enforced", "true")) continue;

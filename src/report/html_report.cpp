@@ -126,8 +126,10 @@ class WorkloadIndex {
   }
   std::optional<std::size_t> find(const Finding& finding) const {
     if (!finding.object) return std::nullopt;
-    const std::string& file = finding.rendered ? finding.rendered->file : finding.file;
-    const auto found = index_.find(key_of(file, *finding.object));
+    return find(finding.rendered ? finding.rendered->file : finding.file, *finding.object);
+  }
+  std::optional<std::size_t> find(const std::string& file, const ObjectRef& object) const {
+    const auto found = index_.find(key_of(file, object));
     if (found == index_.end()) return std::nullopt;
     return found->second;
   }
@@ -234,19 +236,23 @@ class HtmlReport {
         tally.files.insert(finding.file);
         ++notes_elsewhere_;
       }
-      if (!workload) return;
-      has_findings_[*workload] = true;
-      for (const auto& target : finding.targets) {
-        const auto column = column_index_.find(target.target);
-        if (column == column_index_.end()) continue;
-        Cell& cell = cells_[*workload][column->second];
-        ++cell.findings;
-        if (target.verdict > cell.verdict || cell.first == 0) {
-          cell.verdict = std::max(cell.verdict, target.verdict);
-          cell.check = target.check.empty() ? finding.check : target.check;
-          cell.first = number;
+      if (workload) has_findings_[*workload] = true;
+      // A finding on a shared cause gives its verdicts to every workload it lists.
+      for_each_workload_of(finding, [&](const std::string& file, const ObjectRef& object) {
+        const auto affected = workloads_.find(file, object);
+        if (!affected) return;
+        for (const auto& target : finding.targets) {
+          const auto column = column_index_.find(target.target);
+          if (column == column_index_.end()) continue;
+          Cell& cell = cells_[*affected][column->second];
+          ++cell.findings;
+          if (target.verdict > cell.verdict || cell.first == 0) {
+            cell.verdict = std::max(cell.verdict, target.verdict);
+            cell.check = target.check.empty() ? finding.check : target.check;
+            cell.first = number;
+          }
         }
-      }
+      });
     });
     std::size_t anchor = 0;
     for (auto& [check, tally] : tallies_) tally.anchor = ++anchor;
@@ -547,8 +553,9 @@ class HtmlReport {
     if (!finding.related.empty()) {
       out_ << "<ul class=\"related\">\n";
       for (const auto& related : finding.related) {
-        fmt::print(out_, "<li>also <code>[{}]</code> ({}): {} <span class=\"where\">({})</span></li>\n",
-                   html(related.check), to_string(related.verdict), html(related.message),
+        const std::string about = related.object ? related.object->describe() + ": " : std::string();
+        fmt::print(out_, "<li>also <code>[{}]</code> ({}): {}{} <span class=\"where\">({})</span></li>\n",
+                   html(related.check), to_string(related.verdict), html(about), html(related.message),
                    place_text(related.place, finding.file));
       }
       out_ << "</ul>\n";

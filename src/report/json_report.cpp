@@ -11,6 +11,15 @@ using Json = nlohmann::ordered_json;
 
 namespace {
 
+Json object_json(const ObjectRef& ref) {
+  Json object;
+  object["apiVersion"] = ref.api_version;
+  object["kind"] = ref.kind;
+  if (!ref.namespace_.empty()) object["namespace"] = ref.namespace_;
+  object["name"] = ref.name;
+  return object;
+}
+
 /// A place as JSON: file (when another one), line, column, field.
 Json place_json(const Place& place, const std::string& file) {
   Json j;
@@ -31,14 +40,7 @@ Json finding_json(const Finding& finding) {
   j["column"] = finding.span.begin.column;
   j["endLine"] = finding.span.end.line;
   j["endColumn"] = finding.span.end.column;
-  if (finding.object) {
-    Json object;
-    object["apiVersion"] = finding.object->api_version;
-    object["kind"] = finding.object->kind;
-    if (!finding.object->namespace_.empty()) object["namespace"] = finding.object->namespace_;
-    object["name"] = finding.object->name;
-    j["object"] = std::move(object);
-  }
+  if (finding.object) j["object"] = object_json(*finding.object);
   if (!finding.container.empty()) j["container"] = finding.container;
   if (!finding.field.empty()) j["field"] = finding.field;
   if (!finding.source.empty()) j["source"] = finding.source;
@@ -68,6 +70,7 @@ Json finding_json(const Finding& finding) {
       r["check"] = related.check;
       r["verdict"] = to_key(related.verdict);
       r["message"] = related.message;
+      if (related.object) r["object"] = object_json(*related.object);
       j["related"].push_back(std::move(r));
     }
   }

@@ -283,21 +283,22 @@ void write_markdown_matrix(std::ostream& out, const std::vector<Row>& rows, cons
 void write_matrix_report(std::ostream& out, const LintResult& result, bool markdown, bool all_rows) {
   std::map<WorkloadKey, std::map<std::string, Cell>> cells;
   result.findings.for_each([&](const Finding& finding) {
-    if (!finding.object || finding.suppressed()) return;
-    const std::string& file = finding.rendered ? finding.rendered->file : finding.file;
-    auto& row = cells[key_of(file, *finding.object)];
-    for (const auto& target : finding.targets) {
-      Cell& cell = row[target.target];
-      if (target.verdict >= Verdict::LikelyBreaks) {
-        ++cell.failing;
-      } else {
-        ++cell.reviews;
+    if (finding.suppressed()) return;
+    for_each_workload_of(finding, [&](const std::string& file, const ObjectRef& object) {
+      auto& row = cells[key_of(file, object)];
+      for (const auto& target : finding.targets) {
+        Cell& cell = row[target.target];
+        if (target.verdict >= Verdict::LikelyBreaks) {
+          ++cell.failing;
+        } else {
+          ++cell.reviews;
+        }
+        if (target.verdict > cell.verdict) {
+          cell.verdict = target.verdict;
+          cell.check = target.check.empty() ? finding.check : target.check;
+        }
       }
-      if (target.verdict > cell.verdict) {
-        cell.verdict = target.verdict;
-        cell.check = target.check.empty() ? finding.check : target.check;
-      }
-    }
+    });
   });
 
   std::vector<Row> rows;

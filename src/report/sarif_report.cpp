@@ -213,7 +213,8 @@ void write_sarif_report(std::ostream& out, const LintResult& result, const Catal
     };
     for (const auto& item : finding.evidence) related_location(item.place, item.text);
     for (const auto& related : finding.related) {
-      related_location(related.place, fmt::format("[{}] {}", related.check, related.message));
+      const std::string about = related.object ? related.object->describe() + ": " : std::string();
+      related_location(related.place, fmt::format("[{}] {}{}", related.check, about, related.message));
     }
     entry["partialFingerprints"] = {{"primaryLocationLineHash", fmt::format("{}:{}", hash, ++occurrences[identity])},
                                     {"immutalintFinding/v1", hash}};

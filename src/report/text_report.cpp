@@ -173,8 +173,10 @@ std::vector<std::string> details(const Finding& finding, const LintResult& resul
   }
   for (std::size_t i = 0; i < finding.related.size() && i < kMaxContextLines; ++i) {
     const auto& related = finding.related[i];
-    lines.push_back(
-        fmt::format("also [{}]: {}{}", related.check, related.message, where(finding, related.place, object_named)));
+    // Another workload on a shared cause is named, with its place even when objects locate.
+    const std::string about = related.object ? " " + related.object->describe() : std::string();
+    lines.push_back(fmt::format("also [{}]{}: {}{}", related.check, about, related.message,
+                                where(finding, related.place, object_named && !related.object)));
   }
   if (finding.related.size() > kMaxContextLines) {
     lines.push_back(

@@ -1,0 +1,67 @@
+// Folds the findings of one check on a cause that several workloads share into one finding.
+#include "immutalint/shared_causes.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace immutalint {
+
+namespace {
+
+/// The targets and their verdicts, which the folded workloads must share.
+std::string verdicts_of(const Finding& finding) {
+  std::string text;
+  for (const auto& target : finding.targets) text += fmt::format("{}={};", target.target, to_key(target.verdict));
+  return text;
+}
+
+RelatedObservation as_related(Finding&& finding) {
+  RelatedObservation related;
+  related.check = finding.check;
+  related.verdict = worst_verdict(finding);
+  related.message = std::move(finding.message);
+  related.place = Place{std::move(finding.file), finding.span, std::move(finding.field)};
+  related.object = std::move(finding.object);
+  return related;
+}
+
+}  // namespace
+
+bool SharedCauses::take(Finding& finding) {
+  if (finding.shared_cause.empty() || !finding.object || finding.suppression) return false;
+  Key key{finding.check, finding.shared_cause, static_cast<int>(finding.severity), verdicts_of(finding)};
+  auto [it, fresh] = groups_.try_emplace(std::move(key));
+  Group& group = it->second;
+  if (fresh) {
+    group.lead = std::move(finding);
+  } else {
+    if (report_order(finding, group.lead)) std::swap(finding, group.lead);
+    group.others.push_back(as_related(std::move(finding)));
+  }
+  return true;
+}
+
+std::vector<Finding> SharedCauses::fold() {
+  std::vector<Finding> folded;
+  folded.reserve(groups_.size());
+  for (auto& [key, group] : groups_) {
+    Finding& lead = group.lead;
+    if (!group.others.empty()) {
+      std::sort(group.others.begin(), group.others.end(), [](const RelatedObservation& a, const RelatedObservation& b) {
+        return std::tie(a.place.file, a.place.span.begin, *a.object) <
+               std::tie(b.place.file, b.place.span.begin, *b.object);
+      });
+      lead.message += group.others.size() == 1
+                          ? std::string(" (1 more workload shares this cause)")
+                          : fmt::format(" ({} more workloads share this cause)", group.others.size());
+      for (auto& other : group.others) lead.related.push_back(std::move(other));
+    }
+    folded.push_back(std::move(lead));
+  }
+  groups_.clear();
+  std::sort(folded.begin(), folded.end(), report_order);
+  return folded;
+}
+
+}  // namespace immutalint
