@@ -96,6 +96,11 @@ std::string claim_line(const Finding& finding) {
   return line;
 }
 
+/// "an error", "a warning", "a note".
+std::string article(Severity severity) {
+  return severity == Severity::Error ? "an error" : fmt::format("a {}", to_string(severity));
+}
+
 /// Where a piece of context is: " (line 40)", or " (file.yaml:40)" in another file; nothing for
 /// a line of a stream that the report places by object.
 std::string where(const Finding& finding, const Place& place, bool by_object) {
@@ -156,6 +161,7 @@ std::vector<std::string> details(const Finding& finding, const LintResult& resul
   if (!context.empty()) lines.push_back(context);
   if (finding.suppression) lines.push_back(describe_suppression(*finding.suppression));
   const bool name_targets = names_targets(result);
+  const std::size_t verdict_line = lines.size();
   if (finding.severity != Severity::Note) {
     if (auto claim = claim_line(finding); !claim.empty()) lines.push_back(claim);
     if (name_targets) {
@@ -163,6 +169,17 @@ std::vector<std::string> details(const Finding& finding, const LintResult& resul
     }
   } else if (name_targets && !finding.targets.empty()) {
     lines.push_back(targets_line(finding, Verdict::Ready));
+  }
+  // A severity set by the configuration is not what the verdict gives: say so where the verdict is.
+  if (!finding.targets.empty() && finding.severity != severity_of(worst_verdict(finding))) {
+    const std::string set_by =
+        fmt::format("reported as {} by the configuration's severity for {}; the verdict alone gives {}",
+                    article(finding.severity), finding.check, article(severity_of(worst_verdict(finding))));
+    if (lines.size() > verdict_line) {
+      lines[verdict_line] += " (" + set_by + ")";
+    } else {
+      lines.push_back(targets_line(finding, Verdict::Ready) + " (" + set_by + ")");
+    }
   }
   for (std::size_t i = 0; i < finding.evidence.size() && i < kMaxContextLines; ++i) {
     lines.push_back(fmt::format("evidence: {}{}", finding.evidence[i].text,
