@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 #include <stdexcept>
 #include <string_view>
@@ -72,9 +73,39 @@ void write_file(const std::string& path, const std::string& text) {
   if (!out) throw std::runtime_error("cannot write " + path);
 }
 
+namespace {
+
+/// The folders make_temp_dir made, removed when the test program ends, so that a run leaves
+/// nothing behind even where a test does not clean up after a failed assertion.
+class TempDirs {
+ public:
+  ~TempDirs() {
+    for (const auto& dir : dirs_) {
+      std::error_code ignored;  // already removed by its test, or not ours to keep
+      fs::remove_all(dir, ignored);
+    }
+  }
+  void add(std::string dir) {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    dirs_.push_back(std::move(dir));
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::string> dirs_;
+};
+
+TempDirs& temp_dirs() {
+  static TempDirs dirs;
+  return dirs;
+}
+
+}  // namespace
+
 std::string make_temp_dir() {
   std::string pattern = (fs::temp_directory_path() / "immutalint-test-XXXXXX").string();
   if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+  temp_dirs().add(pattern);
   return pattern;
 }
 
