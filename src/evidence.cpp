@@ -1,12 +1,14 @@
 // Reads what a workload does to its node: the commands its containers run (their own, and
 // ConfigMap scripts they run), which host paths those commands write through hostPath mounts
-// or directly on the host, what known installers and driver loaders do, and which host paths
-// a ConfigMap of the input makes a workload create.
+// or directly on the host, what known installers and driver loaders do, where installers known
+// only by name or install switch may install, and which host paths a ConfigMap of the input
+// makes a workload create.
 #include "immutalint/evidence.hpp"
 
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <ranges>
 #include <set>
 #include <unordered_set>
 
@@ -386,6 +388,7 @@ class EvidenceReader {
     read_volume_types();
     for (const auto& run : out_.commands) read_writes(run);
     for (const auto& container : in_.pod.containers) read_catalogue(container);
+    read_install_intents();
     read_config_host_paths();
     out_.index_writes();
     std::sort(out_.scripts_from.begin(), out_.scripts_from.end());
@@ -841,6 +844,7 @@ class EvidenceReader {
           } else {
             continue;
           }
+          installer_mounts_.insert(&mount);
           HostWrite write;
           write.host_path = host;
           write.kind = WriteKind::Copies;
@@ -876,6 +880,91 @@ class EvidenceReader {
       }
       out_.kernel.push_back(std::move(work));
       break;  // the first entry that matches a container applies
+    }
+  }
+
+  /// Installers known only by name or switch: for each container that runs one (the first entry
+  /// that matches it), an intended install through each of its writable hostPath mounts.
+  void read_install_intents() {
+    const auto& intents = in_.catalogue.install_intents();
+    if (intents.empty()) return;
+    // The first command of each container that runs each entry's programs, in one pass over the
+    // commands, so that the cost does not grow with containers times commands.
+    std::unordered_map<std::string_view, std::vector<std::size_t>> entries_of_program;
+    for (std::size_t i = 0; i < intents.size(); ++i) {
+      for (const auto& program : intents[i].runs) entries_of_program[program].push_back(i);
+    }
+    std::map<std::pair<const ContainerView*, std::size_t>, const RunCommand*> first_run;
+    if (!entries_of_program.empty()) {
+      for (const auto& run : out_.commands) {
+        // The program itself, or the script it runs (`sh /install-cni.sh`).
+        const std::string_view file = run.command.runs_file;
+        const std::string_view script = file.substr(file.find_last_of('/') + 1);
+        for (const std::string_view program : {run.command.program(), script}) {
+          auto entries = entries_of_program.find(program);
+          if (program.empty() || entries == entries_of_program.end()) continue;
+          for (const std::size_t i : entries->second) first_run.try_emplace({run.container, i}, &run);
+        }
+      }
+    }
+    for (const auto& container : in_.pod.containers) {
+      if (host_mounts_of(container).empty()) continue;
+      const auto env = literal_env(container);
+      for (std::size_t i = 0; i < intents.size(); ++i) {
+        const InstallIntent& intent = intents[i];
+        const RunCommand* run = nullptr;
+        if (!intent.runs.empty()) {
+          auto found = first_run.find({&container, i});
+          if (found == first_run.end()) continue;
+          run = found->second;
+        }
+        if (!switches_on(intent.env, env)) continue;
+        add_intended(container, intent, run, env);
+        break;  // the first entry that matches a container applies
+      }
+    }
+  }
+
+  /// Every switch is set, literally, to one of the values that turn the install on.
+  static bool switches_on(const std::map<std::string, std::vector<std::string>>& switches,
+                          const std::map<std::string, std::string>& env) {
+    for (const auto& [name, values] : switches) {
+      auto it = env.find(name);
+      if (it == env.end() || std::find(values.begin(), values.end(), it->second) == values.end()) return false;
+    }
+    return true;
+  }
+
+  void add_intended(const ContainerView& container, const InstallIntent& intent, const RunCommand* run,
+                    const std::map<std::string, std::string>& env) {
+    std::string trigger = run ? run->describe() : describe_container(container);
+    std::string separator = run ? " with " : " sets ";
+    for (const auto& name : intent.env | std::views::keys) {
+      trigger += fmt::format("{}{}={}", separator, name, env.at(name));  // set, as switches_on found
+      separator = ", ";
+    }
+    const std::string how = fmt::format("{}: an installer that {}; what it writes is up to its image [{}]", trigger,
+                                        intent.does, intent.source);
+    const Site site = run ? run->site : env_site(container, intent.env);
+    for (const std::size_t index : host_mounts_of(container)) {
+      const HostMount& mount = out_.mounts[index];
+      // A mount of the whole root would claim every path; what a known installer writes through
+      // a mount is known better than this.
+      if (mount.read_only || mount.read_file || mount.host_path == "/" || is_kernel_filesystem(mount.host_path) ||
+          installer_mounts_.count(&mount)) {
+        continue;
+      }
+      HostWrite write;
+      write.host_path = mount.host_path;
+      write.kind = WriteKind::Copies;
+      write.at_most = Verdict::LikelyBreaks;
+      write.mount = &mount;
+      write.volume = mount.volume;
+      write.how = how;
+      write.site = site;
+      write.container = container.name;
+      write.cause = mount.volume->pointer;
+      out_.intended.push_back(std::move(write));
     }
   }
 
@@ -1002,6 +1091,7 @@ class EvidenceReader {
   mutable std::unordered_map<const IndexedConfigMap*, std::vector<const IndexedEntry*>> too_large_entries_;
   std::set<std::pair<const ContainerView*, std::string>> may_run_seen_;  // directories note_may_run looked at
   std::unordered_map<const ContainerView*, std::vector<std::size_t>> host_mounts_by_container_;
+  std::unordered_set<const HostMount*> installer_mounts_;  // mounts a known installer writes through
   mutable std::map<std::pair<const ContainerView*, const std::string*>, Chroot> chroots_;
   mutable std::optional<std::vector<const IndexedConfigMap*>> mounted_config_maps_;
   mutable std::map<const ConfigSwitch*, std::optional<std::pair<std::string, std::string>>> config_settings_;

@@ -116,13 +116,35 @@ class EvidenceReader {
     return true;
   }
 
+  Result<InstallIntent> intent(NodeId entry, const std::map<std::string, std::string>& sources) const {
+    if (auto ok = check_keys(entry, {"name", "does", "runs", "env", "source"}); !ok) return ok.error();
+    InstallIntent intent;
+    if (auto ok = common(entry, intent.name, intent.does, intent.source, sources); !ok) return ok.error();
+    intent.runs = strings(tree_.get(entry, "runs"));
+    for (const auto& program : intent.runs) {
+      // Matched against the program a command runs, without its directory.
+      if (program.empty() || program.find('/') != std::string::npos)
+        return fail(entry, fmt::format("{}: `runs` names programs without a directory", intent.name));
+    }
+    for (const auto& variable : tree_.entries(tree_.get(entry, "env"))) {
+      auto values = strings(variable.value);
+      if (values.empty() || std::find(values.begin(), values.end(), "") != values.end())
+        return fail(variable.value,
+                    fmt::format("{}: switch `{}` needs the values that turn it on", intent.name, variable.key));
+      intent.env[variable.key] = std::move(values);
+    }
+    if (intent.runs.empty() && intent.env.empty())
+      return fail(entry, fmt::format("{}: an entry needs `runs` or `env` to recognise an installer", intent.name));
+    return intent;
+  }
+
   Result<bool> read(std::map<std::string, std::string>& sources, std::vector<KnownInstaller>& installers,
-                    std::vector<KnownKernelWork>& kernel, std::vector<ConfigHostPaths>& host_paths,
-                    std::vector<std::string>& read_files, std::vector<VmSizeFamily>& vm_sizes,
-                    std::vector<RetiredOsSku>& retired) const {
+                    std::vector<InstallIntent>& intents, std::vector<KnownKernelWork>& kernel,
+                    std::vector<ConfigHostPaths>& host_paths, std::vector<std::string>& read_files,
+                    std::vector<VmSizeFamily>& vm_sizes, std::vector<RetiredOsSku>& retired) const {
     const NodeId root = tree_.root();
-    if (auto ok = check_keys(root, {"sources", "installers", "kernel", "config-host-paths", "read-files", "vm-sizes",
-                                    "retired-os-skus"});
+    if (auto ok = check_keys(root, {"sources", "installers", "install-intent", "kernel", "config-host-paths",
+                                    "read-files", "vm-sizes", "retired-os-skus"});
         !ok) {
       return ok.error();
     }
@@ -149,9 +171,14 @@ class EvidenceReader {
       if (installer.writes.empty()) return fail(entry, fmt::format("{}: `writes` lists no path", installer.name));
       installers.push_back(std::move(installer));
     }
+    for (NodeId entry : tree_.items(tree_.get(root, "install-intent"))) {
+      auto read_intent = intent(entry, local);
+      if (!read_intent) return read_intent.error();
+      intents.push_back(std::move(read_intent).value());
+    }
     for (NodeId entry : tree_.items(tree_.get(root, "kernel"))) {
-      if (auto ok = check_keys(entry, {"name", "does", "image", "command", "env", "builds", "loads", "at-most",
-                                       "off-when", "unsupported-on-immutable", "source"});
+      if (auto ok = check_keys(entry, {"name", "does", "image", "command", "env", "builds", "loads", "modules",
+                                       "at-most", "off-when", "unsupported-on-immutable", "source"});
           !ok) {
         return ok.error();
       }
@@ -162,6 +189,9 @@ class EvidenceReader {
       work.match = std::move(match).value();
       work.builds = tree_.boolean(tree_.get(entry, "builds")).value_or(false);
       work.loads = tree_.boolean(tree_.get(entry, "loads")).value_or(false);
+      work.modules = strings(tree_.get(entry, "modules"));
+      if (!work.modules.empty() && !work.loads)
+        return fail(entry, fmt::format("{}: `modules` names what it loads; set `loads`", work.name));
       if (const std::string at_most = text(entry, "at-most"); !at_most.empty()) {
         auto verdict = parse_verdict(at_most);
         if (!verdict || *verdict < Verdict::Review)
@@ -249,9 +279,9 @@ Result<EvidenceCatalogue> EvidenceCatalogue::parse(std::span<const std::pair<std
                                documents.size() == 1 ? documents[0].error->message : "expected one YAML document")};
     }
     EvidenceReader reader(name, documents[0].tree);
-    auto ok =
-        reader.read(catalogue.sources_, catalogue.installers_, catalogue.kernel_work_, catalogue.config_host_paths_,
-                    catalogue.read_files_, catalogue.vm_size_families_, catalogue.retired_os_skus_);
+    auto ok = reader.read(catalogue.sources_, catalogue.installers_, catalogue.install_intents_, catalogue.kernel_work_,
+                          catalogue.config_host_paths_, catalogue.read_files_, catalogue.vm_size_families_,
+                          catalogue.retired_os_skus_);
     if (!ok) return ok.error();
   }
   return catalogue;

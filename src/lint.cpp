@@ -530,7 +530,7 @@ class Linter::Session {
         auto [owner, field] = owner_of(objects, dup.pointer);
         Finding finding = linter_.input_finding(
             kDuplicateKeyCheck, file, dup.repeat,
-            fmt::format("key \"{}\" is repeated (first at line {}); Kubernetes keeps only this last value", dup.key,
+            fmt::format("key \"{}\" is repeated (first at line {}); the API server keeps only this last value", dup.key,
                         dup.first.line));
         finding.field = field;
         finding.source = source;

@@ -17,11 +17,16 @@ bool same_ignoring_case(std::string_view a, std::string_view b) {
          });
 }
 
+/// True when `key` is the label's key or one of the keys carrying the same value.
+bool names(const NodeLabelFact& label, std::string_view key) {
+  return label.key == key || std::find(label.also.begin(), label.also.end(), key) != label.also.end();
+}
+
 /// What the target says of a label, by its key or one of the keys carrying the same value:
 /// nullptr when it does not describe it; an empty value list when its nodes never carry it.
 const NodeLabelFact* label_of(const Target& target, std::string_view key) {
   for (const auto& label : target.node_labels()) {
-    if (label.key == key || std::find(label.also.begin(), label.also.end(), key) != label.also.end()) return &label;
+    if (names(label, key)) return &label;
   }
   return nullptr;
 }
@@ -47,14 +52,15 @@ bool satisfiable(const NodeLabelFact& label, std::string_view op, const std::vec
   return true;  // Gt, Lt: numeric values the profiles do not describe
 }
 
-}  // namespace
-
-std::optional<PlacementBlock> placement_block(const YamlTree& tree, const PodSpecView& pod, const Target& target) {
+/// The requirement of the pod's node selector, else of its required node affinity, that keeps
+/// it off nodes whose labels `label_for(key)` describes (nullptr: a label that rules nothing out).
+template <typename LabelFor>
+std::optional<PlacementBlock> first_block(const YamlTree& tree, const PodSpecView& pod, const LabelFor& label_for) {
   const auto [selector_holder, selector_pointer] = pod.holder_of(tree, "nodeSelector");
   const NodeId selector = tree.get(selector_holder, "nodeSelector");
   for (const auto& entry : tree.entries(selector)) {
     auto value = tree.scalar(entry.value);
-    const NodeLabelFact* label = label_of(target, entry.key);
+    const NodeLabelFact* label = label_for(entry.key);
     if (!value || !label) continue;
     std::vector<std::string> values{std::string(*value)};
     if (!satisfiable(*label, "In", values)) {
@@ -78,7 +84,7 @@ std::optional<PlacementBlock> placement_block(const YamlTree& tree, const PodSpe
       auto key = tree.scalar(tree.get(expression, "key"));
       auto op = tree.scalar(tree.get(expression, "operator"));
       if (!key || !op) continue;
-      const NodeLabelFact* label = label_of(target, *key);
+      const NodeLabelFact* label = label_for(*key);
       if (!label) continue;
       std::vector<std::string> values;
       for (NodeId value : tree.items(tree.get(expression, "values")))
@@ -99,6 +105,24 @@ std::optional<PlacementBlock> placement_block(const YamlTree& tree, const PodSpe
     ++term_index;
   }
   return first_failure;
+}
+
+}  // namespace
+
+std::optional<PlacementBlock> placement_block(const YamlTree& tree, const PodSpecView& pod, const Target& target) {
+  return first_block(tree, pod, [&](std::string_view key) { return label_of(target, key); });
+}
+
+std::vector<std::string> admitted_label_values(const YamlTree& tree, const PodSpecView& pod,
+                                               const NodeLabelFact& label) {
+  std::vector<std::string> admitted;
+  for (const std::string& value : label.values) {
+    // A node that carries this one value: the pod's requirements either hold on it or not.
+    const NodeLabelFact node{label.key, label.also, {value}, label.evidence};
+    auto node_label = [&](std::string_view key) { return names(node, key) ? &node : nullptr; };
+    if (!first_block(tree, pod, node_label)) admitted.push_back(value);
+  }
+  return admitted;
 }
 
 }  // namespace immutalint

@@ -86,6 +86,16 @@ bool Target::fact_is(std::string_view key, std::string_view value) const {
   return fact(key).value == value;
 }
 
+bool Target::fact_lists(std::string_view key, std::string_view word) const {
+  const std::string_view list = fact(key).value;
+  for (std::size_t at = 0; at < list.size();) {
+    const std::size_t end = std::min(list.find(' ', at), list.size());
+    if (list.substr(at, end - at) == word) return !word.empty();
+    at = end + 1;
+  }
+  return false;
+}
+
 PathResolution Target::resolve(std::string_view path) const {
   PathResolution resolution;
   resolution.resolved = normalize_host_path(path);

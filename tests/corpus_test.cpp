@@ -75,7 +75,9 @@ TEST_CASE("the real-world corpus lints without input errors", "[shared]") {
   CHECK(result.summary.files == 744);
   CHECK(result.summary.documents == 1972);
   CHECK(result.summary.workloads > 350);
-  CHECK(result.findings.size() > 1000);
+  // A floor that shows the corpus was read and judged, not a count to keep: workloads pinned to
+  // labels no profile's nodes carry (GKE's) are judged for no target and give fewer notes.
+  CHECK(result.findings.size() > 900);
 }
 
 TEST_CASE("the seed checks agree with the labelled oracle fixtures", "[shared]") {

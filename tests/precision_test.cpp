@@ -1,6 +1,6 @@
-// The adjudicated sample (testdata/precision/adjudicated.tsv): findings on the real corpus, each
-// judged by hand with its reasoning. The verdicts are re-computed here, so a change to any of
-// them fails until the row is judged again.
+// The adjudicated samples (testdata/precision/*.tsv): findings on the real corpus, each judged by
+// hand with its reasoning. The verdicts are re-computed here, so a change to any of them fails
+// until the row is judged again.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -24,8 +24,10 @@ struct Row {
   std::string judgement;
 };
 
-std::vector<Row> read_rows() {
-  std::ifstream in(test::source_dir() + "/testdata/precision/adjudicated.tsv");
+/// The rows of `table` in testdata/precision/, without its header.
+std::vector<Row> read_rows(const std::string& table) {
+  std::ifstream in(test::source_dir() + "/testdata/precision/" + table);
+  REQUIRE(in);
   std::vector<Row> rows;
   std::string text;
   std::getline(in, text);  // header
@@ -40,44 +42,58 @@ std::vector<Row> read_rows() {
   return rows;
 }
 
+/// One file of the real corpus linted for `targets` (a --target value).
+LintResult lint_corpus_file(const std::string& file, const std::string& targets) {
+  auto inputs = collect_inputs({test::shared_dir() + "/corpus/real/" + file}, "<stdin>");
+  REQUIRE(inputs);
+  LintOptions options;
+  options.targets = *TargetSet::builtin()->select(targets);
+  return Linter::create(*Catalogue::builtin(), options)->lint(*inputs);
+}
+
+/// The finding is reported at the row's line, or is of the row's check with a command folded into
+/// it from that line: a command folded into its script's finding is judged with it, as one of its
+/// evidence lines.
+bool speaks_of_line(const Finding& finding, const Row& row) {
+  if (finding.span.begin.line == row.line) return true;
+  return finding.check == row.check &&
+         std::any_of(finding.evidence.begin(), finding.evidence.end(), [&](const EvidenceItem& item) {
+           return item.place.span.begin.line == row.line &&
+                  (item.place.file.empty() || item.place.file == finding.file);
+         });
+}
+
+/// The worst verdict that the row's check gives the row's target at the row's line: its own
+/// findings' verdicts and those of its observations folded into another check's finding.
+Verdict verdict_at(const LintResult& result, const Row& row) {
+  Verdict worst = Verdict::Ready;
+  for (const auto& finding : result.findings.all()) {
+    if (!speaks_of_line(finding, row)) continue;
+    for (const auto& verdict : finding.targets) {
+      const std::string& by = verdict.check.empty() ? finding.check : verdict.check;
+      if (by == row.check && verdict.target == row.target) worst = std::max(worst, verdict.verdict);
+    }
+    for (const auto& related : finding.related) {
+      if (related.check == row.check && related.place.span.begin.line == row.line)
+        worst = std::max(worst, related.verdict);
+    }
+  }
+  return worst;
+}
+
 }  // namespace
 
 TEST_CASE("the adjudicated findings on the real corpus keep their verdicts", "[shared]") {
-  const auto rows = read_rows();
+  const auto rows = read_rows("adjudicated.tsv");
   REQUIRE(rows.size() >= 50);
   std::map<std::pair<std::string, std::string>, LintResult> results;  // (file, target)
   std::map<std::string, std::size_t> judgements;
   for (const auto& row : rows) {
     ++judgements[row.judgement];
     auto key = std::make_pair(row.file, row.target);
-    if (!results.count(key)) {
-      auto inputs = collect_inputs({test::shared_dir() + "/corpus/real/" + row.file}, "<stdin>");
-      REQUIRE(inputs);
-      LintOptions options;
-      options.targets = *TargetSet::builtin()->select(row.target);
-      results[key] = Linter::create(*Catalogue::builtin(), options)->lint(*inputs);
-    }
-    Verdict worst = Verdict::Ready;
-    for (const auto& finding : results[key].findings.all()) {
-      // A command folded into its script's finding is judged with it: one of its evidence lines.
-      const bool folded_here =
-          finding.check == row.check &&
-          std::any_of(finding.evidence.begin(), finding.evidence.end(), [&](const EvidenceItem& item) {
-            return item.place.span.begin.line == row.line &&
-                   (item.place.file.empty() || item.place.file == finding.file);
-          });
-      if (finding.span.begin.line != row.line && !folded_here) continue;
-      for (const auto& verdict : finding.targets) {
-        const std::string& by = verdict.check.empty() ? finding.check : verdict.check;
-        if (by == row.check && verdict.target == row.target) worst = std::max(worst, verdict.verdict);
-      }
-      for (const auto& related : finding.related) {
-        if (related.check == row.check && related.place.span.begin.line == row.line)
-          worst = std::max(worst, related.verdict);
-      }
-    }
+    if (!results.count(key)) results[key] = lint_corpus_file(row.file, row.target);
     INFO(row.file << ":" << row.line << " " << row.check << " on " << row.target << " (" << row.judgement << ")");
-    CHECK(to_key(worst) == row.verdict);
+    CHECK(to_key(verdict_at(results[key], row)) == row.verdict);
   }
   // Every warning and error in the sample was judged a real risk; the silence side is right.
   CHECK(judgements["false-alarm"] == 0);

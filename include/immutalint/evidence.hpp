@@ -75,7 +75,10 @@ std::vector<WrittenPath> written_paths(const ShellCommand& command);
 struct HostWrite {
   std::string host_path;  ///< the host path written, created or removed
   WriteKind kind = WriteKind::Writes;
-  bool programs = false;             ///< known to put programs there (a catalogued installer)
+  bool programs = false;  ///< known to put programs there (a catalogued installer)
+  /// The most a verdict resting on this write may say: likely breaks for an install known only
+  /// from an installer's name or switch, whose writes are up to the script in its image.
+  Verdict at_most = Verdict::Breaks;
   const HostMount* mount = nullptr;  ///< the hostPath mount it goes through; nullptr on the host or by the volume type
   const VolumeView* volume = nullptr;  ///< the hostPath volume it goes through, when there is one
   std::string how;  ///< what does it, e.g. "init container \"install\" runs `cp -f /flannel /host/opt/cni/bin/`"
@@ -158,6 +161,12 @@ struct WorkloadEvidence {
   std::vector<HostMount> mounts;
   std::vector<RunCommand> commands;
   std::vector<HostWrite> writes;
+  /// Installs known only from an installer's name or switch (EvidenceCatalogue::install_intents):
+  /// one per writable hostPath mount of the container that runs it, at the mount's host path, at
+  /// most likely breaks. Kept apart from `writes`, which the manifest shows: which of the mounts
+  /// the script writes, and what, only the image knows. A mount that a known installer of the
+  /// same container writes through has none.
+  std::vector<HostWrite> intended;
   std::vector<KernelWork> kernel;
   /// ConfigMaps from which a container runs a mounted file as a script, by name, sorted. Known
   /// without the index; their scripts are read once the whole input is known.

@@ -1,6 +1,7 @@
 // What the checks know about real workloads, as data (checks/evidence/*.yaml compiled into the
-// binary): known installers and what they write on the node, kernel-driver builders and
-// loaders, ConfigMap settings that name host paths, and host files that are only ever read.
+// binary): known installers and what they write on the node, installers known only by name or
+// install switch, kernel-driver builders and loaders, ConfigMap settings that name host paths, and
+// host files that are only ever read.
 #pragma once
 
 #include <map>
@@ -49,6 +50,22 @@ struct KnownInstaller {
   std::string source;
 };
 
+/// An installer known only by name or by its install switch: it copies programs from its image onto
+/// the node through the container's writable hostPath mounts, but which of them, and what, is up to
+/// the script in the image. So it is evidence of an install into each such mount of a directory the
+/// node runs programs from, and a verdict resting on it says at most likely breaks.
+struct InstallIntent {
+  std::string name;
+  std::string does;  ///< what it installs, for messages
+  /// Program names, without their directory: a container that runs one of them (its command and
+  /// args, a lifecycle hook, a script they run) installs.
+  std::vector<std::string> runs;
+  /// Install switches: variable -> the literal values that turn the install on; every one listed
+  /// must be set to one of its values. A switch set to anything else, or from valueFrom, does not count.
+  std::map<std::string, std::vector<std::string>> env;
+  std::string source;
+};
+
 /// A ConfigMap setting that turns a loader off.
 struct ConfigSwitch {
   std::string key;                  ///< the ConfigMap data key, e.g. "falco.yaml"
@@ -73,6 +90,9 @@ struct KnownKernelWork {
   /// The most it can be blamed for: `likely-breaks` when it may find a prebuilt artifact at run
   /// time, `review` when it picks a driverless mode wherever the kernel allows one.
   Verdict at_most = Verdict::Breaks;
+  /// The modules it loads, when its source names them: a kernel that has them all built in
+  /// loads nothing for it.
+  std::vector<std::string> modules;
   std::optional<ConfigSwitch> off_when;
   /// Set when the builder supports only general-purpose distributions: it then breaks on every
   /// immutable target, whatever the target's own facts.
@@ -117,6 +137,8 @@ class EvidenceCatalogue {
   static const Result<EvidenceCatalogue>& builtin();
 
   const std::vector<KnownInstaller>& installers() const { return installers_; }
+  /// Installers known only by name or switch, in catalogue order.
+  const std::vector<InstallIntent>& install_intents() const { return install_intents_; }
   const std::vector<KnownKernelWork>& kernel_work() const { return kernel_work_; }
   const std::vector<ConfigHostPaths>& config_host_paths() const { return config_host_paths_; }
   /// Host files (and directories) that workloads mount only to read them.
@@ -134,6 +156,7 @@ class EvidenceCatalogue {
 
  private:
   std::vector<KnownInstaller> installers_;
+  std::vector<InstallIntent> install_intents_;
   std::vector<KnownKernelWork> kernel_work_;
   std::vector<ConfigHostPaths> config_host_paths_;
   std::vector<std::string> read_files_;

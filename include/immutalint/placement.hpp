@@ -34,4 +34,12 @@ inline bool can_land_on(const YamlTree& tree, const PodSpecView& pod, const Targ
   return !placement_block(tree, pod, target);
 }
 
+/// Of the values `label` lists, those a node may carry under `label.key` (or one of
+/// `label.also`) and still take the pod: its node selector and required node affinity judged as
+/// placement_block judges a target's labels, In and NotIn alike, affinity terms as alternatives.
+/// With no requirement on the label, every listed value. E.g. {kubernetes.io/arch: amd64, arm64}
+/// gives [arm64] for `NotIn [amd64]`.
+std::vector<std::string> admitted_label_values(const YamlTree& tree, const PodSpecView& pod,
+                                               const NodeLabelFact& label);
+
 }  // namespace immutalint

@@ -117,6 +117,8 @@ class Target {
   const Fact& fact(std::string_view key) const;
   /// True when the fact has this value. Values compared here are tested against the vocabulary.
   bool fact_is(std::string_view key, std::string_view value) const;
+  /// True when the fact's value, a space-separated list, holds `word`.
+  bool fact_lists(std::string_view key, std::string_view word) const;
   /// Follows the profile's symbolic links, then finds the longest listed prefix.
   PathResolution resolve(std::string_view path) const;
   /// The runtime socket at `path` (after links), or nullptr when the profile does not list it.

@@ -1,21 +1,49 @@
-// gpu-unsupported: a container requests GPUs of a vendor the target does not support, or
-// without the runtime class that the target's GPU runtime needs.
+// gpu-unsupported: a container requests GPUs of a vendor the target does not support, on a node
+// architecture the target has no GPU driver for, or without the runtime class that the target's
+// GPU runtime needs.
+#include <algorithm>
+#include <optional>
+
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "immutalint/check.hpp"
+#include "immutalint/placement.hpp"
+#include "immutalint/yaml_parse.hpp"
 
 namespace immutalint::checks {
 
 namespace {
 
-class AksGpuUnsupported final : public Check {
+/// The space-separated words of a fact's value.
+std::vector<std::string> words(std::string_view text) {
+  std::vector<std::string> out;
+  for (std::size_t at = 0; at < text.size();) {
+    const std::size_t end = std::min(text.find(' ', at), text.size());
+    if (end > at) out.emplace_back(text.substr(at, end - at));
+    at = end + 1;
+  }
+  return out;
+}
+
+class GpuUnsupported final : public Check {
  public:
-  explicit AksGpuUnsupported(const CheckInfo& info) : resources_(info.params.table("gpu-resources")) {}
+  explicit GpuUnsupported(const CheckInfo& info)
+      : resources_(info.params.table("gpu-resources")),
+        architecture_facts_(info.params.table("gpu-architectures")),
+        architecture_label_(
+            architecture_label(info.params.list("architecture-labels"), info.params.list("node-architectures"))) {}
 
   void inspect(const CheckContext& context, std::vector<Observation>& out) const override {
     const YamlTree& tree = context.tree;
     const std::string runtime_class(
         tree.scalar(tree.get(context.pod.holder_of(tree, "runtimeClassName").first, "runtimeClassName")).value_or(""));
+    // The architectures the pod can land on, read once and only for a pod that requests GPUs.
+    std::optional<std::vector<std::string>> pod_architectures;
+    auto architectures = [&]() -> const std::vector<std::string>& {
+      if (!pod_architectures) pod_architectures = admitted_label_values(tree, context.pod, architecture_label_);
+      return *pod_architectures;
+    };
     for (const auto& container : context.pod.containers) {
       const NodeId resources = tree.get(container.node, "resources");
       for (const auto& [resource, about] : resources_) {
@@ -23,6 +51,9 @@ class AksGpuUnsupported final : public Check {
         const std::string fact_key = about.size() > 0 ? about[0] : std::string();
         const std::string vendor = about.size() > 1 ? about[1] : resource;
         const bool needs_runtime = about.size() > 2 && about[2] == "runtime-class";
+        auto arches_fact = architecture_facts_.find(resource);
+        const std::string arches_key =
+            arches_fact != architecture_facts_.end() && !arches_fact->second.empty() ? arches_fact->second[0] : "";
         for (const char* kind : {"limits", "requests"}) {
           const NodeId amounts = tree.get(resources, kind);
           if (!tree.find(amounts, resource)) continue;
@@ -30,12 +61,22 @@ class AksGpuUnsupported final : public Check {
               context, amounts, resource, container.pointer + "/resources/" + kind,
               fmt::format("{} requests {} GPUs ({})", describe_container(container), vendor, resource), container.name);
           observation.action = Action::Requires;
+          bool pinned_elsewhere = false;
           for (const Target* target : context.targets) {
             const Fact& support = target->fact(fact_key);
             const Fact& runtime = target->fact("gpu_runtime_class");
+            const std::vector<std::string> driver_arches =
+                arches_key.empty() ? std::vector<std::string>{} : words(target->fact(arches_key).value);
             if (target->fact_is(fact_key, "unsupported")) {
               judge(observation, *target, Verdict::Breaks,
                     fmt::format("{} GPUs are not supported on {}", vendor, target->name()), support.evidence);
+            } else if (!driver_arches.empty() && lands_without_driver(architectures(), driver_arches)) {
+              pinned_elsewhere = true;
+              judge(observation, *target, Verdict::Breaks,
+                    fmt::format("{} has {} GPU drivers only on {} nodes, and the pod only schedules on {} nodes",
+                                target->name(), vendor, fmt::join(driver_arches, " and "),
+                                fmt::join(architectures(), " and ")),
+                    target->fact(arches_key).evidence);
             } else if (needs_runtime && !runtime.value.empty() && runtime_class != runtime.value) {
               judge(observation, *target, Verdict::LikelyBreaks,
                     fmt::format(
@@ -45,6 +86,7 @@ class AksGpuUnsupported final : public Check {
                     runtime.evidence);
             }
           }
+          if (pinned_elsewhere) add_pin_evidence(context, architectures(), observation);
           out.push_back(std::move(observation));
           break;  // limits and requests name the same GPUs: report once
         }
@@ -53,13 +95,63 @@ class AksGpuUnsupported final : public Check {
   }
 
  private:
+  /// The node label that names a node's architecture (then the older keys carrying the same
+  /// value), with the architectures that nodes have.
+  static NodeLabelFact architecture_label(const std::vector<std::string>& keys,
+                                          const std::vector<std::string>& architectures) {
+    NodeLabelFact label;
+    if (!keys.empty()) label.key = keys.front();
+    if (keys.size() > 1) label.also.assign(keys.begin() + 1, keys.end());
+    label.values = architectures;
+    return label;
+  }
+
+  /// True when the pod can land on some architecture, but on none that the target has GPU
+  /// drivers for. A pod that can land on no known architecture at all has another problem than
+  /// its GPUs.
+  static bool lands_without_driver(const std::vector<std::string>& pod_architectures,
+                                   const std::vector<std::string>& driver_architectures) {
+    if (pod_architectures.empty()) return false;
+    return std::none_of(pod_architectures.begin(), pod_architectures.end(), [&](const std::string& arch) {
+      return std::find(driver_architectures.begin(), driver_architectures.end(), arch) != driver_architectures.end();
+    });
+  }
+
+  /// What keeps the pod on those architectures, where it is said: the architecture entry of its
+  /// node selector, else its affinity.
+  void add_pin_evidence(const CheckContext& context, const std::vector<std::string>& architectures,
+                        Observation& observation) const {
+    const YamlTree& tree = context.tree;
+    const std::string text = fmt::format("the pod only schedules on {} nodes ({})", fmt::join(architectures, " and "),
+                                         architecture_label_.key);
+    const auto [selector_holder, selector_pointer] = context.pod.holder_of(tree, "nodeSelector");
+    const NodeId selector = tree.get(selector_holder, "nodeSelector");
+    std::vector<std::string> keys{architecture_label_.key};
+    keys.insert(keys.end(), architecture_label_.also.begin(), architecture_label_.also.end());
+    for (const std::string& key : keys) {
+      if (const MapEntry* entry = tree.find(selector, key)) {
+        observation.evidence.push_back(EvidenceItem{
+            text,
+            Place{context.file, tree.span_of(*entry), selector_pointer + "/nodeSelector/" + json_pointer_token(key)}});
+        return;
+      }
+    }
+    const auto [affinity_holder, affinity_pointer] = context.pod.holder_of(tree, "affinity");
+    if (const MapEntry* entry = tree.find(affinity_holder, "affinity")) {
+      observation.evidence.push_back(
+          EvidenceItem{text, Place{context.file, tree.span_of(*entry), affinity_pointer + "/affinity"}});
+    }
+  }
+
   const std::map<std::string, std::vector<std::string>> resources_;
+  const std::map<std::string, std::vector<std::string>> architecture_facts_;  // resource -> [fact]
+  const NodeLabelFact architecture_label_;
 };
 
 }  // namespace
 
 std::unique_ptr<Check> make_gpu_unsupported(const CheckInfo& info) {
-  return std::make_unique<AksGpuUnsupported>(info);
+  return std::make_unique<GpuUnsupported>(info);
 }
 
 }  // namespace immutalint::checks

@@ -57,6 +57,25 @@ std::vector<Install> one_per_install(const std::vector<WriteGroup>& groups) {
   return installs;
 }
 
+/// Adds the installs known only from an installer's name or switch (WorkloadEvidence::intended)
+/// to the write groups: to the group of their volume, or as a group of their own.
+void add_intended(std::vector<WriteGroup>& groups, const std::vector<HostPathVolume>& volumes,
+                  const WorkloadEvidence& evidence, const std::function<bool(const HostWrite&)>& installs) {
+  for (const auto& volume : volumes) {
+    std::vector<const HostWrite*> writes;
+    for (const HostWrite& write : evidence.intended) {
+      if (write.volume == volume.volume && installs(write)) writes.push_back(&write);
+    }
+    if (writes.empty()) continue;
+    auto group = std::find_if(groups.begin(), groups.end(), [&](const WriteGroup& g) { return g.volume == &volume; });
+    if (group == groups.end()) {
+      groups.push_back(WriteGroup{&volume, std::move(writes)});
+    } else {
+      group->writes.insert(group->writes.end(), writes.begin(), writes.end());
+    }
+  }
+}
+
 class HostBinaryInstall final : public Check {
  public:
   explicit HostBinaryInstall(const CheckInfo& info)
@@ -70,13 +89,22 @@ class HostBinaryInstall final : public Check {
       return std::any_of(context.targets.begin(), context.targets.end(),
                          [&](const Target* t) { return runs_from(*t, w.host_path); });
     };
-    const auto groups = group_writes(volumes, context.evidence, installs);
+    auto groups = group_writes(volumes, context.evidence, installs);
+    add_intended(groups, volumes, context.evidence, installs);
     for (const auto& install : one_per_install(groups)) {
       const WriteGroup& root = *install.groups.front();
       std::vector<const HostWrite*> writes;
       for (const WriteGroup* group : install.groups)
         writes.insert(writes.end(), group->writes.begin(), group->writes.end());
-      std::string message = fmt::format("the pod installs programs into {}, which the node runs", install.root);
+      // An install known only from the installer's name or switch says so: the manifest shows no write.
+      const bool intended =
+          std::all_of(writes.begin(), writes.end(), [](const HostWrite* w) { return w->at_most < Verdict::Breaks; });
+      std::string message = intended
+                                ? fmt::format(
+                                      "the pod runs an installer with {} mounted writable: it installs programs there, "
+                                      "which the node runs",
+                                      install.root)
+                                : fmt::format("the pod installs programs into {}, which the node runs", install.root);
       if (install.groups.size() == 2) message += " (one install, with 1 more mount or command under it)";
       if (install.groups.size() > 2) {
         message += fmt::format(" (one install, with {} more mounts or commands under it)", install.groups.size() - 1);
@@ -146,6 +174,12 @@ class HostBinaryInstall final : public Check {
       Verdict verdict = Verdict::Ready;
       std::string outcome;
       Evidence second = path.evidence;
+      const auto cap = [&] {
+        // Known only from the installer's name or switch: whether it writes here is up to its image.
+        if (verdict <= write->at_most) return;
+        verdict = write->at_most;
+        outcome += "; the manifest shows no write, only an installer whose script decides what it writes";
+      };
       if (path.state == PathState::ReadOnly || path.state == PathState::Absent) {
         verdict = Verdict::Breaks;
         outcome = "nothing can be installed there";
@@ -167,6 +201,7 @@ class HostBinaryInstall final : public Check {
         verdict = Verdict::Review;
         outcome = "reset at every boot, so the pod must reinstall on each start";
       }
+      cap();
       if (verdict > worst) {
         worst = verdict;
         why = where + "; " + outcome;
