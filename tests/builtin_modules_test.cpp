@@ -62,14 +62,15 @@ TEST_CASE("a module Talos builds as loadable, or one whose name is not known, st
 }
 
 TEST_CASE("a module built into Talos's kernel is no reason to pass on targets that do not build it in") {
-  const auto verdicts = module_verdicts(pod_running(R"(["insmod", "/opt/vhost_net.ko"])"), "pod.yaml",
-                                        "talos,bottlerocket");
+  const auto verdicts =
+      module_verdicts(pod_running(R"(["insmod", "/opt/vhost_net.ko"])"), "pod.yaml", "talos,bottlerocket");
   CHECK(verdicts.at("talos").verdict == Verdict::Breaks);
   CHECK(verdicts.at("bottlerocket").verdict == Verdict::LikelyBreaks);
 }
 
 TEST_CASE("the GPU Operator's kata manager loads only modules built into Talos's kernel", "[shared]") {
-  const std::string path = test::shared_dir() + "/corpus/real/nvidia-gpu-operator/assets/state-kata-manager/0600_daemonset.yaml";
+  const std::string path =
+      test::shared_dir() + "/corpus/real/nvidia-gpu-operator/assets/state-kata-manager/0600_daemonset.yaml";
   const auto verdicts = module_verdicts(test::read_file(path), path, "talos,bottlerocket");
   REQUIRE(verdicts.count("talos"));
   CHECK(verdicts.at("talos").verdict == Verdict::Review);

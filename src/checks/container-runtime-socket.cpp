@@ -14,7 +14,9 @@ namespace {
 class ContainerRuntimeSocket final : public Check {
  public:
   explicit ContainerRuntimeSocket(const CheckInfo& info)
-      : sockets_(info.params.list("runtime-sockets")), docker_(info.params.list("docker-socket")) {}
+      : sockets_(info.params.list("runtime-sockets")),
+        docker_(info.params.list("docker-socket")),
+        docker_only_(info.params.list("docker-only-sockets")) {}
 
   void inspect(const CheckContext& context, std::vector<Observation>& out) const override {
     const auto volumes = host_path_volumes(context);
@@ -39,7 +41,17 @@ class ContainerRuntimeSocket final : public Check {
       for (const Target* target : context.targets) {
         const SocketFact* fact = target->socket(socket);
         const auto [alternative, alternative_fact] = other_present(*target, mounted, socket);
-        if (fact && !fact->present && required) {
+        if (fact && !fact->present && docker_only(socket)) {
+          // Absent from every node whose kubelet runs containerd or CRI-O, general-purpose ones
+          // included: the pod needs a Docker node, which is not a property of this target.
+          judge(observation, *target, Verdict::Review,
+                fmt::format("{} has no {}, and neither has any node whose kubelet runs containerd or CRI-O "
+                            "since Kubernetes 1.24 removed dockershim: the pod needs a Docker node wherever it "
+                            "runs{}",
+                            target->name(), fact->path,
+                            required ? ", and type Socket keeps it from starting on any other" : ""),
+                fact->evidence);
+        } else if (fact && !fact->present && required) {
           judge(observation, *target, Verdict::Breaks,
                 fmt::format("{} has no {}, and type Socket makes the kubelet refuse to start the pod without it",
                             target->name(), fact->path),
@@ -91,8 +103,14 @@ class ContainerRuntimeSocket final : public Check {
     return std::find(docker_.begin(), docker_.end(), socket) != docker_.end();
   }
 
+  bool docker_only(const std::string& socket) const {
+    return std::find(docker_only_.begin(), docker_only_.end(), socket) != docker_only_.end();
+  }
+
   const std::vector<std::string> sockets_;
   const std::vector<std::string> docker_;
+  /// Sockets that only a node running Docker has.
+  const std::vector<std::string> docker_only_;
 };
 
 }  // namespace
