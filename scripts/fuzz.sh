@@ -38,7 +38,7 @@ for target in "${targets[@]}"; do
 done
 
 if ! command -v clang++ >/dev/null 2>&1; then
-  echo "fuzz.sh: clang++ is not installed (Debian: clang, libclang-rt-14-dev; scripts/install-deps.sh)" >&2
+  echo "fuzz.sh: clang++ is not installed (Debian: clang, libclang-rt-14-dev; scripts/install-deps.sh --fuzz)" >&2
   exit 2
 fi
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Installs, from Debian 12's archive, whatever immutalint needs to build and test that is missing.
+# With --fuzz, also what the libFuzzer runs of scripts/fuzz.sh need (clang).
 # Quiet: apt's output goes to a log that is printed only when a step fails.
 set -euo pipefail
 
@@ -14,10 +15,12 @@ packages=(
   pre-commit           # the hook test runs pre-commit try-repo
   clang-format         # the format test runs scripts/format.sh --check
   chromium             # the browser test opens the HTML report headless (tests/html_browser_test.py)
-  # The fuzzing smoke (scripts/fuzz.sh): clang, libFuzzer's runtime, which clang only recommends,
-  # and llvm-symbolizer, which names the functions in a crash's stack.
-  clang libclang-rt-14-dev llvm-14
 )
+if [ "${1:-}" = --fuzz ]; then
+  # scripts/fuzz.sh: clang, libFuzzer's runtime, which clang only recommends, and llvm-symbolizer,
+  # which names the functions in a crash's stack.
+  packages+=(clang libclang-rt-14-dev llvm-14)
+fi
 
 missing=()
 for package in "${packages[@]}"; do

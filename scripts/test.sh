@@ -11,18 +11,18 @@ stage() {
   stage_start=$SECONDS
   echo "== $*"
 }
-echo "scripts/test.sh: installs what is missing, builds build-test/ with -Werror and sanitizers, runs the"
-echo "tests, then fuzzes for a minute. On 2 cores the first build takes up to half an hour, and the"
-echo "fuzzing build with clang (build-fuzz/) some more; later runs rebuild only what changed. The tests"
-echo "themselves take about a minute."
-stage "1/4 installing the build and test tools that are missing (scripts/install-deps.sh)"
+echo "scripts/test.sh: installs what is missing, builds build-test/ with -Werror and sanitizers, then runs"
+echo "the tests, fuzzing smoke included (each fuzz target replays its seeds, then mutations of them)."
+echo "On 2 cores the first build takes about five minutes; later runs rebuild only what changed."
+echo "IMMUTALINT_FUZZ_SECONDS=N adds a libFuzzer run of N seconds (scripts/fuzz.sh, a clang build)."
+stage "1/3 installing the build and test tools that are missing (scripts/install-deps.sh)"
 scripts/install-deps.sh
-stage "2/4 building build-test/ ($(nproc) jobs)"
+stage "2/3 building build-test/ ($(nproc) jobs)"
 cmake -S . -B build-test -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIMMUTALINT_WERROR=ON -DIMMUTALINT_SANITIZE=ON >/dev/null
 cmake --build build-test -j"$(nproc)"
 cd build-test
 
-stage "3/4 running the tests (ctest${*:+ $*})"
+stage "3/3 running the tests (ctest${*:+ $*})"
 status=0
 ctest --output-on-failure -j"$(nproc)" "$@" || status=$?
 
@@ -35,9 +35,10 @@ if [ -f Testing/Temporary/LastTest.log ]; then
     grep '^IMMUTALINT-TEST-SKIPPED:' Testing/Temporary/LastTest.log | sed 's/^IMMUTALINT-TEST-SKIPPED: */  /' | sort -u
   fi
 fi
-# A short fuzzing smoke (scripts/fuzz.sh) after a passing suite. Without clang and libFuzzer
-# (scripts/install-deps.sh installs them) ctest has still replayed the seeds and regression inputs
-# through the same targets; the skip is said, and under CI=true it is a failure.
+# The suite's fuzzing smoke is ctest's (fuzz/CMakeLists.txt): every target replays its seeds and
+# the reproducers of past crashes, then runs mutations of them, under the sanitizers. A coverage-
+# guided libFuzzer run needs a second build with clang, so it runs only when asked for
+# (IMMUTALINT_FUZZ_SECONDS, or .ci/fuzz for a scheduled job).
 libfuzzer_missing() {
   if ! command -v clang++ >/dev/null 2>&1; then
     echo "clang++ is not installed"
@@ -46,20 +47,16 @@ libfuzzer_missing() {
     echo "clang++ cannot link with -fsanitize=fuzzer (libFuzzer's runtime, libclang-rt-14-dev, is missing)"
   fi
 }
-if [ "$status" -ne 0 ]; then
-  echo "fuzzing smoke skipped: the tests failed" >&2
-elif [ -n "${IMMUTALINT_SKIP_FUZZ:-}" ]; then
-  echo "fuzzing smoke skipped: IMMUTALINT_SKIP_FUZZ is set" >&2
-elif missing=$(libfuzzer_missing) && [ -n "$missing" ]; then
-  if [ "${CI:-}" = true ]; then
-    echo "fuzzing smoke failed: $missing; scripts/install-deps.sh installs clang and libclang-rt-14-dev" >&2
+if [ -n "${IMMUTALINT_FUZZ_SECONDS:-}" ]; then
+  if [ "$status" -ne 0 ]; then
+    echo "libFuzzer run skipped: the tests failed" >&2
+  elif ! (cd .. && scripts/install-deps.sh --fuzz) || { missing=$(libfuzzer_missing) && [ -n "$missing" ]; }; then
+    echo "libFuzzer run failed: ${missing:-scripts/install-deps.sh --fuzz failed}" >&2
     status=1
   else
-    echo "fuzzing smoke skipped: $missing; scripts/install-deps.sh installs clang and libclang-rt-14-dev" >&2
+    stage "libFuzzer run (scripts/fuzz.sh $IMMUTALINT_FUZZ_SECONDS: builds build-fuzz/ with clang)"
+    (cd .. && scripts/fuzz.sh "$IMMUTALINT_FUZZ_SECONDS") || status=$?
   fi
-else
-  stage "4/4 fuzzing smoke (scripts/fuzz.sh 60: builds build-fuzz/ with clang, then fuzzes for a minute in all)"
-  (cd .. && scripts/fuzz.sh 60) || status=$?
 fi
 stage "done: exit status $status"
 exit "$status"
