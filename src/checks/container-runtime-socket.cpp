@@ -16,7 +16,7 @@ class ContainerRuntimeSocket final : public Check {
   explicit ContainerRuntimeSocket(const CheckInfo& info)
       : sockets_(info.params.list("runtime-sockets")),
         docker_(info.params.list("docker-socket")),
-        docker_only_(info.params.list("docker-only-sockets")) {}
+        other_runtime_(info.params.list("other-runtime-sockets")) {}
 
   void inspect(const CheckContext& context, std::vector<Observation>& out) const override {
     const auto volumes = host_path_volumes(context);
@@ -41,13 +41,12 @@ class ContainerRuntimeSocket final : public Check {
       for (const Target* target : context.targets) {
         const SocketFact* fact = target->socket(socket);
         const auto [alternative, alternative_fact] = other_present(*target, mounted, socket);
-        if (fact && !fact->present && docker_only(socket)) {
-          // Absent from every node whose kubelet runs containerd or CRI-O, general-purpose ones
-          // included: the pod needs a Docker node, which is not a property of this target.
+        if (fact && !fact->present && other_runtime(socket)) {
+          // The socket of a runtime the kubelet does not use: absent from general-purpose nodes
+          // too, so the pod needs a node with that runtime, which is not a property of this target.
           judge(observation, *target, Verdict::Review,
-                fmt::format("{} has no {}, and neither has any node whose kubelet runs containerd or CRI-O "
-                            "since Kubernetes 1.24 removed dockershim: the pod needs a Docker node wherever it "
-                            "runs{}",
+                fmt::format("{} has no {}, and neither has any node whose kubelet runs another runtime (Kubernetes "
+                            "1.24 removed dockershim): the pod needs a node with that runtime wherever it runs{}",
                             target->name(), fact->path,
                             required ? ", and type Socket keeps it from starting on any other" : ""),
                 fact->evidence);
@@ -70,10 +69,12 @@ class ContainerRuntimeSocket final : public Check {
                             target->name(), *alternative, target->name()),
                 alternative_fact->evidence);
         } else if (fact && is_docker(socket)) {
-          judge(observation, *target, Verdict::LikelyBreaks,
-                fmt::format(
-                    "a Docker daemon runs on {}, but it is not the kubelet's runtime: the node's pods are not there",
-                    target->name()),
+          // The pod starts, and finds a Docker without the node's pods: what it would find on any
+          // containerd node with Docker installed, so not a property of this target either.
+          judge(observation, *target, Verdict::Review,
+                fmt::format("a Docker daemon runs on {}, but it is not the kubelet's runtime, so the node's pods "
+                            "are not there: as on any containerd node, the pod needs a Docker node",
+                            target->name()),
                 fact->evidence);
         } else if (fact) {
           judge_review(
@@ -103,14 +104,14 @@ class ContainerRuntimeSocket final : public Check {
     return std::find(docker_.begin(), docker_.end(), socket) != docker_.end();
   }
 
-  bool docker_only(const std::string& socket) const {
-    return std::find(docker_only_.begin(), docker_only_.end(), socket) != docker_only_.end();
+  bool other_runtime(const std::string& socket) const {
+    return std::find(other_runtime_.begin(), other_runtime_.end(), socket) != other_runtime_.end();
   }
 
   const std::vector<std::string> sockets_;
   const std::vector<std::string> docker_;
-  /// Sockets that only a node running Docker has.
-  const std::vector<std::string> docker_only_;
+  /// Sockets of runtimes that no target's kubelet uses (Docker, CRI-O).
+  const std::vector<std::string> other_runtime_;
 };
 
 }  // namespace
