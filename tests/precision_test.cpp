@@ -99,3 +99,26 @@ TEST_CASE("the adjudicated findings on the real corpus keep their verdicts", "[s
   CHECK(judgements["false-alarm"] == 0);
   CHECK(judgements["under-rated"] == 0);
 }
+
+TEST_CASE("a stratified random sample of the warnings and errors on the real corpus is real risk", "[shared]") {
+  const auto rows = read_rows("sample-2.tsv");
+  REQUIRE(rows.size() >= 60);
+  std::map<std::string, LintResult> results;  // file, linted for every target
+  std::map<std::string, std::size_t> judgements;
+  for (const auto& row : rows) {
+    ++judgements[row.judgement];
+    auto linted = results.find(row.file);
+    if (linted == results.end()) linted = results.emplace(row.file, lint_corpus_file(row.file, "all")).first;
+    INFO(row.file << ":" << row.line << " " << row.check << " on " << row.target << " (" << row.judgement << ")");
+    CHECK(to_key(verdict_at(linted->second, row)) == row.verdict);
+  }
+  std::ostringstream counts;
+  for (const auto& [judgement, count] : judgements) counts << judgement << ": " << count << "\n";
+  INFO("judgements of " << rows.size() << " rows\n" << counts.str());
+  CHECK(judgements["real-risk"] * 100 >= rows.size() * 95);
+  // Known and not yet fixed: the two pods of gpudirect-rdma/nccl-test-managed-rdma.yaml claim
+  // devices of class mrdma.google.com, which only GKE's managed DRANET provides, through a
+  // ResourceClaimTemplate; the linter does not read device classes yet, so it judges them for
+  // targets they never land on. The count may only go down.
+  CHECK(judgements["false-alarm"] <= 2);
+}
