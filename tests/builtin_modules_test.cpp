@@ -12,22 +12,9 @@ using namespace immutalint;
 namespace {
 
 /// The worst kernel-module-load verdict per target, with the sources it cites.
-struct Judged {
-  Verdict verdict = Verdict::Ready;
-  std::string source;
-};
-
-std::map<std::string, Judged> module_verdicts(const std::string& text, const std::string& path,
-                                              const std::string& targets) {
-  const LintResult result = test::lint_text(text, path, targets, {"kernel-module-load"});
-  std::map<std::string, Judged> verdicts;
-  for (const auto& finding : result.findings.all()) {
-    for (const auto& target : finding.targets) {
-      Judged& judged = verdicts[target.target];
-      if (target.verdict >= judged.verdict) judged = {target.verdict, target.source};
-    }
-  }
-  return verdicts;
+std::map<std::string, test::WorstVerdict> module_verdicts(const std::string& text, const std::string& path,
+                                                          const std::string& targets) {
+  return test::worst_verdicts(test::lint_text(text, path, targets, {"kernel-module-load"}));
 }
 
 std::string pod_running(const std::string& command) {

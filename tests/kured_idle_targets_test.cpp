@@ -12,23 +12,10 @@ using namespace immutalint;
 namespace {
 
 /// The worst reboot-from-pod verdict per target, with the sources it cites, for kured-ds.yaml.
-struct Judged {
-  Verdict verdict = Verdict::Ready;
-  std::string source;
-};
-
-std::map<std::string, Judged> kured_verdicts() {
+std::map<std::string, test::WorstVerdict> kured_verdicts() {
   const std::string path = "testdata/reboot-from-pod/kured-ds.yaml";
-  const LintResult result =
-      test::lint_text(test::read_file(test::source_dir() + "/" + path), path, "all", {"reboot-from-pod"});
-  std::map<std::string, Judged> verdicts;
-  for (const auto& finding : result.findings.all()) {
-    for (const auto& target : finding.targets) {
-      Judged& judged = verdicts[target.target];
-      if (target.verdict >= judged.verdict) judged = {target.verdict, target.source};
-    }
-  }
-  return verdicts;
+  return test::worst_verdicts(
+      test::lint_text(test::read_file(test::source_dir() + "/" + path), path, "all", {"reboot-from-pod"}));
 }
 
 }  // namespace

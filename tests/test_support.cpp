@@ -167,6 +167,17 @@ std::vector<std::string> observed_checks(const LintResult& result) {
   return ids;
 }
 
+std::map<std::string, WorstVerdict> worst_verdicts(const LintResult& result) {
+  std::map<std::string, WorstVerdict> worst;
+  for (const auto& finding : result.findings.all()) {
+    for (const auto& target : finding.targets) {
+      WorstVerdict& seen = worst[target.target];
+      if (target.verdict >= seen.verdict) seen = {target.verdict, target.source};
+    }
+  }
+  return worst;
+}
+
 namespace {
 
 std::vector<std::string> split_lines(const std::string& text) {

@@ -1,6 +1,7 @@
 // Helpers shared by the tests: paths, files, running the CLI, linting text.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,15 @@ std::vector<std::string> check_ids(const LintResult& result);
 
 /// The ids of the findings and of the observations folded into them as context.
 std::vector<std::string> observed_checks(const LintResult& result);
+
+/// A target's worst verdict among a run's findings, with the sources that verdict cites.
+struct WorstVerdict {
+  Verdict verdict = Verdict::Ready;
+  std::string source;
+};
+
+/// The worst verdict per target name over every finding of `result`.
+std::map<std::string, WorstVerdict> worst_verdicts(const LintResult& result);
 
 /// A unified diff (`diff -u` style, 3 lines of context) from `expected` to `actual`; empty when
 /// they are equal.
