@@ -13,7 +13,7 @@ stage() {
 }
 echo "scripts/test.sh: installs what is missing, builds build-test/ with -Werror and sanitizers, then runs"
 echo "the tests, fuzzing smoke included (each fuzz target replays its seeds, then mutations of them)."
-echo "On 2 cores the first build takes about five minutes; later runs rebuild only what changed."
+echo "On 2 cores the first build takes about eight minutes; later runs rebuild only what changed."
 echo "IMMUTALINT_FUZZ_SECONDS=N adds a libFuzzer run of N seconds (scripts/fuzz.sh, a clang build)."
 stage "1/3 installing the build and test tools that are missing (scripts/install-deps.sh)"
 scripts/install-deps.sh
