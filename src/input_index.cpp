@@ -147,6 +147,13 @@ void InputIndex::add_config_map(const IndexedConfigMap& config_map, Mark at) {
   config_maps_.insert_or_assign(std::move(key), std::move(entry));
 }
 
+void InputIndex::add_device_claim(std::string_view kind, const std::string& ns, const std::string& name,
+                                  std::vector<std::vector<std::string>> requests, const std::string& file, Mark at) {
+  DeviceClaimEntry entry{std::move(requests), Origin{file, at}};
+  auto [it, fresh] = device_claims_.try_emplace({std::string(kind), name, ns}, entry);
+  if (!fresh && it->second.origin < entry.origin) it->second = std::move(entry);  // a later one wins
+}
+
 void InputIndex::add_object(const ObjectDefinition& definition, std::uint32_t file_index) {
   static_assert(sizeof(DefinedObject) <= 32, "a cluster dump's objects must stay cheap to remember");
   // A chunk is written once it holds this much: a few hundred definitions a write.
@@ -177,6 +184,10 @@ void InputIndex::merge(InputIndex&& other) {
     auto [it, fresh] = config_maps_.try_emplace(key, entry);
     if (!fresh && it->second.origin < entry.origin) it->second = std::move(entry);
   }
+  for (auto& [key, entry] : other.device_claims_) {
+    auto [it, fresh] = device_claims_.try_emplace(key, entry);
+    if (!fresh && it->second.origin < entry.origin) it->second = std::move(entry);
+  }
   write_definitions();
   other.write_definitions();
   const auto first_chunk = static_cast<std::uint32_t>(chunks_.size());
@@ -190,6 +201,7 @@ void InputIndex::merge(InputIndex&& other) {
   file_names_.merge(other.file_names_);
   other.namespaces_.clear();
   other.config_maps_.clear();
+  other.device_claims_.clear();
   other.read_back_.clear();
   other.chunks_.clear();
   other.file_names_.clear();
@@ -279,6 +291,19 @@ bool InputIndex::config_map_has_scripts(std::string_view ns, std::string_view na
 bool InputIndex::config_map_has_config(std::string_view ns, std::string_view name) const {
   const ConfigMapEntry* found = find_config_map(ns, name);
   return found && found->config;
+}
+
+const std::vector<std::vector<std::string>>* InputIndex::device_claim_requests(std::string_view kind,
+                                                                               std::string_view ns,
+                                                                               std::string_view name) const {
+  using Key = std::tuple<std::string, std::string, std::string>;
+  const auto exact = device_claims_.find(Key(kind, name, ns));
+  if (exact != device_claims_.end()) return &exact->second.requests;
+  for (auto it = device_claims_.lower_bound(Key(kind, name, "")); it != device_claims_.end(); ++it) {
+    if (std::get<0>(it->first) != kind || std::get<1>(it->first) != name) break;
+    if (ns.empty() || std::get<2>(it->first).empty()) return &it->second.requests;
+  }
+  return nullptr;
 }
 
 }  // namespace immutalint

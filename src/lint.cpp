@@ -22,6 +22,7 @@
 #include <nlohmann/json.hpp>
 
 #include "immutalint/cpus.hpp"
+#include "immutalint/device_claims.hpp"
 #include "immutalint/finding_store.hpp"
 #include "immutalint/kube_object.hpp"
 #include "immutalint/placement.hpp"
@@ -151,6 +152,7 @@ namespace {
 
 /// What the checks found on one workload.
 struct CheckedWorkload {
+  bool judged = false;  // false when a second pass did not find the workload again
   std::vector<Finding> findings;
   std::vector<std::string> scripts_from;  // ConfigMaps whose mounted files it runs
   std::vector<const Target*> landing;     // the targets it was judged for
@@ -209,7 +211,8 @@ std::string replaced_definition_message(const ObjectDefinition& replaced, Defini
 }
 
 /// A workload checked before the whole input was known, kept to be checked again when a
-/// ConfigMap it mounts turns out to hold scripts or settings.
+/// ConfigMap it mounts turns out to hold scripts or settings, or a device claim it names turns
+/// out to keep it off some target's nodes.
 struct Deferred {
   std::size_t file = 0;  // index of the input file
   std::string display_path;
@@ -222,8 +225,18 @@ struct Deferred {
   Spool::Ref text;                                               // the chunk, in the run's spool
   std::vector<std::pair<std::string, std::string>> config_maps;  // (namespace, name) it mounts
   std::vector<std::string> scripts_from;                         // ConfigMaps whose mounted files it runs
+  std::string pod_namespace;
+  std::vector<PodDeviceClaim> device_claims;  // ResourceClaims and templates it names
   std::uint32_t session = 0;
   std::uint32_t tag = 0;  // SpilledFinding::deferred of its first pass
+  // For the list of workloads: its place there (kNotListed if none), the targets its first pass
+  // landed on, and those the object's pods that were not deferred land on.
+  std::size_t workload = kNotListed;
+  std::vector<const Target*> first_landing;
+  std::vector<const Target*> settled_landing;
+  std::optional<std::vector<const Target*>> rechecked_landing;
+
+  static constexpr std::size_t kNotListed = static_cast<std::size_t>(-1);
 };
 
 /// An object's identity for ownership: a hash of its API group, kind, namespace and name.
@@ -392,16 +405,34 @@ class Linter::Session {
         add(std::move(finding));
         continue;
       }
-      process_document(doc, file_index, file, source, list_item,
-                       [&](const KubeObject& object, const PodSpecView& pod,
-                           std::vector<std::pair<std::string, std::string>> maps, CheckedWorkload checked) {
-                         if (!spooled) spooled = spool_.put(raw.text);
-                         const auto tag = static_cast<std::uint32_t>(deferred_.size() + 1);
-                         for (auto& finding : checked.findings) add(std::move(finding), tag);
-                         deferred_.push_back(Deferred{file_index, file, raw.first_line, document, object.pointer,
-                                                      pod.pointer, source, list_item, *spooled, std::move(maps),
-                                                      std::move(checked.scripts_from), id_, tag});
-                       });
+      process_document(
+          doc, file_index, file, source, list_item,
+          [&](const KubeObject& object, const PodSpecView& pod, std::vector<std::pair<std::string, std::string>> maps,
+              std::vector<PodDeviceClaim> claims, CheckedWorkload checked) {
+            if (!spooled) spooled = spool_.put(raw.text);
+            const auto tag = static_cast<std::uint32_t>(deferred_.size() + 1);
+            for (auto& finding : checked.findings) add(std::move(finding), tag);
+            Deferred item{file_index,
+                          file,
+                          raw.first_line,
+                          document,
+                          object.pointer,
+                          pod.pointer,
+                          source,
+                          list_item,
+                          *spooled,
+                          std::move(maps),
+                          std::move(checked.scripts_from),
+                          object.ref.namespace_,
+                          std::move(claims),
+                          id_,
+                          tag,
+                          Deferred::kNotListed,
+                          std::move(checked.landing),
+                          {},
+                          std::nullopt};
+            deferred_.push_back(std::move(item));
+          });
     }
   }
 
@@ -424,7 +455,8 @@ class Linter::Session {
           Workload workload = read_workload(doc.tree, object, workload_reading());
           for (const PodSpecView& pod : workload.pods) {
             if (pod.pointer != item.pod_pointer) continue;
-            checked[i] = check_workload(doc.tree, object, pod, item.display_path, item.source, &index);
+            checked[i] =
+                check_workload(doc.tree, object, pod, item.display_path, item.source, &index, item.device_claims);
             break;
           }
           break;
@@ -572,21 +604,29 @@ class Linter::Session {
       ++result_.summary.workloads;
       if (owned) owned->workload = true;
       std::set<const Target*> reached;
+      std::set<const Target*> settled;  // reached by pods that are not checked again
+      const std::size_t first_deferred = deferred_.size();
       for (const PodSpecView& pod : workload.pods) {
         if (runs_only_on_windows(tree, pod)) continue;
-        CheckedWorkload checked = check_workload(tree, object, pod, file, source, nullptr);
+        CheckedWorkload checked = check_workload(tree, object, pod, file, source, nullptr, {});
         reached.insert(checked.landing.begin(), checked.landing.end());
         auto maps = mounted_config_maps(tree, object, pod);
-        if (maps.empty()) {
+        auto claims = pod_device_claims(tree, pod);
+        if (maps.empty() && claims.empty()) {
+          settled.insert(checked.landing.begin(), checked.landing.end());
           for (auto& finding : checked.findings) add(std::move(finding));
         } else {
-          defer(object, pod, std::move(maps), std::move(checked));
+          defer(object, pod, std::move(maps), std::move(claims), std::move(checked));
         }
       }
       if (linter_.options_.list_workloads) {
         WorkloadRef listed{file, object.kind_span.begin.line, object.ref, {}};
         for (const Target* target : linter_.options_.targets) {
           if (!reached.count(target)) listed.unreachable.push_back(target->name());
+        }
+        for (std::size_t k = first_deferred; k < deferred_.size(); ++k) {
+          deferred_[k].workload = result_.workloads.size();
+          deferred_[k].settled_landing.assign(settled.begin(), settled.end());
         }
         result_.workloads.push_back(std::move(listed));
       }
@@ -609,12 +649,24 @@ class Linter::Session {
 
   /// Runs every enabled check on one workload; findings carry their verdicts and severity, and
   /// those the workload's annotations accept are marked so.
+  /// `device_claims` are the pod's, judged against `index`; without an index, they rule
+  /// nothing out.
   CheckedWorkload check_workload(const YamlTree& tree, const KubeObject& object, const PodSpecView& pod,
-                                 const std::string& file, const std::string& source, const InputIndex* index) {
+                                 const std::string& file, const std::string& source, const InputIndex* index,
+                                 const std::vector<PodDeviceClaim>& device_claims) {
     const WorkloadEvidence evidence =
         gather_evidence(EvidenceInput{tree, object, pod, file, *linter_.evidence_catalogue_, index});
     CheckedWorkload checked;
+    checked.judged = true;
     checked.scripts_from = evidence.scripts_from;
+    // A device no node of the target offers keeps the pod off the target's nodes.
+    const auto claim_block = [&](const Target& target) -> std::optional<std::string> {
+      if (!index || device_claims.empty()) return std::nullopt;
+      auto block = device_claim_block(device_claims, object.ref.namespace_, *index, target);
+      if (!block) return std::nullopt;
+      return fmt::format("it claims devices of class {} ({} {}), which no node of {} offers", block->device_class->name,
+                         block->claim.kind, block->claim.name, target.name());
+    };
     // A workload is judged only for the targets whose nodes it can be scheduled on: the
     // cluster's pools when the input describes them, else the targets' own node labels.
     const auto& pools = linter_.options_.pools;
@@ -622,13 +674,14 @@ class Linter::Session {
     std::vector<std::pair<const SchedulingPool*, std::string>> blocked;
     for (const Target* target : linter_.options_.targets) {
       if (pools.empty()) {
-        if (can_land_on(tree, pod, *target)) landing.push_back(target);
+        if (can_land_on(tree, pod, *target) && !claim_block(*target)) landing.push_back(target);
         continue;
       }
       bool reaches = false;
       for (const SchedulingPool& pool : pools) {
         if (!pool.linux || pool.target != target) continue;
         auto block = pool_block(tree, pod, pool);
+        if (!block) block = claim_block(*target);
         if (!block) {
           reaches = true;
         } else {
@@ -747,10 +800,20 @@ class Linter::Session {
     index_.add_object(definition, static_cast<std::uint32_t>(file_index));
   }
 
-  /// What other documents may need of this object: Namespace labels, ConfigMap entries.
+  /// What other documents may need of this object: Namespace labels, ConfigMap entries, device
+  /// claims.
   void index_object(const YamlTree& tree, const KubeObject& object, const std::string& file,
                     const std::string& source) {
-    if (!api_group(object.ref.api_version).empty() || object.ref.name.empty()) return;
+    if (object.ref.name.empty()) return;
+    if (is_device_claim(object)) {
+      auto requests = device_requests(tree, object);
+      if (!requests.empty()) {
+        index_.add_device_claim(object.ref.kind, object.ref.namespace_, object.ref.name, std::move(requests), file,
+                                object.kind_span.begin);
+      }
+      return;
+    }
+    if (!api_group(object.ref.api_version).empty()) return;
     const NodeId metadata = tree.get(object.root, "metadata");
     if (object.ref.kind == "Namespace") {
       std::map<std::string, std::string> labels;
@@ -992,12 +1055,16 @@ void Linter::finish(std::vector<std::unique_ptr<Session>>& sessions, Spool& spoo
     session->controllers() = {};
     session->owned() = {};
     result.summary.add(part.summary);
+    const std::size_t first_workload = result.workloads.size();
     std::move(part.workloads.begin(), part.workloads.end(), std::back_inserter(result.workloads));
     std::move(part.notices.begin(), part.notices.end(), std::back_inserter(result.notices));
     std::move(part.waivers.begin(), part.waivers.end(), std::back_inserter(result.waivers));
     std::move(part.node_pools.begin(), part.node_pools.end(), std::back_inserter(result.node_pools));
     index.merge(std::move(session->index()));
-    for (auto& item : session->deferred()) deferred.push_back(&item);
+    for (auto& item : session->deferred()) {
+      if (item.workload != Deferred::kNotListed) item.workload += first_workload;
+      deferred.push_back(&item);
+    }
     auto& findings = session->spilled();
     spilled.insert(spilled.end(), findings.begin(), findings.end());
     findings = {};
@@ -1083,7 +1150,6 @@ void Linter::finish(std::vector<std::unique_ptr<Session>>& sessions, Spool& spoo
     return std::binary_search(folded.begin(), folded.end(),
                               ownership_key(object.api_version, object.kind, object.namespace_, object.name));
   };
-  if (!folded.empty()) std::erase_if(result.workloads, [&](const WorkloadRef& w) { return is_folded(w.object); });
 
   // Second phase: workloads that run a script from a ConfigMap, or mount one holding settings
   // the evidence catalogue reads, are checked again now that every ConfigMap is known; what
@@ -1097,7 +1163,12 @@ void Linter::finish(std::vector<std::unique_ptr<Session>>& sessions, Spool& spoo
       return (runs && index.config_map_has_scripts(map.first, map.second)) ||
              index.config_map_has_config(map.first, map.second);
     });
-    if (needs_index) by_chunk[item->text.offset].push_back(item);
+    const bool claims_block =
+        !item->device_claims.empty() &&
+        std::any_of(options_.targets.begin(), options_.targets.end(), [&](const Target* target) {
+          return device_claim_block(item->device_claims, item->pod_namespace, index, *target).has_value();
+        });
+    if (needs_index || claims_block) by_chunk[item->text.offset].push_back(item);
   }
   for (auto& [offset, items] : by_chunk) {
     const std::optional<std::string> text = spool.get(items.front()->text);
@@ -1117,8 +1188,29 @@ void Linter::finish(std::vector<std::unique_ptr<Session>>& sessions, Spool& spoo
     for (std::size_t i = 0; i < items.size(); ++i) {
       replaced.emplace(items[i]->session, items[i]->tag);
       for (const auto& finding : checked[i].findings) spill(finding);
+      if (checked[i].judged) items[i]->rechecked_landing = std::move(checked[i].landing);
     }
   }
+  // Where a workload can be scheduled may have narrowed: its pods' landings, joined again.
+  std::map<std::size_t, std::set<const Target*>> relisted;  // workload -> targets reached
+  for (const Deferred* item : deferred) {
+    if (item->workload != Deferred::kNotListed && item->rechecked_landing) relisted[item->workload];
+  }
+  for (const Deferred* item : deferred) {
+    auto it = relisted.find(item->workload);
+    if (it == relisted.end()) continue;
+    const auto& landing = item->rechecked_landing ? *item->rechecked_landing : item->first_landing;
+    it->second.insert(landing.begin(), landing.end());
+    it->second.insert(item->settled_landing.begin(), item->settled_landing.end());
+  }
+  for (const auto& [workload, reached] : relisted) {
+    auto& unreachable = result.workloads[workload].unreachable;
+    unreachable.clear();
+    for (const Target* target : options_.targets) {
+      if (!reached.count(target)) unreachable.push_back(target->name());
+    }
+  }
+  if (!folded.empty()) std::erase_if(result.workloads, [&](const WorkloadRef& w) { return is_folded(w.object); });
 
   // Last phase, one fold group at a time, so that only a group's findings are in memory: checks
   // whose verdicts depend on other documents revise their findings (a check may withdraw one),

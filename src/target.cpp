@@ -128,6 +128,13 @@ const SocketFact* Target::socket(std::string_view path) const {
   return nullptr;
 }
 
+const DeviceClassFact* Target::absent_device_class(std::string_view name) const {
+  for (const auto& device_class : absent_device_classes_) {
+    if (device_class.name == name) return &device_class;
+  }
+  return nullptr;
+}
+
 /// Reads one profile file, reporting the first thing that is wrong with it.
 class TargetProfileReader {
  public:
@@ -136,9 +143,13 @@ class TargetProfileReader {
   Result<Target> read(Target target) {
     const NodeId root = tree_.root();
     if (!tree_.is_mapping(root)) return fail("expected a mapping");
-    static const std::set<std::string> kKnown = {
-        "name",  "title",       "aliases", "extends",  "description", "general_purpose", "sources",
-        "facts", "node_labels", "paths",   "symlinks", "sockets",     "workloads"};
+    static const std::set<std::string> kKnown = {"name",        "title",
+                                                 "aliases",     "extends",
+                                                 "description", "general_purpose",
+                                                 "sources",     "facts",
+                                                 "node_labels", "absent_device_classes",
+                                                 "paths",       "symlinks",
+                                                 "sockets",     "workloads"};
     for (const auto& entry : tree_.entries(root)) {
       if (!kKnown.count(entry.key)) return fail(fmt::format("unknown field `{}`", entry.key));
     }
@@ -204,6 +215,20 @@ class TargetProfileReader {
         *it = std::move(label);
       } else {
         target.node_labels_.push_back(std::move(label));
+      }
+    }
+    for (NodeId item : tree_.items(tree_.get(root, "absent_device_classes"))) {
+      DeviceClassFact device_class{text(item, "name"), {}};
+      if (device_class.name.empty()) return fail("every absent device class needs `name`");
+      auto evidence = read_evidence(item);
+      if (!evidence) return evidence.error();
+      device_class.evidence = std::move(evidence).value();
+      auto it = std::find_if(target.absent_device_classes_.begin(), target.absent_device_classes_.end(),
+                             [&](const DeviceClassFact& c) { return c.name == device_class.name; });
+      if (it != target.absent_device_classes_.end()) {
+        *it = std::move(device_class);
+      } else {
+        target.absent_device_classes_.push_back(std::move(device_class));
       }
     }
     for (NodeId item : tree_.items(tree_.get(root, "workloads"))) {
@@ -350,6 +375,9 @@ std::optional<std::string> undeclared_source(const Target& target) {
   }
   for (const auto& label : target.node_labels()) {
     if (auto missing = check(label.evidence)) return missing;
+  }
+  for (const auto& device_class : target.absent_device_classes()) {
+    if (auto missing = check(device_class.evidence)) return missing;
   }
   for (const auto& workload : target.workloads()) {
     if (auto missing = check(workload.evidence)) return missing;

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -85,6 +86,10 @@ class InputIndex {
   void add_namespace(const std::string& name, std::map<std::string, std::string> labels, const std::string& file,
                      Mark at);
   void add_config_map(const IndexedConfigMap& config_map, Mark at);
+  /// Records the device requests of a ResourceClaim or ResourceClaimTemplate (`kind`): per
+  /// request, the device classes that can meet it.
+  void add_device_claim(std::string_view kind, const std::string& ns, const std::string& name,
+                        std::vector<std::vector<std::string>> requests, const std::string& file, Mark at);
   /// Records a definition of an object of any kind; `file_index` is its file's place in input
   /// order. Objects without a name (`generateName`) are new objects each time: not recorded.
   void add_object(const ObjectDefinition& definition, std::uint32_t file_index);
@@ -111,6 +116,11 @@ class InputIndex {
   bool config_map_has_scripts(std::string_view ns, std::string_view name) const;
   /// True when the ConfigMap has entries the evidence catalogue reads as configuration.
   bool config_map_has_config(std::string_view ns, std::string_view name) const;
+  /// The device requests of the ResourceClaim or ResourceClaimTemplate (`kind`) `name`, as a
+  /// pod of namespace `ns` sees it (namespaces match as for config_map); nullptr when the input
+  /// has none.
+  const std::vector<std::vector<std::string>>* device_claim_requests(std::string_view kind, std::string_view ns,
+                                                                     std::string_view name) const;
   /// Drops the ConfigMaps read back so far; pointers to them become invalid.
   void forget_read_back() const { read_back_.clear(); }
 
@@ -131,6 +141,10 @@ class InputIndex {
     bool config = false;
   };
   const ConfigMapEntry* find_config_map(std::string_view ns, std::string_view name) const;
+  struct DeviceClaimEntry {
+    std::vector<std::vector<std::string>> requests;
+    Origin origin;
+  };
   /// A definition of an object: 32 bytes, whatever its names' length. Its names wait in the
   /// spool, in chunks of many definitions, so that recording one costs no write of its own.
   struct DefinedObject {
@@ -146,11 +160,13 @@ class InputIndex {
   Spool* spool_;
   std::map<std::string, NamespaceEntry, std::less<>> namespaces_;
   std::map<std::pair<std::string, std::string>, ConfigMapEntry> config_maps_;  // (name, namespace)
-  mutable std::map<std::uint64_t, IndexedConfigMap> read_back_;                // by record offset
-  std::deque<DefinedObject> objects_;                                          // grows without copying what it holds
-  std::vector<Spool::Ref> chunks_;                                             // of encoded definitions
-  std::string unwritten_;                                                      // definitions of the next chunk
-  std::map<std::uint32_t, std::string> file_names_;                            // display paths by file index
+  // (kind, name, namespace) of ResourceClaims and ResourceClaimTemplates: a few names each
+  std::map<std::tuple<std::string, std::string, std::string>, DeviceClaimEntry> device_claims_;
+  mutable std::map<std::uint64_t, IndexedConfigMap> read_back_;  // by record offset
+  std::deque<DefinedObject> objects_;                            // grows without copying what it holds
+  std::vector<Spool::Ref> chunks_;                               // of encoded definitions
+  std::string unwritten_;                                        // definitions of the next chunk
+  std::map<std::uint32_t, std::string> file_names_;              // display paths by file index
 };
 
 }  // namespace immutalint

@@ -81,6 +81,14 @@ struct NodeLabelFact {
   Evidence evidence;
 };
 
+/// A class of devices (Dynamic Resource Allocation) that no node of the target offers: its
+/// driver runs only on another platform's nodes, so a pod that claims such a device is never
+/// scheduled there.
+struct DeviceClassFact {
+  std::string name;  ///< the DeviceClass name, e.g. mrdma.google.com
+  Evidence evidence;
+};
+
 /// What the documentation says of a known workload on a target: the evidence behind the
 /// tests that keep the documented-to-work ones quiet and the documented breakers loud.
 struct WorkloadOutcome {
@@ -111,6 +119,7 @@ class Target {
   const std::vector<SymlinkFact>& symlinks() const { return symlinks_; }
   const std::vector<SocketFact>& sockets() const { return sockets_; }
   const std::vector<NodeLabelFact>& node_labels() const { return node_labels_; }
+  const std::vector<DeviceClassFact>& absent_device_classes() const { return absent_device_classes_; }
   const std::vector<WorkloadOutcome>& workloads() const { return workloads_; }
 
   /// A fact of the vocabulary (every profile states all of them).
@@ -123,6 +132,9 @@ class Target {
   PathResolution resolve(std::string_view path) const;
   /// The runtime socket at `path` (after links), or nullptr when the profile does not list it.
   const SocketFact* socket(std::string_view path) const;
+  /// What the profile says of a device class its nodes never offer; nullptr when it lists none
+  /// of that name (the class may be offered, as any driver can be installed).
+  const DeviceClassFact* absent_device_class(std::string_view name) const;
 
  private:
   friend class TargetSet;
@@ -139,6 +151,7 @@ class Target {
   std::vector<SymlinkFact> symlinks_;
   std::vector<SocketFact> sockets_;
   std::vector<NodeLabelFact> node_labels_;
+  std::vector<DeviceClassFact> absent_device_classes_;
   std::vector<WorkloadOutcome> workloads_;
 };
 

@@ -75,6 +75,12 @@ void write_target_list_json(std::ostream& out, const TargetSet& targets) {
       entry.update(evidence_json(label.evidence));
       j["nodeLabels"].push_back(std::move(entry));
     }
+    j["absentDeviceClasses"] = Json::array();
+    for (const auto& device_class : target.absent_device_classes()) {
+      Json entry = {{"name", device_class.name}};
+      entry.update(evidence_json(device_class.evidence));
+      j["absentDeviceClasses"].push_back(std::move(entry));
+    }
     j["sources"] = target.sources();
     list.push_back(std::move(j));
   }
@@ -129,6 +135,12 @@ void write_target_list_markdown(std::ostream& out, const TargetSet& targets) {
       out << "\n### Node labels\n\n| label | values | evidence |\n|---|---|---|\n";
       for (const auto& label : target.node_labels()) {
         fmt::print(out, "| `{}` | {} | {} |\n", label.key, fmt::join(label.values, ", "), evidence_md(label.evidence));
+      }
+    }
+    if (!target.absent_device_classes().empty()) {
+      out << "\n### Device classes no node offers\n\n| device class | evidence |\n|---|---|\n";
+      for (const auto& device_class : target.absent_device_classes()) {
+        fmt::print(out, "| `{}` | {} |\n", device_class.name, evidence_md(device_class.evidence));
       }
     }
     if (!target.workloads().empty()) {
