@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates docs/checks.md and docs/targets.md from checks/ and targets/, and the sample runs
+# Regenerates docs/checks.md, docs/targets.md and docs/components.md from checks/ and targets/, and the sample runs
 # shown in README.md and docs/ from the built binary (tests fail while
 # they differ).
 set -euo pipefail
@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 cmake --build build --target immutalint >/dev/null
 build/immutalint --list-checks --format markdown > docs/checks.md
 build/immutalint --list-targets --format markdown > docs/targets.md
+build/immutalint --list-components --format markdown > docs/components.md
 # The sample runs in README.md and docs/*.md (```console blocks starting with `$ immutalint`):
 # blocks without a "..." line are replaced by what the command prints now.
 python3 - <<'PY'

@@ -1,4 +1,5 @@
-// The raw data files compiled into the binary (checks/*.yaml, checks/evidence/*.yaml, targets/*.yaml), generated into
+// The raw data files compiled into the binary (checks/*.yaml, checks/evidence/*.yaml,
+// checks/components/*.yaml, targets/*.yaml), generated into
 // the build tree by cmake/embed_catalogue.cmake.
 #pragma once
 
@@ -15,5 +16,6 @@ struct EmbeddedFile {
 const std::vector<EmbeddedFile>& embedded_check_files();
 const std::vector<EmbeddedFile>& embedded_target_files();
 const std::vector<EmbeddedFile>& embedded_evidence_files();
+const std::vector<EmbeddedFile>& embedded_component_files();
 
 }  // namespace immutalint::detail

@@ -105,7 +105,11 @@ Result<Linter> Linter::create(const Catalogue& catalogue, LintOptions options) {
   }
   const auto& evidence = EvidenceCatalogue::builtin();
   if (!evidence) return evidence.error();
+  const auto& components = ComponentCatalogue::builtin();
+  if (!components) return components.error();
   Linter linter(catalogue, *evidence, options);
+  linter.components_ = &*components;
+  linter.known_components_ = wanted(kKnownComponentCheck);
   for (const auto& factory : check_registry()) {
     const CheckInfo* info = catalogue.find(factory.id);
     if (!info) return Error{fmt::format("check '{}' has no entry in the catalogue", factory.id)};
@@ -129,8 +133,9 @@ Result<Linter> Linter::create(const Catalogue& catalogue, LintOptions options) {
   for (auto id : {kUnusedSuppressionCheck, kSuppressionWithoutReasonCheck}) {
     if (wanted(id)) linter.waiver_checks_.emplace_back(id);
   }
-  for (auto id : {kInvalidInputCheck, kAnalysisIncompleteCheck, kDuplicateKeyCheck, kDuplicateObjectCheck,
-                  kUnusedSuppressionCheck, kSuppressionWithoutReasonCheck, kNodePoolBlockerCheck}) {
+  for (auto id :
+       {kInvalidInputCheck, kAnalysisIncompleteCheck, kDuplicateKeyCheck, kDuplicateObjectCheck,
+        kUnusedSuppressionCheck, kSuppressionWithoutReasonCheck, kNodePoolBlockerCheck, kKnownComponentCheck}) {
     if (!catalogue.find(id)) return Error{fmt::format("check '{}' has no entry in the catalogue", id)};
   }
   return linter;
@@ -142,6 +147,7 @@ std::vector<std::string> Linter::enabled_checks() const {
   if (duplicate_keys_) ids.emplace_back(kDuplicateKeyCheck);
   if (enabled_by(options_, kDuplicateObjectCheck)) ids.emplace_back(kDuplicateObjectCheck);
   if (node_pool_blocker_) ids.emplace_back(kNodePoolBlockerCheck);
+  if (known_components_) ids.emplace_back(kKnownComponentCheck);
   ids.insert(ids.end(), waiver_checks_.begin(), waiver_checks_.end());
   for (const auto& enabled : checks_) ids.push_back(enabled.info->id);
   std::sort(ids.begin(), ids.end());
@@ -731,7 +737,107 @@ class Linter::Session {
         checked.findings.push_back(std::move(finding));
       }
     }
+    if (auto component = recognise_component(*linter_.components_, tree, pod)) {
+      apply_documented_outcomes(tree, object, pod, *component, landing, file, source, waivers, checked.findings);
+    }
     return checked;
+  }
+
+  /// What the targets document about a well-known component the pod runs. Where it is
+  /// documented to work, the workload's own findings are at most a review there (a namespace's
+  /// missing label is not the component's doing and stays); where it needs configuration or
+  /// breaks, one known-component finding says so, folded with the findings on what breaks.
+  void apply_documented_outcomes(const YamlTree& tree, const KubeObject& object, const PodSpecView& pod,
+                                 const RecognisedComponent& found, const std::vector<const Target*>& landing,
+                                 const std::string& file, const std::string& source, const std::vector<Waiver>& waivers,
+                                 std::vector<Finding>& findings) {
+    const KnownComponent& component = *found.component;
+    Observation observation;
+    std::vector<std::string> breaks_on;
+    // What the documentation says, with the targets that say it, in target order: the message
+    // names each change once.
+    std::vector<std::pair<std::string, std::vector<std::string>>> breaks_because, changes;
+    const auto note_for = [](auto& notes, const std::string& note, const std::string& target) {
+      auto it = std::find_if(notes.begin(), notes.end(), [&](const auto& n) { return n.first == note; });
+      if (it == notes.end()) it = notes.insert(notes.end(), {note, {}});
+      it->second.push_back(target);
+    };
+    for (const Target* target : landing) {
+      const WorkloadOutcome* row = documented_outcome(found, *target);
+      if (!row) continue;
+      const Evidence& documented = row->evidence;
+      if (row->outcome == "works") {
+        for (Finding& finding : findings) {
+          if (!finding.shared_cause.empty()) continue;
+          for (TargetVerdict& verdict : finding.targets) {
+            if (verdict.target != target->name() || verdict.verdict <= Verdict::Review) continue;
+            verdict.verdict = Verdict::Review;
+            verdict.why += fmt::format("; {} is documented to work on {} ({}{})", component.title, target->name(),
+                                       documented.source, documented.note.empty() ? "" : ": " + documented.note);
+          }
+          finding.severity = severity_of(worst_verdict(finding));
+        }
+        continue;
+      }
+      if (!linter_.known_components_) continue;
+      if (row->outcome == "breaks") {
+        breaks_on.push_back(target->name());
+        note_for(breaks_because, documented.note, target->name());
+        judge(observation, *target, Verdict::Breaks,
+              fmt::format("{} is documented to break on {}: {}", component.title, target->name(), documented.note),
+              documented);
+        continue;
+      }
+      if (!row->pod_field.empty()) {
+        const auto [holder, pointer] = pod.holder_of(tree, row->pod_field);
+        const auto set = tree.scalar(tree.get(holder, row->pod_field));
+        if (set && *set == row->pod_value) continue;  // configured as documented
+        note_for(changes, documented.note, target->name());
+        judge(observation, *target, Verdict::LikelyBreaks,
+              fmt::format("{} runs on {} only with {}: {}, which the pod does not set; {}", component.title,
+                          target->name(), row->pod_field, row->pod_value, documented.note),
+              documented);
+        continue;
+      }
+      note_for(changes, documented.note, target->name());
+      judge_review(observation, *target,
+                   fmt::format("{} runs on {} with configuration outside the manifest: {} [{}]", component.title,
+                               target->name(), documented.note, documented.source));
+    }
+    if (observation.targets.empty()) return;
+    std::vector<std::string> parts;
+    for (const auto& [note, targets] : breaks_because)
+      parts.push_back(fmt::format("it breaks on {}: {}", fmt::join(targets, ", "), note));
+    for (const auto& [note, targets] : changes)
+      parts.push_back(fmt::format("on {}, {}", fmt::join(targets, ", "), note));
+    const ContainerView& container = *found.container;
+    const std::string container_pointer = container.pointer;
+    observation.message = fmt::format("{} ({}) is a known component; its documentation says {}", component.title,
+                                      found.image, fmt::join(parts, "; "));
+    observation.action = Action::Requires;
+    observation.container = container.name;
+    if (const MapEntry* image = tree.find(container.node, "image")) {
+      observation.span = tree.span_of(*image);
+      observation.field = container_pointer + "/image";
+    } else {
+      observation.span = tree.node(container.node).span;
+      observation.field = container_pointer;
+    }
+    observation.cause = "documented outcome";
+    // What the documentation says breaks is the same cause as the findings on how it breaks there.
+    for (const Finding& finding : findings) {
+      const bool same_target = std::any_of(finding.targets.begin(), finding.targets.end(), [&](const TargetVerdict& v) {
+        return v.verdict > Verdict::Review &&
+               std::find(breaks_on.begin(), breaks_on.end(), v.target) != breaks_on.end();
+      });
+      if (same_target && finding.shared_cause.empty() && !finding.cause.empty())
+        observation.joined_causes.push_back(finding.cause);
+    }
+    const CheckInfo& info = *linter_.catalogue_->find(kKnownComponentCheck);
+    Finding finding = linter_.make_finding(info, std::move(observation), file, object.ref, source, landing);
+    if (finding.targets.empty()) return;
+    mark_by_annotation(waivers, info, finding);
+    findings.push_back(std::move(finding));
   }
 
   /// os-sku-pinning for a cluster: no pool of it accepts the pod (after --plan-pool, a pool it was

@@ -232,7 +232,13 @@ class TargetProfileReader {
       }
     }
     for (NodeId item : tree_.items(tree_.get(root, "workloads"))) {
-      WorkloadOutcome outcome{text(item, "workload"), text(item, "outcome"), {}};
+      WorkloadOutcome outcome{text(item, "workload"), text(item, "outcome"), {}, text(item, "since"), {}, {}};
+      for (const auto& field : tree_.entries(tree_.get(item, "requires_pod"))) {
+        if (!outcome.pod_field.empty())
+          return fail(fmt::format("workload {}: one `requires_pod` field", outcome.workload));
+        outcome.pod_field = field.key;
+        outcome.pod_value = std::string(tree_.scalar(field.value).value_or(""));
+      }
       if (outcome.workload.empty()) return fail("every workload outcome needs `workload`");
       if (outcome.outcome != "works" && outcome.outcome != "works-with-config" && outcome.outcome != "breaks") {
         return fail(fmt::format("workload {}: `outcome` must be works, works-with-config or breaks", outcome.workload));

@@ -35,6 +35,7 @@ TEST_CASE("every registered check has a catalogue entry and every entry has an i
                                        std::string(kSuppressionWithoutReasonCheck),
                                        std::string(kNodePoolBlockerCheck)};
   implemented.emplace_back(kAnalysisIncompleteCheck);
+  implemented.emplace_back(kKnownComponentCheck);
   for (const auto& factory : check_registry()) {
     CHECK(catalogue.find(factory.id) != nullptr);
     implemented.emplace_back(factory.id);

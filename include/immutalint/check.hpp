@@ -90,6 +90,9 @@ inline constexpr std::string_view kAnalysisIncompleteCheck = "analysis-incomplet
 /// that no pool accepts.
 inline constexpr std::string_view kOsSkuPinningCheck = "os-sku-pinning";
 inline constexpr std::string_view kDuplicateKeyCheck = "duplicate-key";
+/// Also reported by the pipeline: what the targets document about a well-known component the
+/// workload runs (components.hpp), where it breaks or needs configuration.
+inline constexpr std::string_view kKnownComponentCheck = "known-component";
 
 // Helpers shared by checks.
 

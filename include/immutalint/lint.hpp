@@ -12,6 +12,7 @@
 
 #include "immutalint/catalogue.hpp"
 #include "immutalint/check.hpp"
+#include "immutalint/components.hpp"
 #include "immutalint/document_split.hpp"
 #include "immutalint/evidence_catalogue.hpp"
 #include "immutalint/finding.hpp"
@@ -151,9 +152,11 @@ class Linter {
 
   const Catalogue* catalogue_;
   const EvidenceCatalogue* evidence_catalogue_;
+  const ComponentCatalogue* components_ = nullptr;
   LintOptions options_;
   std::vector<EnabledCheck> checks_;
   bool duplicate_keys_ = true;
+  bool known_components_ = true;                      ///< known-component is enabled
   std::optional<NodePoolBlocker> node_pool_blocker_;  ///< when node-pool-blocker is enabled
   std::vector<std::string> waiver_checks_;  ///< unused-suppression and suppression-without-reason, when enabled
 };

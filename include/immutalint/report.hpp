@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "immutalint/catalogue.hpp"
+#include "immutalint/components.hpp"
 #include "immutalint/lint.hpp"
 #include "immutalint/target.hpp"
 
@@ -123,6 +124,11 @@ void write_html_report(std::ostream& out, const LintResult& result, const Catalo
 void write_target_list_text(std::ostream& out, const TargetSet& targets);
 void write_target_list_json(std::ostream& out, const TargetSet& targets);
 void write_target_list_markdown(std::ostream& out, const TargetSet& targets);
+/// --list-components: each known component, how it is recognised, and what each target
+/// documents about it, with the source.
+void write_component_list_text(std::ostream& out, const ComponentCatalogue& components, const TargetSet& targets);
+void write_component_list_json(std::ostream& out, const ComponentCatalogue& components, const TargetSet& targets);
+void write_component_list_markdown(std::ostream& out, const ComponentCatalogue& components, const TargetSet& targets);
 
 /// `--list-checks` as an aligned table.
 void write_check_list_text(std::ostream& out, const Catalogue& catalogue);

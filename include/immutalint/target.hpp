@@ -92,9 +92,14 @@ struct DeviceClassFact {
 /// What the documentation says of a known workload on a target: the evidence behind the
 /// tests that keep the documented-to-work ones quiet and the documented breakers loud.
 struct WorkloadOutcome {
-  std::string workload;  ///< e.g. "calico-node"
+  std::string workload;  ///< a component of checks/components/, e.g. "calico-node"
   std::string outcome;   ///< works, works-with-config or breaks
-  Evidence evidence;
+  Evidence evidence;     ///< its note says what breaks, or what to change
+  std::string since;     ///< the component's first version this holds for; empty: every version
+  /// For works-with-config, a pod-level field the pod must set (e.g. runtimeClassName: nvidia);
+  /// empty when the change is made outside the manifest (node or cluster configuration).
+  std::string pod_field;
+  std::string pod_value;
 };
 
 /// What a host path means on a target, after symbolic links are followed.

@@ -190,6 +190,18 @@ int run(const immutalint::cli::CliOptions& options, const immutalint::cli::Setti
     }
     return kExitClean;
   }
+  if (options.list_components) {
+    const auto& components = ComponentCatalogue::builtin();
+    if (!components) return failure(components.error().message);
+    if (options.format == "json") {
+      write_component_list_json(out, *components, targets);
+    } else if (options.format == "markdown") {
+      write_component_list_markdown(out, *components, targets);
+    } else {
+      write_component_list_text(out, *components, targets);
+    }
+    return kExitClean;
+  }
   if (options.list_checks) {
     if (options.format == "json") {
       write_check_list_json(out, catalogue);
@@ -202,7 +214,14 @@ int run(const immutalint::cli::CliOptions& options, const immutalint::cli::Setti
   }
   if (!options.explain.empty()) {
     // check_options made sure the catalogue knows it.
-    write_explanation(out, *catalogue.find(current_id(catalogue, options.explain)), targets);
+    const CheckInfo& check = *catalogue.find(current_id(catalogue, options.explain));
+    write_explanation(out, check, targets);
+    if (check.id == kKnownComponentCheck) {  // its knowledge base is data of its own
+      const auto& components = ComponentCatalogue::builtin();
+      if (!components) return failure(components.error().message);
+      out << "\nKnown components (also immutalint --list-components):\n";
+      write_component_list_text(out, *components, targets);
+    }
     return kExitClean;
   }
 

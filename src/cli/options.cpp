@@ -24,7 +24,7 @@ using enum ValueKind;
 
 // clang-format off
 constexpr OptionSpec kOptions[] = {
-  {'f', "format", "FORMAT", Format, false, "Report format: text, json, sarif, github, azure, gitlab, junit, matrix, matrix-markdown or html (with --list-checks or --list-targets: text, json or markdown)", "text"},
+  {'f', "format", "FORMAT", Format, false, "Report format: text, json, sarif, github, azure, gitlab, junit, matrix, matrix-markdown or html (with --list-checks, --list-targets or --list-components: text, json or markdown)", "text"},
   {'t', "target", "NAME,...", Targets, true, "Judge workloads for these node OSes (comma-separated names, or all; may be repeated), or auto: the OSes of the node pools that Node objects or az aks output in the input describe", "generic"},
   {0, "plan-pool", "NAME=TARGET", PoolTarget, true, "Judge the AKS node pool NAME only for the node OS TARGET, as if it moved there (repeatable)", ""},
   {'o', "output", "FILE", File, false, "Write the report to FILE instead of standard output", ""},
@@ -55,6 +55,7 @@ constexpr OptionSpec kOptions[] = {
   {0, "no-color", "", None, false, "Never colour the text report (NO_COLOR in the environment does the same)", ""},
   {0, "list-checks", "", None, false, "List the checks and exit", ""},
   {0, "list-targets", "", None, false, "List the target node OSes and exit", ""},
+  {0, "list-components", "", None, false, "List the known components, how they are recognised, and what each target documents about them, and exit", ""},
   {0, "explain", "ID", Check, false, "Explain a check: why it matters and how to fix it", ""},
   {0, "completion", "SHELL", Shell, false, "Print the command-line completion script for bash, zsh or fish and exit", ""},
   {0, "version", "", None, false, "Print the version and exit", ""},
@@ -302,6 +303,7 @@ Result<CliOptions> parse_command_line(int argc, const char* const* argv) {
     if (given("target")) options.target = fmt::format("{}", fmt::join(list("target"), ","));
     options.list_checks = given("list-checks");
     options.list_targets = given("list-targets");
+    options.list_components = given("list-components");
     options.version = given("version");
     options.help = given("help");
     options.no_color = given("no-color");
@@ -336,7 +338,7 @@ Result<bool> check_options(const CliOptions& options, const Catalogue& catalogue
   if (std::find(kFailOnLevels.begin(), kFailOnLevels.end(), options.fail_on) == kFailOnLevels.end()) {
     return Error{not_one_of("--fail-on", options.fail_on, kFailOnLevels, "a level")};
   }
-  if (options.list_checks || options.list_targets) {
+  if (options.list_checks || options.list_targets || options.list_components) {
     if (std::find(kListFormats.begin(), kListFormats.end(), options.format) == kListFormats.end()) {
       return Error{not_one_of("--format", options.format, kListFormats, "a format for a list")};
     }

@@ -79,6 +79,7 @@ struct CliOptions {
   /// --plan-pool: (node pool, target) pairs, each pool judged only for its targets.
   std::vector<std::pair<std::string, std::string>> plan_pools;
   bool list_targets = false;
+  bool list_components = false;
   unsigned max_document_mib = 32;
   bool list_checks = false;
   bool version = false;

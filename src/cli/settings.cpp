@@ -33,7 +33,8 @@ void line(std::ostream& out, const std::string& text, const std::string& origin)
 Result<Settings> resolve_settings(CliOptions& options, const Catalogue& catalogue, const TargetSet& targets) {
   Settings settings;
   // Listing and explaining read no configuration: they describe immutalint, not a repository.
-  const bool describing = options.list_checks || options.list_targets || !options.explain.empty();
+  const bool describing =
+      options.list_checks || options.list_targets || options.list_components || !options.explain.empty();
   if (!options.no_config && !describing) {
     std::optional<fs::path> path;
     if (!options.config.empty()) {
@@ -93,7 +94,8 @@ Result<Settings> resolve_settings(CliOptions& options, const Catalogue& catalogu
       options.fail_on = config.fail_on->value;
       settings.fail_on_origin = config.fail_on->origin;
     }
-    if (config.format && !options.given.count("format") && !options.list_checks && !options.list_targets) {
+    if (config.format && !options.given.count("format") && !options.list_checks && !options.list_targets &&
+        !options.list_components) {
       options.format = config.format->value;
       settings.format_origin = config.format->origin;
     }
