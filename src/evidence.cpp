@@ -1,8 +1,8 @@
 // Reads what a workload does to its node: the commands its containers run (their own, and
 // ConfigMap scripts they run), which host paths those commands write through hostPath mounts
 // or directly on the host, what known installers and driver loaders do, where installers known
-// only by name or install switch may install, and which host paths a ConfigMap of the input
-// makes a workload create.
+// only by name or install switch may install, which host paths a ConfigMap of the input makes a
+// workload create, and which ConfigMap files its commands name make it read the systemd journal.
 #include "immutalint/evidence.hpp"
 
 #include <algorithm>
@@ -13,6 +13,7 @@
 #include <unordered_set>
 
 #include <fmt/format.h>
+#include <re2/re2.h>
 #include <nlohmann/json.hpp>
 
 #include "immutalint/target.hpp"
@@ -390,6 +391,7 @@ class EvidenceReader {
     for (const auto& container : in_.pod.containers) read_catalogue(container);
     read_install_intents();
     read_config_host_paths();
+    read_journal_configs();
     out_.index_writes();
     std::sort(out_.scripts_from.begin(), out_.scripts_from.end());
     return std::move(out_);
@@ -1068,6 +1070,97 @@ class EvidenceReader {
         }
       }
     }
+  }
+
+  /// The files a command names through one of the entry's options: `--option=a,b` or
+  /// `--option a,b`, each time the option is given.
+  static std::vector<std::string> named_files(const ShellCommand& command, const ConfigJournal& known) {
+    std::vector<std::string> files;
+    const auto args = command.args();
+    for (std::size_t i = 0; i < args.size(); ++i) {
+      const ShellWord& word = args[i];
+      const ShellWord* value = nullptr;
+      std::string_view text;
+      for (const auto& flag : known.flags) {
+        if (word.text == flag && i + 1 < args.size()) {
+          value = &args[i + 1];
+          text = value->text;
+        } else if (word.text.starts_with(flag) && word.text.size() > flag.size() && word.text[flag.size()] == '=') {
+          value = &word;
+          text = std::string_view(word.text).substr(flag.size() + 1);
+        }
+        if (value) break;
+      }
+      // A list only known at run time names no file.
+      if (!value || value->unknown) continue;
+      for (std::size_t start = 0; start <= text.size();) {
+        auto end = text.find(',', start);
+        if (end == std::string_view::npos) end = text.size();
+        if (end > start) files.emplace_back(text.substr(start, end - start));
+        start = end + 1;
+      }
+    }
+    return files;
+  }
+
+  /// Configuration files of mounted ConfigMaps that the commands name and that make the container
+  /// read the systemd journal. Each file is judged from its JSON, read once per workload.
+  void read_journal_configs() {
+    const auto& known_list = in_.catalogue.config_journal();
+    if (!in_.index || known_list.empty()) return;
+    std::map<const IndexedEntry*, std::optional<nlohmann::json>> parsed;
+    std::set<std::pair<const ContainerView*, const IndexedEntry*>> seen;
+    for (const auto& run : out_.commands) {
+      for (const auto& known : known_list) {
+        for (const auto& file : named_files(run.command, known)) {
+          auto mounted = mounted_file(*run.container, file);
+          if (!mounted || !known.key ||
+              !re2::RE2::PartialMatch(re2::StringPiece(mounted->key.data(), mounted->key.size()), *known.key)) {
+            continue;
+          }
+          const IndexedConfigMap* config_map = in_.index->config_map(in_.object.ref.namespace_, mounted->config_map);
+          const IndexedEntry* entry = config_map ? entry_of(*config_map, mounted->key) : nullptr;
+          if (!entry || entry->too_large || !seen.insert({run.container, entry}).second) continue;
+          add_journal_config(run, known, *config_map, *entry, parsed);
+        }
+      }
+    }
+  }
+
+  void add_journal_config(const RunCommand& run, const ConfigJournal& known, const IndexedConfigMap& config_map,
+                          const IndexedEntry& entry,
+                          std::map<const IndexedEntry*, std::optional<nlohmann::json>>& parsed) {
+    const std::string text = entry.text();
+    auto [it, fresh] = parsed.try_emplace(&entry);
+    if (fresh) {
+      nlohmann::json document = nlohmann::json::parse(text, nullptr, false);
+      if (!document.is_discarded()) it->second = std::move(document);
+    }
+    if (!it->second) return;
+    std::vector<std::string> settings;
+    walk_json(*it->second, known.json, settings);
+    auto value = std::find_first_of(settings.begin(), settings.end(), known.values.begin(), known.values.end());
+    if (value == settings.end()) return;
+    std::vector<std::string> details;
+    if (!known.detail.empty()) walk_json(*it->second, known.detail, details);
+    // The setting's line: its key, then its value.
+    const std::string_view setting_key = std::string_view(known.json).substr(known.json.find_last_of('.') + 1);
+    const auto key_at = text.find(fmt::format("\"{}\"", setting_key));
+    const auto at = key_at == std::string::npos ? key_at : text.find(fmt::format("\"{}\"", *value), key_at);
+    JournalConfig config;
+    config.known = &known;
+    config.container = run.container;
+    config.file = fmt::format("{} of ConfigMap {}", entry.key, config_map.ref.qualified_name());
+    config.setting = fmt::format("{}: {}", known.json, *value);
+    config.how = fmt::format("{} sets {}{}: {} [{}]", config.file, config.setting,
+                             details.empty() ? std::string() : fmt::format(" ({}: {})", known.detail, details.front()),
+                             known.does, known.source);
+    config.site =
+        site_of(entry_source(text, entry, config_map), static_cast<std::uint32_t>(at == std::string::npos ? 0 : at));
+    config.named_by = run.describe();
+    config.command_site = run.site;
+    config.cause = run.cause;
+    out_.journal.push_back(std::move(config));
   }
 
   const EvidenceInput& in_;

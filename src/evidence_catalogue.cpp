@@ -138,13 +138,39 @@ class EvidenceReader {
     return intent;
   }
 
+  Result<ConfigJournal> config_journal(NodeId entry, const std::map<std::string, std::string>& sources) const {
+    if (auto ok = check_keys(entry, {"name", "does", "flags", "key-pattern", "json", "values", "detail", "source"});
+        !ok) {
+      return ok.error();
+    }
+    ConfigJournal journal;
+    if (auto ok = common(entry, journal.name, journal.does, journal.source, sources); !ok) return ok.error();
+    journal.flags = strings(tree_.get(entry, "flags"));
+    if (journal.flags.empty() || std::any_of(journal.flags.begin(), journal.flags.end(), [](const std::string& flag) {
+          return !flag.starts_with("-") || flag.find('=') != std::string::npos;
+        })) {
+      return fail(entry,
+                  fmt::format("{}: `flags` names the options that list the files, such as --config", journal.name));
+    }
+    auto key = pattern(entry, "key-pattern", journal.key_pattern);
+    if (!key) return key.error();
+    journal.key = *key;
+    journal.json = text(entry, "json");
+    journal.values = strings(tree_.get(entry, "values"));
+    journal.detail = text(entry, "detail");
+    if (!journal.key || journal.json.empty() || journal.values.empty())
+      return fail(entry, fmt::format("{}: `key-pattern`, `json` and `values` are required", journal.name));
+    return journal;
+  }
+
   Result<bool> read(std::map<std::string, std::string>& sources, std::vector<KnownInstaller>& installers,
                     std::vector<InstallIntent>& intents, std::vector<KnownKernelWork>& kernel,
-                    std::vector<ConfigHostPaths>& host_paths, std::vector<std::string>& read_files,
-                    std::vector<VmSizeFamily>& vm_sizes, std::vector<RetiredOsSku>& retired) const {
+                    std::vector<ConfigHostPaths>& host_paths, std::vector<ConfigJournal>& journal,
+                    std::vector<std::string>& read_files, std::vector<VmSizeFamily>& vm_sizes,
+                    std::vector<RetiredOsSku>& retired) const {
     const NodeId root = tree_.root();
     if (auto ok = check_keys(root, {"sources", "installers", "install-intent", "kernel", "config-host-paths",
-                                    "read-files", "vm-sizes", "retired-os-skus"});
+                                    "config-journal", "read-files", "vm-sizes", "retired-os-skus"});
         !ok) {
       return ok.error();
     }
@@ -231,6 +257,11 @@ class EvidenceReader {
         return fail(entry, fmt::format("{}: `key` and `json` are required", paths.name));
       host_paths.push_back(std::move(paths));
     }
+    for (NodeId entry : tree_.items(tree_.get(root, "config-journal"))) {
+      auto read_journal = config_journal(entry, local);
+      if (!read_journal) return read_journal.error();
+      journal.push_back(std::move(read_journal).value());
+    }
     for (auto& path : strings(tree_.get(root, "read-files"))) read_files.push_back(normalize_host_path(path));
     for (NodeId entry : tree_.items(tree_.get(root, "vm-sizes"))) {
       if (auto ok = check_keys(entry, {"name", "regex", "traits", "source"}); !ok) return ok.error();
@@ -280,8 +311,8 @@ Result<EvidenceCatalogue> EvidenceCatalogue::parse(std::span<const std::pair<std
     }
     EvidenceReader reader(name, documents[0].tree);
     auto ok = reader.read(catalogue.sources_, catalogue.installers_, catalogue.install_intents_, catalogue.kernel_work_,
-                          catalogue.config_host_paths_, catalogue.read_files_, catalogue.vm_size_families_,
-                          catalogue.retired_os_skus_);
+                          catalogue.config_host_paths_, catalogue.config_journal_, catalogue.read_files_,
+                          catalogue.vm_size_families_, catalogue.retired_os_skus_);
     if (!ok) return ok.error();
   }
   return catalogue;
@@ -321,6 +352,9 @@ bool EvidenceCatalogue::names_config_key(std::string_view key) const {
   }
   for (const auto& paths : config_host_paths_) {
     if (paths.key == key) return true;
+  }
+  for (const auto& journal : config_journal_) {
+    if (re2::RE2::PartialMatch(re2::StringPiece(key.data(), key.size()), *journal.key)) return true;
   }
   return false;
 }

@@ -97,6 +97,20 @@ struct KernelWork {
   std::string off_by;  ///< which setting does, for messages
 };
 
+/// A configuration file that makes a container read the systemd journal: a ConfigMap entry that
+/// the container mounts and its command names (EvidenceCatalogue::config_journal).
+struct JournalConfig {
+  const ConfigJournal* known = nullptr;
+  const ContainerView* container = nullptr;
+  std::string file;      ///< e.g. "docker-monitor.json of ConfigMap kube-system/npd"
+  std::string setting;   ///< what selects the journal, e.g. "plugin: journald"
+  std::string how;       ///< the file, its setting and what it does, with the catalogue's source
+  Site site;             ///< the setting, in the ConfigMap
+  std::string named_by;  ///< the command that names the file, as RunCommand::describe gives it
+  Site command_site;     ///< that command's line
+  std::string cause;     ///< that command's cause
+};
+
 /// Commands that a container runs, or may run, that were not read, so that no check saw them:
 /// the pipeline reports them (analysis-incomplete).
 struct UnreadCommands {
@@ -168,6 +182,9 @@ struct WorkloadEvidence {
   /// same container writes through has none.
   std::vector<HostWrite> intended;
   std::vector<KernelWork> kernel;
+  /// Configuration files that make a container read the systemd journal, in command order, each
+  /// once per container. Known only with the index.
+  std::vector<JournalConfig> journal;
   /// ConfigMaps from which a container runs a mounted file as a script, by name, sorted. Known
   /// without the index; their scripts are read once the whole input is known.
   std::vector<std::string> scripts_from;

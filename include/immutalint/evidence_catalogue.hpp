@@ -1,7 +1,7 @@
 // What the checks know about real workloads, as data (checks/evidence/*.yaml compiled into the
 // binary): known installers and what they write on the node, installers known only by name or
-// install switch, kernel-driver builders and loaders, ConfigMap settings that name host paths, and
-// host files that are only ever read.
+// install switch, kernel-driver builders and loaders, ConfigMap settings that name host paths or
+// make a program read the systemd journal, and host files that are only ever read.
 #pragma once
 
 #include <map>
@@ -109,6 +109,22 @@ struct ConfigHostPaths {
   std::string source;
 };
 
+/// A program that reads the systemd journal when a configuration file its command names, a JSON
+/// entry of a mounted ConfigMap, selects it (node-problem-detector's journald log watcher).
+struct ConfigJournal {
+  std::string name;
+  std::string does;
+  /// Command-line options whose value lists configuration files, comma-separated, as
+  /// `--option=a,b` or `--option a,b`.
+  std::vector<std::string> flags;
+  std::string key_pattern;  ///< RE2 searched in a ConfigMap data key: the entries that may be such files
+  std::shared_ptr<const re2::RE2> key;
+  std::string json;                 ///< the setting, a path in the JSON document as in ConfigHostPaths
+  std::vector<std::string> values;  ///< values of the setting that read the journal
+  std::string detail;               ///< a setting worth naming in messages (the journal's source); may be empty
+  std::string source;
+};
+
 /// A family of Azure VM sizes, recognised by name, and what its sizes are.
 struct VmSizeFamily {
   std::string name;  ///< e.g. "Dv3 series"
@@ -141,6 +157,8 @@ class EvidenceCatalogue {
   const std::vector<InstallIntent>& install_intents() const { return install_intents_; }
   const std::vector<KnownKernelWork>& kernel_work() const { return kernel_work_; }
   const std::vector<ConfigHostPaths>& config_host_paths() const { return config_host_paths_; }
+  /// Programs that a ConfigMap file makes read the systemd journal.
+  const std::vector<ConfigJournal>& config_journal() const { return config_journal_; }
   /// Host files (and directories) that workloads mount only to read them.
   const std::vector<std::string>& read_files() const { return read_files_; }
   /// VM size families, narrow ones first (checks/evidence/aks-node-pools.yaml).
@@ -151,7 +169,7 @@ class EvidenceCatalogue {
   const RetiredOsSku* retired_os_sku(std::string_view sku) const;
   /// Source keys and what they stand for.
   const std::map<std::string, std::string>& sources() const { return sources_; }
-  /// ConfigMap data keys that any entry reads (config switches and host paths).
+  /// ConfigMap data keys that any entry reads (config switches, host paths, journal settings).
   bool names_config_key(std::string_view key) const;
 
  private:
@@ -159,6 +177,7 @@ class EvidenceCatalogue {
   std::vector<InstallIntent> install_intents_;
   std::vector<KnownKernelWork> kernel_work_;
   std::vector<ConfigHostPaths> config_host_paths_;
+  std::vector<ConfigJournal> config_journal_;
   std::vector<std::string> read_files_;
   std::vector<VmSizeFamily> vm_size_families_;
   std::vector<RetiredOsSku> retired_os_skus_;
