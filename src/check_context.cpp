@@ -107,4 +107,22 @@ EvidenceItem evidence_of(const std::string& how, const Site& site) {
   return item;
 }
 
+std::string requested_selinux_type(const CheckContext& context, const ContainerView& container) {
+  const YamlTree& tree = context.tree;
+  if (is_true(tree, container.security_context, "privileged")) return {};
+  if (auto own = tree.scalar(tree.get(tree.get(container.security_context, "seLinuxOptions"), "type"))) {
+    return std::string(*own);
+  }
+  const auto [holder, pointer] = context.pod.holder_of(tree, "securityContext");
+  return std::string(
+      tree.scalar(tree.get(tree.get(tree.get(holder, "securityContext"), "seLinuxOptions"), "type")).value_or(""));
+}
+
+std::string trusted_selinux_type(const CheckContext& context, const ContainerView* container, const Target& target) {
+  if (!container) return {};
+  std::string type = requested_selinux_type(context, *container);
+  if (type.empty() || !target.fact_lists("selinux_trusted_types", type)) return {};
+  return type;
+}
+
 }  // namespace immutalint

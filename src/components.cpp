@@ -60,7 +60,8 @@ class ComponentFileReader {
                              : entry.key == "container" ? &matcher.container_pattern
                              : entry.key == "command"   ? &matcher.command_pattern
                                                         : nullptr;
-      if (!pattern) return fail(entry.value, fmt::format("unknown field `{}` (image, container or command)", entry.key));
+      if (!pattern)
+        return fail(entry.value, fmt::format("unknown field `{}` (image, container or command)", entry.key));
       *pattern = std::string(tree_.scalar(entry.value).value_or(""));
     }
     const auto compile = [&](const std::string& pattern,
@@ -71,9 +72,9 @@ class ComponentFileReader {
       into = std::move(regex);
       return std::nullopt;
     };
-    for (auto [pattern, into] : {std::pair{&matcher.image_pattern, &matcher.image},
-                                 std::pair{&matcher.container_pattern, &matcher.container},
-                                 std::pair{&matcher.command_pattern, &matcher.command}}) {
+    for (auto [pattern, into] :
+         {std::pair{&matcher.image_pattern, &matcher.image}, std::pair{&matcher.container_pattern, &matcher.container},
+          std::pair{&matcher.command_pattern, &matcher.command}}) {
       if (auto problem = compile(*pattern, *into)) return fail(item, *problem);
     }
     if (!matcher.image && !matcher.container && !matcher.command) return fail(item, "a matcher needs a pattern");

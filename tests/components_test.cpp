@@ -136,11 +136,11 @@ TEST_CASE("the NVIDIA device plugin needs runtimeClassName nvidia on Talos and i
 
 TEST_CASE("a component documented to work has its other findings capped at review there") {
   // aws-node on Bottlerocket: its init container installs into the writable /opt/cni/bin overlay.
-  const std::string aws_node = daemonset(
-      "602401143452.dkr.ecr.us-west-2.amazonaws.com/amazon-k8s-cni:v1.23.1",
-      "      volumes:\n      - {name: bin, hostPath: {path: /usr/local/bin}}\n",
-      "        volumeMounts: [{name: bin, mountPath: /host/usr/local/bin}]\n        command: [sh, -c, 'cp /x "
-      "/host/usr/local/bin/x']\n");
+  const std::string aws_node =
+      daemonset("602401143452.dkr.ecr.us-west-2.amazonaws.com/amazon-k8s-cni:v1.23.1",
+                "      volumes:\n      - {name: bin, hostPath: {path: /usr/local/bin}}\n",
+                "        volumeMounts: [{name: bin, mountPath: /host/usr/local/bin}]\n        command: [sh, -c, 'cp /x "
+                "/host/usr/local/bin/x']\n");
   const auto capped = worst_verdicts(lint_text(aws_node, "aws.yaml", "bottlerocket,talos"));
   REQUIRE(capped.count("bottlerocket"));
   CHECK(capped.at("bottlerocket").verdict == Verdict::Review);

@@ -107,6 +107,15 @@ Observation observe_site(const Site& site, std::string message, std::string cont
 /// True when `mapping[key]` is a boolean true, as Kubernetes reads it.
 bool is_true(const YamlTree& tree, NodeId mapping, std::string_view key);
 
+/// The SELinux type the container asks for: its own `seLinuxOptions.type`, else the pod's; empty
+/// when it asks for none, or runs privileged (containerd's CRI discards the label of a privileged
+/// container, bottlerocket-os/bottlerocket#3791).
+std::string requested_selinux_type(const CheckContext& context, const ContainerView& container);
+
+/// The type the container asks for, when `target`'s policy trusts it to reach systemd and D-Bus and
+/// to edit /etc (fact `selinux_trusted_types`, e.g. Bottlerocket's super_t); empty otherwise.
+std::string trusted_selinux_type(const CheckContext& context, const ContainerView* container, const Target& target);
+
 /// The worse of two verdicts.
 inline Verdict worst(Verdict a, Verdict b) {
   return a > b ? a : b;

@@ -34,8 +34,8 @@ struct ComponentMatcher {
 
 /// A component of the knowledge base.
 struct KnownComponent {
-  std::string name;   ///< what targets' `workloads:` rows name, e.g. "longhorn"
-  std::string title;  ///< for messages, e.g. "Longhorn"
+  std::string name;                     ///< what targets' `workloads:` rows name, e.g. "longhorn"
+  std::string title;                    ///< for messages, e.g. "Longhorn"
   std::vector<ComponentMatcher> match;  ///< alternatives; empty: documented, never recognised
 };
 

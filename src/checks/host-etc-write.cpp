@@ -45,6 +45,17 @@ class HostEtcWrite final : public Check {
           }
         }
         if (!fact) continue;
+        // A generated /etc is writable to the types its policy trusts: the change only lasts
+        // until the next boot.
+        const std::string trusted =
+            generated_only(*target, group) ? trusted_writer_type(context, group.writes, *target) : "";
+        if (worst == Verdict::Breaks && !trusted.empty()) {
+          judge_review(observation, *target,
+                       fmt::format("{}; this container runs as {}, which its policy lets edit it [{}], but the "
+                                   "change is lost when it is generated again at boot",
+                                   why, trusted, target->fact("selinux_trusted_types").evidence.source));
+          continue;
+        }
         if (worst == Verdict::Review) {
           const Fact& config = target->fact("config_mechanism");
           judge_review(observation, *target,
@@ -75,6 +86,16 @@ class HostEtcWrite final : public Check {
   }
 
  private:
+  /// True when every write of the group lands in a path the target generates (none read-only
+  /// or absent).
+  static bool generated_only(const Target& target, const WriteGroup& group) {
+    return std::all_of(group.writes.begin(), group.writes.end(), [&](const HostWrite* write) {
+      const PathResolution resolution = target.resolve(write->host_path);
+      return resolution.fact && resolution.fact->state != PathState::ReadOnly &&
+             resolution.fact->state != PathState::Absent;
+    });
+  }
+
   bool is_node_config(const std::string& path) const {
     const bool under_root = std::any_of(config_root_.begin(), config_root_.end(),
                                         [&](const std::string& root) { return path_has_prefix(path, root); });

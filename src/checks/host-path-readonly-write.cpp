@@ -28,7 +28,9 @@ class HostPathReadonlyWrite final : public Check {
                                      first.host_path));
       observation.action = Action::Writes;
       add_write_evidence(observation, group.writes);
-      for (const Target* target : context.targets) judge_writes(observation, *target, group.writes);
+      for (const Target* target : context.targets) {
+        judge_writes(observation, *target, group.writes, trusted_writer_type(context, group.writes, *target));
+      }
       out.push_back(std::move(observation));
     }
     // A writable mount of a read-only path with no write in sight: worth a look, no more.
@@ -54,9 +56,10 @@ class HostPathReadonlyWrite final : public Check {
   }
 
  private:
-  /// The worst outcome of any of the writes on one target.
-  static void judge_writes(Observation& observation, const Target& target,
-                           const std::vector<const HostWrite*>& writes) {
+  /// The worst outcome of any of the writes on one target. `trusted` is the SELinux type the
+  /// writers run as when the target's policy lets it edit what the OS generates.
+  static void judge_writes(Observation& observation, const Target& target, const std::vector<const HostWrite*>& writes,
+                           const std::string& trusted) {
     Verdict worst = Verdict::Ready;
     std::string why;
     const Evidence* fact = nullptr;
@@ -75,8 +78,16 @@ class HostPathReadonlyWrite final : public Check {
           outcome = "it does not exist and cannot be created";
           break;
         case PathState::Generated:
-          verdict = Verdict::LikelyBreaks;
-          outcome = "it is rendered from node configuration at every boot, so the change is refused or lost";
+          if (!trusted.empty()) {
+            verdict = Verdict::Review;
+            outcome = fmt::format(
+                "it is rendered from node configuration at every boot; the writer runs as {}, which may edit it, "
+                "but the change is lost then",
+                trusted);
+          } else {
+            verdict = Verdict::LikelyBreaks;
+            outcome = "it is rendered from node configuration at every boot, so the change is refused or lost";
+          }
           break;
         default: break;
       }
@@ -86,7 +97,12 @@ class HostPathReadonlyWrite final : public Check {
         fact = &resolution.fact->evidence;
       }
     }
-    if (fact) judge(observation, target, worst, why, *fact);
+    if (!fact) return;
+    if (worst == Verdict::Review) {
+      judge_review(observation, target, why);
+    } else {
+      judge(observation, target, worst, why, *fact);
+    }
   }
 };
 

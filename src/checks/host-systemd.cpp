@@ -32,7 +32,9 @@ class HostSystemd final : public Check {
                        fmt::format("hostPath volume \"{}\" mounts {}, the host's systemd or D-Bus", volume.volume->name,
                                    volume.path));
       observation.action = Action::Requires;
-      judge_all(context, observation);
+      std::vector<const ContainerView*> users;
+      for (const auto& use : volume.uses) users.push_back(use.container);
+      judge_all(context, observation, users);
       out.push_back(std::move(observation));
     }
     CauseFilter causes;
@@ -47,7 +49,7 @@ class HostSystemd final : public Check {
           observe_command(run, fmt::format("{} runs `{} {}` against the host's systemd",
                                            describe_container(*run.container), run.command.program(), *verb));
       observation.action = Action::Runs;
-      judge_all(context, observation);
+      judge_all(context, observation, {run.container});
       out.push_back(std::move(observation));
     }
     auto unit_write = [this](const HostWrite& w) {
@@ -59,18 +61,46 @@ class HostSystemd final : public Check {
           context, group, fmt::format("the pod writes systemd units on the node: {}", group.writes.front()->host_path));
       observation.action = Action::Writes;
       add_write_evidence(observation, group.writes);
-      judge_all(context, observation);
+      judge_all(context, observation, writers(context, group));
       out.push_back(std::move(observation));
     }
   }
 
  private:
-  static void judge_all(const CheckContext& context, Observation& observation) {
+  /// The containers that make a group's writes (the kubelet's own creates have none).
+  static std::vector<const ContainerView*> writers(const CheckContext& context, const WriteGroup& group) {
+    std::vector<const ContainerView*> found;
+    for (const HostWrite* write : group.writes) {
+      for (const auto& container : context.pod.containers) {
+        if (container.name == write->container) found.push_back(&container);
+      }
+    }
+    return found;
+  }
+
+  /// `containers` are those that reach systemd: where all of them run as a type the target's
+  /// policy trusts with systemd, "unreachable" does not hold for them.
+  static void judge_all(const CheckContext& context, Observation& observation,
+                        const std::vector<const ContainerView*>& containers) {
     for (const Target* target : context.targets) {
       const Fact& systemd = target->fact("systemd");
+      std::string trusted;
+      for (const ContainerView* container : containers) {
+        const std::string type = trusted_selinux_type(context, container, *target);
+        if (type.empty()) {
+          trusted.clear();
+          break;
+        }
+        trusted = type;
+      }
       if (target->fact_is("systemd", "absent")) {
         judge(observation, *target, Verdict::Breaks, fmt::format("there is no systemd on {}", target->name()),
               systemd.evidence);
+      } else if (target->fact_is("systemd", "unreachable") && !trusted.empty()) {
+        judge_review(observation, *target,
+                     fmt::format("pods cannot reach systemd on {}, but this one runs as {}, which its policy lets "
+                                 "reach it [{}]; units changed from a pod are lost at reboot",
+                                 target->name(), trusted, target->fact("selinux_trusted_types").evidence.source));
       } else if (target->fact_is("systemd", "unreachable")) {
         judge(observation, *target, Verdict::Breaks, fmt::format("pods cannot reach systemd on {}", target->name()),
               systemd.evidence);

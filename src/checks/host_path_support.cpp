@@ -128,4 +128,19 @@ void add_write_evidence(Observation& observation, const std::vector<const HostWr
   for (const HostWrite* write : writes) evidence.add(evidence_of(write->how, write->site));
 }
 
+std::string trusted_writer_type(const CheckContext& context, const std::vector<const HostWrite*>& writes,
+                                const Target& target) {
+  std::string trusted;
+  for (const HostWrite* write : writes) {
+    const ContainerView* writer = nullptr;
+    for (const auto& container : context.pod.containers) {
+      if (container.name == write->container) writer = &container;
+    }
+    std::string type = trusted_selinux_type(context, writer, target);
+    if (type.empty()) return {};
+    trusted = std::move(type);
+  }
+  return trusted;
+}
+
 }  // namespace immutalint::checks

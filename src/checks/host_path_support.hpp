@@ -50,6 +50,12 @@ struct WriteGroup {
 std::vector<WriteGroup> group_writes(const std::vector<HostPathVolume>& volumes, const WorkloadEvidence& evidence,
                                      const std::function<bool(const HostWrite&)>& wanted);
 
+/// The SELinux type that every container making `writes` runs as, when the target's policy
+/// trusts it to edit what the OS generates (selinux_trusted_types); empty otherwise, or when the
+/// kubelet makes one of them.
+std::string trusted_writer_type(const CheckContext& context, const std::vector<const HostWrite*>& writes,
+                                const Target& target);
+
 /// An observation for a write group: at the volume's path, or at the first write's site.
 Observation observe_writes(const CheckContext& context, const WriteGroup& group, std::string message);
 
