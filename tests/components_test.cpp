@@ -81,11 +81,12 @@ TEST_CASE("a component catalogue with a bad pattern or an unknown field is rejec
 
 TEST_CASE("components are recognised by image or container name and read their version from the tag") {
   std::vector<ParsedDocument> keep;
-  auto longhorn = recognise(daemonset("docker.io/longhornio/longhorn-manager:v1.7.2"), keep);
+  const std::string daemon = "        command: [longhorn-manager, -d, daemon]\n";
+  auto longhorn = recognise(daemonset("docker.io/longhornio/longhorn-manager:v1.7.2", "", daemon), keep);
   REQUIRE(longhorn);
   CHECK(longhorn->component->name == "longhorn");
   CHECK(longhorn->version == "1.7.2");
-  auto untagged = recognise(daemonset("longhornio/longhorn-manager:master-head"), keep);
+  auto untagged = recognise(daemonset("longhornio/longhorn-manager:master-head", "", daemon), keep);
   REQUIRE(untagged);
   CHECK(untagged->version.empty());
   auto digest = recognise(daemonset("nvcr.io/nvidia/k8s-device-plugin:v0.17.0@sha256:abc"), keep);
@@ -115,15 +116,22 @@ TEST_CASE("versions compare part by part") {
 }
 
 TEST_CASE("Longhorn is an error on Bottlerocket and names its configuration on Talos and Flatcar") {
-  const LintResult result =
-      lint_text(daemonset("longhornio/longhorn-manager:v1.7.2"), "longhorn.yaml", "bottlerocket,talos,flatcar,fcos");
+  const std::string daemon = "        command: [longhorn-manager, -d, daemon]\n";
+  const LintResult result = lint_text(daemonset("longhornio/longhorn-manager:v1.7.2", "", daemon), "longhorn.yaml",
+                                      "bottlerocket,talos,flatcar,fcos");
   CHECK(component_verdict(result, "bottlerocket") == "breaks");
   CHECK(component_verdict(result, "talos") == "review");
   CHECK(component_verdict(result, "flatcar") == "review");
   CHECK(component_verdict(result, "fcos") == "ready");
   // Talos documents Longhorn from 1.6.0 on: an older one gets no such row.
-  const LintResult old = lint_text(daemonset("longhornio/longhorn-manager:v1.5.3"), "longhorn.yaml", "talos");
+  const LintResult old =
+      lint_text(daemonset("longhornio/longhorn-manager:v1.5.3", "", daemon), "longhorn.yaml", "talos");
   CHECK(component_verdict(old, "talos") == "ready");
+  // The same image's one-shot jobs are not the manager's daemon.
+  const std::string deployer = "        command: [longhorn-manager, -d, deploy-driver]\n";
+  const LintResult job =
+      lint_text(daemonset("longhornio/longhorn-manager:v1.7.2", "", deployer), "longhorn.yaml", "bottlerocket");
+  CHECK(component_verdict(job, "bottlerocket") == "ready");
 }
 
 TEST_CASE("the NVIDIA device plugin needs runtimeClassName nvidia on Talos and is quiet with it") {
