@@ -1074,14 +1074,14 @@ class EvidenceReader {
 
   /// The files a command names through one of the entry's options: `--option=a,b` or
   /// `--option a,b`, each time the option is given.
-  static std::vector<std::string> named_files(const ShellCommand& command, const ConfigJournal& known) {
+  static std::vector<std::string> named_files(const ShellCommand& command, const std::vector<std::string>& flags) {
     std::vector<std::string> files;
     const auto args = command.args();
     for (std::size_t i = 0; i < args.size(); ++i) {
       const ShellWord& word = args[i];
       const ShellWord* value = nullptr;
       std::string_view text;
-      for (const auto& flag : known.flags) {
+      for (const auto& flag : flags) {
         if (word.text == flag && i + 1 < args.size()) {
           value = &args[i + 1];
           text = value->text;
@@ -1112,7 +1112,9 @@ class EvidenceReader {
     std::set<std::pair<const ContainerView*, const IndexedEntry*>> seen;
     for (const auto& run : out_.commands) {
       for (const auto& known : known_list) {
-        for (const auto& file : named_files(run.command, known)) {
+        const auto files = named_files(run.command, known.flags);
+        const std::size_t monitors = files.size() + named_files(run.command, known.other_flags).size();
+        for (const auto& file : files) {
           auto mounted = mounted_file(*run.container, file);
           if (!mounted || !known.key ||
               !re2::RE2::PartialMatch(re2::StringPiece(mounted->key.data(), mounted->key.size()), *known.key)) {
@@ -1121,7 +1123,7 @@ class EvidenceReader {
           const IndexedConfigMap* config_map = in_.index->config_map(in_.object.ref.namespace_, mounted->config_map);
           const IndexedEntry* entry = config_map ? entry_of(*config_map, mounted->key) : nullptr;
           if (!entry || entry->too_large || !seen.insert({run.container, entry}).second) continue;
-          add_journal_config(run, known, *config_map, *entry, parsed);
+          add_journal_config(run, known, *config_map, *entry, parsed, monitors);
         }
       }
     }
@@ -1129,7 +1131,7 @@ class EvidenceReader {
 
   void add_journal_config(const RunCommand& run, const ConfigJournal& known, const IndexedConfigMap& config_map,
                           const IndexedEntry& entry,
-                          std::map<const IndexedEntry*, std::optional<nlohmann::json>>& parsed) {
+                          std::map<const IndexedEntry*, std::optional<nlohmann::json>>& parsed, std::size_t monitors) {
     const std::string text = entry.text();
     auto [it, fresh] = parsed.try_emplace(&entry);
     if (fresh) {
@@ -1160,6 +1162,7 @@ class EvidenceReader {
     config.named_by = run.describe();
     config.command_site = run.site;
     config.cause = run.cause;
+    config.monitors = monitors;
     out_.journal.push_back(std::move(config));
   }
 

@@ -139,13 +139,15 @@ class EvidenceReader {
   }
 
   Result<ConfigJournal> config_journal(NodeId entry, const std::map<std::string, std::string>& sources) const {
-    if (auto ok = check_keys(entry, {"name", "does", "flags", "key-pattern", "json", "values", "detail", "source"});
+    if (auto ok = check_keys(
+            entry, {"name", "does", "flags", "other-flags", "key-pattern", "json", "values", "detail", "source"});
         !ok) {
       return ok.error();
     }
     ConfigJournal journal;
     if (auto ok = common(entry, journal.name, journal.does, journal.source, sources); !ok) return ok.error();
     journal.flags = strings(tree_.get(entry, "flags"));
+    journal.other_flags = strings(tree_.get(entry, "other-flags"));
     if (journal.flags.empty() || std::any_of(journal.flags.begin(), journal.flags.end(), [](const std::string& flag) {
           return !flag.starts_with("-") || flag.find('=') != std::string::npos;
         })) {

@@ -701,7 +701,7 @@ class Linter::Session {
       checked.findings.push_back(unschedulable(tree, object, pod, file, source, blocked));
       return checked;
     }
-    const CheckContext context{tree, object, pod, landing, evidence, file, linter_.options_.targets};
+    const CheckContext context{tree, object, pod, landing, evidence, file, linter_.options_.targets, source};
     const std::vector<Waiver> waivers = annotation_waivers(tree, object, file);
     if (!disabled(linter_.options_, kAnalysisIncompleteCheck)) {
       // Commands the workload runs that no check could read: the run must not pass silently.

@@ -32,6 +32,8 @@ struct CheckContext {
   const std::string& file;
   /// Every selected target, for the check that reports where the workload cannot land.
   std::span<const Target* const> selected_targets;
+  /// The Helm template the document was rendered from (its `# Source:` comment); empty otherwise.
+  const std::string& helm_source;
 };
 
 /// What a check found: the pipeline adds the check id, severity, object and Helm source, and

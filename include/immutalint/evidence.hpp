@@ -109,6 +109,9 @@ struct JournalConfig {
   std::string named_by;  ///< the command that names the file, as RunCommand::describe gives it
   Site command_site;     ///< that command's line
   std::string cause;     ///< that command's cause
+  /// How many monitors the command names in all (files of the catalogue's flags and
+  /// other-flags), this one included; a run with none that reads the journal starts the others.
+  std::size_t monitors = 0;
 };
 
 /// Commands that a container runs, or may run, that were not read, so that no check saw them:

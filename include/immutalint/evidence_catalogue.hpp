@@ -117,6 +117,9 @@ struct ConfigJournal {
   /// Command-line options whose value lists configuration files, comma-separated, as
   /// `--option=a,b` or `--option a,b`.
   std::vector<std::string> flags;
+  /// Options that name the program's other monitors, of other kinds: while one of them, or a
+  /// file of `flags` that does not read the journal, starts, the program runs without the journal.
+  std::vector<std::string> other_flags;
   std::string key_pattern;  ///< RE2 searched in a ConfigMap data key: the entries that may be such files
   std::shared_ptr<const re2::RE2> key;
   std::string json;                 ///< the setting, a path in the JSON document as in ConfigHostPaths

@@ -68,6 +68,20 @@ class JournaldDependency final : public Check {
         first.container->name);
     observation.cause = first.cause;
     for (const JournalConfig* config : group) add_config_evidence(observation, *config);
+    if (group.size() < first.monitors) {
+      // The program starts the monitors it can and runs without the others: only what these
+      // watch is lost.
+      observation.action = Action::Requires;
+      for (const Target* target : context.targets) {
+        if (!target->fact_is("journald", "false")) continue;
+        judge_review(
+            observation, *target,
+            fmt::format("{} has no journald, so {} of the {} monitors the command names does not start; "
+                        "the others run [{}]",
+                        target->name(), group.size(), first.monitors, target->fact("journald").evidence.source));
+      }
+      return observation;
+    }
     judge_targets(context, observation, "has no journald: the journal this configuration reads does not exist");
     return observation;
   }
