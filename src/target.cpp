@@ -209,13 +209,7 @@ class TargetProfileReader {
       auto evidence = read_evidence(item);
       if (!evidence) return evidence.error();
       label.evidence = std::move(evidence).value();
-      auto it = std::find_if(target.node_labels_.begin(), target.node_labels_.end(),
-                             [&](const NodeLabelFact& l) { return l.key == label.key; });
-      if (it != target.node_labels_.end()) {
-        *it = std::move(label);
-      } else {
-        target.node_labels_.push_back(std::move(label));
-      }
+      replace_or_add(target.node_labels_, std::move(label), &NodeLabelFact::key);
     }
     for (NodeId item : tree_.items(tree_.get(root, "absent_device_classes"))) {
       DeviceClassFact device_class{text(item, "name"), {}};
@@ -223,13 +217,7 @@ class TargetProfileReader {
       auto evidence = read_evidence(item);
       if (!evidence) return evidence.error();
       device_class.evidence = std::move(evidence).value();
-      auto it = std::find_if(target.absent_device_classes_.begin(), target.absent_device_classes_.end(),
-                             [&](const DeviceClassFact& c) { return c.name == device_class.name; });
-      if (it != target.absent_device_classes_.end()) {
-        *it = std::move(device_class);
-      } else {
-        target.absent_device_classes_.push_back(std::move(device_class));
-      }
+      replace_or_add(target.absent_device_classes_, std::move(device_class), &DeviceClassFact::name);
     }
     for (NodeId item : tree_.items(tree_.get(root, "workloads"))) {
       WorkloadOutcome outcome{text(item, "workload"), text(item, "outcome"), {}, text(item, "since"), {}, {}};
@@ -285,9 +273,10 @@ class TargetProfileReader {
     return fact;
   }
 
+  /// A profile that extends another replaces the entry of the same `key` (a path by default).
   template <typename T>
-  static void replace_or_add(std::vector<T>& list, T item) {
-    auto it = std::find_if(list.begin(), list.end(), [&](const T& existing) { return existing.path == item.path; });
+  static void replace_or_add(std::vector<T>& list, T item, std::string T::*key = &T::path) {
+    auto it = std::find_if(list.begin(), list.end(), [&](const T& existing) { return existing.*key == item.*key; });
     if (it != list.end()) {
       *it = std::move(item);
     } else {

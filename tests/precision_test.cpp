@@ -103,28 +103,37 @@ TEST_CASE("the adjudicated findings on the real corpus keep their verdicts", "[s
   CHECK(judgements["under-rated"] == 0);
 }
 
+/// How many rows of a sample have each judgement, and how many are still warnings or errors:
+/// rows drawn as such that a later correction made quiet are kept, re-judged as correctly quiet.
+struct Tally {
+  std::map<std::string, std::size_t> judgements;
+
+  std::size_t alarms(std::size_t rows) { return rows - judgements["correctly-quiet"]; }
+  std::string text() const {
+    std::ostringstream counts;
+    for (const auto& [judgement, count] : judgements) counts << judgement << ": " << count << "\n";
+    return counts.str();
+  }
+};
+
 TEST_CASE("a stratified random sample of the warnings and errors on the real corpus is real risk", "[shared]") {
   const auto rows = read_rows("sample-2.tsv");
   REQUIRE(rows.size() >= 60);
   std::map<std::string, LintResult> results;  // file, linted for every target
-  std::map<std::string, std::size_t> judgements;
+  Tally tally;
   for (const auto& row : rows) {
-    ++judgements[row.judgement];
+    ++tally.judgements[row.judgement];
     auto linted = results.find(row.file);
     if (linted == results.end()) linted = results.emplace(row.file, lint_corpus_file(row.file, "all")).first;
     INFO(row.file << ":" << row.line << " " << row.check << " on " << row.target << " (" << row.judgement << ")");
     CHECK(to_key(verdict_at(linted->second, row)) == row.verdict);
   }
-  std::ostringstream counts;
-  for (const auto& [judgement, count] : judgements) counts << judgement << ": " << count << "\n";
-  INFO("judgements of " << rows.size() << " rows\n" << counts.str());
-  // Rows drawn as warnings or errors that a later correction made quiet are kept, re-judged as
-  // correctly quiet; the rest are the sample.
-  const std::size_t alarms = rows.size() - judgements["correctly-quiet"];
+  INFO("judgements of " << rows.size() << " rows\n" << tally.text());
+  const std::size_t alarms = tally.alarms(rows.size());
   CHECK(alarms >= 60);
-  CHECK(judgements["real-risk"] * 100 >= alarms * 95);
-  CHECK(judgements["false-alarm"] == 0);
-  CHECK(judgements["under-rated"] == 0);
+  CHECK(tally.judgements["real-risk"] * 100 >= alarms * 95);
+  CHECK(tally.judgements["false-alarm"] == 0);
+  CHECK(tally.judgements["under-rated"] == 0);
 }
 
 TEST_CASE("a third stratified sample drawn after the component knowledge base is judged and holds", "[shared]") {
@@ -134,22 +143,20 @@ TEST_CASE("a third stratified sample drawn after the component knowledge base is
   // Namespace): checked the same way, with findings located by their path below the corpus.
   const std::string root = test::shared_dir() + "/corpus/real/";
   const LintResult whole = lint_corpus_file("", "all");
-  std::map<std::string, std::size_t> judgements;
+  Tally tally;
   for (const auto& row : rows) {
-    ++judgements[row.judgement];
+    ++tally.judgements[row.judgement];
     const std::string file = root + row.file;
     INFO(row.file << ":" << row.line << " " << row.check << " on " << row.target << " (" << row.judgement << ")");
     CHECK(to_key(verdict_at(whole, row, &file)) == row.verdict);
   }
-  std::ostringstream counts;
-  for (const auto& [judgement, count] : judgements) counts << judgement << ": " << count << "\n";
-  INFO("judgements of " << rows.size() << " rows\n" << counts.str());
-  const std::size_t alarms = rows.size() - judgements["correctly-quiet"];
+  INFO("judgements of " << rows.size() << " rows\n" << tally.text());
+  const std::size_t alarms = tally.alarms(rows.size());
   CHECK(alarms >= 60);
   // What this draw measured (testdata/precision/README.md); the counts of what is not a real
   // risk may only go down: 5 true but not about immutability, 1 false alarm (the rook cleanup Job).
-  CHECK(judgements["real-risk"] * 100 >= alarms * 90);
-  CHECK(judgements["true-not-immutability"] <= 5);
-  CHECK(judgements["false-alarm"] <= 1);
-  CHECK(judgements["under-rated"] == 0);
+  CHECK(tally.judgements["real-risk"] * 100 >= alarms * 90);
+  CHECK(tally.judgements["true-not-immutability"] <= 5);
+  CHECK(tally.judgements["false-alarm"] <= 1);
+  CHECK(tally.judgements["under-rated"] == 0);
 }
