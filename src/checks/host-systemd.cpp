@@ -71,9 +71,7 @@ class HostSystemd final : public Check {
   static std::vector<const ContainerView*> writers(const CheckContext& context, const WriteGroup& group) {
     std::vector<const ContainerView*> found;
     for (const HostWrite* write : group.writes) {
-      for (const auto& container : context.pod.containers) {
-        if (container.name == write->container) found.push_back(&container);
-      }
+      if (const ContainerView* writer = writer_of(context, *write)) found.push_back(writer);
     }
     return found;
   }

@@ -128,15 +128,19 @@ void add_write_evidence(Observation& observation, const std::vector<const HostWr
   for (const HostWrite* write : writes) evidence.add(evidence_of(write->how, write->site));
 }
 
+const ContainerView* writer_of(const CheckContext& context, const HostWrite& write) {
+  const ContainerView* writer = nullptr;
+  for (const auto& container : context.pod.containers) {
+    if (container.name == write.container) writer = &container;
+  }
+  return writer;
+}
+
 std::string trusted_writer_type(const CheckContext& context, const std::vector<const HostWrite*>& writes,
                                 const Target& target) {
   std::string trusted;
   for (const HostWrite* write : writes) {
-    const ContainerView* writer = nullptr;
-    for (const auto& container : context.pod.containers) {
-      if (container.name == write->container) writer = &container;
-    }
-    std::string type = trusted_selinux_type(context, writer, target);
+    std::string type = trusted_selinux_type(context, writer_of(context, *write), target);
     if (type.empty()) return {};
     trusted = std::move(type);
   }

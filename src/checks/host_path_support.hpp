@@ -53,6 +53,9 @@ std::vector<WriteGroup> group_writes(const std::vector<HostPathVolume>& volumes,
 /// The SELinux type that every container making `writes` runs as, when the target's policy
 /// trusts it to edit what the OS generates (selinux_trusted_types); empty otherwise, or when the
 /// kubelet makes one of them.
+/// The container of the pod that makes `write`; nullptr for the kubelet's own creates.
+const ContainerView* writer_of(const CheckContext& context, const HostWrite& write);
+
 std::string trusted_writer_type(const CheckContext& context, const std::vector<const HostWrite*>& writes,
                                 const Target& target);
 
