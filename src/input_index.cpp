@@ -16,8 +16,8 @@ const IndexedEntry* IndexedConfigMap::entry(std::string_view key) const {
 }
 
 void InputIndex::add_namespace(const std::string& name, std::map<std::string, std::string> labels,
-                               const std::string& file, Mark at) {
-  NamespaceEntry entry{std::move(labels), Origin{file, at}};
+                               const std::string& file, Span kind) {
+  NamespaceEntry entry{std::move(labels), Origin{file, kind.begin}, kind.end};
   auto [it, fresh] = namespaces_.try_emplace(name, entry);
   if (!fresh && it->second.origin < entry.origin) it->second = std::move(entry);  // a later one wins
 }
@@ -260,6 +260,13 @@ bool InputIndex::has_namespace(std::string_view name) const {
 const std::map<std::string, std::string>* InputIndex::namespace_labels(std::string_view name) const {
   auto it = namespaces_.find(name);
   return it == namespaces_.end() ? nullptr : &it->second.labels;
+}
+
+std::optional<Place> InputIndex::namespace_place(std::string_view name) const {
+  auto it = namespaces_.find(name);
+  if (it == namespaces_.end()) return std::nullopt;
+  const NamespaceEntry& entry = it->second;
+  return Place{entry.origin.file, Span{entry.origin.at, entry.kind_end}, "/kind"};
 }
 
 const InputIndex::ConfigMapEntry* InputIndex::find_config_map(std::string_view ns, std::string_view name) const {

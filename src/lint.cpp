@@ -824,20 +824,21 @@ class Linter::Session {
       observation.field = container_pointer;
     }
     observation.cause = "documented outcome";
-    // What the documentation says breaks is the same cause as the findings on how it breaks there.
-    for (const Finding& finding : findings) {
+    const CheckInfo& info = *linter_.catalogue_->find(kKnownComponentCheck);
+    Finding documented = linter_.make_finding(info, std::move(observation), file, object.ref, source, landing);
+    if (documented.targets.empty()) return;
+    mark_by_annotation(waivers, info, documented);
+    // What the documentation says breaks is the same cause as the findings on how it breaks there;
+    // they join it, so that the one that shows how leads.
+    for (Finding& finding : findings) {
       const bool same_target = std::any_of(finding.targets.begin(), finding.targets.end(), [&](const TargetVerdict& v) {
         return v.verdict > Verdict::Review &&
                std::find(breaks_on.begin(), breaks_on.end(), v.target) != breaks_on.end();
       });
-      if (same_target && finding.shared_cause.empty() && !finding.cause.empty())
-        observation.joined_causes.push_back(finding.cause);
+      if (same_target && finding.shared_cause.empty() && !finding.cause.empty() && !documented.suppressed())
+        finding.joined_causes.push_back(documented.cause);
     }
-    const CheckInfo& info = *linter_.catalogue_->find(kKnownComponentCheck);
-    Finding finding = linter_.make_finding(info, std::move(observation), file, object.ref, source, landing);
-    if (finding.targets.empty()) return;
-    mark_by_annotation(waivers, info, finding);
-    findings.push_back(std::move(finding));
+    findings.push_back(std::move(documented));
   }
 
   /// os-sku-pinning for a cluster: no pool of it accepts the pod (after --plan-pool, a pool it was
@@ -926,7 +927,7 @@ class Linter::Session {
       for (const auto& entry : tree.entries(tree.get(metadata, "labels"))) {
         if (auto value = tree.scalar(entry.value)) labels[entry.key] = std::string(*value);
       }
-      index_.add_namespace(object.ref.name, std::move(labels), file, object.kind_span.begin);
+      index_.add_namespace(object.ref.name, std::move(labels), file, object.kind_span);
       return;
     }
     if (object.ref.kind != "ConfigMap") return;
@@ -1032,7 +1033,10 @@ bool leads(const Finding& a, const Finding& b, const Catalogue& catalogue) {
   const auto rank = [&](const Finding& f) {
     const CheckInfo* info = catalogue.find(f.check);
     const int kind = info && info->kind == CheckKind::Posture ? 0 : 1;
-    return std::make_tuple(worst_verdict(f), kind, f.action);
+    // A finding that names other causes as its own (Finding::joined_causes) is the one that
+    // explains them.
+    const bool joins = !f.joined_causes.empty();
+    return std::make_tuple(worst_verdict(f), joins, kind, f.action);
   };
   if (rank(a) != rank(b)) return rank(a) > rank(b);
   return report_order(a, b);

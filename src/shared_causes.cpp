@@ -26,6 +26,32 @@ RelatedObservation as_related(Finding&& finding) {
   return related;
 }
 
+/// Moves the finding onto the place where its cause is written (Finding::cause_site): the
+/// workload it was about becomes one of its related observations, like the others. Returns the
+/// context that the workload's own finding had, to be listed after the workloads.
+std::vector<RelatedObservation> move_to_cause_site(Finding& lead, std::vector<RelatedObservation>& others) {
+  CauseSite site = std::move(*lead.cause_site);
+  lead.cause_site.reset();
+  std::vector<RelatedObservation> context = std::move(lead.related);
+  lead.related.clear();
+  for (auto& item : context) {
+    if (item.place.file.empty()) item.place.file = lead.file;
+  }
+  for (auto& item : lead.evidence) {
+    if (item.place.file.empty()) item.place.file = lead.file;
+  }
+  others.push_back(as_related(Finding(lead)));
+  lead.file = std::move(site.place.file);
+  lead.span = site.place.span;
+  lead.field = std::move(site.place.field);
+  lead.object = std::move(site.object);
+  lead.message = std::move(site.message);
+  lead.container.clear();
+  lead.source.clear();
+  lead.rendered.reset();
+  return context;
+}
+
 }  // namespace
 
 bool SharedCauses::take(Finding& finding) {
@@ -47,7 +73,17 @@ std::vector<Finding> SharedCauses::fold() {
   folded.reserve(groups_.size());
   for (auto& [key, group] : groups_) {
     Finding& lead = group.lead;
-    if (!group.others.empty()) {
+    if (lead.cause_site) {
+      auto context = move_to_cause_site(lead, group.others);
+      std::sort(group.others.begin(), group.others.end(), [](const RelatedObservation& a, const RelatedObservation& b) {
+        return std::tie(a.place.file, a.place.span.begin, *a.object) <
+               std::tie(b.place.file, b.place.span.begin, *b.object);
+      });
+      lead.message += group.others.size() == 1 ? std::string(" (1 workload of this input)")
+                                               : fmt::format(" ({} workloads of this input)", group.others.size());
+      for (auto& other : group.others) lead.related.push_back(std::move(other));
+      for (auto& item : context) lead.related.push_back(std::move(item));
+    } else if (!group.others.empty()) {
       std::sort(group.others.begin(), group.others.end(), [](const RelatedObservation& a, const RelatedObservation& b) {
         return std::tie(a.place.file, a.place.span.begin, *a.object) <
                std::tie(b.place.file, b.place.span.begin, *b.object);

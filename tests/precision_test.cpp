@@ -51,10 +51,22 @@ LintResult lint_corpus_file(const std::string& file, const std::string& targets)
   return Linter::create(*Catalogue::builtin(), options)->lint(*inputs);
 }
 
-/// The finding is reported at the row's line, or is of the row's check with a command folded into
-/// it from that line: a command folded into its script's finding is judged with it, as one of its
-/// evidence lines.
-bool speaks_of_line(const Finding& finding, const Row& row) {
+/// The related observation is the row's: its check, at its line, in `file` (the finding's own
+/// file when it names none).
+bool is_row(const RelatedObservation& related, const Finding& finding, const Row& row, const std::string& file) {
+  const std::string& at = related.place.file.empty() ? finding.file : related.place.file;
+  return related.check == row.check && related.place.span.begin.line == row.line && at == file;
+}
+
+/// The finding is reported at the row's line; or is of the row's check with a command folded into
+/// it from that line (a command folded into its script's finding is judged with it, as one of its
+/// evidence lines); or lists the row's observation as its context, perhaps from another file (a
+/// cause shared by several workloads, reported where it is written).
+bool speaks_of_line(const Finding& finding, const Row& row, const std::string& file) {
+  if (std::any_of(finding.related.begin(), finding.related.end(),
+                  [&](const RelatedObservation& related) { return is_row(related, finding, row, file); }))
+    return true;
+  if (finding.file != file) return false;
   if (finding.span.begin.line == row.line) return true;
   return finding.check == row.check &&
          std::any_of(finding.evidence.begin(), finding.evidence.end(), [&](const EvidenceItem& item) {
@@ -69,16 +81,14 @@ bool speaks_of_line(const Finding& finding, const Row& row) {
 Verdict verdict_at(const LintResult& result, const Row& row, const std::string* file = nullptr) {
   Verdict worst = Verdict::Ready;
   for (const auto& finding : result.findings.all()) {
-    if (file && finding.file != *file) continue;
-    if (!speaks_of_line(finding, row)) continue;
+    const std::string& in = file ? *file : finding.file;
+    if (!speaks_of_line(finding, row, in)) continue;
     for (const auto& verdict : finding.targets) {
       const std::string& by = verdict.check.empty() ? finding.check : verdict.check;
       if (by == row.check && verdict.target == row.target) worst = std::max(worst, verdict.verdict);
     }
     for (const auto& related : finding.related) {
-      if (file && !related.place.file.empty() && related.place.file != *file) continue;
-      if (related.check == row.check && related.place.span.begin.line == row.line)
-        worst = std::max(worst, related.verdict);
+      if (is_row(related, finding, row, in)) worst = std::max(worst, related.verdict);
     }
   }
   return worst;

@@ -27,29 +27,78 @@ std::vector<Json> findings_of(const Json& report, const std::string& check) {
 
 }  // namespace
 
-TEST_CASE("a namespace without its Pod Security label gives one finding listing each of its workloads") {
+TEST_CASE("a namespace without its Pod Security label gives one finding at the Namespace listing each workload") {
   const auto run = run_cli({"--no-config", "--target", "talos", "--format", "json", kNamespaceFixture});
   REQUIRE(run.exit_code == 1);
   const Json report = Json::parse(run.out);
   const auto findings = findings_of(report, "pod-security-baseline");
   // One for gpu-operator's three workloads that baseline forbids, one for monitoring's.
   REQUIRE(findings.size() == 2);
+  // The input has the Namespace without the label: the fix is there, and so is the finding.
   const Json& gpu = findings[0];
-  CHECK(gpu["object"]["namespace"] == "gpu-operator");
-  CHECK(gpu["object"]["name"] == "nvidia-device-plugin-daemonset");
-  CHECK(gpu["message"].get<std::string>().find("(2 more workloads share this cause)") != std::string::npos);
-  std::set<std::string> others;
+  CHECK(gpu["object"]["kind"] == "Namespace");
+  CHECK(gpu["object"]["name"] == "gpu-operator");
+  CHECK(gpu["line"] == 8);
+  CHECK(gpu["severity"] == "error");
+  CHECK(gpu["message"].get<std::string>().find("(3 workloads of this input)") != std::string::npos);
+  std::set<std::string> workloads;
   for (const auto& related : gpu["related"]) {
     if (!related.contains("object")) continue;
     CHECK(related["check"] == "pod-security-baseline");
     CHECK(related["verdict"] == "breaks");
     CHECK(related["line"].get<int>() > gpu["line"].get<int>());
-    others.insert(related["object"]["name"].get<std::string>());
+    workloads.insert(related["object"]["name"].get<std::string>());
   }
   // The Deployment that baseline accepts is not among them.
-  CHECK(others == std::set<std::string>{"nvidia-dcgm-exporter", "gpu-feature-discovery"});
+  CHECK(workloads ==
+        std::set<std::string>{"nvidia-device-plugin-daemonset", "nvidia-dcgm-exporter", "gpu-feature-discovery"});
+  // monitoring has no Namespace in the input: the finding stays at its workload, a likely break.
   CHECK(findings[1]["object"]["namespace"] == "monitoring");
+  CHECK(findings[1]["object"]["kind"] == "DaemonSet");
+  CHECK(findings[1]["severity"] == "warning");
   for (const auto& related : findings[1].value("related", Json::array())) CHECK_FALSE(related.contains("object"));
+}
+
+TEST_CASE("the Namespace finding is reported in the Namespace's file, whichever file holds the workloads") {
+  const std::string dir = immutalint::test::make_temp_dir();
+  immutalint::test::write_file(dir + "/a-cleanup.yaml", R"(apiVersion: batch/v1
+kind: Job
+metadata:
+  name: cleanup
+  namespace: storage
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+      - name: c
+        image: busybox
+        securityContext:
+          privileged: true
+)");
+  immutalint::test::write_file(dir + "/b-common.yaml", R"(apiVersion: v1
+kind: Namespace
+metadata:
+  name: storage
+)");
+  for (const char* jobs : {"1", "2"}) {
+    const auto run = run_cli({"--no-config", "--target", "talos", "--format", "json", "-j", jobs, dir});
+    const auto findings = findings_of(Json::parse(run.out), "pod-security-baseline");
+    REQUIRE(findings.size() == 1);
+    CHECK(findings[0]["file"].get<std::string>().ends_with("b-common.yaml"));
+    CHECK(findings[0]["line"] == 2);
+    CHECK(findings[0]["object"]["kind"] == "Namespace");
+    REQUIRE(findings[0]["related"].size() == 1);
+    CHECK(findings[0]["related"][0]["file"].get<std::string>().ends_with("a-cleanup.yaml"));
+    CHECK(findings[0]["related"][0]["line"] == 2);
+  }
+  // Linted alone, the Job's namespace is not known to lack the label: a likely break at the Job.
+  const auto alone = run_cli({"--no-config", "--target", "talos", "--format", "json", dir + "/a-cleanup.yaml"});
+  std::filesystem::remove_all(dir);
+  const auto findings = findings_of(Json::parse(alone.out), "pod-security-baseline");
+  REQUIRE(findings.size() == 1);
+  CHECK(findings[0]["object"]["kind"] == "Job");
+  CHECK(findings[0]["targets"][0]["verdict"] == "likely-breaks");
 }
 
 TEST_CASE("the matrix still gives each workload of a folded namespace finding its own verdict") {
@@ -135,4 +184,56 @@ TEST_CASE("the mounts and commands of one install give one host-binary-install f
   for (const auto& item : installs[0]["evidence"])
     chmod += item["text"].get<std::string>().find("chmod 755") != std::string::npos;
   CHECK(chmod == 1);
+}
+
+TEST_CASE("the GPU libraries a GPU pod mounts from the host are one finding with its GPU request") {
+  const std::string dir = immutalint::test::make_temp_dir();
+  immutalint::test::write_file(dir + "/nccl.yaml", R"(apiVersion: v1
+kind: Pod
+metadata:
+  name: nccl-test
+spec:
+  containers:
+  - name: test
+    image: registry.example/nccl-test:1.0
+    resources:
+      limits:
+        nvidia.com/gpu: 8
+    volumeMounts:
+    - name: libraries
+      mountPath: /usr/local/nvidia
+    - name: gib
+      mountPath: /usr/local/gib
+  - name: sidecar
+    image: registry.example/sidecar:1.0
+    volumeMounts:
+    - name: data
+      mountPath: /data
+  volumes:
+  - name: libraries
+    hostPath:
+      path: /home/kubernetes/bin/nvidia
+  - name: gib
+    hostPath:
+      path: /home/kubernetes/bin/gib
+  - name: data
+    hostPath:
+      path: /home/data
+)");
+  const auto run = run_cli({"--no-config", "--target", "talos", "--format", "json", dir + "/nccl.yaml"});
+  std::filesystem::remove_all(dir);
+  const Json report = Json::parse(run.out);
+  const auto gpu = findings_of(report, "gpu-unsupported");
+  REQUIRE(gpu.size() == 1);
+  // It leads: the request explains the mounts, which are its context.
+  CHECK(gpu[0]["line"] == 11);
+  std::set<int> mounts;
+  for (const auto& related : gpu[0]["related"]) {
+    if (related["check"] == "host-path-not-creatable") mounts.insert(related["line"].get<int>());
+  }
+  CHECK(mounts == std::set<int>{25, 28});
+  // The other hostPath under /home is no GPU library: a finding of its own.
+  const auto others = findings_of(report, "host-path-not-creatable");
+  REQUIRE(others.size() == 1);
+  CHECK(others[0]["line"] == 31);
 }

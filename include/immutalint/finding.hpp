@@ -125,6 +125,15 @@ struct Suppression {
   bool expired = false;  ///< `until` has passed: the finding counts again, with a note saying so
 };
 
+/// Where a cause shared by several workloads is itself written, when the input holds it (the
+/// Namespace that lacks a label): the folded finding is reported there, about that object, and
+/// lists every workload it affects as a related observation.
+struct CauseSite {
+  Place place;
+  ObjectRef object;
+  std::string message;  ///< the finding's message at that place
+};
+
 /// One reported problem.
 struct Finding {
   std::string check;  ///< check id, e.g. "host-network"
@@ -149,6 +158,9 @@ struct Finding {
   /// findings of one check on it, with the same verdicts, are reported as one, which lists the
   /// other workloads as related observations.
   std::string shared_cause;
+  /// Set by a check's revision in the last phase and used when the shared cause is folded, never
+  /// stored: after the fold the finding is at that site.
+  std::optional<CauseSite> cause_site;
   std::optional<Suppression> suppression;  ///< set when a waiver matched
 
   /// True when a waiver in force accepts the finding: it is counted apart and shown only on request.

@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "immutalint/finding.hpp"
 #include "immutalint/kube_object.hpp"
 #include "immutalint/location.hpp"
 #include "immutalint/spool.hpp"
@@ -83,8 +84,9 @@ class InputIndex {
  public:
   explicit InputIndex(Spool& spool) : spool_(&spool) {}
 
+  /// `kind` is where the Namespace's `kind` is written.
   void add_namespace(const std::string& name, std::map<std::string, std::string> labels, const std::string& file,
-                     Mark at);
+                     Span kind);
   void add_config_map(const IndexedConfigMap& config_map, Mark at);
   /// Records the device requests of a ResourceClaim or ResourceClaimTemplate (`kind`): per
   /// request, the device classes that can meet it.
@@ -108,6 +110,8 @@ class InputIndex {
   bool has_namespace(std::string_view name) const;
   /// Its labels; nullptr when the input has no such Namespace.
   const std::map<std::string, std::string>* namespace_labels(std::string_view name) const;
+  /// Where that Namespace is defined (its `kind`); nullopt when the input has none.
+  std::optional<Place> namespace_place(std::string_view name) const;
   /// The ConfigMap `name` as a workload of namespace `ns` sees it: the same namespace, or one
   /// of them unset (a manifest applied with -n). nullptr when the input has none. It is read
   /// back from the spool and stays valid until forget_read_back().
@@ -133,6 +137,7 @@ class InputIndex {
   struct NamespaceEntry {
     std::map<std::string, std::string> labels;
     Origin origin;
+    Mark kind_end;  // origin.at is where its `kind` begins
   };
   struct ConfigMapEntry {
     Spool::Ref record;  // the IndexedConfigMap, encoded

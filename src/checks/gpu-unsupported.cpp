@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "checks/host_path_support.hpp"
 #include "immutalint/check.hpp"
 #include "immutalint/placement.hpp"
 #include "immutalint/yaml_parse.hpp"
@@ -32,7 +33,8 @@ class GpuUnsupported final : public Check {
       : resources_(info.params.table("gpu-resources")),
         architecture_facts_(info.params.table("gpu-architectures")),
         architecture_label_(
-            architecture_label(info.params.list("architecture-labels"), info.params.list("node-architectures"))) {}
+            architecture_label(info.params.list("architecture-labels"), info.params.list("node-architectures"))),
+        library_dirs_(info.params.list("gpu-library-dirs")) {}
 
   void inspect(const CheckContext& context, std::vector<Observation>& out) const override {
     const YamlTree& tree = context.tree;
@@ -87,6 +89,14 @@ class GpuUnsupported final : public Check {
             }
           }
           if (pinned_elsewhere) add_pin_evidence(context, architectures(), observation);
+          // A hostPath of the node's GPU libraries is how this pod reaches its GPUs: what the
+          // target says about that path is this cause too, one finding with the request.
+          for (const auto& volume : host_path_volumes(context)) {
+            const std::string path = normalize_host_path(volume.path);
+            if (std::any_of(library_dirs_.begin(), library_dirs_.end(),
+                            [&](const std::string& dir) { return path_has_prefix(path, dir); }))
+              observation.joined_causes.push_back(volume.volume->pointer);
+          }
           out.push_back(std::move(observation));
           break;  // limits and requests name the same GPUs: report once
         }
@@ -146,6 +156,7 @@ class GpuUnsupported final : public Check {
   const std::map<std::string, std::vector<std::string>> resources_;
   const std::map<std::string, std::vector<std::string>> architecture_facts_;  // resource -> [fact]
   const NodeLabelFact architecture_label_;
+  const std::vector<std::string> library_dirs_;
 };
 
 }  // namespace

@@ -136,6 +136,14 @@ class TalosPodSecurity final : public Check {
       target.verdict = Verdict::Breaks;
       target.why += fmt::format("; the Namespace \"{}\" in this input has no {} label that allows it", ns, label());
     }
+    // The fix is on the Namespace: the finding is reported there, with each workload it stops.
+    if (auto place = index.namespace_place(ns)) {
+      finding.cause_site = CauseSite{
+          std::move(*place), ObjectRef{"v1", "Namespace", "", ns},
+          fmt::format("Pod Security \"baseline\" forbids the privileged or host-reaching pods of namespace \"{}\", "
+                      "which is not labelled {}: privileged",
+                      ns, label())};
+    }
     return true;
   }
 
