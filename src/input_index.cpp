@@ -18,6 +18,8 @@ const IndexedEntry* IndexedConfigMap::entry(std::string_view key) const {
 void InputIndex::add_namespace(const std::string& name, std::map<std::string, std::string> labels,
                                const std::string& file, Span kind) {
   NamespaceEntry entry{std::move(labels), Origin{file, kind.begin}, kind.end};
+  auto [in_file, first_in_file] = namespaces_by_file_.try_emplace({name, file}, entry);
+  if (!first_in_file && in_file->second.origin < entry.origin) in_file->second = entry;
   auto [it, fresh] = namespaces_.try_emplace(name, entry);
   if (!fresh && it->second.origin < entry.origin) it->second = std::move(entry);  // a later one wins
 }
@@ -180,6 +182,10 @@ void InputIndex::merge(InputIndex&& other) {
     auto [it, fresh] = namespaces_.try_emplace(name, entry);
     if (!fresh && it->second.origin < entry.origin) it->second = std::move(entry);
   }
+  for (auto& [key, entry] : other.namespaces_by_file_) {
+    auto [it, fresh] = namespaces_by_file_.try_emplace(key, entry);
+    if (!fresh && it->second.origin < entry.origin) it->second = std::move(entry);
+  }
   for (auto& [key, entry] : other.config_maps_) {
     auto [it, fresh] = config_maps_.try_emplace(key, entry);
     if (!fresh && it->second.origin < entry.origin) it->second = std::move(entry);
@@ -200,6 +206,7 @@ void InputIndex::merge(InputIndex&& other) {
   }
   file_names_.merge(other.file_names_);
   other.namespaces_.clear();
+  other.namespaces_by_file_.clear();
   other.config_maps_.clear();
   other.device_claims_.clear();
   other.read_back_.clear();
@@ -257,16 +264,16 @@ bool InputIndex::has_namespace(std::string_view name) const {
   return namespaces_.find(name) != namespaces_.end();
 }
 
-const std::map<std::string, std::string>* InputIndex::namespace_labels(std::string_view name) const {
-  auto it = namespaces_.find(name);
-  return it == namespaces_.end() ? nullptr : &it->second.labels;
-}
-
-std::optional<Place> InputIndex::namespace_place(std::string_view name) const {
-  auto it = namespaces_.find(name);
-  if (it == namespaces_.end()) return std::nullopt;
-  const NamespaceEntry& entry = it->second;
-  return Place{entry.origin.file, Span{entry.origin.at, entry.kind_end}, "/kind"};
+std::optional<NamespaceView> InputIndex::namespace_for(std::string_view name, std::string_view file) const {
+  const NamespaceEntry* entry = nullptr;
+  if (auto in_file = namespaces_by_file_.find(std::make_pair(std::string(name), std::string(file)));
+      in_file != namespaces_by_file_.end()) {
+    entry = &in_file->second;
+  } else if (auto kept = namespaces_.find(name); kept != namespaces_.end()) {
+    entry = &kept->second;
+  }
+  if (!entry) return std::nullopt;
+  return NamespaceView{&entry->labels, Place{entry->origin.file, Span{entry->origin.at, entry->kind_end}, "/kind"}};
 }
 
 const InputIndex::ConfigMapEntry* InputIndex::find_config_map(std::string_view ns, std::string_view name) const {

@@ -237,3 +237,61 @@ spec:
   REQUIRE(others.size() == 1);
   CHECK(others[0]["line"] == 31);
 }
+
+TEST_CASE("a workload is judged by the Namespace its own manifest carries, not another manifest's of that name") {
+  // Two alternative install manifests, each with its own Namespace: only the one whose workload
+  // Pod Security forbids gets the finding, at its own Namespace.
+  const std::string dir = immutalint::test::make_temp_dir();
+  const std::string namespace_text = R"(apiVersion: v1
+kind: Namespace
+metadata:
+  name: ingress
+---
+)";
+  immutalint::test::write_file(dir + "/kind.yaml", namespace_text + R"(apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: controller
+  namespace: ingress
+spec:
+  selector:
+    matchLabels: {app: c}
+  template:
+    metadata:
+      labels: {app: c}
+    spec:
+      containers:
+      - name: c
+        image: registry.example/controller:1.0
+        ports:
+        - containerPort: 80
+          hostPort: 80
+)");
+  immutalint::test::write_file(dir + "/scw.yaml", namespace_text + R"(apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: controller
+  namespace: ingress
+spec:
+  selector:
+    matchLabels: {app: c}
+  template:
+    metadata:
+      labels: {app: c}
+    spec:
+      containers:
+      - name: c
+        image: registry.example/controller:1.0
+)");
+  const auto run = run_cli({"--no-config", "--target", "talos", "--format", "json", dir});
+  std::filesystem::remove_all(dir);
+  const auto findings = findings_of(Json::parse(run.out), "pod-security-baseline");
+  REQUIRE(findings.size() == 1);
+  CHECK(findings[0]["file"].get<std::string>().ends_with("kind.yaml"));
+  CHECK(findings[0]["line"] == 2);
+  CHECK(findings[0]["object"]["kind"] == "Namespace");
+  REQUIRE(findings[0]["related"].size() == 1);
+  // In the finding's own file: the related location names no other file.
+  CHECK_FALSE(findings[0]["related"][0].contains("file"));
+  CHECK(findings[0]["related"][0]["line"] == 7);
+}

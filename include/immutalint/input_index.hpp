@@ -73,6 +73,12 @@ struct DefinitionPlace {
   Mark at;
 };
 
+/// A Namespace manifest of the input: its labels, and where its `kind` is written.
+struct NamespaceView {
+  const std::map<std::string, std::string>* labels = nullptr;
+  Place place;
+};
+
 /// Namespaces, their labels, and ConfigMaps, from every document of the input, and where each
 /// object is defined. ConfigMaps wait in the run's spool with a small key in memory, so the index
 /// does not grow with their contents; an object costs a few dozen bytes.
@@ -108,10 +114,10 @@ class InputIndex {
 
   /// True when the input has a Namespace manifest of that name.
   bool has_namespace(std::string_view name) const;
-  /// Its labels; nullptr when the input has no such Namespace.
-  const std::map<std::string, std::string>* namespace_labels(std::string_view name) const;
-  /// Where that Namespace is defined (its `kind`); nullopt when the input has none.
-  std::optional<Place> namespace_place(std::string_view name) const;
+  /// The Namespace `name` as a workload of `file` sees it: the one that file defines (a manifest
+  /// that carries its Namespace is applied with it, and another manifest's alternative is not),
+  /// else the one the input keeps. nullopt when the input has no such Namespace.
+  std::optional<NamespaceView> namespace_for(std::string_view name, std::string_view file) const;
   /// The ConfigMap `name` as a workload of namespace `ns` sees it: the same namespace, or one
   /// of them unset (a manifest applied with -n). nullptr when the input has none. It is read
   /// back from the spool and stays valid until forget_read_back().
@@ -163,7 +169,8 @@ class InputIndex {
   void write_definitions();
 
   Spool* spool_;
-  std::map<std::string, NamespaceEntry, std::less<>> namespaces_;
+  std::map<std::string, NamespaceEntry, std::less<>> namespaces_;  // the definition the input keeps
+  std::map<std::pair<std::string, std::string>, NamespaceEntry, std::less<>> namespaces_by_file_;  // (name, file)
   std::map<std::pair<std::string, std::string>, ConfigMapEntry> config_maps_;  // (name, namespace)
   // (kind, name, namespace) of ResourceClaims and ResourceClaimTemplates: a few names each
   std::map<std::tuple<std::string, std::string, std::string>, DeviceClaimEntry> device_claims_;

@@ -128,22 +128,24 @@ class TalosPodSecurity final : public Check {
     // A chart's template without a namespace is not in "default" but where the chart is installed.
     if (finding.object->namespace_.empty() && !finding.source.empty()) return true;
     const std::string ns = finding.object->namespace_.empty() ? "default" : finding.object->namespace_;
-    const auto* labels = index.namespace_labels(ns);
-    if (!labels) return true;
-    auto level = labels->find(label());
-    if (level != labels->end() && listed(allowing_, level->second)) return false;
+    auto namespace_manifest = index.namespace_for(ns, finding.file);
+    if (!namespace_manifest) return true;
+    const auto& labels = *namespace_manifest->labels;
+    auto level = labels.find(label());
+    if (level != labels.end() && listed(allowing_, level->second)) return false;
     for (auto& target : finding.targets) {
       target.verdict = Verdict::Breaks;
       target.why += fmt::format("; the Namespace \"{}\" in this input has no {} label that allows it", ns, label());
     }
     // The fix is on the Namespace: the finding is reported there, with each workload it stops.
-    if (auto place = index.namespace_place(ns)) {
-      finding.cause_site = CauseSite{
-          std::move(*place), ObjectRef{"v1", "Namespace", "", ns},
-          fmt::format("Pod Security \"baseline\" forbids the privileged or host-reaching pods of namespace \"{}\", "
-                      "which is not labelled {}: privileged",
-                      ns, label())};
-    }
+    // Another manifest's definition of the same name is another cause.
+    Place& place = namespace_manifest->place;
+    finding.shared_cause += fmt::format(" defined in {} line {}", place.file, place.span.begin.line);
+    finding.cause_site = CauseSite{
+        std::move(place), ObjectRef{"v1", "Namespace", "", ns},
+        fmt::format("Pod Security \"baseline\" forbids the privileged or host-reaching pods of namespace \"{}\", "
+                    "which is not labelled {}: privileged",
+                    ns, label())};
     return true;
   }
 
