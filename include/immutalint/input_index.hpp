@@ -170,7 +170,8 @@ class InputIndex {
 
   Spool* spool_;
   std::map<std::string, NamespaceEntry, std::less<>> namespaces_;  // the definition the input keeps
-  std::map<std::pair<std::string, std::string>, NamespaceEntry, std::less<>> namespaces_by_file_;  // (name, file)
+  // Each file's own definition, by (name, file): a manifest that carries its Namespace.
+  std::map<std::pair<std::string, std::string>, NamespaceEntry, std::less<>> namespaces_by_file_;
   std::map<std::pair<std::string, std::string>, ConfigMapEntry> config_maps_;  // (name, namespace)
   // (kind, name, namespace) of ResourceClaims and ResourceClaimTemplates: a few names each
   std::map<std::tuple<std::string, std::string, std::string>, DeviceClaimEntry> device_claims_;
