@@ -248,7 +248,7 @@ metadata:
   name: ingress
 ---
 )";
-  immutalint::test::write_file(dir + "/kind.yaml", namespace_text + R"(apiVersion: apps/v1
+  const std::string controller = R"(apiVersion: apps/v1
 kind: Deployment
 metadata:
   name: controller
@@ -263,26 +263,12 @@ spec:
       containers:
       - name: c
         image: registry.example/controller:1.0
-        ports:
+)";
+  immutalint::test::write_file(dir + "/kind.yaml", namespace_text + controller + R"(        ports:
         - containerPort: 80
           hostPort: 80
 )");
-  immutalint::test::write_file(dir + "/scw.yaml", namespace_text + R"(apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: controller
-  namespace: ingress
-spec:
-  selector:
-    matchLabels: {app: c}
-  template:
-    metadata:
-      labels: {app: c}
-    spec:
-      containers:
-      - name: c
-        image: registry.example/controller:1.0
-)");
+  immutalint::test::write_file(dir + "/scw.yaml", namespace_text + controller);
   const auto run = run_cli({"--no-config", "--target", "talos", "--format", "json", dir});
   std::filesystem::remove_all(dir);
   const auto findings = findings_of(Json::parse(run.out), "pod-security-baseline");
