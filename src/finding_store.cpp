@@ -11,138 +11,140 @@ namespace immutalint {
 
 namespace {
 
-void encode_object(record::Encoder& out, const std::optional<ObjectRef>& object) {
-  out.number(object ? 1 : 0);
-  if (object) {
-    out.text(object->api_version);
-    out.text(object->kind);
-    out.text(object->namespace_);
-    out.text(object->name);
+/// The writing side of `transfer`: each field's value goes to the encoder.
+class FieldWriter {
+ public:
+  void text(const std::string& value) { out_.text(value); }
+  void span(const Span& value) { out_.span(value); }
+  void place(const Place& value) { out_.place(value); }
+  void flag(bool value) { out_.number(value ? 1 : 0); }
+  template <typename Enum>
+  void choice(Enum value, Enum /*last*/) {
+    out_.number(static_cast<std::uint32_t>(value));
   }
-}
+  template <typename T, typename Fields>
+  void optional(const std::optional<T>& value, Fields&& fields) {
+    out_.number(value ? 1 : 0);
+    if (value) fields(*value);
+  }
+  template <typename T, typename Fields>
+  void list(const std::vector<T>& items, std::size_t /*min_bytes*/, Fields&& fields) {
+    out_.number(static_cast<std::uint32_t>(items.size()));
+    for (const T& item : items) fields(item);
+  }
+  std::string take() { return out_.take(); }
 
-std::optional<ObjectRef> decode_object(record::Decoder& in) {
-  if (in.number() != 1) return std::nullopt;
-  ObjectRef object;
-  object.api_version = in.text();
-  object.kind = in.text();
-  object.namespace_ = in.text();
-  object.name = in.text();
-  return object;
+ private:
+  record::Encoder out_;
+};
+
+/// The reading side of `transfer`: each field is read back; damaged bytes stop it (`ok()`).
+class FieldReader {
+ public:
+  explicit FieldReader(std::string_view bytes) : in_(bytes) {}
+  void text(std::string& value) { value = in_.text(); }
+  void span(Span& value) { value = in_.span(); }
+  void place(Place& value) { value = in_.place(); }
+  void flag(bool& value) { value = in_.number() == 1; }
+  template <typename Enum>
+  void choice(Enum& value, Enum last) {
+    value = in_.template choice<Enum>(last);
+  }
+  template <typename T, typename Fields>
+  void optional(std::optional<T>& value, Fields&& fields) {
+    if (in_.number() != 1) return;
+    T read{};
+    fields(read);
+    value = std::move(read);
+  }
+  /// `min_bytes`: the least an item takes, so that a damaged count cannot ask for more items
+  /// than the bytes can hold.
+  template <typename T, typename Fields>
+  void list(std::vector<T>& items, std::size_t min_bytes, Fields&& fields) {
+    for (std::uint32_t n = in_.count(min_bytes); n > 0 && in_.ok(); --n) {
+      T item{};
+      fields(item);
+      items.push_back(std::move(item));
+    }
+  }
+  bool done() { return in_.done(); }
+
+ private:
+  record::Decoder in_;
+};
+
+/// A finding's fields in their one order, for writing (`Io` = FieldWriter, `F` = const Finding)
+/// and for reading back (FieldReader, Finding). Finding::cause_site is used before a finding is
+/// stored and never stored.
+template <typename Io, typename F>
+void transfer(Io& io, F& finding) {
+  // Every member of Finding, by name: a member added without a place here fails to build.
+  [[maybe_unused]] auto& [check, severity, message, file, span, object, container, field, source, rendered, targets,
+                          action, evidence, related, cause, joined_causes, shared_cause, cause_site, suppression] =
+      finding;
+  const auto object_fields = [&](auto& ref) {
+    io.text(ref.api_version);
+    io.text(ref.kind);
+    io.text(ref.namespace_);
+    io.text(ref.name);
+  };
+  io.text(check);
+  io.choice(severity, Severity::Error);
+  io.text(message);
+  io.text(file);
+  io.span(span);
+  io.optional(object, object_fields);
+  io.text(container);
+  io.text(field);
+  io.text(source);
+  io.optional(rendered, [&](auto& at) {
+    io.text(at.file);
+    io.span(at.span);
+  });
+  io.list(targets, 24, [&](auto& target) {
+    io.text(target.target);
+    io.choice(target.verdict, Verdict::Breaks);
+    io.text(target.why);
+    io.text(target.source);
+    io.choice(target.confidence, Confidence::Documented);
+    io.text(target.check);
+  });
+  io.choice(action, Action::Installs);
+  io.list(evidence, 28, [&](auto& item) {
+    io.text(item.text);
+    io.place(item.place);
+  });
+  io.list(related, 36, [&](auto& observation) {
+    io.text(observation.check);
+    io.choice(observation.verdict, Verdict::Breaks);
+    io.text(observation.message);
+    io.place(observation.place);
+    io.optional(observation.object, object_fields);
+  });
+  io.text(cause);
+  io.list(joined_causes, 4, [&](auto& joined) { io.text(joined); });
+  io.text(shared_cause);
+  io.optional(suppression, [&](auto& waiver) {
+    io.choice(waiver.channel, SuppressionChannel::Config);
+    io.text(waiver.reason);
+    io.place(waiver.where);
+    io.text(waiver.until);
+    io.flag(waiver.expired);
+  });
 }
 
 }  // namespace
 
 std::string encode_finding(const Finding& finding) {
-  record::Encoder out;
-  out.text(finding.check);
-  out.number(static_cast<std::uint32_t>(finding.severity));
-  out.text(finding.message);
-  out.text(finding.file);
-  out.span(finding.span);
-  encode_object(out, finding.object);
-  out.text(finding.container);
-  out.text(finding.field);
-  out.text(finding.source);
-  out.number(finding.rendered ? 1 : 0);
-  if (finding.rendered) {
-    out.text(finding.rendered->file);
-    out.span(finding.rendered->span);
-  }
-  out.number(static_cast<std::uint32_t>(finding.targets.size()));
-  for (const auto& target : finding.targets) {
-    out.text(target.target);
-    out.number(static_cast<std::uint32_t>(target.verdict));
-    out.text(target.why);
-    out.text(target.source);
-    out.number(static_cast<std::uint32_t>(target.confidence));
-    out.text(target.check);
-  }
-  out.number(static_cast<std::uint32_t>(finding.action));
-  out.number(static_cast<std::uint32_t>(finding.evidence.size()));
-  for (const auto& item : finding.evidence) {
-    out.text(item.text);
-    out.place(item.place);
-  }
-  out.number(static_cast<std::uint32_t>(finding.related.size()));
-  for (const auto& related : finding.related) {
-    out.text(related.check);
-    out.number(static_cast<std::uint32_t>(related.verdict));
-    out.text(related.message);
-    out.place(related.place);
-    encode_object(out, related.object);
-  }
-  out.text(finding.cause);
-  out.number(static_cast<std::uint32_t>(finding.joined_causes.size()));
-  for (const auto& cause : finding.joined_causes) out.text(cause);
-  out.text(finding.shared_cause);
-  out.number(finding.suppression ? 1 : 0);
-  if (finding.suppression) {
-    out.number(static_cast<std::uint32_t>(finding.suppression->channel));
-    out.text(finding.suppression->reason);
-    out.place(finding.suppression->where);
-    out.text(finding.suppression->until);
-    out.number(finding.suppression->expired ? 1 : 0);
-  }
+  FieldWriter out;
+  transfer(out, finding);
   return out.take();
 }
 
 std::optional<Finding> decode_finding(std::string_view bytes) {
-  record::Decoder in(bytes);
+  FieldReader in(bytes);
   Finding finding;
-  finding.check = in.text();
-  finding.severity = in.choice(Severity::Error);
-  finding.message = in.text();
-  finding.file = in.text();
-  finding.span = in.span();
-  finding.object = decode_object(in);
-  finding.container = in.text();
-  finding.field = in.text();
-  finding.source = in.text();
-  if (in.number() == 1) {
-    RenderedLocation rendered;
-    rendered.file = in.text();
-    rendered.span = in.span();
-    finding.rendered = std::move(rendered);
-  }
-  for (std::uint32_t n = in.count(24); n > 0 && in.ok(); --n) {
-    TargetVerdict target;
-    target.target = in.text();
-    target.verdict = in.choice(Verdict::Breaks);
-    target.why = in.text();
-    target.source = in.text();
-    target.confidence = in.choice(Confidence::Documented);
-    target.check = in.text();
-    finding.targets.push_back(std::move(target));
-  }
-  finding.action = in.choice(Action::Installs);
-  for (std::uint32_t n = in.count(28); n > 0 && in.ok(); --n) {
-    EvidenceItem item;
-    item.text = in.text();
-    item.place = in.place();
-    finding.evidence.push_back(std::move(item));
-  }
-  for (std::uint32_t n = in.count(36); n > 0 && in.ok(); --n) {
-    RelatedObservation related;
-    related.check = in.text();
-    related.verdict = in.choice(Verdict::Breaks);
-    related.message = in.text();
-    related.place = in.place();
-    related.object = decode_object(in);
-    finding.related.push_back(std::move(related));
-  }
-  finding.cause = in.text();
-  for (std::uint32_t n = in.count(4); n > 0 && in.ok(); --n) finding.joined_causes.push_back(in.text());
-  finding.shared_cause = in.text();
-  if (in.number() == 1) {
-    Suppression suppression;
-    suppression.channel = in.choice(SuppressionChannel::Config);
-    suppression.reason = in.text();
-    suppression.where = in.place();
-    suppression.until = in.text();
-    suppression.expired = in.number() == 1;
-    finding.suppression = std::move(suppression);
-  }
+  transfer(in, finding);
   if (!in.done()) return std::nullopt;
   return finding;
 }
