@@ -34,8 +34,8 @@ Finding every_field_set() {
   finding.cause = "/spec/template/spec/volumes/0";
   finding.joined_causes = {"/spec/template/spec/volumes/1", "/spec/template/spec/initContainers/0/command"};
   finding.shared_cause = "namespace \"kube-system\"";
-  finding.suppression = Suppression{SuppressionChannel::Comment, "vendor install", Place{"cni.yaml", {}, ""},
-                                    "2027-01-31", true};
+  finding.suppression =
+      Suppression{SuppressionChannel::Comment, "vendor install", Place{"cni.yaml", {}, ""}, "2027-01-31", true};
   return finding;
 }
 

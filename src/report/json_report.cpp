@@ -4,6 +4,7 @@
 #include "immutalint/report.hpp"
 #include "report/escape.hpp"
 #include "report/json_stream.hpp"
+#include "report/verdict_json.hpp"
 
 namespace immutalint {
 
@@ -45,15 +46,7 @@ Json finding_json(const Finding& finding) {
   if (!finding.field.empty()) j["field"] = finding.field;
   if (!finding.source.empty()) j["source"] = finding.source;
   j["targets"] = Json::array();
-  for (const auto& target : finding.targets) {
-    Json verdict = {{"target", target.target}, {"verdict", to_key(target.verdict)}, {"why", target.why}};
-    if (!target.source.empty()) {
-      verdict["source"] = target.source;
-      verdict["confidence"] = to_string(target.confidence);
-    }
-    if (!target.check.empty()) verdict["check"] = target.check;
-    j["targets"].push_back(std::move(verdict));
-  }
+  for (const auto& target : finding.targets) j["targets"].push_back(verdict_json(target));
   j["action"] = to_string(finding.action);
   if (!finding.evidence.empty()) {
     j["evidence"] = Json::array();

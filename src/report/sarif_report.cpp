@@ -12,6 +12,7 @@
 #include "immutalint/report.hpp"
 #include "report/escape.hpp"
 #include "report/json_stream.hpp"
+#include "report/verdict_json.hpp"
 
 namespace immutalint {
 
@@ -226,14 +227,7 @@ void write_sarif_report(std::ostream& out, const LintResult& result, const Catal
     if (!finding.field.empty()) properties["field"] = finding.field;
     if (!finding.source.empty()) properties["helmSource"] = finding.source;
     properties["action"] = to_string(finding.action);
-    for (const auto& target : finding.targets) {
-      Json verdict = {{"target", target.target}, {"verdict", to_key(target.verdict)}, {"why", target.why}};
-      if (!target.source.empty()) {
-        verdict["source"] = target.source;
-        verdict["confidence"] = to_string(target.confidence);
-      }
-      properties["targets"].push_back(std::move(verdict));
-    }
+    for (const auto& target : finding.targets) properties["targets"].push_back(verdict_json(target));
     if (finding.suppression) {
       const Suppression& s = *finding.suppression;
       if (s.expired) {
