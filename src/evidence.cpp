@@ -364,9 +364,9 @@ bool runs_shell(const YamlTree& tree, const ContainerView& container) {
   return name == "sh" || name == "bash" || name == "ash" || name == "dash" || name == "ksh" || name == "zsh";
 }
 
-class EvidenceReader {
+class WorkloadEvidenceReader {
  public:
-  explicit EvidenceReader(const EvidenceInput& input) : in_(input) {}
+  explicit WorkloadEvidenceReader(const EvidenceInput& input) : in_(input) {}
 
   WorkloadEvidence read() {
     // What is looked up per mount or per command is indexed once, so that a pod with many
@@ -1210,7 +1210,7 @@ std::vector<WrittenPath> written_paths(const ShellCommand& command) {
 }
 
 WorkloadEvidence gather_evidence(const EvidenceInput& input) {
-  EvidenceReader reader(input);
+  WorkloadEvidenceReader reader(input);
   return reader.read();
 }
 

@@ -38,9 +38,9 @@ constexpr std::string_view kVmSizeTraits[] = {"confidential", "gen1-only",  "no-
                                               "arm64",        "nvidia-gpu", "amd-gpu"};
 
 /// Reads one catalogue file, reporting the first thing wrong with it.
-class EvidenceReader {
+class CatalogueFileReader {
  public:
-  EvidenceReader(const std::string& file, const YamlTree& tree) : file_(file), tree_(tree) {}
+  CatalogueFileReader(const std::string& file, const YamlTree& tree) : file_(file), tree_(tree) {}
 
   Error fail(NodeId at, const std::string& why) const {
     const auto line = at == kNoNode ? 0u : tree_.node(at).span.begin.line;
@@ -311,7 +311,7 @@ Result<EvidenceCatalogue> EvidenceCatalogue::parse(std::span<const std::pair<std
       return Error{fmt::format("checks/evidence/{}: {}", name,
                                documents.size() == 1 ? documents[0].error->message : "expected one YAML document")};
     }
-    EvidenceReader reader(name, documents[0].tree);
+    CatalogueFileReader reader(name, documents[0].tree);
     auto ok = reader.read(catalogue.sources_, catalogue.installers_, catalogue.install_intents_, catalogue.kernel_work_,
                           catalogue.config_host_paths_, catalogue.config_journal_, catalogue.read_files_,
                           catalogue.vm_size_families_, catalogue.retired_os_skus_);

@@ -10,9 +10,9 @@ namespace immutalint::checks {
 
 namespace {
 
-class AksPodSandboxing final : public Check {
+class PodSandboxingUnsupported final : public Check {
  public:
-  explicit AksPodSandboxing(const CheckInfo& info)
+  explicit PodSandboxingUnsupported(const CheckInfo& info)
       : classes_(info.params.list("sandbox-classes")), legacy_(info.params.list("legacy-classes")) {}
 
   void inspect(const CheckContext& context, std::vector<Observation>& out) const override {
@@ -47,7 +47,7 @@ class AksPodSandboxing final : public Check {
 }  // namespace
 
 std::unique_ptr<Check> make_pod_sandboxing_unsupported(const CheckInfo& info) {
-  return std::make_unique<AksPodSandboxing>(info);
+  return std::make_unique<PodSandboxingUnsupported>(info);
 }
 
 }  // namespace immutalint::checks

@@ -43,9 +43,9 @@ std::string_view folder_of(std::string_view file) {
   return slash == std::string_view::npos ? std::string_view(".") : file.substr(0, slash);
 }
 
-class TalosPodSecurity final : public Check {
+class PodSecurityBaseline final : public Check {
  public:
-  explicit TalosPodSecurity(const CheckInfo& info)
+  explicit PodSecurityBaseline(const CheckInfo& info)
       : capabilities_(info.params.list("baseline-capabilities")),
         sysctls_(info.params.list("safe-sysctls")),
         exempt_(info.params.list("exempt-namespaces")),
@@ -162,7 +162,7 @@ class TalosPodSecurity final : public Check {
 }  // namespace
 
 std::unique_ptr<Check> make_pod_security_baseline(const CheckInfo& info) {
-  return std::make_unique<TalosPodSecurity>(info);
+  return std::make_unique<PodSecurityBaseline>(info);
 }
 
 }  // namespace immutalint::checks
