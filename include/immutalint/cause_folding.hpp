@@ -13,7 +13,6 @@ namespace immutalint {
 /// a finding joins to its own) become one, led by the most telling; the others become its
 /// context and lend it their verdicts on targets where they are worse. `targets` gives the
 /// profile order of a finding's verdicts.
-void fold_causes(std::vector<Finding>& findings, const Catalogue& catalogue,
-                 const std::vector<const Target*>& targets);
+void fold_causes(std::vector<Finding>& findings, const Catalogue& catalogue, const std::vector<const Target*>& targets);
 
 }  // namespace immutalint
