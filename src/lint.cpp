@@ -21,6 +21,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "checks/duplicate-object.hpp"
 #include "immutalint/cause_folding.hpp"
 #include "immutalint/cpus.hpp"
 #include "immutalint/device_claims.hpp"
@@ -191,31 +192,6 @@ std::uint64_t fold_group(const Finding& finding) {
     key += finding.cause;
   }
   return std::hash<std::string>{}(key);
-}
-
-/// What duplicate-object says of a definition that a later one replaces.
-/// Keeps the `count` items earliest in their file, in order.
-void keep_first_copies(std::vector<EvidenceItem>& items, std::size_t count) {
-  const auto earlier = [](const EvidenceItem& a, const EvidenceItem& b) { return a.place.span < b.place.span; };
-  if (items.size() > count) {
-    std::nth_element(items.begin(), items.begin() + static_cast<std::ptrdiff_t>(count), items.end(), earlier);
-    items.resize(count);
-  }
-  std::sort(items.begin(), items.end(), earlier);
-}
-
-std::string replaced_definition_message(const ObjectDefinition& replaced, DefinitionPlace next, DefinitionPlace last,
-                                        std::size_t definitions) {
-  // In the same file, a line is enough; the copies of a decoy are usually in another file.
-  const auto where = [&](DefinitionPlace at) {
-    return at.file == replaced.file ? fmt::format("line {}", at.at.line) : fmt::format("{}:{}", at.file, at.at.line);
-  };
-  const std::string again = next.file == last.file && next.at == last.at
-                                ? fmt::format("again at {}", where(last))
-                                : fmt::format("again at {} and last at {}", where(next), where(last));
-  return fmt::format("{} is defined {}{}; kubectl apply keeps the last definition, so this one is replaced",
-                     replaced.ref.describe(), again,
-                     definitions > 2 ? fmt::format(" ({} definitions in all)", definitions) : std::string());
 }
 
 /// A workload checked before the whole input was known, kept to be checked again when a
@@ -1007,61 +983,8 @@ void Linter::finish(std::vector<std::unique_ptr<Session>>& sessions, Spool& spoo
   // holds, and each earlier one is reported. The copies one file makes of another's objects (an
   // alternative install, a second render) are one cause: one finding per pair of files, at the
   // first replaced object, with the others as its evidence.
-  if (enabled_by(options_, kDuplicateObjectCheck)) {
-    // Evidence kept per finding: a file of thousands of copies still gives one short finding.
-    constexpr std::size_t kMaxListedCopies = 50;
-    struct Copies {
-      Finding lead;
-      std::vector<EvidenceItem> others;
-      std::size_t count = 0;
-    };
-    std::map<std::pair<std::string, std::string>, Copies> by_files;
-    const auto place = [](DefinitionPlace at) { return Place{std::string(at.file), Span{at.at, at.at}, {}}; };
-    index.for_each_replaced_object([&](const ObjectDefinition& replaced, DefinitionPlace next, DefinitionPlace last,
-                                       std::size_t definitions) {
-      Finding finding = input_finding(kDuplicateObjectCheck, replaced.file, Span{replaced.at, replaced.at},
-                                      replaced_definition_message(replaced, next, last, definitions));
-      finding.object = replaced.ref;
-      finding.source = replaced.source;
-      finding.suppression = replaced.suppression;
-      if (next.file != last.file || next.at != last.at) {
-        finding.evidence.push_back({"the next definition", place(next)});
-      }
-      finding.evidence.push_back({"the definition kubectl apply keeps", place(last)});
-      if (finding.suppression) {  // its own waiver: reported on its own
-        spill(finding);
-        return;
-      }
-      auto [group, fresh] = by_files.try_emplace({replaced.file, std::string(next.file)});
-      Copies& copies = group->second;
-      ++copies.count;
-      if (fresh) {
-        copies.lead = std::move(finding);
-        return;
-      }
-      if (finding.span.begin < copies.lead.span.begin) std::swap(finding, copies.lead);
-      copies.others.push_back({finding.object->describe() + " is replaced too", Place{finding.file, finding.span, {}}});
-      // The first copies in the file are listed, whatever order the index gives them in.
-      if (copies.others.size() >= 2 * kMaxListedCopies) keep_first_copies(copies.others, kMaxListedCopies);
-    });
-    for (auto& [files, copies] : by_files) {
-      Finding& lead = copies.lead;
-      if (copies.count > 1) {
-        const std::string& again = files.second == files.first ? std::string("this file") : files.second;
-        lead.message = fmt::format(
-            "{} and {} more definitions of this file are replaced by later ones in {}; kubectl apply keeps "
-            "the last definition of each object",
-            lead.object->describe(), copies.count - 1, again);
-        keep_first_copies(copies.others, kMaxListedCopies);
-        for (auto& item : copies.others) lead.evidence.push_back(std::move(item));
-        if (copies.count - 1 > copies.others.size()) {
-          lead.evidence.push_back({fmt::format("and {} more replaced", copies.count - 1 - copies.others.size()),
-                                   Place{lead.file, lead.span, {}}});
-        }
-      }
-      spill(lead);
-    }
-  }
+  if (enabled_by(options_, kDuplicateObjectCheck))
+    checks::report_replaced_definitions(index, *catalogue_->find(kDuplicateObjectCheck), spill);
 
   // A cluster dump holds a Deployment, its ReplicaSets and their Pods: what is owned by a
   // controller in the input is reported once, on the controller.

@@ -14,8 +14,8 @@ DocumentObjects objects_of(const YamlTree& tree, const std::optional<ListItem>& 
 }
 
 void hand_over_document(RawDocument&& document, const SplitLimits& split, const ParseLimits& parse,
-               const std::function<void(RawDocument&&)>& take,
-               const std::function<void(std::uint32_t, std::string)>& problem) {
+                        const std::function<void(RawDocument&&)>& take,
+                        const std::function<void(std::uint32_t, std::string)>& problem) {
   if (!document.items) return take(std::move(document));
   const std::shared_ptr<const SpilledItems> items = std::move(document.items);
   std::optional<std::string> list_kind;
