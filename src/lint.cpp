@@ -22,6 +22,7 @@
 #include <nlohmann/json.hpp>
 
 #include "checks/duplicate-object.hpp"
+#include "checks/known-component.hpp"
 #include "immutalint/cause_folding.hpp"
 #include "immutalint/cpus.hpp"
 #include "immutalint/device_claims.hpp"
@@ -665,89 +666,17 @@ class Linter::Session {
     return checked;
   }
 
-  /// What the targets document about a well-known component the pod runs. Where it is
-  /// documented to work, the workload's own findings are at most a review there (a namespace's
-  /// missing label is not the component's doing and stays); where it needs configuration or
-  /// breaks, one known-component finding says so, folded with the findings on what breaks.
+  /// What the targets document about a well-known component the pod runs
+  /// (checks::judge_documented_outcomes), and the known-component finding where it needs
+  /// configuration or breaks: the findings that show how it breaks join that finding's cause.
   void apply_documented_outcomes(const YamlTree& tree, const KubeObject& object, const PodSpecView& pod,
                                  const RecognisedComponent& found, const std::vector<const Target*>& landing,
                                  const std::string& file, const std::string& source, const std::vector<Waiver>& waivers,
                                  std::vector<Finding>& findings) {
-    const KnownComponent& component = *found.component;
-    Observation observation;
-    std::vector<std::string> breaks_on;
-    // What the documentation says, with the targets that say it, in target order: the message
-    // names each change once.
-    std::vector<std::pair<std::string, std::vector<std::string>>> breaks_because, changes;
-    const auto note_for = [](auto& notes, const std::string& note, const std::string& target) {
-      auto it = std::find_if(notes.begin(), notes.end(), [&](const auto& n) { return n.first == note; });
-      if (it == notes.end()) it = notes.insert(notes.end(), {note, {}});
-      it->second.push_back(target);
-    };
-    for (const Target* target : landing) {
-      const WorkloadOutcome* row = documented_outcome(found, *target);
-      if (!row) continue;
-      const Evidence& documented = row->evidence;
-      if (row->outcome == "works") {
-        for (Finding& finding : findings) {
-          if (!finding.shared_cause.empty()) continue;
-          for (TargetVerdict& verdict : finding.targets) {
-            if (verdict.target != target->name() || verdict.verdict <= Verdict::Review) continue;
-            verdict.verdict = Verdict::Review;
-            verdict.why += fmt::format("; {} is documented to work on {} ({}{})", component.title, target->name(),
-                                       documented.source, documented.note.empty() ? "" : ": " + documented.note);
-          }
-          finding.severity = severity_of(worst_verdict(finding));
-        }
-        continue;
-      }
-      if (!linter_.known_components_) continue;
-      if (row->outcome == "breaks") {
-        breaks_on.push_back(target->name());
-        note_for(breaks_because, documented.note, target->name());
-        judge(observation, *target, Verdict::Breaks,
-              fmt::format("{} is documented to break on {}: {}", component.title, target->name(), documented.note),
-              documented);
-        continue;
-      }
-      if (!row->pod_field.empty()) {
-        const auto [holder, pointer] = pod.holder_of(tree, row->pod_field);
-        const auto set = tree.scalar(tree.get(holder, row->pod_field));
-        if (set && *set == row->pod_value) continue;  // configured as documented
-        note_for(changes, documented.note, target->name());
-        judge(observation, *target, Verdict::LikelyBreaks,
-              fmt::format("{} runs on {} only with {}: {}, which the pod does not set; {}", component.title,
-                          target->name(), row->pod_field, row->pod_value, documented.note),
-              documented);
-        continue;
-      }
-      note_for(changes, documented.note, target->name());
-      judge_review(observation, *target,
-                   fmt::format("{} runs on {} with configuration outside the manifest: {} [{}]", component.title,
-                               target->name(), documented.note, documented.source));
-    }
-    if (observation.targets.empty()) return;
-    std::vector<std::string> parts;
-    for (const auto& [note, targets] : breaks_because)
-      parts.push_back(fmt::format("it breaks on {}: {}", fmt::join(targets, ", "), note));
-    for (const auto& [note, targets] : changes)
-      parts.push_back(fmt::format("on {}, {}", fmt::join(targets, ", "), note));
-    const ContainerView& container = *found.container;
-    const std::string container_pointer = container.pointer;
-    observation.message = fmt::format("{} ({}) is a known component; its documentation says {}", component.title,
-                                      found.image, fmt::join(parts, "; "));
-    observation.action = Action::Requires;
-    observation.container = container.name;
-    if (const MapEntry* image = tree.find(container.node, "image")) {
-      observation.span = tree.span_of(*image);
-      observation.field = container_pointer + "/image";
-    } else {
-      observation.span = tree.node(container.node).span;
-      observation.field = container_pointer;
-    }
-    observation.cause = "documented outcome";
+    auto outcome = checks::judge_documented_outcomes(tree, pod, found, landing, linter_.known_components_, findings);
+    if (outcome.observation.targets.empty()) return;
     const CheckInfo& info = *linter_.catalogue_->find(kKnownComponentCheck);
-    Finding documented = linter_.make_finding(info, std::move(observation), file, object.ref, source, landing);
+    Finding documented = linter_.make_finding(info, std::move(outcome.observation), file, object.ref, source, landing);
     if (documented.targets.empty()) return;
     mark_by_annotation(waivers, info, documented);
     // What the documentation says breaks is the same cause as the findings on how it breaks there;
@@ -755,7 +684,7 @@ class Linter::Session {
     for (Finding& finding : findings) {
       const bool same_target = std::any_of(finding.targets.begin(), finding.targets.end(), [&](const TargetVerdict& v) {
         return v.verdict > Verdict::Review &&
-               std::find(breaks_on.begin(), breaks_on.end(), v.target) != breaks_on.end();
+               std::find(outcome.breaks_on.begin(), outcome.breaks_on.end(), v.target) != outcome.breaks_on.end();
       });
       if (same_target && finding.shared_cause.empty() && !finding.cause.empty() && !documented.suppressed())
         finding.joined_causes.push_back(documented.cause);
