@@ -11,9 +11,8 @@
 namespace immutalint::checks {
 
 DocumentedOutcome judge_documented_outcomes(const YamlTree& tree, const PodSpecView& pod,
-                                            const RecognisedComponent& found,
-                                            const std::vector<const Target*>& landing, bool report,
-                                            std::vector<Finding>& findings) {
+                                            const RecognisedComponent& found, const std::vector<const Target*>& landing,
+                                            bool report, std::vector<Finding>& findings) {
   const KnownComponent& component = *found.component;
   DocumentedOutcome outcome;
   Observation& observation = outcome.observation;
@@ -72,8 +71,7 @@ DocumentedOutcome judge_documented_outcomes(const YamlTree& tree, const PodSpecV
   std::vector<std::string> parts;
   for (const auto& [note, targets] : breaks_because)
     parts.push_back(fmt::format("it breaks on {}: {}", fmt::join(targets, ", "), note));
-  for (const auto& [note, targets] : changes)
-    parts.push_back(fmt::format("on {}, {}", fmt::join(targets, ", "), note));
+  for (const auto& [note, targets] : changes) parts.push_back(fmt::format("on {}, {}", fmt::join(targets, ", "), note));
   const ContainerView& container = *found.container;
   const std::string container_pointer = container.pointer;
   observation.message = fmt::format("{} ({}) is a known component; its documentation says {}", component.title,

@@ -25,8 +25,7 @@ struct DocumentedOutcome {
 /// enabled), the observation says so: a warning when a pod field the documentation names is
 /// missing, a review for configuration outside the manifest, an error where it breaks.
 DocumentedOutcome judge_documented_outcomes(const YamlTree& tree, const PodSpecView& pod,
-                                            const RecognisedComponent& found,
-                                            const std::vector<const Target*>& landing, bool report,
-                                            std::vector<Finding>& findings);
+                                            const RecognisedComponent& found, const std::vector<const Target*>& landing,
+                                            bool report, std::vector<Finding>& findings);
 
 }  // namespace immutalint::checks
