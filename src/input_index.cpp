@@ -260,10 +260,6 @@ void InputIndex::for_each_replaced_object(
   }
 }
 
-bool InputIndex::has_namespace(std::string_view name) const {
-  return namespaces_.find(name) != namespaces_.end();
-}
-
 std::optional<NamespaceView> InputIndex::namespace_for(std::string_view name, std::string_view file) const {
   const NamespaceEntry* entry = nullptr;
   if (auto in_file = namespaces_by_file_.find(std::make_pair(std::string(name), std::string(file)));

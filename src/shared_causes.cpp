@@ -73,26 +73,27 @@ std::vector<Finding> SharedCauses::fold() {
   folded.reserve(groups_.size());
   for (auto& [key, group] : groups_) {
     Finding& lead = group.lead;
-    if (lead.cause_site) {
-      auto context = move_to_cause_site(lead, group.others);
+    // Reported where the cause is written, the lead workload is one of the listed workloads, and
+    // its own context follows them.
+    const bool at_site = lead.cause_site.has_value();
+    std::vector<RelatedObservation> context;
+    if (at_site) context = move_to_cause_site(lead, group.others);
+    if (!group.others.empty()) {
       std::sort(group.others.begin(), group.others.end(), [](const RelatedObservation& a, const RelatedObservation& b) {
         return std::tie(a.place.file, a.place.span.begin, *a.object) <
                std::tie(b.place.file, b.place.span.begin, *b.object);
       });
-      lead.message += group.others.size() == 1 ? std::string(" (1 workload of this input)")
-                                               : fmt::format(" ({} workloads of this input)", group.others.size());
-      for (auto& other : group.others) lead.related.push_back(std::move(other));
-      for (auto& item : context) lead.related.push_back(std::move(item));
-    } else if (!group.others.empty()) {
-      std::sort(group.others.begin(), group.others.end(), [](const RelatedObservation& a, const RelatedObservation& b) {
-        return std::tie(a.place.file, a.place.span.begin, *a.object) <
-               std::tie(b.place.file, b.place.span.begin, *b.object);
-      });
-      lead.message += group.others.size() == 1
-                          ? std::string(" (1 more workload shares this cause)")
-                          : fmt::format(" ({} more workloads share this cause)", group.others.size());
+      const std::size_t count = group.others.size();
+      if (at_site) {
+        lead.message += count == 1 ? std::string(" (1 workload of this input)")
+                                   : fmt::format(" ({} workloads of this input)", count);
+      } else {
+        lead.message += count == 1 ? std::string(" (1 more workload shares this cause)")
+                                   : fmt::format(" ({} more workloads share this cause)", count);
+      }
       for (auto& other : group.others) lead.related.push_back(std::move(other));
     }
+    for (auto& item : context) lead.related.push_back(std::move(item));
     folded.push_back(std::move(lead));
   }
   groups_.clear();

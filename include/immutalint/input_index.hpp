@@ -112,8 +112,6 @@ class InputIndex {
   void for_each_replaced_object(const std::function<void(const ObjectDefinition& replaced, DefinitionPlace next,
                                                          DefinitionPlace last, std::size_t definitions)>& replaced);
 
-  /// True when the input has a Namespace manifest of that name.
-  bool has_namespace(std::string_view name) const;
   /// The Namespace `name` as a workload of `file` sees it: the one that file defines (a manifest
   /// that carries its Namespace is applied with it, and another manifest's alternative is not),
   /// else the one the input keeps. nullopt when the input has no such Namespace.

@@ -46,6 +46,20 @@ class GpuUnsupported final : public Check {
       if (!pod_architectures) pod_architectures = admitted_label_values(tree, context.pod, architecture_label_);
       return *pod_architectures;
     };
+    // The pod's hostPath volumes of GPU library folders, read once and only for a pod that
+    // requests GPUs.
+    std::optional<std::vector<std::string>> pod_library_volumes;
+    auto library_volumes = [&]() -> const std::vector<std::string>& {
+      if (pod_library_volumes) return *pod_library_volumes;
+      pod_library_volumes.emplace();
+      for (const auto& volume : host_path_volumes(context)) {
+        const std::string path = normalize_host_path(volume.path);
+        if (std::any_of(library_dirs_.begin(), library_dirs_.end(),
+                        [&](const std::string& dir) { return path_has_prefix(path, dir); }))
+          pod_library_volumes->push_back(volume.volume->pointer);
+      }
+      return *pod_library_volumes;
+    };
     for (const auto& container : context.pod.containers) {
       const NodeId resources = tree.get(container.node, "resources");
       for (const auto& [resource, about] : resources_) {
@@ -91,12 +105,7 @@ class GpuUnsupported final : public Check {
           if (pinned_elsewhere) add_pin_evidence(context, architectures(), observation);
           // A hostPath of the node's GPU libraries is how this pod reaches its GPUs: what the
           // target says about that path is this cause too, one finding with the request.
-          for (const auto& volume : host_path_volumes(context)) {
-            const std::string path = normalize_host_path(volume.path);
-            if (std::any_of(library_dirs_.begin(), library_dirs_.end(),
-                            [&](const std::string& dir) { return path_has_prefix(path, dir); }))
-              observation.joined_causes.push_back(volume.volume->pointer);
-          }
+          observation.joined_causes = library_volumes();
           out.push_back(std::move(observation));
           break;  // limits and requests name the same GPUs: report once
         }
