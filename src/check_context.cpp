@@ -1,5 +1,6 @@
 // Helpers that checks share for locating and describing what they observe.
 #include "immutalint/check.hpp"
+#include "immutalint/text_list.hpp"
 
 #include <algorithm>
 #include <cassert>
@@ -47,13 +48,11 @@ void judge(Observation& observation, const Target& target, Verdict verdict, std:
   if (verdict == Verdict::Ready) return;
   // Both facts' source keys, each once.
   std::string source = fact.source;
-  for (std::size_t start = 0; start < other.source.size();) {
-    auto end = other.source.find(' ', start);
-    if (end == std::string::npos) end = other.source.size();
-    const std::string key = other.source.substr(start, end - start);
-    const std::string padded = " " + source + " ";
-    if (!key.empty() && padded.find(" " + key + " ") == std::string::npos) source += (source.empty() ? "" : " ") + key;
-    start = end + 1;
+  auto cited = split_words(fact.source);
+  for (std::string& key : split_words(other.source)) {
+    if (std::find(cited.begin(), cited.end(), key) != cited.end()) continue;
+    source += (source.empty() ? "" : " ") + key;
+    cited.push_back(std::move(key));
   }
   observation.targets.push_back(
       {target.name(), verdict, std::move(why), std::move(source), std::min(fact.confidence, other.confidence), {}});

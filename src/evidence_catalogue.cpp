@@ -1,5 +1,6 @@
 // Reads and validates the evidence catalogue (checks/evidence/*.yaml).
 #include "immutalint/evidence_catalogue.hpp"
+#include "immutalint/text_list.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -105,13 +106,8 @@ class CatalogueFileReader {
   Result<bool> known_sources(NodeId entry, const std::string& name, const std::string& source,
                              const std::map<std::string, std::string>& sources) const {
     if (source.empty()) return fail(entry, fmt::format("{}: `source` is required", name));
-    for (std::size_t start = 0; start < source.size();) {
-      auto end = source.find(' ', start);
-      if (end == std::string::npos) end = source.size();
-      const std::string key = source.substr(start, end - start);
-      if (!key.empty() && !sources.count(key))
-        return fail(entry, fmt::format("{}: source `{}` is not in `sources`", name, key));
-      start = end + 1;
+    for (const std::string& key : split_words(source)) {
+      if (!sources.count(key)) return fail(entry, fmt::format("{}: source `{}` is not in `sources`", name, key));
     }
     return true;
   }

@@ -29,6 +29,7 @@
 #include "immutalint/finding_store.hpp"
 #include "immutalint/kube_object.hpp"
 #include "immutalint/list_reassembly.hpp"
+#include "immutalint/node_os.hpp"
 #include "immutalint/placement.hpp"
 #include "immutalint/pod_spec.hpp"
 #include "immutalint/shared_causes.hpp"
@@ -133,7 +134,11 @@ Result<Linter> Linter::create(const Catalogue& catalogue, LintOptions options) {
     linter.checks_.push_back({info, std::move(check)});
   }
   linter.duplicate_keys_ = wanted(kDuplicateKeyCheck);
-  if (wanted(kNodePoolBlockerCheck)) linter.node_pool_blocker_.emplace(*evidence);
+  if (wanted(kNodePoolBlockerCheck)) {
+    const auto& node_os = NodeOsRules::builtin();
+    if (!node_os) return node_os.error();
+    linter.node_pool_blocker_.emplace(*evidence, node_os->os_sku_label());
+  }
   for (auto id : {kUnusedSuppressionCheck, kSuppressionWithoutReasonCheck}) {
     if (wanted(id)) linter.waiver_checks_.emplace_back(id);
   }

@@ -7,6 +7,7 @@
 #include <re2/re2.h>
 
 #include "catalogue_data.hpp"
+#include "immutalint/text_list.hpp"
 #include "immutalint/yaml_parse.hpp"
 
 namespace immutalint {
@@ -74,15 +75,8 @@ Result<NodeOsRules> NodeOsRules::parse(std::string_view text, const TargetSet& t
       return fail("a rule needs a condition: label, label-prefix, os-image or kernel");
     }
     if (rule.source.empty()) return fail("a rule cites its `source`");
-    // Source keys are separated by spaces.
-    for (std::size_t at = 0; at < rule.source.size();) {
-      std::size_t end = rule.source.find(' ', at);
-      if (end == std::string::npos) end = rule.source.size();
-      const std::string key = rule.source.substr(at, end - at);
-      if (!key.empty() && !tree.find(sources, key)) {
-        return fail(fmt::format("source `{}` is not listed under `sources`", key));
-      }
-      at = end + 1;
+    for (const std::string& key : split_words(rule.source)) {
+      if (!tree.find(sources, key)) return fail(fmt::format("source `{}` is not listed under `sources`", key));
     }
     for (auto [pattern, compiled] :
          {std::pair{&rule.os_image, &set.os_image_patterns_}, std::pair{&rule.kernel, &set.kernel_patterns_}}) {
@@ -96,6 +90,19 @@ Result<NodeOsRules> NodeOsRules::parse(std::string_view text, const TargetSet& t
     set.rules_.push_back(std::move(rule));
   }
   if (set.rules_.empty()) return Error{"targets/node-os.yaml: no rules"};
+  for (auto [key, labels] : {std::pair{"pool-labels", &set.pool_labels_}, {"os-sku-labels", &set.os_sku_labels_}}) {
+    const NodeId list = tree.get(tree.root(), key);
+    for (NodeId label : tree.items(tree.get(list, "labels"))) labels->emplace_back(tree.scalar(label).value_or(""));
+    if (labels->empty() || std::find(labels->begin(), labels->end(), "") != labels->end())
+      return Error{fmt::format("targets/node-os.yaml: `{}` needs a list of `labels`", key)};
+    const std::string source(tree.scalar(tree.get(list, "source")).value_or(""));
+    if (source.empty()) return Error{fmt::format("targets/node-os.yaml: `{}` cites its `source`", key)};
+    for (const std::string& cited : split_words(source)) {
+      if (!tree.find(sources, cited)) {
+        return Error{fmt::format("targets/node-os.yaml: `{}`: source `{}` is not listed under `sources`", key, cited)};
+      }
+    }
+  }
   return set;
 }
 

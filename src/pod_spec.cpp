@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "immutalint/node_selection.hpp"
 #include "immutalint/yaml_parse.hpp"
 
 namespace immutalint {
@@ -436,21 +437,6 @@ bool is_windows(const YamlTree& tree, NodeId value) {
   return text && *text == "windows";
 }
 
-/// True when a required node-selector term only admits Windows nodes.
-bool term_requires_windows(const YamlTree& tree, NodeId term) {
-  for (NodeId expression : tree.items(tree.get(term, "matchExpressions"))) {
-    auto key = tree.scalar(tree.get(expression, "key"));
-    auto op = tree.scalar(tree.get(expression, "operator"));
-    if (!key || !op || *op != "In") continue;
-    if (std::find(kOsLabels.begin(), kOsLabels.end(), *key) == kOsLabels.end()) continue;
-    auto values = tree.items(tree.get(expression, "values"));
-    if (!values.empty() && std::all_of(values.begin(), values.end(), [&](NodeId v) { return is_windows(tree, v); })) {
-      return true;
-    }
-  }
-  return false;
-}
-
 }  // namespace
 
 std::span<const WorkloadKind> workload_kinds() {
@@ -582,16 +568,14 @@ std::pair<NodeId, const std::string&> PodSpecView::holder_of(const YamlTree& tre
 
 bool runs_only_on_windows(const YamlTree& tree, const PodSpecView& pod) {
   if (is_windows(tree, tree.get(tree.get(pod.holder_of(tree, "os").first, "os"), "name"))) return true;
-  const NodeId selector = tree.get(pod.holder_of(tree, "nodeSelector").first, "nodeSelector");
-  for (auto label : kOsLabels) {
-    if (is_windows(tree, tree.get(selector, label))) return true;
-  }
-  const NodeId required =
-      tree.get(tree.get(tree.get(pod.holder_of(tree, "affinity").first, "affinity"), "nodeAffinity"),
-               "requiredDuringSchedulingIgnoredDuringExecution");
-  auto terms = tree.items(tree.get(required, "nodeSelectorTerms"));
-  return !terms.empty() &&
-         std::all_of(terms.begin(), terms.end(), [&](NodeId t) { return term_requires_windows(tree, t); });
+  const NodeRequirements requirements = node_requirements(tree, pod);
+  auto takes_node_of = [&](const std::string& os) {
+    const std::vector<std::string> carried{os};
+    return admits(requirements, [&](std::string_view key) -> const std::vector<std::string>* {
+      return std::find(kOsLabels.begin(), kOsLabels.end(), key) != kOsLabels.end() ? &carried : nullptr;
+    });
+  };
+  return !takes_node_of("linux") && takes_node_of("windows");
 }
 
 }  // namespace immutalint

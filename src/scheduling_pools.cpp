@@ -17,16 +17,6 @@ namespace immutalint {
 
 namespace {
 
-/// Labels that name a node's pool, by provider; the first a node carries names its pool.
-constexpr std::array<std::string_view, 5> kPoolLabels = {"kubernetes.azure.com/agentpool", "agentpool",
-                                                         "eks.amazonaws.com/nodegroup", "cloud.google.com/gke-nodepool",
-                                                         "karpenter.sh/nodepool"};
-
-/// Labels that say which OS SKU an AKS node runs: a planned move rewrites them.
-constexpr std::array<std::string_view, 4> kOsSkuLabels = {
-    "kubernetes.azure.com/os-sku", "kubernetes.azure.com/os-sku-effective", "kubernetes.azure.com/os-sku-requested",
-    "kubernetes.azure.com/node-image-version"};
-
 std::string lower(std::string text) {
   std::transform(text.begin(), text.end(), text.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -49,44 +39,6 @@ Taint parse_taint(std::string_view text) {
 
 bool same_taint(const Taint& a, const Taint& b) {
   return a.key == b.key && a.value == b.value && a.effect == b.effect;
-}
-
-/// True when some toleration of the pod tolerates the taint, as the scheduler decides it.
-bool tolerated(const YamlTree& tree, NodeId tolerations, const Taint& taint) {
-  for (NodeId toleration : tree.items(tolerations)) {
-    auto text = [&](std::string_view key) { return std::string(tree.scalar(tree.get(toleration, key)).value_or("")); };
-    const std::string key = text("key");
-    const std::string op = text("operator").empty() ? "Equal" : text("operator");
-    const std::string effect = text("effect");
-    if (!effect.empty() && effect != taint.effect) continue;
-    if (key.empty() && op == "Exists") return true;  // tolerates everything
-    if (key != taint.key) continue;
-    if (op == "Exists" || text("value") == taint.value) return true;
-  }
-  return false;
-}
-
-/// One node selector requirement against a pool's labels, which are known in full.
-bool requirement_holds(const SchedulingPool& pool, std::string_view key, std::string_view op,
-                       const std::vector<std::string>& values) {
-  auto it = pool.labels.find(key);
-  const bool present = it != pool.labels.end();
-  const auto listed = [&] { return present && std::find(values.begin(), values.end(), it->second) != values.end(); };
-  if (op == "In") return listed();
-  if (op == "NotIn") return !listed();
-  if (op == "Exists") return present;
-  if (op == "DoesNotExist") return !present;
-  if (op == "Gt" || op == "Lt") {
-    if (!present || values.size() != 1) return false;
-    try {
-      const long long label = std::stoll(it->second);
-      const long long bound = std::stoll(values.front());
-      return op == "Gt" ? label > bound : label < bound;
-    } catch (const std::exception&) {
-      return false;
-    }
-  }
-  return false;
 }
 
 int hex_value(char c) {
@@ -260,7 +212,7 @@ void PoolCollector::add_node(const YamlTree& tree, const KubeObject& node, const
     taints.push_back({text("key"), text("value"), text("effect")});
   }
   std::string name;
-  for (std::string_view label : kPoolLabels) {
+  for (const std::string& label : rules_->pool_labels()) {
     if (auto it = report.labels.find(label); it != report.labels.end() && !it->second.empty()) {
       name = it->second;
       break;
@@ -306,7 +258,7 @@ void PoolCollector::add_aks_pool(const NodePool& pool) {
   labels["kubernetes.azure.com/agentpool"] = pool.name;
   labels["agentpool"] = pool.name;
   if (pool.os_type.present()) labels["kubernetes.io/os"] = lower(pool.os_type.text);
-  if (pool.os_sku.present()) labels["kubernetes.azure.com/os-sku"] = pool.os_sku.text;
+  if (pool.os_sku.present()) labels[rules_->os_sku_label()] = pool.os_sku.text;
   if (pool.vm_size.present()) labels["node.kubernetes.io/instance-type"] = pool.vm_size.text;
   if (pool.mode.present()) labels["kubernetes.azure.com/mode"] = lower(pool.mode.text);
   if (pool.node_image_version.present()) {
@@ -319,13 +271,12 @@ void PoolCollector::add_aks_pool(const NodePool& pool) {
   group.pool.linux = pool.linux();
 }
 
-std::vector<SchedulingPool> PoolCollector::pools(const NodeOsRules& rules, const TargetSet& targets,
-                                                 std::span<const PoolPlan> plans) const {
+std::vector<SchedulingPool> PoolCollector::pools(const TargetSet& targets, std::span<const PoolPlan> plans) const {
   std::vector<SchedulingPool> found;
   for (const auto& [name, group] : groups_) {
     SchedulingPool pool = group.pool;
-    const NodeOsMatch match = rules.identify(group.report);
-    auto sku = group.report.labels.find("kubernetes.azure.com/os-sku");
+    const NodeOsMatch match = rules_->identify(group.report);
+    auto sku = group.report.labels.find(rules_->os_sku_label());
     pool.os = !group.report.os_image.empty()     ? group.report.os_image
               : sku != group.report.labels.end() ? "osSku " + sku->second
                                                  : std::string("an OS it does not name");
@@ -347,9 +298,9 @@ std::vector<SchedulingPool> PoolCollector::pools(const NodeOsRules& rules, const
       pool.unknown_os = false;
       pool.identified_by = fmt::format("--plan-pool {}={}", plan.pool, plan.target->name());
       // Its nodes would carry the new SKU's labels, not the old ones.
-      for (std::string_view label : kOsSkuLabels) pool.labels.erase(std::string(label));
+      for (const std::string& label : rules_->os_sku_labels()) pool.labels.erase(label);
       for (const auto& label : plan.target->node_labels()) {
-        if (label.key == "kubernetes.azure.com/os-sku" && !label.values.empty()) {
+        if (label.key == rules_->os_sku_label() && !label.values.empty()) {
           pool.labels[label.key] = label.values.front();
         }
       }
@@ -361,7 +312,7 @@ std::vector<SchedulingPool> PoolCollector::pools(const NodeOsRules& rules, const
 
 std::vector<SchedulingPool> scan_pools(const InputSet& inputs, const NodeOsRules& rules, const TargetSet& targets,
                                        std::span<const PoolPlan> plans) {
-  PoolCollector collector;
+  PoolCollector collector(rules);
   const auto read = [&](std::string_view text, std::uint32_t first_line, const std::string& file) {
     if (!may_hold_pools(text)) return;  // most of a large input is only split, never parsed
     for (const ParsedDocument& doc : parse_yaml_documents(text, first_line)) {
@@ -394,54 +345,32 @@ std::vector<SchedulingPool> scan_pools(const InputSet& inputs, const NodeOsRules
     });
     if (!file.is_stdin()) ::close(*opened);
   }
-  return collector.pools(rules, targets, plans);
+  return collector.pools(targets, plans);
 }
 
 std::optional<std::string> pool_block(const YamlTree& tree, const PodSpecView& pod, const SchedulingPool& pool) {
-  const auto [selector_holder, selector_pointer] = pod.holder_of(tree, "nodeSelector");
-  for (const auto& entry : tree.entries(tree.get(selector_holder, "nodeSelector"))) {
-    auto value = tree.scalar(entry.value);
-    if (!value) continue;
-    if (!requirement_holds(pool, entry.key, "In", {std::string(*value)})) {
-      auto has = pool.labels.find(entry.key);
-      return fmt::format("its nodeSelector asks for {}={}, {}", entry.key, *value,
-                         has == pool.labels.end() ? std::string("a label the nodes do not carry")
-                                                  : fmt::format("and the nodes carry {}={}", entry.key, has->second));
-    }
+  // The pool's labels are known in full: a label it does not list, its nodes do not carry.
+  std::vector<std::string> carried;
+  const auto unmet = first_unmet(node_requirements(tree, pod), [&](std::string_view key) {
+    auto label = pool.labels.find(key);
+    carried.assign(label == pool.labels.end() ? 0 : 1, label == pool.labels.end() ? "" : label->second);
+    return &carried;
+  });
+  if (unmet && unmet->in_node_selector) {
+    auto has = pool.labels.find(unmet->key);
+    return fmt::format("its nodeSelector asks for {}={}, {}", unmet->key, unmet->values.front(),
+                       has == pool.labels.end() ? std::string("a label the nodes do not carry")
+                                                : fmt::format("and the nodes carry {}={}", unmet->key, has->second));
   }
-  const auto [affinity_holder, affinity_pointer] = pod.holder_of(tree, "affinity");
-  const NodeId required = tree.get(tree.get(tree.get(affinity_holder, "affinity"), "nodeAffinity"),
-                                   "requiredDuringSchedulingIgnoredDuringExecution");
-  const NodeId terms = tree.get(required, "nodeSelectorTerms");
-  if (!tree.items(terms).empty()) {
-    std::optional<std::string> first_failure;
-    bool some_term_holds = false;
-    for (NodeId term : tree.items(terms)) {
-      std::optional<std::string> failure;
-      for (NodeId expression : tree.items(tree.get(term, "matchExpressions"))) {
-        auto key = tree.scalar(tree.get(expression, "key"));
-        auto op = tree.scalar(tree.get(expression, "operator"));
-        if (!key || !op) continue;
-        std::vector<std::string> values;
-        for (NodeId value : tree.items(tree.get(expression, "values")))
-          values.emplace_back(tree.scalar(value).value_or(""));
-        if (requirement_holds(pool, *key, *op, values)) continue;
-        failure = fmt::format("its required node affinity asks for {} {} [{}]", *key, *op, fmt::join(values, ", "));
-        break;
-      }
-      if (!failure) {
-        some_term_holds = true;
-        break;
-      }
-      if (!first_failure) first_failure = std::move(failure);
-    }
-    if (!some_term_holds) return first_failure;
+  if (unmet) {
+    return fmt::format("its required node affinity asks for {} {} [{}]", unmet->key, unmet->op,
+                       fmt::join(unmet->values, ", "));
   }
   const auto [tolerations_holder, tolerations_pointer] = pod.holder_of(tree, "tolerations");
   const NodeId tolerations = tree.get(tolerations_holder, "tolerations");
   for (const Taint& taint : pool.taints) {
     if (taint.effect != "NoSchedule" && taint.effect != "NoExecute") continue;
-    if (!tolerated(tree, tolerations, taint)) {
+    if (!tolerates(tree, tolerations, taint)) {
       return fmt::format("it does not tolerate the pool's taint {}{}{}:{}", taint.key, taint.value.empty() ? "" : "=",
                          taint.value, taint.effect);
     }

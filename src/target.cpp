@@ -87,13 +87,8 @@ bool Target::fact_is(std::string_view key, std::string_view value) const {
 }
 
 bool Target::fact_lists(std::string_view key, std::string_view word) const {
-  const std::string_view list = fact(key).value;
-  for (std::size_t at = 0; at < list.size();) {
-    const std::size_t end = std::min(list.find(' ', at), list.size());
-    if (list.substr(at, end - at) == word) return !word.empty();
-    at = end + 1;
-  }
-  return false;
+  const auto words = split_words(fact(key).value);
+  return std::find(words.begin(), words.end(), word) != words.end();
 }
 
 PathResolution Target::resolve(std::string_view path) const {
@@ -345,14 +340,8 @@ std::optional<std::string> vocabulary_problem(const Target& target, const std::v
 /// Every source key a profile cites must be in its `sources` table.
 std::optional<std::string> undeclared_source(const Target& target) {
   auto check = [&](const Evidence& evidence) -> std::optional<std::string> {
-    std::size_t start = 0;
-    const std::string& keys = evidence.source;
-    while (start < keys.size()) {
-      auto end = keys.find(' ', start);
-      if (end == std::string::npos) end = keys.size();
-      const std::string key = keys.substr(start, end - start);
-      if (!key.empty() && !target.sources().count(key)) return key;
-      start = end + 1;
+    for (std::string& key : split_words(evidence.source)) {
+      if (!target.sources().count(key)) return std::move(key);
     }
     return std::nullopt;
   };

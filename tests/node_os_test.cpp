@@ -28,6 +28,8 @@ TEST_CASE("the node OS rules load and name only known targets") {
   INFO((rules ? std::string() : rules.error().message));
   REQUIRE(rules);
   CHECK(rules->rules().size() > 10);
+  CHECK(rules->os_sku_label() == "kubernetes.azure.com/os-sku");
+  CHECK(rules->pool_labels().front() == "kubernetes.azure.com/agentpool");
 }
 
 TEST_CASE("Ubuntu nodes on AKS") {
@@ -111,4 +113,15 @@ TEST_CASE("node OS rules with mistakes are refused") {
   CHECK_THAT(refused("sources: {A: a}\nrules:\n  - {target: talos, os-image: x}\n"), Catch::Contains("cites its"));
   CHECK_THAT(refused("sources: {A: a}\nrules:\n  - {target: talos, os-image: x, source: A, colour: red}\n"),
              Catch::Contains("unknown key `colour`"));
+  // The pool and OS SKU labels are lists with their sources.
+  const std::string rule = "rules:\n  - {target: talos, os-image: x, source: A}\n";
+  const std::string pools = "pool-labels: {labels: [agentpool], source: A}\n";
+  CHECK_THAT(refused("sources: {A: a}\n" + rule + "os-sku-labels: {labels: [os-sku], source: A}\n"),
+             Catch::Contains("`pool-labels` needs a list of `labels`"));
+  CHECK_THAT(refused("sources: {A: a}\n" + rule + pools + "os-sku-labels: {labels: [os-sku]}\n"),
+             Catch::Contains("`os-sku-labels` cites its `source`"));
+  CHECK_THAT(refused("sources: {A: a}\n" + rule + pools + "os-sku-labels: {labels: [os-sku], source: A  B}\n"),
+             Catch::Contains("source `B` is not listed"));
+  CHECK(NodeOsRules::parse("sources: {A: a}\n" + rule + pools + "os-sku-labels: {labels: [os-sku], source: A}\n",
+                           targets));
 }

@@ -151,6 +151,10 @@ TEST_CASE("pods pinned to Windows nodes are recognised") {
       "spec: {nodeSelector: {kubernetes.io/os: windows}}",
       "spec: {affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: "
       "[{matchExpressions: [{key: kubernetes.io/os, operator: In, values: [windows]}]}]}}}}",
+      // Every term must rule Linux out, and NotIn does so as well as In.
+      "spec: {affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: "
+      "[{matchExpressions: [{key: kubernetes.io/os, operator: NotIn, values: [linux]}]}, "
+      "{matchExpressions: [{key: beta.kubernetes.io/os, operator: In, values: [windows]}]}]}}}}",
   };
   for (const char* spec : windows) {
     INFO(spec);
@@ -163,7 +167,12 @@ TEST_CASE("pods pinned to Windows nodes are recognised") {
       "spec: {nodeSelector: {kubernetes.io/os: linux}}",
       "spec: {affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: "
       "[{matchExpressions: [{key: kubernetes.io/os, operator: In, values: [windows, linux]}]}]}}}}",
+      "spec: {affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: "
+      "[{matchExpressions: [{key: kubernetes.io/os, operator: In, values: [windows]}]}, "
+      "{matchExpressions: [{key: kubernetes.io/arch, operator: In, values: [amd64]}]}]}}}}",
       "spec: {containers: []}",
+      // No node at all takes it (values are case-sensitive): not a Windows pod either.
+      "spec: {nodeSelector: {kubernetes.io/os: Windows}}",
   };
   for (const char* spec : linux_or_any) {
     INFO(spec);

@@ -56,9 +56,16 @@ class NodeOsRules {
 
   NodeOsMatch identify(const NodeReport& node) const;
   const std::vector<NodeOsRule>& rules() const { return rules_; }
+  /// The labels that name a node's pool, by provider; the first a node carries names it.
+  const std::vector<std::string>& pool_labels() const { return pool_labels_; }
+  /// The AKS labels that say which OS SKU a node runs, the SKU's own first.
+  const std::vector<std::string>& os_sku_labels() const { return os_sku_labels_; }
+  const std::string& os_sku_label() const { return os_sku_labels_.front(); }
 
  private:
   std::vector<NodeOsRule> rules_;
+  std::vector<std::string> pool_labels_;
+  std::vector<std::string> os_sku_labels_;
   std::vector<std::shared_ptr<const re2::RE2>> os_image_patterns_;  // one per rule; null when none
   std::vector<std::shared_ptr<const re2::RE2>> kernel_patterns_;
   const TargetSet* targets_ = nullptr;

@@ -9,6 +9,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "immutalint/evidence_catalogue.hpp"
@@ -105,7 +106,9 @@ struct PoolPlan {
 /// SKU, one finding per pool and blocker, at the property that shows it.
 class NodePoolBlocker {
  public:
-  explicit NodePoolBlocker(const EvidenceCatalogue& data) : data_(&data) {}
+  /// `os_sku_label`: the node label that names a node's OS SKU (NodeOsRules::os_sku_label).
+  NodePoolBlocker(const EvidenceCatalogue& data, std::string os_sku_label)
+      : data_(&data), os_sku_label_(std::move(os_sku_label)) {}
 
   /// The findings on a document's pools. A pool named by a plan is judged for the plans' targets
   /// only; the others for `targets`. A pool is never judged for the SKU it already runs.
@@ -114,6 +117,7 @@ class NodePoolBlocker {
 
  private:
   const EvidenceCatalogue* data_;
+  std::string os_sku_label_;
 };
 
 /// Notices for plans that name a pool none of the inputs has.

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "immutalint/node_selection.hpp"
 #include "immutalint/pod_spec.hpp"
 #include "immutalint/target.hpp"
 #include "immutalint/yaml_tree.hpp"
@@ -14,20 +15,14 @@
 namespace immutalint {
 
 /// The node selector requirement that keeps a pod off a target's nodes.
-struct PlacementBlock {
-  std::string key;  ///< the selector key, as written
-  std::string op;   ///< In, NotIn, Exists, DoesNotExist
-  std::vector<std::string> values;
+struct PlacementBlock : LabelRequirement {
   const NodeLabelFact* label = nullptr;  ///< what the target says of the label
-  NodeId mapping = kNoNode;              ///< the nodeSelector mapping, or the matchExpressions item
-  std::string entry;                     ///< the key within `mapping` to point at
-  std::string pointer;                   ///< JSON pointer of `mapping` within the object
 };
 
 /// Why the pod's node selector or required node affinity rules out the target's nodes, or
 /// nullopt when it can land there. With several affinity terms (alternatives), all of which
 /// fail, the first term's failing requirement is given. A label the target profile does not
-/// describe never rules it out.
+/// describe never rules it out. Judged as node_selection.hpp says.
 std::optional<PlacementBlock> placement_block(const YamlTree& tree, const PodSpecView& pod, const Target& target);
 
 inline bool can_land_on(const YamlTree& tree, const PodSpecView& pod, const Target& target) {

@@ -175,8 +175,9 @@ struct WorkloadReading {
 /// small constant cost each.
 Workload read_workload(const YamlTree& tree, const KubeObject& object, const WorkloadReading& reading = {});
 
-/// True when the pod can only be scheduled on Windows nodes (spec.os.name, the
-/// kubernetes.io/os node selector, or required node affinity): it never runs on a Linux host.
+/// True when the pod can only be scheduled on Windows nodes (spec.os.name, or a node selector
+/// and required node affinity that admit a node labelled kubernetes.io/os=windows and none
+/// labelled linux): it never runs on a Linux host.
 bool runs_only_on_windows(const YamlTree& tree, const PodSpecView& pod);
 
 }  // namespace immutalint

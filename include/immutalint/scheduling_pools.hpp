@@ -15,19 +15,13 @@
 #include "immutalint/kube_object.hpp"
 #include "immutalint/node_os.hpp"
 #include "immutalint/node_pools.hpp"
+#include "immutalint/node_selection.hpp"
 #include "immutalint/pod_spec.hpp"
 #include "immutalint/result.hpp"
 #include "immutalint/target.hpp"
 #include "immutalint/yaml_tree.hpp"
 
 namespace immutalint {
-
-/// A node taint: pods that do not tolerate it are not scheduled there (NoSchedule, NoExecute).
-struct Taint {
-  std::string key;
-  std::string value;
-  std::string effect;  ///< NoSchedule, PreferNoSchedule, NoExecute
-};
 
 /// One pool of nodes that share labels, taints and OS.
 struct SchedulingPool {
@@ -48,6 +42,9 @@ struct SchedulingPool {
 /// Collects pools from Node objects and AKS pool descriptions, then names their targets.
 class PoolCollector {
  public:
+  /// `rules` say which labels name a node's pool and its OS, and which target that OS is.
+  explicit PoolCollector(const NodeOsRules& rules) : rules_(&rules) {}
+
   /// A Node object: grouped by its pool label (AKS, EKS, GKE, Karpenter), else by its osImage.
   void add_node(const YamlTree& tree, const KubeObject& node, const std::string& file);
   /// An AKS pool from az output; a pool also described by Node objects keeps what they say.
@@ -56,8 +53,7 @@ class PoolCollector {
 
   /// The pools, sorted by name, each with its target; `plans` move a pool to another target,
   /// with the OS SKU labels that target's nodes carry.
-  std::vector<SchedulingPool> pools(const NodeOsRules& rules, const TargetSet& targets,
-                                    std::span<const PoolPlan> plans) const;
+  std::vector<SchedulingPool> pools(const TargetSet& targets, std::span<const PoolPlan> plans) const;
 
  private:
   struct Group {
@@ -65,6 +61,7 @@ class PoolCollector {
     NodeReport report;  // the first node's OS, with the labels all nodes share
     bool from_nodes = false;
   };
+  const NodeOsRules* rules_;
   std::map<std::string, Group, std::less<>> groups_;
 };
 

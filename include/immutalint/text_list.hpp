@@ -2,6 +2,7 @@
 // waiver comment.
 #pragma once
 
+#include <algorithm>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,6 +28,19 @@ inline std::vector<std::string> split_list(std::string_view text) {
     if (!item.empty()) items.emplace_back(item);
     if (comma == std::string_view::npos) return items;
     text.remove_prefix(comma + 1);
+  }
+}
+
+/// The words of "A  B C": the items of a blank-separated list, such as the source keys a fact or
+/// a rule cites.
+inline std::vector<std::string> split_words(std::string_view text) {
+  std::vector<std::string> words;
+  for (;;) {
+    text = text.substr(std::min(text.size(), text.find_first_not_of(kListBlanks)));
+    if (text.empty()) return words;
+    const auto end = std::min(text.size(), text.find_first_of(kListBlanks));
+    words.emplace_back(text.substr(0, end));
+    text.remove_prefix(end);
   }
 }
 

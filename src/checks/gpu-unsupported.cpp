@@ -10,22 +10,12 @@
 #include "checks/host_path_support.hpp"
 #include "immutalint/check.hpp"
 #include "immutalint/placement.hpp"
+#include "immutalint/text_list.hpp"
 #include "immutalint/yaml_parse.hpp"
 
 namespace immutalint::checks {
 
 namespace {
-
-/// The space-separated words of a fact's value.
-std::vector<std::string> words(std::string_view text) {
-  std::vector<std::string> out;
-  for (std::size_t at = 0; at < text.size();) {
-    const std::size_t end = std::min(text.find(' ', at), text.size());
-    if (end > at) out.emplace_back(text.substr(at, end - at));
-    at = end + 1;
-  }
-  return out;
-}
 
 class GpuUnsupported final : public Check {
  public:
@@ -82,7 +72,7 @@ class GpuUnsupported final : public Check {
             const Fact& support = target->fact(fact_key);
             const Fact& runtime = target->fact("gpu_runtime_class");
             const std::vector<std::string> driver_arches =
-                arches_key.empty() ? std::vector<std::string>{} : words(target->fact(arches_key).value);
+                arches_key.empty() ? std::vector<std::string>{} : split_words(target->fact(arches_key).value);
             if (target->fact_is(fact_key, "unsupported")) {
               judge(observation, *target, Verdict::Breaks,
                     fmt::format("{} GPUs are not supported on {}", vendor, target->name()), support.evidence);

@@ -5,7 +5,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -16,20 +15,12 @@
 #include "checks/placement_support.hpp"
 #include "immutalint/check.hpp"
 #include "immutalint/evidence_catalogue.hpp"
+#include "immutalint/node_selection.hpp"
 #include "immutalint/placement.hpp"
 
 namespace immutalint::checks {
 
 namespace {
-
-/// A requirement on the VM size: where it is written, and the sizes it accepts.
-struct SizeRequirement {
-  NodeId mapping = kNoNode;  ///< the nodeSelector mapping, or the matchExpressions item
-  std::string entry;         ///< the key within `mapping` to point at
-  std::string pointer;       ///< JSON pointer of `mapping` within the object
-  std::string key;
-  std::vector<std::string> sizes;
-};
 
 /// Why a target's pools cannot use one VM size.
 struct SizeProblem {
@@ -67,19 +58,9 @@ class NodeFeaturePinning final : public Check {
     }
 
     // VM sizes: no profile lists sizes, so they are judged here from the target's facts.
-    const std::vector<SizeRequirement> selector = selector_sizes(context);
-    const std::vector<std::vector<SizeRequirement>> terms = affinity_sizes(context);
+    const NodeRequirements requirements = node_requirements(context.tree, context.pod);
     for (const Target* target : context.targets) {
-      const SizeRequirement* blocking = nullptr;
-      std::vector<SizeProblem> problems;
-      for (const auto& requirement : selector) {
-        problems = unusable(*target, requirement.sizes);
-        if (!problems.empty()) {
-          blocking = &requirement;
-          break;
-        }
-      }
-      if (!blocking) std::tie(blocking, problems) = blocking_term(*target, terms);
+      auto [blocking, problems] = blocking_size(*target, requirements);
       if (blocking) report(context, out, *target, *blocking, problems);
     }
   }
@@ -96,56 +77,10 @@ class NodeFeaturePinning final : public Check {
     return out.back();
   }
 
-  bool size_label(std::string_view key) const {
-    return std::find(size_labels_.begin(), size_labels_.end(), key) != size_labels_.end();
-  }
-
-  /// The nodeSelector entries on a size label.
-  std::vector<SizeRequirement> selector_sizes(const CheckContext& context) const {
-    std::vector<SizeRequirement> found;
-    const auto [holder, holder_pointer] = context.pod.holder_of(context.tree, "nodeSelector");
-    const NodeId selector = context.tree.get(holder, "nodeSelector");
-    for (const auto& entry : context.tree.entries(selector)) {
-      auto value = context.tree.scalar(entry.value);
-      if (!value || !size_label(entry.key)) continue;
-      found.push_back(
-          SizeRequirement{selector, entry.key, holder_pointer + "/nodeSelector", entry.key, {std::string(*value)}});
-    }
-    return found;
-  }
-
-  /// Per required node affinity term, its `In` expressions on a size label.
-  std::vector<std::vector<SizeRequirement>> affinity_sizes(const CheckContext& context) const {
-    const YamlTree& tree = context.tree;
-    const auto [holder, holder_pointer] = context.pod.holder_of(tree, "affinity");
-    const std::string required_pointer =
-        holder_pointer + "/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution";
-    const NodeId required = tree.get(tree.get(tree.get(holder, "affinity"), "nodeAffinity"),
-                                     "requiredDuringSchedulingIgnoredDuringExecution");
-    std::vector<std::vector<SizeRequirement>> terms;
-    std::size_t term_index = 0;
-    for (NodeId term : tree.items(tree.get(required, "nodeSelectorTerms"))) {
-      std::vector<SizeRequirement> requirements;
-      std::size_t expression_index = 0;
-      for (NodeId expression : tree.items(tree.get(term, "matchExpressions"))) {
-        const std::size_t at = expression_index++;
-        auto key = tree.scalar(tree.get(expression, "key"));
-        auto op = tree.scalar(tree.get(expression, "operator"));
-        const NodeId values = tree.get(expression, "values");
-        if (!key || !op || *op != "In" || values == kNoNode || !size_label(*key)) continue;
-        SizeRequirement requirement{
-            expression,
-            "values",
-            fmt::format("{}/nodeSelectorTerms/{}/matchExpressions/{}", required_pointer, term_index, at),
-            std::string(*key),
-            {}};
-        for (NodeId value : tree.items(values)) requirement.sizes.emplace_back(tree.scalar(value).value_or(""));
-        requirements.push_back(std::move(requirement));
-      }
-      terms.push_back(std::move(requirements));
-      ++term_index;
-    }
-    return terms;
+  /// True when the requirement lists the VM sizes a node may have.
+  bool names_sizes(const LabelRequirement& requirement) const {
+    return requirement.op == "In" && !requirement.values.empty() &&
+           std::find(size_labels_.begin(), size_labels_.end(), requirement.key) != size_labels_.end();
   }
 
   /// Why the target's pools cannot use `size`, or nullopt when nothing says they cannot.
@@ -177,33 +112,39 @@ class NodeFeaturePinning final : public Check {
     return problems;
   }
 
-  /// Terms are alternatives: the sizes keep the pod off the target only when every term has a
-  /// size requirement its pools cannot meet. The first term's is given, or nullptr.
-  std::pair<const SizeRequirement*, std::vector<SizeProblem>> blocking_term(
-      const Target& target, const std::vector<std::vector<SizeRequirement>>& terms) const {
-    std::pair<const SizeRequirement*, std::vector<SizeProblem>> first{nullptr, {}};
-    for (const auto& term : terms) {
-      const SizeRequirement* failing = nullptr;
-      std::vector<SizeProblem> problems;
-      for (const auto& requirement : term) {
-        problems = unusable(target, requirement.sizes);
-        if (!problems.empty()) {
-          failing = &requirement;
-          break;
-        }
-      }
-      if (!failing) return {nullptr, {}};  // this term lets the pod land
-      if (!first.first) first = {failing, std::move(problems)};
+  using SizeBlock = std::pair<const LabelRequirement*, std::vector<SizeProblem>>;
+
+  /// The first of `requirements` that names only sizes the target's pools cannot use, with why.
+  SizeBlock first_unusable(const Target& target, const std::vector<LabelRequirement>& requirements) const {
+    for (const auto& requirement : requirements) {
+      if (!names_sizes(requirement)) continue;
+      auto problems = unusable(target, requirement.values);
+      if (!problems.empty()) return {&requirement, std::move(problems)};
+    }
+    return {nullptr, {}};
+  }
+
+  /// The size requirement that keeps the pod off the target's pools: a nodeSelector entry, or,
+  /// when every affinity term (they are alternatives) has one, the first term's. nullptr when
+  /// the sizes let it land.
+  SizeBlock blocking_size(const Target& target, const NodeRequirements& requirements) const {
+    if (auto selector = first_unusable(target, requirements.selector); selector.first) return selector;
+    SizeBlock first{nullptr, {}};
+    for (const AffinityTerm& term : requirements.terms) {
+      if (term.empty()) continue;  // admits no node whatever the sizes
+      auto failing = first_unusable(target, term.labels);
+      if (!failing.first) return {nullptr, {}};  // this term lets the pod land
+      if (!first.first) first = std::move(failing);
     }
     return first;
   }
 
   void report(const CheckContext& context, std::vector<Observation>& out, const Target& target,
-              const SizeRequirement& requirement, const std::vector<SizeProblem>& problems) const {
+              const LabelRequirement& requirement, const std::vector<SizeProblem>& problems) const {
     Observation& observation = observation_at(
         context, out, requirement.mapping, requirement.entry, requirement.pointer,
-        fmt::format("the pod only schedules on VM size{} {} ({})", requirement.sizes.size() == 1 ? "" : "s",
-                    fmt::join(requirement.sizes, " or "), requirement.key));
+        fmt::format("the pod only schedules on VM size{} {} ({})", requirement.values.size() == 1 ? "" : "s",
+                    fmt::join(requirement.values, " or "), requirement.key));
     std::vector<const Fact*> facts;
     for (const auto& p : problems) {
       if (std::find(facts.begin(), facts.end(), p.fact) == facts.end()) facts.push_back(p.fact);

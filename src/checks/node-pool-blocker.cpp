@@ -19,8 +19,6 @@ namespace immutalint {
 
 namespace {
 
-constexpr std::string_view kOsSkuLabel = "kubernetes.azure.com/os-sku";
-
 bool same_ignoring_case(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
@@ -28,11 +26,11 @@ bool same_ignoring_case(std::string_view a, std::string_view b) {
 }
 
 /// The pool already runs the target's SKU: the target's nodes carry the pool's osSku in their
-/// os-sku label (targets/*.yaml, node_labels).
-bool already_on(const NodePool& pool, const Target& target) {
+/// os-sku label (targets/*.yaml, node_labels; the label is named in targets/node-os.yaml).
+bool already_on(const NodePool& pool, const Target& target, std::string_view os_sku_label) {
   if (!pool.os_sku.present()) return false;
   for (const auto& label : target.node_labels()) {
-    if (label.key != kOsSkuLabel) continue;
+    if (label.key != os_sku_label) continue;
     return std::any_of(label.values.begin(), label.values.end(),
                        [&](const std::string& sku) { return same_ignoring_case(sku, pool.os_sku.text); });
   }
@@ -220,7 +218,7 @@ std::vector<Finding> NodePoolBlocker::judge(const NodePoolDocument& document, st
       }
     }
     for (const Target* target : judged) {
-      if (!already_on(pool, *target)) judge_pool(pool, *target, *data_, out);
+      if (!already_on(pool, *target, os_sku_label_)) judge_pool(pool, *target, *data_, out);
     }
     for (auto& finding : out.take()) {
       apply_ladder(finding, CheckKind::Evidence);

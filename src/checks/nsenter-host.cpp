@@ -9,6 +9,7 @@
 
 #include "checks/command_support.hpp"
 #include "immutalint/check.hpp"
+#include "immutalint/text_list.hpp"
 
 namespace immutalint::checks {
 
@@ -107,12 +108,8 @@ class NsenterHost final : public Check {
 
   /// True when `name` is one of the space-separated words of `list`.
   static bool listed(std::string_view list, std::string_view name) {
-    for (std::size_t at = 0; at < list.size();) {
-      const std::size_t end = std::min(list.find(' ', at), list.size());
-      if (list.substr(at, end - at) == name) return true;
-      at = end + 1;
-    }
-    return false;
+    const auto words = split_words(list);
+    return std::find(words.begin(), words.end(), name) != words.end();
   }
 
   const std::vector<std::string> shell_builtins_;
