@@ -1,5 +1,6 @@
 // Reads and validates the check catalogue; severities and texts come from here, not from code.
 #include "immutalint/catalogue.hpp"
+#include "immutalint/fact_keys.hpp"
 
 #include <algorithm>
 #include <tuple>
@@ -121,6 +122,12 @@ const std::vector<PatternInfo>& CheckParams::patterns(std::string_view name) con
   if (it != patterns_.end()) return it->second;
   missing_.emplace(name);
   return kEmpty;
+}
+
+FactKey CheckParams::fact(std::string_view value) const {
+  if (auto key = find_fact_key(value)) return *key;
+  unknown_facts_.emplace(value);
+  return facts::kAll.front();
 }
 
 std::vector<std::string> CheckParams::unread() const {

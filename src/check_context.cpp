@@ -1,5 +1,6 @@
 // Helpers that checks share for locating and describing what they observe.
 #include "immutalint/check.hpp"
+#include "immutalint/fact_keys.hpp"
 #include "immutalint/text_list.hpp"
 
 #include <algorithm>
@@ -120,7 +121,7 @@ std::string requested_selinux_type(const CheckContext& context, const ContainerV
 std::string trusted_selinux_type(const CheckContext& context, const ContainerView* container, const Target& target) {
   if (!container) return {};
   std::string type = requested_selinux_type(context, *container);
-  if (type.empty() || !target.fact_lists("selinux_trusted_types", type)) return {};
+  if (type.empty() || !target.fact_lists(facts::selinux_trusted_types, type)) return {};
   return type;
 }
 

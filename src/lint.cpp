@@ -131,6 +131,10 @@ Result<Linter> Linter::create(const Catalogue& catalogue, LintOptions options) {
     if (auto unread = reading.params.unread(); !unread.empty()) {
       return Error{fmt::format("checks/{}.yaml: parameter `{}` is not used by the check", info->id, unread.front())};
     }
+    if (auto unknown = reading.params.unknown_facts(); !unknown.empty()) {
+      return Error{
+          fmt::format("checks/{}.yaml: `{}` is no fact of targets/vocabulary.yaml", info->id, unknown.front())};
+    }
     linter.checks_.push_back({info, std::move(check)});
   }
   linter.duplicate_keys_ = wanted(kDuplicateKeyCheck);

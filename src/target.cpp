@@ -11,6 +11,7 @@
 #include <fmt/ranges.h>
 
 #include "catalogue_data.hpp"
+#include "immutalint/fact_keys.hpp"
 #include "immutalint/text_list.hpp"
 #include "immutalint/yaml_parse.hpp"
 
@@ -76,17 +77,23 @@ std::optional<ExecPolicy> parse_exec_policy(std::string_view text) {
   return value_of(kExecPolicyNames, text);
 }
 
-const Fact& Target::fact(std::string_view key) const {
+std::optional<FactKey> find_fact_key(std::string_view name) {
+  auto found = std::find_if(facts::kAll.begin(), facts::kAll.end(), [&](FactKey key) { return key.name() == name; });
+  if (found == facts::kAll.end()) return std::nullopt;
+  return *found;
+}
+
+const Fact& Target::fact(FactKey key) const {
   static const Fact kMissing{};
-  auto it = facts_.find(std::string(key));
+  auto it = facts_.find(std::string(key.name()));
   return it == facts_.end() ? kMissing : it->second;
 }
 
-bool Target::fact_is(std::string_view key, std::string_view value) const {
+bool Target::fact_is(FactKey key, std::string_view value) const {
   return fact(key).value == value;
 }
 
-bool Target::fact_lists(std::string_view key, std::string_view word) const {
+bool Target::fact_lists(FactKey key, std::string_view word) const {
   const auto words = split_words(fact(key).value);
   return std::find(words.begin(), words.end(), word) != words.end();
 }

@@ -8,6 +8,7 @@
 
 #include "immutalint/catalogue.hpp"
 #include "immutalint/check.hpp"
+#include "immutalint/fact_keys.hpp"
 #include "immutalint/lint.hpp"
 #include "immutalint/node_pools.hpp"
 #include "immutalint/report.hpp"
@@ -155,15 +156,18 @@ TEST_CASE("posture checks never say more than review, on any target, for any inp
 }
 
 TEST_CASE("every fact value a check compares is in the target vocabulary") {
-  // fact_is("key", "value") calls in the checks, read from their source.
+  // fact_is(facts::key, "value") calls in the checks, read from their source: the key is typed,
+  // the value is text.
   const auto& vocabulary = TargetSet::builtin()->vocabulary();
+  const std::string call = "fact_is(facts::";
   std::size_t seen = 0;
   for (const auto& entry : std::filesystem::directory_iterator(test::source_dir() + "/src/checks")) {
     const std::string text = test::read_file(entry.path().string());
-    for (std::size_t at = text.find("fact_is(\""); at != std::string::npos; at = text.find("fact_is(\"", at + 1)) {
-      const auto key_end = text.find('"', at + 9);
-      const std::string key = text.substr(at + 9, key_end - at - 9);
-      const auto value_start = text.find('"', key_end + 1) + 1;
+    for (std::size_t at = text.find(call); at != std::string::npos; at = text.find(call, at + 1)) {
+      const auto key_start = at + call.size();
+      const auto key_end = text.find(',', key_start);
+      const std::string key = text.substr(key_start, key_end - key_start);
+      const auto value_start = text.find('"', key_end) + 1;
       const std::string value = text.substr(value_start, text.find('"', value_start) - value_start);
       INFO(entry.path().filename().string() << ": " << key << " = " << value);
       auto term = std::find_if(vocabulary.begin(), vocabulary.end(), [&](const FactTerm& t) { return t.key == key; });
@@ -173,6 +177,22 @@ TEST_CASE("every fact value a check compares is in the target vocabulary") {
     }
   }
   CHECK(seen >= 15);
+}
+
+TEST_CASE("the generated fact keys are the vocabulary's, in its order") {
+  const auto& vocabulary = TargetSet::builtin()->vocabulary();
+  REQUIRE(vocabulary.size() == facts::kAll.size());
+  for (std::size_t i = 0; i < vocabulary.size(); ++i) CHECK(facts::kAll[i].name() == vocabulary[i].key);
+  CHECK(find_fact_key("journald") == facts::journald);
+  CHECK_FALSE(find_fact_key("jounrald"));
+  // Only the generated constants make keys from text; data goes through find_fact_key.
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(test::source_dir() + "/src")) {
+    if (!entry.is_regular_file()) continue;
+    const std::string text = test::read_file(entry.path().string());
+    INFO(entry.path().string());
+    CHECK(text.find("FactKey(\"") == std::string::npos);
+    CHECK(text.find("FactKey{\"") == std::string::npos);
+  }
 }
 
 TEST_CASE("the per-target table that --explain shows matches what the check computes for its example") {

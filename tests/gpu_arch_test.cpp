@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "immutalint/fact_keys.hpp"
 #include "immutalint/kube_object.hpp"
 #include "immutalint/placement.hpp"
 #include "immutalint/target.hpp"
@@ -85,7 +86,7 @@ TEST_CASE("every target names only known architectures in nvidia_gpu_arches and 
   const auto& targets = *TargetSet::builtin();
   for (const auto& target : targets.all()) {
     INFO(target.name());
-    const Fact& arches = target.fact("nvidia_gpu_arches");
+    const Fact& arches = target.fact(facts::nvidia_gpu_arches);
     std::string rest = arches.value;
     for (const char* known : {"amd64", "arm64"}) {
       if (auto at = rest.find(known); at != std::string::npos) rest.erase(at, std::string(known).size());
@@ -95,8 +96,8 @@ TEST_CASE("every target names only known architectures in nvidia_gpu_arches and 
   }
   const Target* acl = targets.find("aks-acl");
   REQUIRE(acl != nullptr);
-  CHECK(acl->fact("nvidia_gpu_arches").value == "amd64");
-  CHECK(acl->fact("nvidia_gpu_arches").evidence.confidence == Confidence::Documented);
+  CHECK(acl->fact(facts::nvidia_gpu_arches).value == "amd64");
+  CHECK(acl->fact(facts::nvidia_gpu_arches).evidence.confidence == Confidence::Documented);
 }
 
 TEST_CASE("an NVIDIA GPU pod pinned to arm64 breaks on aks-acl alone among the targets with NVIDIA drivers") {

@@ -6,6 +6,7 @@
 
 #include <vector>
 
+#include "immutalint/fact_keys.hpp"
 #include "test_support.hpp"
 
 using namespace immutalint;
@@ -52,6 +53,6 @@ TEST_CASE("a Bidirectional mount outside the Talos kubelet's binds still likely 
 TEST_CASE("only Talos names the host paths its kubelet sees") {
   for (const auto& target : TargetSet::builtin()->all()) {
     INFO(target.name());
-    CHECK(target.fact("kubelet_host_paths").value.empty() == (target.name() != "talos"));
+    CHECK(target.fact(facts::kubelet_host_paths).value.empty() == (target.name() != "talos"));
   }
 }

@@ -4,6 +4,7 @@
 
 #include <sstream>
 
+#include "immutalint/fact_keys.hpp"
 #include "immutalint/report.hpp"
 #include "immutalint/target.hpp"
 #include "test_support.hpp"
@@ -37,8 +38,8 @@ TEST_CASE("the retired aks-flatcar name selects Azure Container Linux") {
 }
 
 TEST_CASE("aks-osguard-enforce extends aks-osguard with IPE enforcing") {
-  CHECK(target("aks-osguard").fact("ipe").value == "audit");
-  CHECK(target("aks-osguard-enforce").fact("ipe").value == "enforce");
+  CHECK(target("aks-osguard").fact(facts::ipe).value == "audit");
+  CHECK(target("aks-osguard-enforce").fact(facts::ipe).value == "enforce");
   CHECK(target("aks-osguard-enforce").paths().size() >= target("aks-osguard").paths().size());
   CHECK(target("aks-osguard-enforce").resolve("/usr").fact->state == PathState::ReadOnly);
 }

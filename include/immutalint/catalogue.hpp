@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "immutalint/fact_key.hpp"
 #include "immutalint/finding.hpp"
 #include "immutalint/result.hpp"
 
@@ -50,12 +51,19 @@ class CheckParams {
   /// The pattern group `name` of the entry's `patterns:` section (compiled when it loaded).
   const std::vector<PatternInfo>& patterns(std::string_view name) const;
 
+  /// The target fact a parameter's value names. One the vocabulary lacks is reported by
+  /// unknown_facts(), and the key returned for it is not to be used.
+  FactKey fact(std::string_view value) const;
+
   /// Names read but absent, and names present but never read, since forget_reads().
   std::vector<std::string> missing() const { return {missing_.begin(), missing_.end()}; }
   std::vector<std::string> unread() const;
+  /// Values given to fact() that name no fact of the vocabulary, since forget_reads().
+  std::vector<std::string> unknown_facts() const { return {unknown_facts_.begin(), unknown_facts_.end()}; }
   void forget_reads() {
     read_.clear();
     missing_.clear();
+    unknown_facts_.clear();
   }
 
  private:
@@ -66,6 +74,7 @@ class CheckParams {
   // What list(), table() and patterns() were asked for: written only on the copy a check is made from.
   mutable std::set<std::string, std::less<>> read_;
   mutable std::set<std::string, std::less<>> missing_;
+  mutable std::set<std::string, std::less<>> unknown_facts_;
 };
 
 /// What --explain shows of a check's evidence ladder: what makes it say each verdict.

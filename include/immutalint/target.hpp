@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "immutalint/fact_key.hpp"
 #include "immutalint/finding.hpp"
 #include "immutalint/result.hpp"
 
@@ -128,11 +129,11 @@ class Target {
   const std::vector<WorkloadOutcome>& workloads() const { return workloads_; }
 
   /// A fact of the vocabulary (every profile states all of them).
-  const Fact& fact(std::string_view key) const;
+  const Fact& fact(FactKey key) const;
   /// True when the fact has this value. Values compared here are tested against the vocabulary.
-  bool fact_is(std::string_view key, std::string_view value) const;
+  bool fact_is(FactKey key, std::string_view value) const;
   /// True when the fact's value, a space-separated list, holds `word`.
-  bool fact_lists(std::string_view key, std::string_view word) const;
+  bool fact_lists(FactKey key, std::string_view word) const;
   /// Follows the profile's symbolic links, then finds the longest listed prefix.
   PathResolution resolve(std::string_view path) const;
   /// The runtime socket at `path` (after links), or nullptr when the profile does not list it.

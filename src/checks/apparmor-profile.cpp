@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "immutalint/check.hpp"
+#include "immutalint/fact_keys.hpp"
 
 namespace immutalint::checks {
 
@@ -44,9 +45,9 @@ class AppArmorProfile final : public Check {
     for (auto& observation : found) {
       observation.action = Action::Requires;
       for (const Target* target : context.targets) {
-        const Fact& apparmor = target->fact("apparmor");
-        if (!target->fact_is("apparmor", "false")) continue;
-        const Fact& selinux = target->fact("selinux");
+        const Fact& apparmor = target->fact(facts::apparmor);
+        if (!target->fact_is(facts::apparmor, "false")) continue;
+        const Fact& selinux = target->fact(facts::selinux);
         judge(observation, *target, Verdict::LikelyBreaks,
               fmt::format("{} has no AppArmor (its MAC is SELinux, {}); the kubelet rejects pods that require a "
                           "profile it cannot apply",

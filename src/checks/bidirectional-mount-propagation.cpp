@@ -7,6 +7,7 @@
 
 #include "checks/host_path_support.hpp"
 #include "immutalint/check.hpp"
+#include "immutalint/fact_keys.hpp"
 
 namespace immutalint::checks {
 
@@ -34,7 +35,7 @@ class BidirectionalMountPropagation final : public Check {
  private:
   /// Adds `target`'s verdict on a Bidirectional mount of `path`; ready adds nothing.
   void judge_target(const Target& target, const std::string& path, Observation& observation) const {
-    const Fact& kubelet = target.fact("kubelet_host_paths");
+    const Fact& kubelet = target.fact(facts::kubelet_host_paths);
     std::vector<std::string> visible;
     std::istringstream words(kubelet.value);
     for (std::string dir; words >> dir;) visible.push_back(dir);

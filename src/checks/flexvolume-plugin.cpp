@@ -4,6 +4,7 @@
 
 #include "checks/host_path_support.hpp"
 #include "immutalint/check.hpp"
+#include "immutalint/fact_keys.hpp"
 
 namespace immutalint::checks {
 
@@ -25,7 +26,7 @@ class FlexvolumePlugin final : public Check {
       observation.cause = volume.pointer;
       observation.action = Action::Requires;
       for (const Target* target : context.targets) {
-        const Fact& dir = target->fact("volume_plugin_dir");
+        const Fact& dir = target->fact(facts::volume_plugin_dir);
         if (dir.value.empty()) {
           judge(observation, *target, Verdict::Breaks,
                 fmt::format("{} provides no FlexVolume plugin directory", target->name()), dir.evidence);
@@ -62,7 +63,7 @@ class FlexvolumePlugin final : public Check {
                        fmt::format("hostPath volume \"{}\" mounts the default FlexVolume directory {}",
                                    volume.volume->name, volume.path));
       for (const Target* target : context.targets) {
-        const Fact& dir = target->fact("volume_plugin_dir");
+        const Fact& dir = target->fact(facts::volume_plugin_dir);
         if (!target->general_purpose()) {
           judge_review(observation, *target,
                        dir.value.empty() ? fmt::format("{} provides no FlexVolume directory", target->name())
@@ -79,7 +80,7 @@ class FlexvolumePlugin final : public Check {
       const PathResolution resolution = target->resolve(path);
       if (!resolution.fact) continue;
       const PathState state = resolution.fact->state;
-      const Fact& dir = target->fact("volume_plugin_dir");
+      const Fact& dir = target->fact(facts::volume_plugin_dir);
       if (state == PathState::ReadOnly || state == PathState::Absent) {
         judge(observation, *target, Verdict::Breaks,
               describe_resolution(*target, resolution) + "; no plugin can be installed there",

@@ -9,6 +9,7 @@
 
 #include "checks/host_path_support.hpp"
 #include "immutalint/check.hpp"
+#include "immutalint/fact_keys.hpp"
 #include "immutalint/placement.hpp"
 #include "immutalint/text_list.hpp"
 #include "immutalint/yaml_parse.hpp"
@@ -17,14 +18,32 @@ namespace immutalint::checks {
 
 namespace {
 
+/// A GPU resource a container can request, as the catalogue describes it.
+struct GpuResource {
+  std::string name;                      ///< e.g. nvidia.com/gpu
+  FactKey support;                       ///< the fact that says whether the target supports it
+  std::string vendor;                    ///< e.g. NVIDIA
+  bool needs_runtime_class = false;      ///< GPU pods need the target's GPU runtime class
+  std::optional<FactKey> driver_arches;  ///< the fact naming the architectures with drivers
+};
+
 class GpuUnsupported final : public Check {
  public:
   explicit GpuUnsupported(const CheckInfo& info)
-      : resources_(info.params.table("gpu-resources")),
-        architecture_facts_(info.params.table("gpu-architectures")),
-        architecture_label_(
+      : architecture_label_(
             architecture_label(info.params.list("architecture-labels"), info.params.list("node-architectures"))),
-        library_dirs_(info.params.list("gpu-library-dirs")) {}
+        library_dirs_(info.params.list("gpu-library-dirs")) {
+    // gpu-resources: resource -> [support fact, vendor name, "runtime-class" when GPU pods need
+    // the target's GPU runtime class]; gpu-architectures: resource -> [driver architectures fact].
+    const auto& architectures = info.params.table("gpu-architectures");
+    for (const auto& [name, about] : info.params.table("gpu-resources")) {
+      GpuResource resource{name, info.params.fact(about.empty() ? "" : about[0]), about.size() > 1 ? about[1] : name,
+                           about.size() > 2 && about[2] == "runtime-class", std::nullopt};
+      if (auto arches = architectures.find(name); arches != architectures.end() && !arches->second.empty())
+        resource.driver_arches = info.params.fact(arches->second[0]);
+      resources_.push_back(std::move(resource));
+    }
+  }
 
   void inspect(const CheckContext& context, std::vector<Observation>& out) const override {
     const YamlTree& tree = context.tree;
@@ -52,14 +71,9 @@ class GpuUnsupported final : public Check {
     };
     for (const auto& container : context.pod.containers) {
       const NodeId resources = tree.get(container.node, "resources");
-      for (const auto& [resource, about] : resources_) {
-        // about: [support fact, vendor name, needs the GPU runtime class ("runtime-class") or not]
-        const std::string fact_key = about.size() > 0 ? about[0] : std::string();
-        const std::string vendor = about.size() > 1 ? about[1] : resource;
-        const bool needs_runtime = about.size() > 2 && about[2] == "runtime-class";
-        auto arches_fact = architecture_facts_.find(resource);
-        const std::string arches_key =
-            arches_fact != architecture_facts_.end() && !arches_fact->second.empty() ? arches_fact->second[0] : "";
+      for (const GpuResource& gpu : resources_) {
+        const std::string& resource = gpu.name;
+        const std::string& vendor = gpu.vendor;
         for (const char* kind : {"limits", "requests"}) {
           const NodeId amounts = tree.get(resources, kind);
           if (!tree.find(amounts, resource)) continue;
@@ -69,11 +83,11 @@ class GpuUnsupported final : public Check {
           observation.action = Action::Requires;
           bool pinned_elsewhere = false;
           for (const Target* target : context.targets) {
-            const Fact& support = target->fact(fact_key);
-            const Fact& runtime = target->fact("gpu_runtime_class");
+            const Fact& support = target->fact(gpu.support);
+            const Fact& runtime = target->fact(facts::gpu_runtime_class);
             const std::vector<std::string> driver_arches =
-                arches_key.empty() ? std::vector<std::string>{} : split_words(target->fact(arches_key).value);
-            if (target->fact_is(fact_key, "unsupported")) {
+                gpu.driver_arches ? split_words(target->fact(*gpu.driver_arches).value) : std::vector<std::string>{};
+            if (target->fact_is(gpu.support, "unsupported")) {
               judge(observation, *target, Verdict::Breaks,
                     fmt::format("{} GPUs are not supported on {}", vendor, target->name()), support.evidence);
             } else if (!driver_arches.empty() && lands_without_driver(architectures(), driver_arches)) {
@@ -82,8 +96,8 @@ class GpuUnsupported final : public Check {
                     fmt::format("{} has {} GPU drivers only on {} nodes, and the pod only schedules on {} nodes",
                                 target->name(), vendor, fmt::join(driver_arches, " and "),
                                 fmt::join(architectures(), " and ")),
-                    target->fact(arches_key).evidence);
-            } else if (needs_runtime && !runtime.value.empty() && runtime_class != runtime.value) {
+                    target->fact(*gpu.driver_arches).evidence);
+            } else if (gpu.needs_runtime_class && !runtime.value.empty() && runtime_class != runtime.value) {
               judge(observation, *target, Verdict::LikelyBreaks,
                     fmt::format(
                         "GPU pods on {} set runtimeClassName: {}; without it the container gets no GPU devices or "
@@ -152,8 +166,7 @@ class GpuUnsupported final : public Check {
     }
   }
 
-  const std::map<std::string, std::vector<std::string>> resources_;
-  const std::map<std::string, std::vector<std::string>> architecture_facts_;  // resource -> [fact]
+  std::vector<GpuResource> resources_;
   const NodeLabelFact architecture_label_;
   const std::vector<std::string> library_dirs_;
 };

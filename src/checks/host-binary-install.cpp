@@ -4,6 +4,7 @@
 
 #include "checks/host_path_support.hpp"
 #include "immutalint/check.hpp"
+#include "immutalint/fact_keys.hpp"
 
 namespace immutalint::checks {
 
@@ -78,8 +79,9 @@ void add_intended(std::vector<WriteGroup>& groups, const std::vector<HostPathVol
 
 class HostBinaryInstall final : public Check {
  public:
-  explicit HostBinaryInstall(const CheckInfo& info)
-      : exec_dirs_(info.params.list("exec-dirs")), exec_dir_facts_(info.params.list("exec-dir-facts")) {}
+  explicit HostBinaryInstall(const CheckInfo& info) : exec_dirs_(info.params.list("exec-dirs")) {
+    for (const auto& name : info.params.list("exec-dir-facts")) exec_dir_facts_.push_back(info.params.fact(name));
+  }
 
   void inspect(const CheckContext& context, std::vector<Observation>& out) const override {
     const auto volumes = host_path_volumes(context);
@@ -152,7 +154,7 @@ class HostBinaryInstall final : public Check {
     for (const auto& dir : exec_dirs_) {
       if (path_has_prefix(canonical, dir)) return true;
     }
-    for (const auto& key : exec_dir_facts_) {
+    for (FactKey key : exec_dir_facts_) {
       const std::string& dir = target.fact(key).value;
       if (!dir.empty() && path_has_prefix(canonical, canonical_host_path(dir))) return true;
     }
@@ -184,9 +186,9 @@ class HostBinaryInstall final : public Check {
         verdict = Verdict::Breaks;
         outcome = "nothing can be installed there";
       } else if (path.exec == ExecPolicy::Ipe) {
-        const Fact& ipe = target.fact("ipe");
+        const Fact& ipe = target.fact(facts::ipe);
         second = ipe.evidence;
-        if (target.fact_is("ipe", "enforce")) {
+        if (target.fact_is(facts::ipe, "enforce")) {
           verdict = Verdict::Breaks;
           outcome = "IPE enforces: only signed dm-verity code runs";
         } else {
@@ -217,7 +219,7 @@ class HostBinaryInstall final : public Check {
   }
 
   const std::vector<std::string> exec_dirs_;
-  const std::vector<std::string> exec_dir_facts_;
+  std::vector<FactKey> exec_dir_facts_;
 };
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include "checks/host_path_support.hpp"
 #include "immutalint/check.hpp"
+#include "immutalint/fact_keys.hpp"
 
 namespace immutalint::checks {
 
@@ -53,11 +54,11 @@ class HostEtcWrite final : public Check {
           judge_review(observation, *target,
                        fmt::format("{}; this container runs as {}, which its policy lets edit it [{}], but the "
                                    "change is lost when it is generated again at boot",
-                                   why, trusted, target->fact("selinux_trusted_types").evidence.source));
+                                   why, trusted, target->fact(facts::selinux_trusted_types).evidence.source));
           continue;
         }
         if (worst == Verdict::Review) {
-          const Fact& config = target->fact("config_mechanism");
+          const Fact& config = target->fact(facts::config_mechanism);
           judge_review(observation, *target,
                        fmt::format("{}; the change goes around {} and is lost when the node is reprovisioned", why,
                                    config.value));

@@ -5,6 +5,7 @@
 
 #include "checks/command_support.hpp"
 #include "immutalint/check.hpp"
+#include "immutalint/fact_keys.hpp"
 
 namespace immutalint::checks {
 
@@ -36,8 +37,8 @@ class HostPackageInstall final : public Check {
                                            describe_container(*run.container), run.command.text(), how));
       observation.action = Action::Installs;
       for (const Target* target : context.targets) {
-        const Fact& packages = target->fact("package_manager");
-        if (target->fact_is("package_manager", "false")) {
+        const Fact& packages = target->fact(facts::package_manager);
+        if (target->fact_is(facts::package_manager, "false")) {
           judge(observation, *target, Verdict::Breaks,
                 fmt::format("{} has no package manager that can change the OS", target->name()), packages.evidence);
         }

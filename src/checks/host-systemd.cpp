@@ -5,6 +5,7 @@
 #include "checks/command_support.hpp"
 #include "checks/host_path_support.hpp"
 #include "immutalint/check.hpp"
+#include "immutalint/fact_keys.hpp"
 
 namespace immutalint::checks {
 
@@ -81,7 +82,7 @@ class HostSystemd final : public Check {
   static void judge_all(const CheckContext& context, Observation& observation,
                         const std::vector<const ContainerView*>& containers) {
     for (const Target* target : context.targets) {
-      const Fact& systemd = target->fact("systemd");
+      const Fact& systemd = target->fact(facts::systemd);
       std::string trusted;
       for (const ContainerView* container : containers) {
         const std::string type = trusted_selinux_type(context, container, *target);
@@ -91,19 +92,19 @@ class HostSystemd final : public Check {
         }
         trusted = type;
       }
-      if (target->fact_is("systemd", "absent")) {
+      if (target->fact_is(facts::systemd, "absent")) {
         judge(observation, *target, Verdict::Breaks, fmt::format("there is no systemd on {}", target->name()),
               systemd.evidence);
-      } else if (target->fact_is("systemd", "unreachable") && !trusted.empty()) {
+      } else if (target->fact_is(facts::systemd, "unreachable") && !trusted.empty()) {
         judge_review(observation, *target,
                      fmt::format("pods cannot reach systemd on {}, but this one runs as {}, which its policy lets "
                                  "reach it [{}]; units changed from a pod are lost at reboot",
-                                 target->name(), trusted, target->fact("selinux_trusted_types").evidence.source));
-      } else if (target->fact_is("systemd", "unreachable")) {
+                                 target->name(), trusted, target->fact(facts::selinux_trusted_types).evidence.source));
+      } else if (target->fact_is(facts::systemd, "unreachable")) {
         judge(observation, *target, Verdict::Breaks, fmt::format("pods cannot reach systemd on {}", target->name()),
               systemd.evidence);
       } else if (!target->general_purpose()) {
-        const Fact& config = target->fact("config_mechanism");
+        const Fact& config = target->fact(facts::config_mechanism);
         judge_review(observation, *target,
                      fmt::format("systemd is there; units changed from a pod sit outside {} and are lost on reimage",
                                  config.value));

@@ -4,6 +4,7 @@
 
 #include "checks/host_path_support.hpp"
 #include "immutalint/check.hpp"
+#include "immutalint/fact_keys.hpp"
 
 namespace immutalint::checks {
 
@@ -73,12 +74,12 @@ class JournaldDependency final : public Check {
       // watch is lost.
       observation.action = Action::Requires;
       for (const Target* target : context.targets) {
-        if (!target->fact_is("journald", "false")) continue;
+        if (!target->fact_is(facts::journald, "false")) continue;
         judge_review(
             observation, *target,
             fmt::format("{} has no journald, so {} of the {} monitors the command names does not start; "
                         "the others run [{}]",
-                        target->name(), group.size(), first.monitors, target->fact("journald").evidence.source));
+                        target->name(), group.size(), first.monitors, target->fact(facts::journald).evidence.source));
       }
       return observation;
     }
@@ -89,9 +90,9 @@ class JournaldDependency final : public Check {
   static void judge_targets(const CheckContext& context, Observation& observation, std::string_view why) {
     observation.action = Action::Requires;
     for (const Target* target : context.targets) {
-      if (!target->fact_is("journald", "false")) continue;
+      if (!target->fact_is(facts::journald, "false")) continue;
       judge(observation, *target, Verdict::Breaks, fmt::format("{} {}", target->name(), why),
-            target->fact("journald").evidence);
+            target->fact(facts::journald).evidence);
     }
   }
 

@@ -5,6 +5,7 @@
 
 #include "checks/host_path_support.hpp"
 #include "immutalint/check.hpp"
+#include "immutalint/fact_keys.hpp"
 
 namespace immutalint::checks {
 
@@ -79,12 +80,12 @@ class KernelBuildOnNode final : public Check {
  private:
   static void judge_all(const CheckContext& context, Observation& observation, Verdict worst_case) {
     for (const Target* target : context.targets) {
-      const Fact& headers = target->fact("kernel_headers");
-      const Fact& modules = target->fact("kernel_modules");
-      if (target->fact_is("kernel_headers", "false")) {
+      const Fact& headers = target->fact(facts::kernel_headers);
+      const Fact& modules = target->fact(facts::kernel_modules);
+      if (target->fact_is(facts::kernel_headers, "false")) {
         judge(observation, *target, worst_case,
               fmt::format("{} ships no kernel headers for its kernel", target->name()), headers.evidence);
-      } else if (!target->fact_is("kernel_modules", "any")) {
+      } else if (!target->fact_is(facts::kernel_modules, "any")) {
         judge(observation, *target, std::min(worst_case, Verdict::LikelyBreaks),
               fmt::format("headers exist, but only {} modules load on {}", modules.value, target->name()),
               modules.evidence);

@@ -6,6 +6,7 @@
 
 #include "checks/command_support.hpp"
 #include "immutalint/check.hpp"
+#include "immutalint/fact_keys.hpp"
 
 namespace immutalint::checks {
 
@@ -69,14 +70,14 @@ class KernelModuleLoad final : public Check {
       // is ignored: the container is created, and only a module load it makes fails.
       const bool privileged = is_true(context.tree, container.security_context, "privileged");
       for (const Target* target : context.targets) {
-        const Fact& modules = target->fact("kernel_modules");
-        if (target->fact_is("kernel_modules", "denied") && privileged) {
+        const Fact& modules = target->fact(facts::kernel_modules);
+        if (target->fact_is(facts::kernel_modules, "denied") && privileged) {
           judge_review(observation, *target,
                        fmt::format("the container is privileged, so the SYS_MODULE it adds is ignored: it starts "
                                    "with {}'s runtime capability set, which lacks SYS_MODULE, and any module it "
                                    "loads is refused",
                                    target->name()));
-        } else if (target->fact_is("kernel_modules", "denied")) {
+        } else if (target->fact_is(facts::kernel_modules, "denied")) {
           judge(observation, *target, Verdict::Breaks,
                 fmt::format("SYS_MODULE is not in {}'s runtime capability set, so the container is not created",
                             target->name()),
@@ -141,10 +142,10 @@ class KernelModuleLoad final : public Check {
   static void judge_all(const CheckContext& context, Observation& observation, Module module,
                         const std::vector<std::string>& names, Verdict at_most = Verdict::Breaks) {
     for (const Target* target : context.targets) {
-      const Fact& modules = target->fact("kernel_modules");
+      const Fact& modules = target->fact(facts::kernel_modules);
       const bool all_built_in =
           module == Module::Named && !names.empty() && std::all_of(names.begin(), names.end(), [&](const auto& name) {
-            return target->fact_lists("builtin_modules", name);
+            return target->fact_lists(facts::builtin_modules, name);
           });
       if (all_built_in) {
         // modprobe finds a built-in module in modules.builtin and succeeds without loading anything,
@@ -152,11 +153,11 @@ class KernelModuleLoad final : public Check {
         judge(observation, *target, Verdict::Review,
               fmt::format("{} {} built into {}'s kernel, so modprobe loads nothing", list_names(names),
                           names.size() == 1 ? "is" : "are", target->name()),
-              target->fact("builtin_modules").evidence);
-      } else if (target->fact_is("kernel_modules", "denied")) {
+              target->fact(facts::builtin_modules).evidence);
+      } else if (target->fact_is(facts::kernel_modules, "denied")) {
         judge(observation, *target, std::min(at_most, Verdict::Breaks),
               fmt::format("{} lets no workload load kernel modules", target->name()), modules.evidence);
-      } else if (target->fact_is("kernel_modules", "signed") && module != Module::Named) {
+      } else if (target->fact_is(facts::kernel_modules, "signed") && module != Module::Named) {
         judge(observation, *target, std::min(at_most, Verdict::LikelyBreaks),
               fmt::format("only signed modules load on {}; a module the workload builds or ships is rejected",
                           target->name()),

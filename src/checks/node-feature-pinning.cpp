@@ -15,6 +15,7 @@
 #include "checks/placement_support.hpp"
 #include "immutalint/check.hpp"
 #include "immutalint/evidence_catalogue.hpp"
+#include "immutalint/fact_keys.hpp"
 #include "immutalint/node_selection.hpp"
 #include "immutalint/placement.hpp"
 
@@ -87,15 +88,15 @@ class NodeFeaturePinning final : public Check {
   std::optional<SizeProblem> problem(const Target& target, const std::string& size) const {
     const VmSizeFamily* family = sizes_.vm_size_family(size);
     if (!family) return std::nullopt;
-    if (family->has("confidential") && target.fact_is("confidential_vm", "unsupported")) {
-      return SizeProblem{size, family->name, &target.fact("confidential_vm"), "cannot use confidential VM sizes"};
+    if (family->has("confidential") && target.fact_is(facts::confidential_vm, "unsupported")) {
+      return SizeProblem{size, family->name, &target.fact(facts::confidential_vm), "cannot use confidential VM sizes"};
     }
-    if (family->has("gen1-only") && target.fact_is("gen1_vm", "unsupported")) {
-      return SizeProblem{size, family->name, &target.fact("gen1_vm"),
+    if (family->has("gen1-only") && target.fact_is(facts::gen1_vm, "unsupported")) {
+      return SizeProblem{size, family->name, &target.fact(facts::gen1_vm),
                          "cannot use VM sizes that support only Generation 1"};
     }
-    if (family->has("no-trusted-launch") && target.fact_is("trusted_launch", "required")) {
-      return SizeProblem{size, family->name, &target.fact("trusted_launch"),
+    if (family->has("no-trusted-launch") && target.fact_is(facts::trusted_launch, "required")) {
+      return SizeProblem{size, family->name, &target.fact(facts::trusted_launch),
                          "run only on VM sizes with Trusted Launch"};
     }
     return std::nullopt;

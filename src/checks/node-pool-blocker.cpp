@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "immutalint/fact_keys.hpp"
 #include "immutalint/lint.hpp"
 #include "immutalint/node_pools.hpp"
 #include "immutalint/text_list.hpp"
@@ -39,7 +40,7 @@ bool already_on(const NodePool& pool, const Target& target, std::string_view os_
 
 /// The channels a target accepts ("NodeImage, None"); empty outside AKS.
 std::vector<std::string> channels_of(const Target& target) {
-  return split_list(target.fact("node_os_upgrade_channels").value);
+  return split_list(target.fact(facts::node_os_upgrade_channels).value);
 }
 
 std::string with_note(std::string why, const Evidence& fact) {
@@ -103,13 +104,13 @@ void judge_pool(const NodePool& pool, const Target& target, const EvidenceCatalo
   const VmSizeFamily* family = pool.vm_size.present() ? data.vm_size_family(pool.vm_size.text) : nullptr;
   const bool confidential = (family && family->has("confidential")) || pool.confidential_security_type();
 
-  if (pool.fips.is_true() && target.fact_is("fips", "unsupported")) {
-    const Fact& fact = target.fact("fips");
+  if (pool.fips.is_true() && target.fact_is(facts::fips, "unsupported")) {
+    const Fact& fact = target.fact(facts::fips);
     out.block("fips", pool.fips, fmt::format("node pool {} runs a FIPS-enabled node image", name), target,
               with_note(fmt::format("{} node pools cannot run a FIPS image", on), fact.evidence), fact.evidence);
   }
-  if (!pool.trusted_launch() && !confidential && target.fact_is("trusted_launch", "required")) {
-    const Fact& fact = target.fact("trusted_launch");
+  if (!pool.trusted_launch() && !confidential && target.fact_is(facts::trusted_launch, "required")) {
+    const Fact& fact = target.fact(facts::trusted_launch);
     const PoolValue& at = trusted_launch_site(pool);
     const std::string shown = pool.security_profile.present()
                                   ? fmt::format("enableSecureBoot: {}, enableVtpm: {}",
@@ -120,8 +121,8 @@ void judge_pool(const NodePool& pool, const Target& target, const EvidenceCatalo
               target, with_note(fmt::format("{} node pools run only as Trusted Launch VMs", on), fact.evidence),
               fact.evidence);
   }
-  if (confidential && target.fact_is("confidential_vm", "unsupported")) {
-    const Fact& fact = target.fact("confidential_vm");
+  if (confidential && target.fact_is(facts::confidential_vm, "unsupported")) {
+    const Fact& fact = target.fact(facts::confidential_vm);
     const bool by_size = family && family->has("confidential");
     const std::string message =
         by_size ? fmt::format("node pool {} uses VM size {}, of the {}, a confidential VM size", name,
@@ -131,8 +132,8 @@ void judge_pool(const NodePool& pool, const Target& target, const EvidenceCatalo
               with_note(fmt::format("{} node pools cannot use confidential VM sizes", on), fact.evidence),
               fact.evidence);
   }
-  if (family && family->has("gen1-only") && target.fact_is("gen1_vm", "unsupported")) {
-    const Fact& fact = target.fact("gen1_vm");
+  if (family && family->has("gen1-only") && target.fact_is(facts::gen1_vm, "unsupported")) {
+    const Fact& fact = target.fact(facts::gen1_vm);
     out.block(
         "gen1-size", pool.vm_size,
         fmt::format("node pool {} uses VM size {}, of the {}, which supports only Generation 1", name,
@@ -141,8 +142,8 @@ void judge_pool(const NodePool& pool, const Target& target, const EvidenceCatalo
         with_note(fmt::format("{} node pools cannot use VM sizes that support only Generation 1", on), fact.evidence),
         fact.evidence);
   }
-  if (family && family->has("no-trusted-launch") && target.fact_is("trusted_launch", "required")) {
-    const Fact& fact = target.fact("trusted_launch");
+  if (family && family->has("no-trusted-launch") && target.fact_is(facts::trusted_launch, "required")) {
+    const Fact& fact = target.fact(facts::trusted_launch);
     out.block("no-trusted-launch-size", pool.vm_size,
               fmt::format("node pool {} uses VM size {}, of the {}, which cannot run Trusted Launch", name,
                           pool.vm_size.text, family->name),
@@ -150,8 +151,8 @@ void judge_pool(const NodePool& pool, const Target& target, const EvidenceCatalo
               with_note(fmt::format("{} node pools run only on VM sizes with Trusted Launch", on), fact.evidence),
               fact.evidence);
   }
-  if (pool.artifact_streaming.is_true() && target.fact_is("artifact_streaming", "unsupported")) {
-    const Fact& fact = target.fact("artifact_streaming");
+  if (pool.artifact_streaming.is_true() && target.fact_is(facts::artifact_streaming, "unsupported")) {
+    const Fact& fact = target.fact(facts::artifact_streaming);
     out.block("artifact-streaming", pool.artifact_streaming,
               fmt::format("node pool {} has Artifact Streaming enabled", name), target,
               with_note(fmt::format("{} node pools cannot enable Artifact Streaming", on), fact.evidence),
@@ -163,7 +164,7 @@ void judge_pool(const NodePool& pool, const Target& target, const EvidenceCatalo
       return same_ignoring_case(channel, pool.node_os_upgrade_channel.text);
     });
     if (!accepted.empty() && !allowed) {
-      const Fact& fact = target.fact("node_os_upgrade_channels");
+      const Fact& fact = target.fact(facts::node_os_upgrade_channels);
       const std::string message = pool.channel_from_cluster
                                       ? fmt::format("node pool {} takes node OS updates from the cluster's {} channel",
                                                     name, pool.node_os_upgrade_channel.text)
@@ -174,15 +175,15 @@ void judge_pool(const NodePool& pool, const Target& target, const EvidenceCatalo
                 fact.evidence);
     }
   }
-  if (pool.pod_sandboxing() && target.fact_is("pod_sandboxing", "unsupported")) {
-    const Fact& fact = target.fact("pod_sandboxing");
+  if (pool.pod_sandboxing() && target.fact_is(facts::pod_sandboxing, "unsupported")) {
+    const Fact& fact = target.fact(facts::pod_sandboxing);
     out.block("pod-sandboxing", pool.workload_runtime,
               fmt::format("node pool {} runs Pod Sandboxing (workload runtime {})", name, pool.workload_runtime.text),
               target, with_note(fmt::format("{} node pools have no Pod Sandboxing runtime", on), fact.evidence),
               fact.evidence);
   }
   for (auto [trait, key, vendor] :
-       {std::tuple{"nvidia-gpu", "nvidia_gpu", "NVIDIA"}, std::tuple{"amd-gpu", "amd_gpu", "AMD"}}) {
+       {std::tuple{"nvidia-gpu", facts::nvidia_gpu, "NVIDIA"}, std::tuple{"amd-gpu", facts::amd_gpu, "AMD"}}) {
     if (!family || !family->has(trait) || !target.fact_is(key, "unsupported")) continue;
     const Fact& fact = target.fact(key);
     out.block(

@@ -9,6 +9,7 @@
 
 #include "checks/command_support.hpp"
 #include "immutalint/check.hpp"
+#include "immutalint/fact_keys.hpp"
 #include "immutalint/text_list.hpp"
 
 namespace immutalint::checks {
@@ -33,10 +34,10 @@ class NsenterHost final : public Check {
       for (const Target* target : context.targets) {
         if (target->general_purpose()) {
           judge_review(observation, *target, "the host's tools are there, but the pod depends on them");
-        } else if (target->fact_is("shell", "false")) {
+        } else if (target->fact_is(facts::shell, "false")) {
           judge_without_shell(observation, *target, run.command);
         } else {
-          const Fact& config = target->fact("config_mechanism");
+          const Fact& config = target->fact(facts::config_mechanism);
           judge_review(
               observation, *target,
               fmt::format("the host's programs are there; changes made this way sit outside {}", config.value));
@@ -84,7 +85,7 @@ class NsenterHost final : public Check {
   /// On a host without a shell, what runs is what the host has: a shell started there, or a
   /// program it does not ship, is not found; a program it ships runs, and is for review.
   static void judge_without_shell(Observation& observation, const Target& target, const ShellCommand& command) {
-    const Fact& shell = target.fact("shell");
+    const Fact& shell = target.fact(facts::shell);
     if (!command.host_shell.empty()) {
       judge(observation, target, Verdict::Breaks,
             fmt::format("{} has no shell: the `{}` started on the host is not there, so nothing it runs is run",
@@ -92,7 +93,7 @@ class NsenterHost final : public Check {
             shell.evidence);
       return;
     }
-    const Fact& programs = target.fact("host_programs");
+    const Fact& programs = target.fact(facts::host_programs);
     const std::string program(command.program());
     if (listed(programs.value, program)) {
       judge_review(

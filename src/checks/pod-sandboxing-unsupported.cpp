@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "immutalint/check.hpp"
+#include "immutalint/fact_keys.hpp"
 
 namespace immutalint::checks {
 
@@ -26,11 +27,11 @@ class PodSandboxingUnsupported final : public Check {
     observation.action = Action::Requires;
     const bool legacy = std::find(legacy_.begin(), legacy_.end(), *runtime_class) != legacy_.end();
     for (const Target* target : context.targets) {
-      const Fact& sandboxing = target->fact("pod_sandboxing");
-      if (target->fact_is("pod_sandboxing", "unsupported")) {
+      const Fact& sandboxing = target->fact(facts::pod_sandboxing);
+      if (target->fact_is(facts::pod_sandboxing, "unsupported")) {
         judge(observation, *target, Verdict::Breaks,
               fmt::format("Pod Sandboxing is not available on {}", target->name()), sandboxing.evidence);
-      } else if (target->fact_is("pod_sandboxing", "supported") && legacy) {
+      } else if (target->fact_is(facts::pod_sandboxing, "supported") && legacy) {
         judge_review(observation, *target,
                      fmt::format("{} is the runtime class's old name; current clusters call it {}", *runtime_class,
                                  classes_.front()));

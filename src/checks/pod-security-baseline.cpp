@@ -7,6 +7,7 @@
 #include <fmt/ranges.h>
 
 #include "immutalint/check.hpp"
+#include "immutalint/fact_keys.hpp"
 
 namespace immutalint::checks {
 
@@ -104,8 +105,8 @@ class PodSecurityBaseline final : public Check {
     // A chart's template that names no namespace goes to the one the chart is installed into
     // (helm install -n), which the manifest does not tell: the verdict waits for it.
     for (const Target* target : context.targets) {
-      const Fact& psa = target->fact("psa_baseline_enforced");
-      if (!target->fact_is("psa_baseline_enforced", "true")) continue;
+      const Fact& psa = target->fact(facts::psa_baseline_enforced);
+      if (!target->fact_is(facts::psa_baseline_enforced, "true")) continue;
       if (chart_namespace) {
         judge_review(observation, *target,
                      fmt::format("{} enforces Pod Security baseline outside {} [{}]; this chart's namespace is chosen "
