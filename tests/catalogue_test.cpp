@@ -109,6 +109,21 @@ Result<Catalogue> catalogue_with(const std::string& id, const std::function<std:
 
 }  // namespace
 
+TEST_CASE("a parameter that names a fact the vocabulary lacks is refused") {
+  LintOptions only_install;
+  only_install.only = {"host-binary-install"};
+  auto misspelt = catalogue_with("host-binary-install", [](std::string text) {
+    const auto at = text.find("credential_provider_dir]");
+    REQUIRE(at != std::string::npos);
+    return text.replace(at, 23, "credential_provider_dri");
+  });
+  REQUIRE(misspelt);
+  auto refused = Linter::create(*misspelt, only_install);
+  REQUIRE_FALSE(refused);
+  CHECK_THAT(refused.error().message,
+             Catch::Contains("checks/host-binary-install.yaml: `credential_provider_dri` is no fact"));
+}
+
 TEST_CASE("a parameter or pattern group the check does not read or lacks is refused") {
   LintOptions only_reboot;
   only_reboot.only = {"reboot-from-pod"};
