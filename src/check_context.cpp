@@ -125,4 +125,18 @@ std::string trusted_selinux_type(const CheckContext& context, const ContainerVie
   return type;
 }
 
+void apply_ladder(Finding& finding, CheckKind kind) {
+  for (auto& target : finding.targets) {
+    // Posture alone, or a verdict that cites no fact, is a review.
+    if (kind == CheckKind::Posture || finding.action == Action::Posture || target.source.empty()) {
+      target.verdict = std::min(target.verdict, Verdict::Review);
+    }
+    // A guess is never certain.
+    if (target.verdict == Verdict::Breaks && target.confidence == Confidence::Guess)
+      target.verdict = Verdict::LikelyBreaks;
+  }
+  std::erase_if(finding.targets, [](const TargetVerdict& target) { return target.verdict == Verdict::Ready; });
+  finding.severity = severity_of(worst_verdict(finding));
+}
+
 }  // namespace immutalint

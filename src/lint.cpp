@@ -423,7 +423,7 @@ class Linter::Session {
   void mark_by_annotation(const std::vector<Waiver>& waivers, const CheckInfo& check, Finding& finding) {
     if (finding.suppression) return;
     for (const Waiver& waiver : waivers) {
-      if (!waiver.accepts_check_on(check, finding.container)) continue;
+      if (!accepts_on(waiver, check, finding.container)) continue;
       finding.suppression = Suppression{waiver.channel, waiver.reason, waiver.where, {}, false};
       for (const auto& id : waiver.checks) {
         std::string former_id;
@@ -760,7 +760,7 @@ class Linter::Session {
     ObjectDefinition definition{object.ref, file, source, tree.node(object.root).span.begin, std::nullopt};
     const CheckInfo& check = *linter_.catalogue_->find(kDuplicateObjectCheck);
     for (const Waiver& waiver : waivers) {
-      if (!waiver.accepts_check_on(check, "")) continue;
+      if (!accepts_on(waiver, check, "")) continue;
       definition.suppression = Suppression{waiver.channel, waiver.reason, waiver.where, {}, false};
       break;
     }
@@ -869,20 +869,6 @@ Finding Linter::make_finding(const CheckInfo& info, Observation observation, con
   }
   apply_ladder(finding, info.kind);
   return finding;
-}
-
-void apply_ladder(Finding& finding, CheckKind kind) {
-  for (auto& target : finding.targets) {
-    // Posture alone, or a verdict that cites no fact, is a review.
-    if (kind == CheckKind::Posture || finding.action == Action::Posture || target.source.empty()) {
-      target.verdict = std::min(target.verdict, Verdict::Review);
-    }
-    // A guess is never certain.
-    if (target.verdict == Verdict::Breaks && target.confidence == Confidence::Guess)
-      target.verdict = Verdict::LikelyBreaks;
-  }
-  std::erase_if(finding.targets, [](const TargetVerdict& target) { return target.verdict == Verdict::Ready; });
-  finding.severity = severity_of(worst_verdict(finding));
 }
 
 void Linter::finish(std::vector<std::unique_ptr<Session>>& sessions, Spool& spool, LintResult& result) const {

@@ -234,17 +234,4 @@ std::optional<NodePoolDocument> read_node_pools(const YamlTree& tree, const std:
   return document;
 }
 
-std::vector<std::string> unknown_planned_pools(std::span<const PoolPlan> plans,
-                                               const std::vector<std::string>& pools_read) {
-  std::vector<std::string> notices;
-  for (const auto& plan : plans) {
-    if (std::find(pools_read.begin(), pools_read.end(), plan.pool) != pools_read.end()) continue;
-    notices.push_back(fmt::format(
-        "--plan-pool names node pool {}, which no input describes (node pools are read from "
-        "Node objects, with --target auto, and from `az aks nodepool list -o json` or `az aks show -o json`)",
-        plan.pool));
-  }
-  return notices;
-}
-
 }  // namespace immutalint

@@ -150,4 +150,9 @@ std::string describe_uses(const std::vector<VolumeUse>& uses, std::string* singl
 /// An evidence item for a host write, a command or kernel work.
 EvidenceItem evidence_of(const std::string& how, const Site& site);
 
+/// The verdict ladder (docs/design.md), applied to every finding a check makes: posture alone,
+/// or a verdict that cites no target fact, is at most a review; a verdict that rests on a guess
+/// is at most "likely breaks". Targets left ready are dropped and the severity follows.
+void apply_ladder(Finding& finding, CheckKind kind);
+
 }  // namespace immutalint

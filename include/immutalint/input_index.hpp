@@ -17,7 +17,7 @@
 #include "immutalint/kube_object.hpp"
 #include "immutalint/location.hpp"
 #include "immutalint/spool.hpp"
-#include "immutalint/suppression.hpp"
+#include "immutalint/waiver.hpp"
 #include "immutalint/yaml_tree.hpp"
 
 namespace immutalint {

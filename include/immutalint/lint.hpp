@@ -18,6 +18,7 @@
 #include "immutalint/finding.hpp"
 #include "immutalint/finding_store.hpp"
 #include "immutalint/inputs.hpp"
+#include "immutalint/node_pool_blocker.hpp"
 #include "immutalint/node_pools.hpp"
 #include "immutalint/pod_spec.hpp"
 #include "immutalint/result.hpp"
@@ -106,11 +107,6 @@ struct LintResult {
 /// Sets the summary's error, warning, note and suppressed counts from the findings, after
 /// findings were added, left out or suppressed.
 void count_by_severity(LintResult& result);
-
-/// The verdict ladder (docs/design.md), applied to every finding a check makes: posture alone,
-/// or a verdict that cites no target fact, is at most a review; a verdict that rests on a guess
-/// is at most "likely breaks". Targets left ready are dropped and the severity follows.
-void apply_ladder(Finding& finding, CheckKind kind);
 
 /// A configured pipeline: checks are instantiated once and shared, read-only, by the workers.
 class Linter {

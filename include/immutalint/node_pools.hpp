@@ -1,6 +1,6 @@
 // AKS node pools as the cluster describes them: read from `az aks nodepool list`, `az aks
-// nodepool show` and `az aks show` output (JSON, recognised by shape), and judged by
-// node-pool-blocker for re-creation on another OS SKU. The model does not depend on where a pool
+// nodepool show` and `az aks show` output (JSON, recognised by shape); node-pool-blocker
+// (node_pool_blocker.hpp) judges them for re-creation on another OS SKU. The model does not depend on where a pool
 // was read, so that pools gathered from Kubernetes Node objects can join it.
 #pragma once
 
@@ -12,16 +12,11 @@
 #include <utility>
 #include <vector>
 
-#include "immutalint/evidence_catalogue.hpp"
 #include "immutalint/finding.hpp"
 #include "immutalint/location.hpp"
-#include "immutalint/target.hpp"
 #include "immutalint/yaml_tree.hpp"
 
 namespace immutalint {
-
-/// The check reported by the pipeline on node pools rather than by a workload Check unit.
-inline constexpr std::string_view kNodePoolBlockerCheck = "node-pool-blocker";
 
 /// What a pool description was read from.
 enum class PoolSource { NodePoolList, NodePoolShow, ClusterShow };
@@ -95,33 +90,5 @@ struct NodePoolDocument {
 /// is recognised by the entries that are pools; each other entry is left out and named in
 /// `problems`, so that the good pools are still read.
 std::optional<NodePoolDocument> read_node_pools(const YamlTree& tree, const std::string& file);
-
-/// A pool to judge for one target only (--plan-pool NAME=TARGET).
-struct PoolPlan {
-  std::string pool;
-  const Target* target = nullptr;
-};
-
-/// node-pool-blocker: what AKS documents as keeping a pool from being re-created on a target OS
-/// SKU, one finding per pool and blocker, at the property that shows it.
-class NodePoolBlocker {
- public:
-  /// `os_sku_label`: the node label that names a node's OS SKU (NodeOsRules::os_sku_label).
-  NodePoolBlocker(const EvidenceCatalogue& data, std::string os_sku_label)
-      : data_(&data), os_sku_label_(std::move(os_sku_label)) {}
-
-  /// The findings on a document's pools. A pool named by a plan is judged for the plans' targets
-  /// only; the others for `targets`. A pool is never judged for the SKU it already runs.
-  std::vector<Finding> judge(const NodePoolDocument& document, std::span<const Target* const> targets,
-                             std::span<const PoolPlan> plans) const;
-
- private:
-  const EvidenceCatalogue* data_;
-  std::string os_sku_label_;
-};
-
-/// Notices for plans that name a pool none of the inputs has.
-std::vector<std::string> unknown_planned_pools(std::span<const PoolPlan> plans,
-                                               const std::vector<std::string>& pools_read);
 
 }  // namespace immutalint

@@ -23,6 +23,16 @@
 
 namespace immutalint {
 
+/// A pool to judge for one target only (--plan-pool NAME=TARGET).
+struct PoolPlan {
+  std::string pool;
+  const Target* target = nullptr;
+};
+
+/// Notices for plans that name a pool none of the inputs has.
+std::vector<std::string> unknown_planned_pools(std::span<const PoolPlan> plans,
+                                               const std::vector<std::string>& pools_read);
+
 /// One pool of nodes that share labels, taints and OS.
 struct SchedulingPool {
   std::string name;

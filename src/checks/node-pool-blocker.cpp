@@ -11,9 +11,9 @@
 
 #include <fmt/format.h>
 
+#include "immutalint/check.hpp"
 #include "immutalint/fact_keys.hpp"
-#include "immutalint/lint.hpp"
-#include "immutalint/node_pools.hpp"
+#include "immutalint/node_pool_blocker.hpp"
 #include "immutalint/text_list.hpp"
 
 namespace immutalint {

@@ -51,10 +51,6 @@ std::span<const OptionSpec> option_table();
 /// target names, check ids, levels; empty for free values.
 std::vector<std::string> values_of(ValueKind kind, const Catalogue& catalogue, const TargetSet& targets);
 
-/// The report formats of --format and --report.
-inline constexpr std::string_view kReportFormats[] = {"text",   "json",  "sarif",  "github",          "azure",
-                                                      "gitlab", "junit", "matrix", "matrix-markdown", "html"};
-
 /// Everything the command line can say.
 struct CliOptions {
   std::vector<std::string> paths;

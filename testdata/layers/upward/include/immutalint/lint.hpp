@@ -1,0 +1,3 @@
+// The pipeline header of the fixture.
+#pragma once
+#include "immutalint/pod_spec.hpp"

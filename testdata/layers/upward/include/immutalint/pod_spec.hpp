@@ -1,0 +1,2 @@
+// The model header of the fixture.
+#pragma once
