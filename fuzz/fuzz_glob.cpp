@@ -160,7 +160,7 @@ bool name_waiver_matches(std::string_view pattern, std::string_view path) {
 
   SuppressionSettings settings;
   settings.today = "2026-01-01";
-  settings.enabled = {std::string(kUnusedSuppressionCheck), "host-pid"};
+  settings.enabled = {std::string(check_id(CheckRole::UnusedWaiver)), "host-pid"};
   settings.config_dir = "fuzz-repo";
   Waiver by_name;
   by_name.channel = SuppressionChannel::Config;

@@ -225,7 +225,7 @@ class ConfigReader {
         attempt([&] { id = check_id(check.key, check.key_span.begin); });
         const std::string value = one_of(check, {"off", "on", "note", "warning", "error"});
         if (id.empty()) return;
-        if (id == kInvalidInputCheck && value == "off") {
+        if (id == immutalint::check_id(CheckRole::InvalidInput) && value == "off") {
           fail(value_mark(check), "invalid-input cannot be turned off: broken input is always reported");
         }
         config.checks.push_back({id, value, origin(check)});

@@ -23,6 +23,7 @@
 
 #include "checks/duplicate-object.hpp"
 #include "checks/known-component.hpp"
+#include "checks/os-sku-pinning.hpp"
 #include "immutalint/cause_folding.hpp"
 #include "immutalint/cpus.hpp"
 #include "immutalint/device_claims.hpp"
@@ -114,11 +115,11 @@ Result<Linter> Linter::create(const Catalogue& catalogue, LintOptions options) {
   if (!components) return components.error();
   Linter linter(catalogue, *evidence, options);
   linter.components_ = &*components;
-  linter.known_components_ = wanted(kKnownComponentCheck);
+  linter.known_components_ = wanted(check_id(CheckRole::DocumentedOutcome));
   for (const auto& factory : check_registry()) {
     const CheckInfo* info = catalogue.find(factory.id);
     if (!info) return Error{fmt::format("check '{}' has no entry in the catalogue", factory.id)};
-    if (!wanted(factory.id)) continue;
+    if (!factory.make || !wanted(factory.id)) continue;  // a stage makes the findings of the others
     // Parameters are read once, when the check is made, from a copy of its entry that records
     // what it reads: a missing or unused one is a catalogue error. The shared catalogue itself
     // is never written, so linters can be made on several threads.
@@ -135,32 +136,29 @@ Result<Linter> Linter::create(const Catalogue& catalogue, LintOptions options) {
       return Error{
           fmt::format("checks/{}.yaml: `{}` is no fact of targets/vocabulary.yaml", info->id, unknown.front())};
     }
-    linter.checks_.push_back({info, std::move(check)});
+    linter.checks_.push_back({info, std::move(check), factory.role});
   }
-  linter.duplicate_keys_ = wanted(kDuplicateKeyCheck);
-  if (wanted(kNodePoolBlockerCheck)) {
+  linter.duplicate_keys_ = wanted(check_id(CheckRole::DuplicateKey));
+  if (wanted(check_id(CheckRole::NodePools))) {
     const auto& node_os = NodeOsRules::builtin();
     if (!node_os) return node_os.error();
     linter.node_pool_blocker_.emplace(*evidence, node_os->os_sku_label());
   }
-  for (auto id : {kUnusedSuppressionCheck, kSuppressionWithoutReasonCheck}) {
+  for (auto id : {check_id(CheckRole::UnusedWaiver), check_id(CheckRole::ReasonlessWaiver)}) {
     if (wanted(id)) linter.waiver_checks_.emplace_back(id);
-  }
-  for (auto id :
-       {kInvalidInputCheck, kAnalysisIncompleteCheck, kDuplicateKeyCheck, kDuplicateObjectCheck,
-        kUnusedSuppressionCheck, kSuppressionWithoutReasonCheck, kNodePoolBlockerCheck, kKnownComponentCheck}) {
-    if (!catalogue.find(id)) return Error{fmt::format("check '{}' has no entry in the catalogue", id)};
   }
   return linter;
 }
 
 std::vector<std::string> Linter::enabled_checks() const {
-  std::vector<std::string> ids{std::string(kInvalidInputCheck)};
-  if (!disabled(options_, kAnalysisIncompleteCheck)) ids.emplace_back(kAnalysisIncompleteCheck);
-  if (duplicate_keys_) ids.emplace_back(kDuplicateKeyCheck);
-  if (enabled_by(options_, kDuplicateObjectCheck)) ids.emplace_back(kDuplicateObjectCheck);
-  if (node_pool_blocker_) ids.emplace_back(kNodePoolBlockerCheck);
-  if (known_components_) ids.emplace_back(kKnownComponentCheck);
+  std::vector<std::string> ids{std::string(check_id(CheckRole::InvalidInput))};
+  if (!disabled(options_, check_id(CheckRole::AnalysisIncomplete)))
+    ids.emplace_back(check_id(CheckRole::AnalysisIncomplete));
+  if (duplicate_keys_) ids.emplace_back(check_id(CheckRole::DuplicateKey));
+  if (enabled_by(options_, check_id(CheckRole::DuplicateObject)))
+    ids.emplace_back(check_id(CheckRole::DuplicateObject));
+  if (node_pool_blocker_) ids.emplace_back(check_id(CheckRole::NodePools));
+  if (known_components_) ids.emplace_back(check_id(CheckRole::DocumentedOutcome));
   ids.insert(ids.end(), waiver_checks_.begin(), waiver_checks_.end());
   for (const auto& enabled : checks_) ids.push_back(enabled.info->id);
   std::sort(ids.begin(), ids.end());
@@ -296,7 +294,7 @@ class Linter::Session {
         index_(spool),
         spool_(spool),
         id_(id),
-        duplicate_objects_(enabled_by(linter.options_, kDuplicateObjectCheck)) {}
+        duplicate_objects_(enabled_by(linter.options_, check_id(CheckRole::DuplicateObject))) {}
 
   LintResult& result() { return result_; }
   InputIndex& index() { return index_; }
@@ -309,7 +307,7 @@ class Linter::Session {
 
   /// A problem with a whole file or path (unreadable, not text).
   void file_problem(const std::string& file, std::string message, std::uint32_t line) {
-    add(linter_.input_finding(kInvalidInputCheck, file, Span{{line, 1}, {line, 1}}, std::move(message)));
+    add(linter_.input_finding(check_id(CheckRole::InvalidInput), file, Span{{line, 1}, {line, 1}}, std::move(message)));
   }
 
   void process(const RawDocument& raw, std::size_t file_index, const std::string& file) {
@@ -337,8 +335,8 @@ class Linter::Session {
         for (auto& dup : doc.duplicates) dup.pointer = fmt::format("/items/{}{}", list_item->index, dup.pointer);
       }
       if (doc.error) {
-        Finding finding =
-            linter_.input_finding(kInvalidInputCheck, file, Span{doc.error->mark, doc.error->mark}, doc.error->message);
+        Finding finding = linter_.input_finding(check_id(CheckRole::InvalidInput), file,
+                                                Span{doc.error->mark, doc.error->mark}, doc.error->message);
         finding.source = source;
         add(std::move(finding));
         continue;
@@ -478,7 +476,8 @@ class Linter::Session {
     if (!objects.kubernetes) {  // some other YAML: a CI workflow, Helm values, ... or AKS node pools
       if (auto pools = read_node_pools(tree, file)) {
         for (const auto& problem : pools->problems) {  // entries of a pool list that are not pools
-          Finding finding = linter_.input_finding(kInvalidInputCheck, file, problem.span, problem.message);
+          Finding finding =
+              linter_.input_finding(check_id(CheckRole::InvalidInput), file, problem.span, problem.message);
           finding.field = problem.pointer;
           finding.source = source;
           add(std::move(finding));
@@ -490,7 +489,7 @@ class Linter::Session {
 
     for (const auto& problem : objects.problems) {
       auto [owner, field] = owner_of(objects, problem.pointer);
-      Finding finding = linter_.input_finding(kInvalidInputCheck, file, problem.span, problem.message);
+      Finding finding = linter_.input_finding(check_id(CheckRole::InvalidInput), file, problem.span, problem.message);
       finding.field = field;
       finding.source = source;
       add_for_object(tree, owner, file, std::move(finding));
@@ -499,7 +498,7 @@ class Linter::Session {
       for (const auto& dup : doc.duplicates) {
         auto [owner, field] = owner_of(objects, dup.pointer);
         Finding finding = linter_.input_finding(
-            kDuplicateKeyCheck, file, dup.repeat,
+            check_id(CheckRole::DuplicateKey), file, dup.repeat,
             fmt::format("key \"{}\" is repeated (first at line {}); the API server keeps only this last value", dup.key,
                         dup.first.line));
         finding.field = field;
@@ -525,7 +524,7 @@ class Linter::Session {
       if (duplicate_objects_) record_definition(tree, object, waivers, file_index, file, source);
       Workload workload = read_workload(tree, object, reading);
       for (const auto& problem : workload.problems) {
-        Finding finding = linter_.input_finding(kInvalidInputCheck, file, problem.span, problem.message);
+        Finding finding = linter_.input_finding(check_id(CheckRole::InvalidInput), file, problem.span, problem.message);
         finding.field = problem.pointer;
         finding.source = source;
         add_for_object(tree, &object, file, std::move(finding));
@@ -630,18 +629,19 @@ class Linter::Session {
     }
     checked.landing = landing;
     if (!pools.empty() && landing.empty()) {
-      checked.findings.push_back(unschedulable(tree, object, pod, file, source, blocked));
+      const CheckInfo& placement = *linter_.catalogue_->find(check_id(CheckRole::PodPlacement));
+      checked.findings.push_back(checks::no_pool_accepts(placement, tree, object, pod, file, source, blocked));
       return checked;
     }
     const CheckContext context{tree, object, pod, landing, evidence, file, linter_.options_.targets, source};
     const std::vector<Waiver> waivers = annotation_waivers(tree, object, file);
-    if (!disabled(linter_.options_, kAnalysisIncompleteCheck)) {
+    if (!disabled(linter_.options_, check_id(CheckRole::AnalysisIncomplete))) {
       // Commands the workload runs that no check could read: the run must not pass silently.
-      const CheckInfo& incomplete = *linter_.catalogue_->find(kAnalysisIncompleteCheck);
+      const CheckInfo& incomplete = *linter_.catalogue_->find(check_id(CheckRole::AnalysisIncomplete));
       for (const UnreadCommands& unread : evidence.unread) {
         const IndexedConfigMap* script = unread.site.config_map;
         Finding finding = linter_.input_finding(
-            kAnalysisIncompleteCheck, unread.site.place.file, unread.site.place.span,
+            check_id(CheckRole::AnalysisIncomplete), unread.site.place.file, unread.site.place.span,
             script ? fmt::format("{} (run by {})", unread.message, object.ref.describe()) : unread.message);
         finding.field = unread.site.place.field;
         finding.container = unread.container->name;
@@ -656,7 +656,7 @@ class Linter::Session {
     for (const auto& enabled : linter_.checks_) {
       observations.clear();
       // With pools known, where a pod can run is decided above, by the pools themselves.
-      if (!pools.empty() && enabled.info->id == kOsSkuPinningCheck) continue;
+      if (!pools.empty() && enabled.role == CheckRole::PodPlacement) continue;
       enabled.check->inspect(context, observations);
       for (auto& observation : observations) {
         const IndexedConfigMap* script = observation.config_map;
@@ -684,7 +684,7 @@ class Linter::Session {
                                  std::vector<Finding>& findings) {
     auto outcome = checks::judge_documented_outcomes(tree, pod, found, landing, linter_.known_components_, findings);
     if (outcome.observation.targets.empty()) return;
-    const CheckInfo& info = *linter_.catalogue_->find(kKnownComponentCheck);
+    const CheckInfo& info = *linter_.catalogue_->find(check_id(CheckRole::DocumentedOutcome));
     Finding documented = linter_.make_finding(info, std::move(outcome.observation), file, object.ref, source, landing);
     if (documented.targets.empty()) return;
     mark_by_annotation(waivers, info, documented);
@@ -701,64 +701,12 @@ class Linter::Session {
     findings.push_back(std::move(documented));
   }
 
-  /// os-sku-pinning for a cluster: no pool of it accepts the pod (after --plan-pool, a pool it was
-  /// pinned to may have moved to another OS SKU). The pod would stay Pending: it breaks.
-  Finding unschedulable(const YamlTree& tree, const KubeObject& object, const PodSpecView& pod, const std::string& file,
-                        const std::string& source,
-                        const std::vector<std::pair<const SchedulingPool*, std::string>>& blocked) {
-    Finding finding;
-    finding.check = std::string(kOsSkuPinningCheck);
-    finding.file = file;
-    finding.object = object.ref;
-    finding.source = source;
-    finding.action = Action::Requires;
-    finding.cause = "placement";
-    // At what keeps it off: the node selector, else the affinity, else the pod spec.
-    finding.span = object.kind_span;
-    finding.field = pod.pointer;
-    for (std::string_view key : {"nodeSelector", "affinity", "tolerations"}) {
-      const auto [holder, pointer] = pod.holder_of(tree, key);
-      if (const MapEntry* entry = tree.find(holder, key)) {
-        finding.span = tree.span_of(*entry);
-        finding.field = pointer + "/" + std::string(key);
-        break;
-      }
-    }
-    // Pools kept off for the same reason are named together.
-    std::vector<std::pair<std::string, std::vector<std::string>>> reasons;
-    for (const auto& entry : blocked) {
-      // Plain names rather than a structured binding: lambdas below use them (clang 14).
-      const SchedulingPool* pool = entry.first;
-      const std::string& reason = entry.second;
-      auto same = std::find_if(reasons.begin(), reasons.end(), [&](const auto& r) { return r.first == reason; });
-      if (same == reasons.end()) same = reasons.insert(reasons.end(), {reason, {}});
-      same->second.push_back(fmt::format("{} ({})", pool->name, pool->target->name()));
-      auto it = std::find_if(finding.targets.begin(), finding.targets.end(),
-                             [&](const TargetVerdict& v) { return v.target == pool->target->name(); });
-      if (it != finding.targets.end()) continue;
-      finding.targets.push_back(
-          {pool->target->name(),
-           Verdict::Breaks,
-           fmt::format("no pool on {} accepts it: pool {}: {}", pool->target->name(), pool->name, reason),
-           fmt::format("pool {} ({}:{})", pool->name, pool->file, pool->line),
-           Confidence::Documented,
-           {}});
-    }
-    std::vector<std::string> parts;
-    for (const auto& [reason, names] : reasons) {
-      parts.push_back(fmt::format("{} {}: {}", names.size() == 1 ? "pool" : "pools", fmt::join(names, ", "), reason));
-    }
-    finding.message = fmt::format("no node pool of the cluster can run this pod: {}", fmt::join(parts, "; "));
-    apply_ladder(finding, linter_.catalogue_->find(kOsSkuPinningCheck)->kind);
-    return finding;
-  }
-
   /// Where the object is defined, for duplicate-object, with the annotation that accepts the
   /// check on it, if any: the finding is made after the last document, without the object's tree.
   void record_definition(const YamlTree& tree, const KubeObject& object, const std::vector<Waiver>& waivers,
                          std::size_t file_index, const std::string& file, const std::string& source) {
     ObjectDefinition definition{object.ref, file, source, tree.node(object.root).span.begin, std::nullopt};
-    const CheckInfo& check = *linter_.catalogue_->find(kDuplicateObjectCheck);
+    const CheckInfo& check = *linter_.catalogue_->find(check_id(CheckRole::DuplicateObject));
     for (const Waiver& waiver : waivers) {
       if (!accepts_on(waiver, check, "")) continue;
       definition.suppression = Suppression{waiver.channel, waiver.reason, waiver.where, {}, false};
@@ -907,8 +855,8 @@ void Linter::finish(std::vector<std::unique_ptr<Session>>& sessions, Spool& spoo
   // holds, and each earlier one is reported. The copies one file makes of another's objects (an
   // alternative install, a second render) are one cause: one finding per pair of files, at the
   // first replaced object, with the others as its evidence.
-  if (enabled_by(options_, kDuplicateObjectCheck))
-    checks::report_replaced_definitions(index, *catalogue_->find(kDuplicateObjectCheck), spill);
+  if (enabled_by(options_, check_id(CheckRole::DuplicateObject)))
+    checks::report_replaced_definitions(index, *catalogue_->find(check_id(CheckRole::DuplicateObject)), spill);
 
   // A cluster dump holds a Deployment, its ReplicaSets and their Pods: what is owned by a
   // controller in the input is reported once, on the controller.
@@ -951,7 +899,7 @@ void Linter::finish(std::vector<std::unique_ptr<Session>>& sessions, Spool& spoo
     const std::optional<std::string> text = spool.get(items.front()->text);
     if (!text) {
       // The temporary file failed under us: keep the first pass and say what was not done.
-      spill(input_finding(kInvalidInputCheck, items.front()->display_path,
+      spill(input_finding(check_id(CheckRole::InvalidInput), items.front()->display_path,
                           Span{{items.front()->first_line, 1}, {items.front()->first_line, 1}},
                           "this document could not be read back from the temporary file; its workloads were checked "
                           "without the ConfigMaps of other documents"));
@@ -1012,7 +960,8 @@ void Linter::finish(std::vector<std::unique_ptr<Session>>& sessions, Spool& spoo
         continue;
       }
       // An owned object defined twice is still defined twice.
-      if (finding->object && !folded.empty() && finding->check != kDuplicateObjectCheck && is_folded(*finding->object))
+      if (finding->object && !folded.empty() && finding->check != check_id(CheckRole::DuplicateObject) &&
+          is_folded(*finding->object))
         continue;
       auto it = std::find_if(checks_.begin(), checks_.end(),
                              [&](const EnabledCheck& e) { return e.info->id == finding->check; });
@@ -1031,7 +980,7 @@ void Linter::finish(std::vector<std::unique_ptr<Session>>& sessions, Spool& spoo
   for (const auto& finding : shared.fold()) result.findings.add(finding);
   if (unreadable > 0) {
     result.findings.add(
-        input_finding(kInvalidInputCheck, "-", Span{{1, 1}, {1, 1}},
+        input_finding(check_id(CheckRole::InvalidInput), "-", Span{{1, 1}, {1, 1}},
                       fmt::format("{} findings could not be read back from the temporary file", unreadable)));
   }
   spilled = {};

@@ -377,20 +377,20 @@ void apply_suppressions(LintResult& result, const Catalogue& catalogue, const Su
     if (!reported.insert(place_key(waiver->where)).second) continue;  // one place, one report
     const std::string what = describe_waiver(*waiver);
     if (waiver->reason.empty() && waiver->channel != SuppressionChannel::Config) {
-      report(kSuppressionWithoutReasonCheck, *waiver,
+      report(check_id(CheckRole::ReasonlessWaiver), *waiver,
              fmt::format("{} gives no reason; say why the finding is accepted, so that the next reader can judge "
                          "whether it still is",
                          what));
     }
     if (used.count(place_key(waiver->where))) continue;
     if (shadowed.count(place_key(waiver->where))) {
-      report(kUnusedSuppressionCheck, *waiver,
+      report(check_id(CheckRole::UnusedWaiver), *waiver,
              fmt::format("{} expired after {}, and other waivers accept the findings it matches; remove it", what,
                          waiver->until));
       continue;
     }
     if (waiver->checks.empty()) {
-      report(kUnusedSuppressionCheck, *waiver, fmt::format("{} names no check id; it matches nothing", what));
+      report(check_id(CheckRole::UnusedWaiver), *waiver, fmt::format("{} names no check id; it matches nothing", what));
       continue;
     }
     std::vector<std::string> unknown;
@@ -398,14 +398,15 @@ void apply_suppressions(LintResult& result, const Catalogue& catalogue, const Su
       if (!catalogue.resolve(id)) unknown.push_back(id);
     }
     if (!unknown.empty()) {
-      report(kUnusedSuppressionCheck, *waiver,
+      report(check_id(CheckRole::UnusedWaiver), *waiver,
              fmt::format("{} names {} that immutalint does not know ({}); it matches nothing", what,
                          unknown.size() == 1 ? "a check" : "checks", fmt::join(unknown, ", ")));
       continue;
     }
     // A waiver for a check that did not run may still be needed when it runs.
     if (!std::all_of(waiver->checks.begin(), waiver->checks.end(), enabled)) continue;
-    report(kUnusedSuppressionCheck, *waiver, fmt::format("{} matched no finding; remove it if it is stale", what));
+    report(check_id(CheckRole::UnusedWaiver), *waiver,
+           fmt::format("{} matched no finding; remove it if it is stale", what));
   }
   kept.seal();
   result.findings = std::move(kept);

@@ -325,7 +325,7 @@ spec: {template: {spec: {containers: [{name: c, image: i}]}}}
   auto result = test::lint_text(text, "dump.yaml");
   std::vector<Finding> reported;
   for (const auto& finding : result.findings.all()) {
-    if (finding.check == kDuplicateObjectCheck) reported.push_back(finding);
+    if (finding.check == check_id(CheckRole::DuplicateObject)) reported.push_back(finding);
   }
   // The copies one file makes are one finding, at the first replaced object, the others its
   // evidence: both Deployments before the last, and the owned ReplicaSet (an object like any
@@ -357,7 +357,7 @@ TEST_CASE("an ignore-check annotation accepts duplicate-object on the copy it is
   auto result = test::lint_text(text);
   std::size_t duplicates = 0;
   for (const auto& finding : result.findings.all()) {
-    if (finding.check != kDuplicateObjectCheck) continue;
+    if (finding.check != check_id(CheckRole::DuplicateObject)) continue;
     ++duplicates;
     CHECK(finding.suppressed());
   }
@@ -400,7 +400,7 @@ TEST_CASE("a JobSet that aliases one job thousands of times is one finding and i
   const auto start = std::chrono::steady_clock::now();
   auto result = test::lint_text(aliased_jobset(20000), "jobset.yaml");
   const auto elapsed = std::chrono::steady_clock::now() - start;
-  const auto invalid = findings_of(result, kInvalidInputCheck);
+  const auto invalid = findings_of(result, check_id(CheckRole::InvalidInput));
   REQUIRE(invalid.size() == 1);
   CHECK(invalid[0].message ==
         "aliases expand this JobSet to 20000 pods with 20000 containers, and the document repeats more than 1000 "
@@ -414,7 +414,7 @@ TEST_CASE("a JobSet that aliases one job thousands of times is one finding and i
 
 TEST_CASE("a few aliased jobs are linted like jobs written out") {
   auto result = test::lint_text(aliased_jobset(3), "jobset.yaml");
-  CHECK(findings_of(result, kInvalidInputCheck).empty());
+  CHECK(findings_of(result, check_id(CheckRole::InvalidInput)).empty());
   CHECK_FALSE(findings_of(result, "host-binary-install").empty());
   CHECK(result.summary.workloads == 1);
 }
@@ -434,7 +434,7 @@ TEST_CASE("the alias budget is the document's, shared by its objects, and spares
   }
   text += "- {apiVersion: v1, kind: Pod, metadata: {name: p}, spec: {containers: [{name: c, image: i}]}}\n";
   auto result = test::lint_text(text, "list.yaml");
-  const auto invalid = findings_of(result, kInvalidInputCheck);
+  const auto invalid = findings_of(result, check_id(CheckRole::InvalidInput));
   REQUIRE(invalid.size() == 1);
   REQUIRE(invalid[0].object);
   CHECK(invalid[0].object->name == "c");
@@ -445,7 +445,7 @@ TEST_CASE("the alias budget is the document's, shared by its objects, and spares
       "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nc: &c {name: c, image: i}\nspec:\n  containers: [";
   for (int i = 0; i < 1500; ++i) containers += i == 0 ? "*c" : ", *c";
   containers += "]\n";
-  const auto rejected = findings_of(test::lint_text(containers), kInvalidInputCheck);
+  const auto rejected = findings_of(test::lint_text(containers), check_id(CheckRole::InvalidInput));
   REQUIRE(rejected.size() == 1);
   CHECK_THAT(rejected[0].message, Catch::StartsWith("aliases expand this Pod to 1 pod with 1500 containers"));
 }

@@ -39,7 +39,7 @@ constexpr const char* kTrustedLaunch = "\"securityProfile\": {\"enableSecureBoot
 std::vector<Finding> blockers(const std::string& text, const std::string& targets) {
   std::vector<Finding> found;
   for (auto& finding : test::lint_text(text, "pools.json", targets).findings.all()) {
-    if (finding.check == kNodePoolBlockerCheck) found.push_back(std::move(finding));
+    if (finding.check == check_id(CheckRole::NodePools)) found.push_back(std::move(finding));
   }
   return found;
 }

@@ -309,7 +309,7 @@ TEST_CASE("a large ConfigMap entry that no container runs stays silent") {
   const std::string script = padding(kMaxScriptBytes / 79 + 1);
   const LintResult result = test::lint_text(pod_running_script(script, "cat /scripts/run.sh"));
   CHECK(of_check(result, "analysis-incomplete").empty());
-  CHECK(of_check(result, std::string(kInvalidInputCheck)).empty());
+  CHECK(of_check(result, std::string(check_id(CheckRole::InvalidInput))).empty());
 }
 
 TEST_CASE("a script read less deep by another command is not reported as nested too deep") {

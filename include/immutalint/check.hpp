@@ -2,6 +2,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
@@ -74,27 +75,38 @@ class Check {
   virtual bool revise(const InputIndex& /*index*/, Finding& /*finding*/) const { return true; }
 };
 
-/// A registered check: its id and how to make it from its catalogue entry.
-struct CheckFactory {
-  std::string_view id;
-  std::unique_ptr<Check> (*make)(const CheckInfo& info);
+/// What a check judges, and so which part of the pipeline runs it. Most checks judge one
+/// workload at a time: a Check unit, which the registry makes. The others judge what a stage of
+/// the pipeline holds (the text as read, the whole input, pool descriptions, the waivers): the
+/// stage makes their findings, and asks the registry which check it reports as (check_id), so
+/// that the pipeline names no check.
+enum class CheckRole : std::uint8_t {
+  Workload,            ///< a Check unit, run on each pod (inspect) and after the last document (revise)
+  PodPlacement,        ///< a Check unit that also reports, when the cluster's pools are known, a pod no
+                       ///< pool accepts (judged from the pools, instead of running the unit)
+  InvalidInput,        ///< the reading stage: what cannot be read (syntax, shape, limits)
+  DuplicateKey,        ///< the reading stage: a key repeated in a mapping
+  AnalysisIncomplete,  ///< commands of a workload that no reader could take
+  DocumentedOutcome,   ///< what the targets document about a known component a workload runs
+  NodePools,           ///< AKS node pool descriptions, one document at a time
+  DuplicateObject,     ///< the whole input: an object defined twice
+  UnusedWaiver,        ///< the suppression stage: a waiver that matched nothing
+  ReasonlessWaiver,    ///< the suppression stage: a waiver without a reason
 };
 
-/// Every check implemented as code, sorted by id.
+/// A registered check: its id, what it judges, and for a Check unit how to make it from its
+/// catalogue entry (nullptr for a check a stage makes).
+struct CheckFactory {
+  std::string_view id;
+  CheckRole role = CheckRole::Workload;
+  std::unique_ptr<Check> (*make)(const CheckInfo& info) = nullptr;
+};
+
+/// Every check, sorted by id: the one list of them.
 std::span<const CheckFactory> check_registry();
 
-/// Checks reported by the pipeline itself rather than by a Check unit.
-inline constexpr std::string_view kInvalidInputCheck = "invalid-input";
-/// Also reported by the pipeline: something of the input that was not analysed (a script too
-/// large to read, ...), so that a run never passes on what it did not check.
-inline constexpr std::string_view kAnalysisIncompleteCheck = "analysis-incomplete";
-/// Also reported by the pipeline: when the input describes the cluster's node pools, for a pod
-/// that no pool accepts.
-inline constexpr std::string_view kOsSkuPinningCheck = "os-sku-pinning";
-inline constexpr std::string_view kDuplicateKeyCheck = "duplicate-key";
-/// Also reported by the pipeline: what the targets document about a well-known component the
-/// workload runs (components.hpp), where it breaks or needs configuration.
-inline constexpr std::string_view kKnownComponentCheck = "known-component";
+/// The id of the check with this role (not Workload, which many have).
+std::string_view check_id(CheckRole role);
 
 // Helpers shared by checks.
 

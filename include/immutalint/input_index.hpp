@@ -54,9 +54,6 @@ struct IndexedConfigMap {
   const IndexedEntry* entry(std::string_view key) const;
 };
 
-/// The check the pipeline reports an object defined more than once with.
-inline constexpr std::string_view kDuplicateObjectCheck = "duplicate-object";
-
 /// One definition of an object, as duplicate-object reports it.
 struct ObjectDefinition {
   ObjectRef ref;

@@ -131,6 +131,7 @@ class Linter {
   struct EnabledCheck {
     const CheckInfo* info;
     std::shared_ptr<const Check> check;
+    CheckRole role = CheckRole::Workload;
   };
   class Session;
 

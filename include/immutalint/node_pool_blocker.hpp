@@ -17,8 +17,6 @@
 
 namespace immutalint {
 
-inline constexpr std::string_view kNodePoolBlockerCheck = "node-pool-blocker";
-
 /// node-pool-blocker: what AKS documents as keeping a pool from being re-created on a target OS
 /// SKU, one finding per pool and blocker, at the property that shows it.
 class NodePoolBlocker {

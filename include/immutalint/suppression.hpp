@@ -22,9 +22,6 @@ namespace immutalint {
 
 struct LintResult;
 
-inline constexpr std::string_view kUnusedSuppressionCheck = "unused-suppression";
-inline constexpr std::string_view kSuppressionWithoutReasonCheck = "suppression-without-reason";
-
 /// True when `annotated_id`, the id in a waiver, names `check`: its id, or a former id, which is
 /// then written to `former_id`.
 bool accepts(std::string_view annotated_id, const CheckInfo& check, std::string* former_id = nullptr);

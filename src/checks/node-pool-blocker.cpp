@@ -59,7 +59,7 @@ class PoolFindings {
     auto it = std::find_if(findings_.begin(), findings_.end(), [&](const Finding& f) { return f.cause == cause; });
     if (it == findings_.end()) {
       Finding finding;
-      finding.check = std::string(kNodePoolBlockerCheck);
+      finding.check = std::string(check_id(CheckRole::NodePools));
       finding.message = message;
       finding.file = pool_.file;
       finding.span = at.present() ? at.span : pool_.name_span;

@@ -135,7 +135,7 @@ bool holds_nothing(const immutalint::LintResult& result) {
   if (result.summary.objects > 0 || !result.node_pools.empty()) return false;
   bool invalid = false;
   result.findings.for_each([&](const immutalint::Finding& finding) {
-    invalid = invalid || finding.check == immutalint::kInvalidInputCheck;
+    invalid = invalid || finding.check == immutalint::check_id(immutalint::CheckRole::InvalidInput);
   });
   return !invalid;
 }
@@ -216,7 +216,7 @@ int run(const immutalint::cli::CliOptions& options, const immutalint::cli::Setti
     // check_options made sure the catalogue knows it.
     const CheckInfo& check = *catalogue.find(current_id(catalogue, options.explain));
     write_explanation(out, check, targets);
-    if (check.id == kKnownComponentCheck) {  // its knowledge base is data of its own
+    if (check.id == check_id(CheckRole::DocumentedOutcome)) {  // its knowledge base is data of its own
       const auto& components = ComponentCatalogue::builtin();
       if (!components) return failure(components.error().message);
       out << "\nKnown components (also immutalint --list-components):\n";

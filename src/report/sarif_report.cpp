@@ -254,7 +254,7 @@ void write_sarif_report(std::ostream& out, const LintResult& result, const Catal
   const auto left_out = [&](const Finding& finding) { return options.sarif_omit_suppressed && finding.suppressed(); };
   result.findings.for_each([&](const Finding& finding) {
     if (left_out(finding)) return;
-    if (finding.check == kInvalidInputCheck) {
+    if (finding.check == check_id(CheckRole::InvalidInput)) {
       notifications.push_back(
           {{"level", "error"},
            {"message", {{"text", fmt::format("{}: {}", finding.file, finding.message)}}},
