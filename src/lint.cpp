@@ -1074,7 +1074,31 @@ LintResult Linter::lint(const InputSet& inputs) const {
   for (auto& worker : workers) worker.join();
   LintResult result;
   finish(sessions, spool, result);
+  settle(result);
   return result;
+}
+
+void Linter::settle(LintResult& result) const {
+  if (result.summary.objects == 0 && result.node_pools.empty()) {
+    // Judged before the baseline, which may leave out what could not be read.
+    bool invalid = false;
+    const std::string_view invalid_input = check_id(CheckRole::InvalidInput);
+    result.findings.for_each([&](const Finding& finding) { invalid = invalid || finding.check == invalid_input; });
+    result.holds_nothing = !invalid;
+  }
+  if (!options_.helm_charts.empty()) {
+    // Rendered charts are small: their findings are mapped onto the templates in memory.
+    std::vector<Finding> findings = result.findings.all();
+    result.template_refusals = map_findings_to_templates(findings, options_.helm_charts);
+    FindingStore mapped;
+    for (const auto& finding : findings) mapped.add(finding);
+    mapped.seal();
+    result.findings = std::move(mapped);
+  }
+  if (options_.baseline) {
+    result.summary.baselined = apply_baseline(result.findings, *options_.baseline);
+    count_by_severity(result);
+  }
 }
 
 LintResult Linter::lint_text(std::string_view text, const std::string& display_path) const {
@@ -1093,6 +1117,7 @@ LintResult Linter::lint_text(std::string_view text, const std::string& display_p
   if (problem) session.file_problem(display_path, problem->message, problem->line);
   LintResult result;
   finish(sessions, spool, result);
+  settle(result);
   return result;
 }
 

@@ -66,9 +66,9 @@ std::string golden_report(const Fixture& fixture) {
   InputSet inputs;
   inputs.files.push_back({fixture.relative, fixture.input.string()});
   if (fixture_targets(fixture) == kAutoTarget) {
-    // The targets of the node pools that the fixture's Node objects describe.
-    options.pools = scan_pools(inputs, *NodeOsRules::builtin(), *TargetSet::builtin(), {});
-    options.targets = targets_of(options.pools, *TargetSet::builtin());
+    // The targets of the node pools that the fixture's Node objects describe, as the command
+    // line takes them.
+    REQUIRE(use_pool_targets(inputs, *TargetSet::builtin(), options));
   } else {
     auto targets = TargetSet::builtin()->select(fixture_targets(fixture));
     REQUIRE(targets);

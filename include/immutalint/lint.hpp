@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "immutalint/baseline.hpp"
 #include "immutalint/catalogue.hpp"
 #include "immutalint/check.hpp"
 #include "immutalint/components.hpp"
@@ -17,6 +18,7 @@
 #include "immutalint/evidence_catalogue.hpp"
 #include "immutalint/finding.hpp"
 #include "immutalint/finding_store.hpp"
+#include "immutalint/helm_mapping.hpp"
 #include "immutalint/inputs.hpp"
 #include "immutalint/node_pool_blocker.hpp"
 #include "immutalint/node_pools.hpp"
@@ -56,7 +58,21 @@ struct LintOptions {
   /// The cluster's node pools (scan_pools): when set, a workload is judged only for the targets
   /// of the pools it can be scheduled on, and one that fits no pool is reported.
   std::vector<SchedulingPool> pools;
+  /// Rendered Helm charts (--helm-chart): once the run is over, findings on their output move
+  /// onto the templates; what cannot move is in LintResult::template_refusals.
+  std::vector<HelmChartDir> helm_charts;
+  /// Once the run is over (and the Helm mapping done), the findings this baseline records are
+  /// left out and counted; the baseline notes which of its entries were taken. Not owned.
+  Baseline* baseline = nullptr;
 };
+
+/// --target auto: the cluster's node pools that `inputs` describe (Node objects, az aks output),
+/// into `options.pools`, and their OSes' targets, into `options.targets`. Returns what to tell
+/// the user: pools whose OS no rule of targets/node-os.yaml names (judged with the generic
+/// profile), and an input without a Linux pool (then no pools and no targets: the generic
+/// profile). Standard input cannot be read twice: the caller gives it a file first.
+Result<std::vector<std::string>> use_pool_targets(const InputSet& inputs, const TargetSet& targets,
+                                                  LintOptions& options);
 
 /// Counts for the closing summary.
 struct Summary {
@@ -102,6 +118,11 @@ struct LintResult {
   std::vector<Waiver> waivers;
   /// Names of the AKS node pools read (az aks output), in input order.
   std::vector<std::string> node_pools;
+  /// Templates that findings could not be moved onto (LintOptions::helm_charts), and why.
+  std::vector<TemplateRefusal> template_refusals;
+  /// The input held no Kubernetes object, no node pool and nothing that could not be read:
+  /// often the sign that the command producing it failed.
+  bool holds_nothing = false;
 };
 
 /// Sets the summary's error, warning, note and suppressed counts from the findings, after
@@ -146,6 +167,8 @@ class Linter {
                        const std::string& source, std::span<const Target* const> targets) const;
   /// After the last document: merges the sessions, runs the second phase, folds causes, sorts.
   void finish(std::vector<std::unique_ptr<Session>>& sessions, Spool& spool, LintResult& result) const;
+  /// Once every finding is made: Helm findings onto their templates, then the baseline.
+  void settle(LintResult& result) const;
 
   const Catalogue* catalogue_;
   const EvidenceCatalogue* evidence_catalogue_;

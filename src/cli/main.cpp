@@ -129,17 +129,6 @@ bool color_wanted(const immutalint::cli::CliOptions& options) {
   return ::isatty(STDOUT_FILENO) == 1;
 }
 
-/// True when the input held nothing to lint: no Kubernetes object, no node pool, and no input
-/// that failed to read (which is reported as it is).
-bool holds_nothing(const immutalint::LintResult& result) {
-  if (result.summary.objects > 0 || !result.node_pools.empty()) return false;
-  bool invalid = false;
-  result.findings.for_each([&](const immutalint::Finding& finding) {
-    invalid = invalid || finding.check == immutalint::check_id(immutalint::CheckRole::InvalidInput);
-  });
-  return !invalid;
-}
-
 immutalint::ReportOptions report_options_of(const immutalint::cli::CliOptions& options,
                                             const immutalint::cli::Settings& settings) {
   immutalint::ReportOptions report_options;
@@ -177,8 +166,10 @@ int write_baseline_only(const immutalint::cli::CliOptions& options, immutalint::
   return kExitClean;
 }
 
-int run(const immutalint::cli::CliOptions& options, const immutalint::cli::Settings& settings,
-        const immutalint::Catalogue& catalogue, const immutalint::TargetSet& targets, std::ostream& out) {
+/// --list-targets, --list-components, --list-checks and --explain: what they print, and the exit
+/// code; nullopt when the command line asks for a lint.
+std::optional<int> list_or_explain(const immutalint::cli::CliOptions& options, const immutalint::Catalogue& catalogue,
+                                   const immutalint::TargetSet& targets, std::ostream& out) {
   using namespace immutalint;
   if (options.list_targets) {
     if (options.format == "json") {
@@ -224,6 +215,50 @@ int run(const immutalint::cli::CliOptions& options, const immutalint::cli::Setti
     }
     return kExitClean;
   }
+  return std::nullopt;
+}
+
+/// Every report the command line asks for, then the exit code that the findings and --fail-on give.
+int write_reports(const immutalint::cli::CliOptions& options, const immutalint::cli::Settings& settings,
+                  const immutalint::Catalogue& catalogue, const immutalint::Linter& linter,
+                  const immutalint::LintResult& result, std::ostream& out) {
+  using namespace immutalint;
+  ReportOptions report_options = report_options_of(options, settings);
+  report_options.enabled_checks = linter.enabled_checks();
+  // Each report is written even when another cannot be; the exit code then says so.
+  bool written = true;
+  for (const auto& [format, file] : options.reports) {
+    errno = 0;
+    std::ofstream extra(file, std::ios::binary);
+    if (extra) write_report(extra, *parse_report_format(format), result, catalogue, report_options);
+    if (extra) extra.close();
+    if (!extra) {
+      failure(write_error(file, errno));
+      written = false;
+    }
+  }
+  report_options.color = color_wanted(options);
+  errno = 0;
+  write_report(out, *parse_report_format(options.format), result, catalogue, report_options);
+  out.flush();
+  if (!out) {
+    failure(write_error(options.output.empty() ? std::string("standard output") : options.output, errno));
+    return kExitUsage;
+  }
+  if (!written) return kExitUsage;
+
+  if (options.fail_on == "never") return kExitClean;
+  const Severity threshold = *parse_severity(options.fail_on);
+  const Summary& summary = result.summary;
+  const std::size_t at_or_above = summary.errors + (threshold <= Severity::Warning ? summary.warnings : 0) +
+                                  (threshold <= Severity::Note ? summary.notes : 0);
+  return at_or_above > 0 ? kExitFindings : kExitClean;
+}
+
+int run(const immutalint::cli::CliOptions& options, const immutalint::cli::Settings& settings,
+        const immutalint::Catalogue& catalogue, const immutalint::TargetSet& targets, std::ostream& out) {
+  using namespace immutalint;
+  if (auto listed = list_or_explain(options, catalogue, targets, out)) return *listed;
 
   LintOptions lint_options;
   lint_options.jobs = options.jobs;
@@ -289,51 +324,27 @@ int run(const immutalint::cli::CliOptions& options, const immutalint::cli::Setti
       stdin_copy.emplace(std::move(copy).value());
       file.fs_path = stdin_copy->path();
     }
-    const auto& rules = NodeOsRules::builtin();
-    if (!rules) return internal_error("built-in data is invalid: " + rules.error().message);
-    lint_options.pools = scan_pools(*inputs, *rules, targets, lint_options.pool_plans);
-    lint_options.targets = targets_of(lint_options.pools, targets);
-    for (const SchedulingPool& pool : lint_options.pools) {
-      if (pool.unknown_os) {
-        warn(
-            fmt::format("{}:{}: node pool {} runs {}, which no rule of targets/node-os.yaml names: it is judged "
-                        "with the generic profile",
-                        pool.file, pool.line, pool.name, pool.os));
-      }
-    }
-    if (lint_options.targets.empty()) {
-      warn(
-          "--target auto: the input describes no node pool running Linux (no Node objects, no az aks output): "
-          "workloads are judged for the generic profile");
-      lint_options.pools.clear();
-    }
+    auto notices = use_pool_targets(*inputs, targets, lint_options);
+    if (!notices) return internal_error(notices.error().message);
+    for (const auto& notice : *notices) warn(notice);
   }
+  lint_options.helm_charts = std::move(*charts);
+  // --write-baseline records every finding: the baseline read is not applied then.
+  if (baseline && options.write_baseline.empty()) lint_options.baseline = &*baseline;
   auto linter = Linter::create(catalogue, lint_options);
   if (!linter) return failure(linter.error().message);
   LintResult result = linter->lint(*inputs);
   for (const auto& notice : result.notices) warn(notice);
-  if (!settings.allow_empty && holds_nothing(result)) {
+  if (!settings.allow_empty && result.holds_nothing) {
     failure("no Kubernetes objects in the input");
     std::cerr << "immutalint: note: empty input often means that the command producing it failed; --allow-empty "
                  "(or allow-empty: true in .immutalint.yaml) accepts it\n";
     return kExitUsage;
   }
-  if (!charts->empty()) {
-    // Rendered charts are small: their findings are mapped onto the templates in memory.
-    std::vector<Finding> findings = result.findings.all();
-    for (const auto& refusal : map_findings_to_templates(findings, *charts)) {
-      warn(fmt::format("{}:{}: {}", refusal.file, refusal.span.begin.line, refusal.message));
-    }
-    FindingStore mapped;
-    for (const auto& finding : findings) mapped.add(finding);
-    mapped.seal();
-    result.findings = std::move(mapped);
+  for (const auto& refusal : result.template_refusals) {
+    warn(fmt::format("{}:{}: {}", refusal.file, refusal.span.begin.line, refusal.message));
   }
   if (!options.write_baseline.empty()) return write_baseline_only(options, result, catalogue, out);
-  if (baseline) {
-    result.summary.baselined = apply_baseline(result.findings, *baseline);
-    count_by_severity(result);
-  }
   if (!options.update_baseline.empty()) {
     if (auto written = write_baseline(options.update_baseline, baseline->taken()); !written) {
       return failure(written.error().message);
@@ -342,36 +353,7 @@ int run(const immutalint::cli::CliOptions& options, const immutalint::cli::Setti
                              escape::text(options.update_baseline), result.summary.baselined, baseline->untaken());
   }
 
-  ReportOptions report_options = report_options_of(options, settings);
-  report_options.enabled_checks = linter->enabled_checks();
-  // Each report is written even when another cannot be; the exit code then says so.
-  bool written = true;
-  for (const auto& [format, file] : options.reports) {
-    errno = 0;
-    std::ofstream extra(file, std::ios::binary);
-    if (extra) write_report(extra, *parse_report_format(format), result, catalogue, report_options);
-    if (extra) extra.close();
-    if (!extra) {
-      failure(write_error(file, errno));
-      written = false;
-    }
-  }
-  report_options.color = color_wanted(options);
-  errno = 0;
-  write_report(out, *parse_report_format(options.format), result, catalogue, report_options);
-  out.flush();
-  if (!out) {
-    failure(write_error(options.output.empty() ? std::string("standard output") : options.output, errno));
-    return kExitUsage;
-  }
-  if (!written) return kExitUsage;
-
-  if (options.fail_on == "never") return kExitClean;
-  const Severity threshold = *parse_severity(options.fail_on);
-  const Summary& summary = result.summary;
-  const std::size_t at_or_above = summary.errors + (threshold <= Severity::Warning ? summary.warnings : 0) +
-                                  (threshold <= Severity::Note ? summary.notes : 0);
-  return at_or_above > 0 ? kExitFindings : kExitClean;
+  return write_reports(options, settings, catalogue, *linter, result, out);
 }
 
 int checked_main(int argc, char** argv) {
