@@ -50,10 +50,14 @@ void expect(const std::map<std::string, std::string>& got, const std::map<std::s
   }
 }
 
-/// Every finding above review on `targets` for the workloads in `path`, as "check file:line".
+/// Every finding above review on `targets` for the workloads in `path`, as "check file:line". A
+/// path that holds no workload is a mistake of the test, not a quiet result.
 std::vector<std::string> failing(const std::string& path, const std::string& targets, const std::string& object = {}) {
   std::vector<std::string> found;
-  for (const auto& finding : lint_corpus(path, targets).findings.all()) {
+  const LintResult result = lint_corpus(path, targets);
+  INFO(path << " on " << targets);
+  REQUIRE(result.summary.workloads > 0);
+  for (const auto& finding : result.findings.all()) {
     if (finding.severity == Severity::Note) continue;
     if (!object.empty() && (!finding.object || finding.object->name != object)) continue;
     found.push_back(finding.check + " " + finding.file + ":" + std::to_string(finding.span.begin.line));
