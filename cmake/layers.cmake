@@ -12,7 +12,7 @@
 #   reports     the output formats
 #   cli         the command line and its configuration file
 set(IMMUTALINT_LAYERS foundation input model knowledge analysis checks pipeline reports cli)
-set(IMMUTALINT_LAYER_foundation result location enum_names text_list suggest cpus temp_file job_queue)
+set(IMMUTALINT_LAYER_foundation ascii result location enum_names text_list suggest cpus temp_file job_queue)
 set(IMMUTALINT_LAYER_input inputs document_split yaml_parse yaml_tree spool)
 set(IMMUTALINT_LAYER_model kube_object pod_spec node_selection node_pools finding list_reassembly waiver record_codec)
 set(IMMUTALINT_LAYER_knowledge catalogue catalogue_data target fact_key fact_keys evidence_catalogue node_os components)

@@ -1,5 +1,6 @@
 // Reads and validates the evidence catalogue (checks/evidence/*.yaml).
 #include "immutalint/evidence_catalogue.hpp"
+#include "immutalint/ascii.hpp"
 #include "immutalint/text_list.hpp"
 
 #include <algorithm>
@@ -335,11 +336,7 @@ const VmSizeFamily* EvidenceCatalogue::vm_size_family(std::string_view size) con
 
 const RetiredOsSku* EvidenceCatalogue::retired_os_sku(std::string_view sku) const {
   for (const auto& retired : retired_os_skus_) {
-    const bool same =
-        retired.sku.size() == sku.size() && std::equal(sku.begin(), sku.end(), retired.sku.begin(), [](char a, char b) {
-          return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-        });
-    if (same) return &retired;
+    if (equal_ignoring_case(retired.sku, sku)) return &retired;
   }
   return nullptr;
 }

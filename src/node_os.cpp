@@ -7,6 +7,7 @@
 #include <re2/re2.h>
 
 #include "catalogue_data.hpp"
+#include "immutalint/ascii.hpp"
 #include "immutalint/text_list.hpp"
 #include "immutalint/yaml_parse.hpp"
 
@@ -15,12 +16,6 @@ namespace immutalint {
 namespace {
 
 constexpr std::string_view kNodeOsFile = "node-os.yaml";
-
-bool equal_ignoring_case(std::string_view a, std::string_view b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-    return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-  });
-}
 
 }  // namespace
 

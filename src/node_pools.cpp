@@ -1,6 +1,7 @@
 // Reads AKS node pools from Azure CLI output, recognised by shape: a cluster export has no
 // apiVersion or kind, only the properties of the AgentPool and ManagedCluster resources.
 #include "immutalint/node_pools.hpp"
+#include "immutalint/ascii.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -11,17 +12,11 @@ namespace immutalint {
 
 namespace {
 
-bool same_ignoring_case(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
 /// The entry for `key`, ignoring case: the REST API spells `enableFIPS` and `osSKU` where the
 /// Azure CLI prints `enableFips` and `osSku`.
 const MapEntry* entry_of(const YamlTree& tree, NodeId mapping, std::string_view key) {
   for (const auto& entry : tree.entries(mapping)) {
-    if (same_ignoring_case(entry.key, key)) return &entry;
+    if (equal_ignoring_case(entry.key, key)) return &entry;
   }
   return nullptr;
 }
@@ -91,9 +86,7 @@ ShapeProblem not_a_pool(const YamlTree& tree, NodeId item, std::size_t index, Po
 /// "/subscriptions/…/managedClusters/NAME/agentPools/POOL" -> NAME.
 std::string cluster_from_id(std::string_view id) {
   constexpr std::string_view kClusters = "/managedclusters/";
-  std::string lower(id);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string lower = ascii_lowered(id);
   const auto at = lower.find(kClusters);
   if (at == std::string::npos) return {};
   const auto start = at + kClusters.size();
@@ -157,15 +150,15 @@ bool PoolValue::is_true() const {
 }
 
 bool NodePool::linux() const {
-  return !os_type.present() || same_ignoring_case(os_type.text, "Linux");
+  return !os_type.present() || equal_ignoring_case(os_type.text, "Linux");
 }
 
 bool NodePool::trusted_launch() const {
-  return same_ignoring_case(security_type.text, "TrustedLaunch") || (secure_boot.is_true() && vtpm.is_true());
+  return equal_ignoring_case(security_type.text, "TrustedLaunch") || (secure_boot.is_true() && vtpm.is_true());
 }
 
 bool NodePool::confidential_security_type() const {
-  return same_ignoring_case(security_type.text, "ConfidentialVM");
+  return equal_ignoring_case(security_type.text, "ConfidentialVM");
 }
 
 bool NodePool::pod_sandboxing() const {
@@ -214,7 +207,7 @@ std::optional<NodePoolDocument> read_node_pools(const YamlTree& tree, const std:
   if (!profiles || !tree.is_sequence(profiles->value)) return std::nullopt;
   const auto items = tree.items(profiles->value);
   const bool cluster_type =
-      same_ignoring_case(scalar_of(tree, root, "type"), "Microsoft.ContainerService/ManagedClusters");
+      equal_ignoring_case(scalar_of(tree, root, "type"), "Microsoft.ContainerService/ManagedClusters");
   if (!cluster_type && !any_pool(items)) return std::nullopt;
   document.source = PoolSource::ClusterShow;
   read_items(items, "/" + profiles->key);

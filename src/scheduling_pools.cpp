@@ -10,18 +10,13 @@
 
 #include <fmt/format.h>
 
+#include "immutalint/ascii.hpp"
 #include "immutalint/document_split.hpp"
 #include "immutalint/yaml_parse.hpp"
 
 namespace immutalint {
 
 namespace {
-
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
 
 /// "key=value:Effect" or "key:Effect", as az and kubectl write taints.
 Taint parse_taint(std::string_view text) {
@@ -143,9 +138,8 @@ bool names_pool_kind_or_setting(std::string_view text) {
     for (auto at = text.find(z, kZ); at != std::string_view::npos; at = text.find(z, at + 1)) {
       if (at - kZ + kVmSize.size() > text.size()) break;
       const std::string_view word = text.substr(at - kZ, kVmSize.size());
-      const bool same = std::equal(word.begin(), word.end(), kVmSize.begin(), [](char a, char b) {
-        return std::tolower(static_cast<unsigned char>(a)) == static_cast<unsigned char>(b);
-      });
+      const bool same =
+          std::equal(word.begin(), word.end(), kVmSize.begin(), [](char a, char b) { return ascii_lower(a) == b; });
       if (same) return true;
     }
   }
@@ -257,10 +251,10 @@ void PoolCollector::add_aks_pool(const NodePool& pool) {
   auto& labels = group.pool.labels;
   labels["kubernetes.azure.com/agentpool"] = pool.name;
   labels["agentpool"] = pool.name;
-  if (pool.os_type.present()) labels["kubernetes.io/os"] = lower(pool.os_type.text);
+  if (pool.os_type.present()) labels["kubernetes.io/os"] = ascii_lowered(pool.os_type.text);
   if (pool.os_sku.present()) labels[rules_->os_sku_label()] = pool.os_sku.text;
   if (pool.vm_size.present()) labels["node.kubernetes.io/instance-type"] = pool.vm_size.text;
-  if (pool.mode.present()) labels["kubernetes.azure.com/mode"] = lower(pool.mode.text);
+  if (pool.mode.present()) labels["kubernetes.azure.com/mode"] = ascii_lowered(pool.mode.text);
   if (pool.node_image_version.present()) {
     labels["kubernetes.azure.com/node-image-version"] = pool.node_image_version.text;
   }

@@ -1,5 +1,6 @@
 // Read-only queries on a parsed YAML document.
 #include "immutalint/yaml_tree.hpp"
+#include "immutalint/ascii.hpp"
 
 #include <algorithm>
 #include <array>
@@ -8,12 +9,6 @@
 namespace immutalint {
 
 namespace {
-
-bool equals_ignoring_case(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 constexpr std::string_view kBoolTag = "tag:yaml.org,2002:bool";
 constexpr std::string_view kStrTag = "tag:yaml.org,2002:str";
@@ -24,10 +19,10 @@ std::optional<bool> parse_yaml11_bool(std::string_view text) {
   static constexpr std::array<std::string_view, 4> kTrue = {"true", "yes", "on", "y"};
   static constexpr std::array<std::string_view, 4> kFalse = {"false", "no", "off", "n"};
   for (auto word : kTrue) {
-    if (equals_ignoring_case(text, word)) return true;
+    if (equal_ignoring_case(text, word)) return true;
   }
   for (auto word : kFalse) {
-    if (equals_ignoring_case(text, word)) return false;
+    if (equal_ignoring_case(text, word)) return false;
   }
   return std::nullopt;
 }

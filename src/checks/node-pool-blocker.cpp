@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "immutalint/ascii.hpp"
 #include "immutalint/check.hpp"
 #include "immutalint/fact_keys.hpp"
 #include "immutalint/node_pool_blocker.hpp"
@@ -20,12 +21,6 @@ namespace immutalint {
 
 namespace {
 
-bool same_ignoring_case(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
 /// The pool already runs the target's SKU: the target's nodes carry the pool's osSku in their
 /// os-sku label (targets/*.yaml, node_labels; the label is named in targets/node-os.yaml).
 bool already_on(const NodePool& pool, const Target& target, std::string_view os_sku_label) {
@@ -33,7 +28,7 @@ bool already_on(const NodePool& pool, const Target& target, std::string_view os_
   for (const auto& label : target.node_labels()) {
     if (label.key != os_sku_label) continue;
     return std::any_of(label.values.begin(), label.values.end(),
-                       [&](const std::string& sku) { return same_ignoring_case(sku, pool.os_sku.text); });
+                       [&](const std::string& sku) { return equal_ignoring_case(sku, pool.os_sku.text); });
   }
   return false;
 }
@@ -161,7 +156,7 @@ void judge_pool(const NodePool& pool, const Target& target, const EvidenceCatalo
   if (pool.node_os_upgrade_channel.present()) {
     const auto accepted = channels_of(target);
     const bool allowed = std::any_of(accepted.begin(), accepted.end(), [&](const std::string& channel) {
-      return same_ignoring_case(channel, pool.node_os_upgrade_channel.text);
+      return equal_ignoring_case(channel, pool.node_os_upgrade_channel.text);
     });
     if (!accepted.empty() && !allowed) {
       const Fact& fact = target.fact(facts::node_os_upgrade_channels);
