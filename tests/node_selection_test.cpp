@@ -28,19 +28,16 @@ bool node_takes(const Labels& labels, const std::string& spec) {
   const Workload workload = read_workload(tree, find_objects(tree).objects.at(0));
   REQUIRE(workload.pods.size() == 1);
   std::vector<std::string> carried;
-  const bool taken = admits(node_requirements(tree, workload.pods[0]), [&](std::string_view key) {
+  const LabelKnowledge node = [&](std::string_view key) {
     auto label = labels.find(key);
     carried.clear();
     if (label != labels.end()) carried.push_back(label->second);
     return &carried;
-  });
+  };
+  const NodeRequirements requirements = node_requirements(tree, workload.pods[0]);
+  const bool taken = admits(requirements, node);
   // A requirement is named exactly when the pod is not taken and some requirement fails.
-  const auto unmet = first_unmet(node_requirements(tree, workload.pods[0]), [&](std::string_view key) {
-    auto label = labels.find(key);
-    carried.clear();
-    if (label != labels.end()) carried.push_back(label->second);
-    return &carried;
-  });
+  const auto unmet = first_unmet(requirements, node);
   if (taken) CHECK_FALSE(unmet);
   return taken;
 }
