@@ -16,7 +16,7 @@ set(IMMUTALINT_LAYER_foundation ascii result location enum_names text_list sugge
 set(IMMUTALINT_LAYER_input inputs document_split yaml_parse yaml_tree spool)
 set(IMMUTALINT_LAYER_model kube_object pod_spec node_selection node_pools finding list_reassembly waiver record_codec)
 set(IMMUTALINT_LAYER_knowledge catalogue catalogue_data target fact_key fact_keys evidence_catalogue node_os components)
-set(IMMUTALINT_LAYER_analysis evidence evidence_reader evidence_commands evidence_known_installers shell placement scheduling_pools input_index device_claims)
+set(IMMUTALINT_LAYER_analysis evidence evidence_reader evidence_commands evidence_known_installers shell shell_internal shell_script_reader placement scheduling_pools input_index device_claims)
 set(IMMUTALINT_LAYER_checks check check_context check_registry node_pool_blocker)
 set(IMMUTALINT_LAYER_pipeline lint lint_session session_reading session_judging pool_targets suppression finding_store cause_folding shared_causes helm_mapping baseline)
 set(IMMUTALINT_LAYER_reports report)
