@@ -19,6 +19,6 @@ set(IMMUTALINT_LAYER_knowledge catalogue catalogue_data target fact_key fact_key
 set(IMMUTALINT_LAYER_analysis evidence evidence_reader evidence_commands evidence_known_installers shell shell_internal shell_script_reader placement scheduling_pools input_index device_claims)
 set(IMMUTALINT_LAYER_checks check check_context check_registry node_pool_blocker)
 set(IMMUTALINT_LAYER_pipeline lint lint_session session_reading session_judging pool_targets suppression finding_store cause_folding shared_causes helm_mapping baseline)
-set(IMMUTALINT_LAYER_reports report)
+set(IMMUTALINT_LAYER_reports report escape)
 set(IMMUTALINT_LAYER_cli config)
 set(IMMUTALINT_LAYER_FOLDERS "src/checks/=checks" "src/report/=reports" "src/cli/=cli")

@@ -13,9 +13,9 @@
 #include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
+#include "immutalint/escape.hpp"
 #include "immutalint/inputs.hpp"
 #include "report/csp_hash.hpp"
-#include "report/escape.hpp"
 #include "test_support.hpp"
 
 using namespace immutalint;

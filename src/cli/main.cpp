@@ -17,6 +17,7 @@
 #include "immutalint/baseline.hpp"
 #include "immutalint/catalogue.hpp"
 #include "immutalint/check.hpp"
+#include "immutalint/escape.hpp"
 #include "immutalint/helm_mapping.hpp"
 #include "immutalint/inputs.hpp"
 #include "immutalint/lint.hpp"
@@ -26,7 +27,6 @@
 #include "immutalint/suppression.hpp"
 #include "immutalint/target.hpp"
 #include "immutalint/temp_file.hpp"
-#include "report/escape.hpp"
 
 namespace {
 

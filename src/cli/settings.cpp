@@ -9,8 +9,8 @@
 #include <fmt/ostream.h>
 #include <nlohmann/json.hpp>
 
+#include "immutalint/escape.hpp"
 #include "immutalint/inputs.hpp"
-#include "report/escape.hpp"
 
 namespace immutalint::cli {
 

@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
+#include "immutalint/escape.hpp"
 #include "immutalint/report.hpp"
-#include "report/escape.hpp"
 #include "report/log_lines.hpp"
 
 namespace immutalint {

@@ -1,5 +1,5 @@
 // The escaping policy of every report.
-#include "report/escape.hpp"
+#include "immutalint/escape.hpp"
 
 #include <cstring>
 

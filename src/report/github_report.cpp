@@ -5,8 +5,8 @@
 #include <fmt/ostream.h>
 
 #include "immutalint/check.hpp"
+#include "immutalint/escape.hpp"
 #include "immutalint/report.hpp"
-#include "report/escape.hpp"
 #include "report/log_lines.hpp"
 
 namespace immutalint {

@@ -9,8 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include "immutalint/baseline.hpp"
+#include "immutalint/escape.hpp"
 #include "immutalint/report.hpp"
-#include "report/escape.hpp"
 #include "report/json_stream.hpp"
 
 namespace immutalint {

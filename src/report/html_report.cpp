@@ -15,9 +15,9 @@
 #include <fmt/ranges.h>
 
 #include "immutalint/check.hpp"
+#include "immutalint/escape.hpp"
 #include "immutalint/report.hpp"
 #include "report/csp_hash.hpp"
-#include "report/escape.hpp"
 #include "report/html_page.hpp"
 
 namespace immutalint {

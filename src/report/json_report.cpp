@@ -1,8 +1,8 @@
 // The JSON report and --list-checks --format json, built with nlohmann::json.
 #include <nlohmann/json.hpp>
 
+#include "immutalint/escape.hpp"
 #include "immutalint/report.hpp"
-#include "report/escape.hpp"
 #include "report/json_stream.hpp"
 #include "report/verdict_json.hpp"
 

@@ -10,8 +10,8 @@
 #include <fmt/ranges.h>
 
 #include "immutalint/check.hpp"
+#include "immutalint/escape.hpp"
 #include "immutalint/report.hpp"
-#include "report/escape.hpp"
 
 namespace immutalint {
 

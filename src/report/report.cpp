@@ -4,7 +4,7 @@
 #include <fmt/format.h>
 
 #include "immutalint/enum_names.hpp"
-#include "report/escape.hpp"
+#include "immutalint/escape.hpp"
 
 namespace immutalint {
 

@@ -9,8 +9,8 @@
 
 #include "immutalint/baseline.hpp"
 #include "immutalint/check.hpp"
+#include "immutalint/escape.hpp"
 #include "immutalint/report.hpp"
-#include "report/escape.hpp"
 #include "report/json_stream.hpp"
 #include "report/verdict_json.hpp"
 

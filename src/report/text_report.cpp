@@ -5,10 +5,10 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
+#include "immutalint/escape.hpp"
 #include "immutalint/report.hpp"
 #include "immutalint/suppression.hpp"
 #include "immutalint/target.hpp"
-#include "report/escape.hpp"
 #include "report/log_lines.hpp"
 
 namespace immutalint {
