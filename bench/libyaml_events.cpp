@@ -81,7 +81,7 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     for (const auto& path : collect(argv[i])) pull_events(path, totals);
   }
-  std::printf("%lld documents, %lld events, %lld errors, %lld bytes\n", totals.documents, totals.events,
-              totals.errors, totals.bytes);
+  std::printf("%lld documents, %lld events, %lld errors, %lld bytes\n", totals.documents, totals.events, totals.errors,
+              totals.bytes);
   return 0;
 }
