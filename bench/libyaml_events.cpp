@@ -10,6 +10,8 @@
 
 #include <yaml.h>
 
+#include "input_files.hpp"
+
 namespace fs = std::filesystem;
 
 namespace {
@@ -20,27 +22,6 @@ struct Totals {
   long long errors = 0;
   long long bytes = 0;
 };
-
-bool is_manifest(const fs::path& path) {
-  const auto ext = path.extension();
-  return ext == ".yaml" || ext == ".yml" || ext == ".json";
-}
-
-// Files in sorted order, hidden directories skipped, as immutalint walks them.
-std::vector<fs::path> collect(const fs::path& root) {
-  if (!fs::is_directory(root)) return {root};
-  std::vector<fs::path> files;
-  for (auto it = fs::recursive_directory_iterator(root); it != fs::recursive_directory_iterator(); ++it) {
-    const bool hidden = it->path().filename().string().starts_with(".");
-    if (it->is_directory() && hidden) {
-      it.disable_recursion_pending();
-    } else if (it->is_regular_file() && is_manifest(it->path())) {
-      files.push_back(it->path());
-    }
-  }
-  std::sort(files.begin(), files.end());
-  return files;
-}
 
 // Streams the file through libyaml (it reads in blocks of its own), counting events. A syntax
 // error ends the file, as it ends libyaml's stream.
@@ -79,7 +60,7 @@ int main(int argc, char** argv) {
   }
   Totals totals;
   for (int i = 1; i < argc; ++i) {
-    for (const auto& path : collect(argv[i])) pull_events(path, totals);
+    for (const auto& path : bench::input_files(argv[i])) pull_events(path, totals);
   }
   std::printf("%lld documents, %lld events, %lld errors, %lld bytes\n", totals.documents, totals.events, totals.errors,
               totals.bytes);

@@ -9,6 +9,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "input_files.hpp"
+
 namespace fs = std::filesystem;
 
 namespace {
@@ -18,27 +20,6 @@ struct Totals {
   long long errors = 0;
   long long bytes = 0;
 };
-
-bool is_manifest(const fs::path& path) {
-  const auto ext = path.extension();
-  return ext == ".yaml" || ext == ".yml" || ext == ".json";
-}
-
-// Files in sorted order, hidden directories skipped, as immutalint walks them.
-std::vector<fs::path> collect(const fs::path& root) {
-  if (!fs::is_directory(root)) return {root};
-  std::vector<fs::path> files;
-  for (auto it = fs::recursive_directory_iterator(root); it != fs::recursive_directory_iterator(); ++it) {
-    const bool hidden = it->path().filename().string().starts_with(".");
-    if (it->is_directory() && hidden) {
-      it.disable_recursion_pending();
-    } else if (it->is_regular_file() && is_manifest(it->path())) {
-      files.push_back(it->path());
-    }
-  }
-  std::sort(files.begin(), files.end());
-  return files;
-}
 
 // A line starting "---" followed by whitespace or end of line cannot occur inside a scalar.
 bool is_separator(std::string_view line) {
@@ -93,7 +74,7 @@ int main(int argc, char** argv) {
       status = 1;
       continue;
     }
-    for (const auto& file : collect(argv[i])) {
+    for (const auto& file : bench::input_files(argv[i])) {
       if (!parse_file(file, totals)) {
         std::fprintf(stderr, "yaml_cpp_parse: %s: cannot read\n", file.c_str());
         status = 1;
