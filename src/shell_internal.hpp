@@ -211,6 +211,8 @@ class ScriptReader {
   void skip_blanks();
   void read_heredoc_bodies();
   ShellWord read_word(bool& quoted);
+  /// A `...` command substitution at pos_: read as a nested script; its output is unknown.
+  void read_backquoted(ShellWord& word);
   void read_double_quoted(ShellWord& word);
   void read_dollar(ShellWord& word, bool in_double_quotes);
   void read_substitution(std::string_view inner, std::uint32_t inner_offset);

@@ -110,18 +110,22 @@ ShellWord ScriptReader::read_word(bool& quoted) {
     } else if (c == '$') {
       read_dollar(word, false);
     } else if (c == '`') {
-      auto close = text_.find('`', pos_ + 1);
-      while (close != std::string_view::npos && text_[close - 1] == '\\') close = text_.find('`', close + 1);
-      const auto end = close == std::string_view::npos ? text_.size() : close;
-      read_substitution(text_.substr(pos_ + 1, end - pos_ - 1), static_cast<std::uint32_t>(pos_ + 1));
-      mark_unknown(word);
-      pos_ = close == std::string_view::npos ? text_.size() : close + 1;
+      read_backquoted(word);
     } else {
       word.text += c;
       ++pos_;
     }
   }
   return word;
+}
+
+void ScriptReader::read_backquoted(ShellWord& word) {
+  auto close = text_.find('`', pos_ + 1);
+  while (close != std::string_view::npos && text_[close - 1] == '\\') close = text_.find('`', close + 1);
+  const auto end = close == std::string_view::npos ? text_.size() : close;
+  read_substitution(text_.substr(pos_ + 1, end - pos_ - 1), static_cast<std::uint32_t>(pos_ + 1));
+  mark_unknown(word);
+  pos_ = close == std::string_view::npos ? text_.size() : close + 1;
 }
 
 void ScriptReader::read_double_quoted(ShellWord& word) {
@@ -143,12 +147,7 @@ void ScriptReader::read_double_quoted(ShellWord& word) {
     } else if (c == '$') {
       read_dollar(word, true);
     } else if (c == '`') {
-      auto close = text_.find('`', pos_ + 1);
-      while (close != std::string_view::npos && text_[close - 1] == '\\') close = text_.find('`', close + 1);
-      const auto end = close == std::string_view::npos ? text_.size() : close;
-      read_substitution(text_.substr(pos_ + 1, end - pos_ - 1), static_cast<std::uint32_t>(pos_ + 1));
-      mark_unknown(word);
-      pos_ = close == std::string_view::npos ? text_.size() : close + 1;
+      read_backquoted(word);
     } else {
       word.text += c;
       ++pos_;
