@@ -116,6 +116,16 @@ NodeRequirements node_requirements(const YamlTree& tree, const PodSpecView& pod)
   return requirements;
 }
 
+LabelKnowledge all_labels_known(const std::map<std::string, std::string, std::less<>>& labels) {
+  // One value per label, or none: the vector answers the lookup just made, which may_hold reads
+  // before it asks again.
+  return [&labels, carried = std::vector<std::string>()](std::string_view key) mutable {
+    carried.clear();
+    if (auto label = labels.find(key); label != labels.end()) carried.push_back(label->second);
+    return static_cast<const std::vector<std::string>*>(&carried);
+  };
+}
+
 bool may_hold(const LabelRequirement& requirement, const LabelKnowledge& knowledge) {
   const std::vector<std::string>* carried = knowledge(requirement.key);
   if (!carried) return true;

@@ -344,12 +344,7 @@ std::vector<SchedulingPool> scan_pools(const InputSet& inputs, const NodeOsRules
 
 std::optional<std::string> pool_block(const YamlTree& tree, const PodSpecView& pod, const SchedulingPool& pool) {
   // The pool's labels are known in full: a label it does not list, its nodes do not carry.
-  std::vector<std::string> carried;
-  const auto unmet = first_unmet(node_requirements(tree, pod), [&](std::string_view key) {
-    auto label = pool.labels.find(key);
-    carried.assign(label == pool.labels.end() ? 0 : 1, label == pool.labels.end() ? "" : label->second);
-    return &carried;
-  });
+  const auto unmet = first_unmet(node_requirements(tree, pod), all_labels_known(pool.labels));
   if (unmet && unmet->in_node_selector) {
     auto has = pool.labels.find(unmet->key);
     return fmt::format("its nodeSelector asks for {}={}, {}", unmet->key, unmet->values.front(),

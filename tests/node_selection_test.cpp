@@ -27,13 +27,7 @@ bool node_takes(const Labels& labels, const std::string& spec) {
   const YamlTree& tree = documents[0].tree;
   const Workload workload = read_workload(tree, find_objects(tree).objects.at(0));
   REQUIRE(workload.pods.size() == 1);
-  std::vector<std::string> carried;
-  const LabelKnowledge node = [&](std::string_view key) {
-    auto label = labels.find(key);
-    carried.clear();
-    if (label != labels.end()) carried.push_back(label->second);
-    return &carried;
-  };
+  const LabelKnowledge node = all_labels_known(labels);
   const NodeRequirements requirements = node_requirements(tree, workload.pods[0]);
   const bool taken = admits(requirements, node);
   // A requirement is named exactly when the pod is not taken and some requirement fails.

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -52,6 +53,10 @@ NodeRequirements node_requirements(const YamlTree& tree, const PodSpecView& pod)
 /// What is known of a label across the nodes considered: nullptr when nothing is (it rules
 /// nothing out); otherwise the values some node carries under it, empty when none carries it.
 using LabelKnowledge = std::function<const std::vector<std::string>*(std::string_view key)>;
+
+/// The knowledge of nodes whose labels are all known (a pool's, one node's): a label the map
+/// lacks, they do not carry. The map must outlive the knowledge.
+LabelKnowledge all_labels_known(const std::map<std::string, std::string, std::less<>>& labels);
 
 /// True when some node, as far as `knowledge` tells, satisfies the requirement. Each
 /// requirement is judged on its own: two requirements on different labels may hold on
